@@ -1,0 +1,41 @@
+# Quick start on a fresh Debian machine with Python 3.11:
+#   make site   set up .venv, build content/ into _site/
+#   make test   set up everything the tests need (Chromium too, as root) and run them all
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+RUN_STAMP := $(VENV)/.run-installed
+TEST_STAMP := $(VENV)/.test-installed
+
+.PHONY: site test serve bench lint clean system-deps
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@ $(RUN_STAMP)
+
+site: $(RUN_STAMP)
+	$(BIN)/sitegen build --content content --out _site
+	@echo "Open $(CURDIR)/_site/index.html in a browser."
+
+system-deps:
+	bash scripts/system-deps.sh
+
+test: $(TEST_STAMP) system-deps
+	$(BIN)/ruff check sitegen tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/python -m pytest
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check sitegen tests benchmarks
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) _site .pytest_cache .mypy_cache .ruff_cache .hypothesis
