@@ -1,0 +1,80 @@
+"""Run one command as a fresh process: whole-process wall time and peak memory.
+
+Peak memory is the larger of the child's own `ru_maxrss` (from `wait4`, exact for one
+process, covering the descendants it waited for) and the largest sum of resident memory of
+its whole process group seen by a sampler every 50 ms (what a worker pool adds up to).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
+SAMPLE_SECONDS = 0.05
+
+
+@dataclass(frozen=True)
+class Measurement:
+    seconds: float
+    peak_mib: float
+    returncode: int
+    stderr: str
+
+
+def _group_rss_kib(group: int) -> int:
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        # After the command name: state, ppid, pgrp, ... rss is the 22nd field after it.
+        if int(fields[2]) == group:
+            total += int(fields[21]) * PAGE_KIB
+    return total
+
+
+class _Sampler(threading.Thread):
+    def __init__(self, group: int) -> None:
+        super().__init__(daemon=True)
+        self.group = group
+        self.peak_kib = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(SAMPLE_SECONDS):
+            self.peak_kib = max(self.peak_kib, _group_rss_kib(self.group))
+
+
+def run(command: list[str], cwd: Path | None = None, sample: bool = True) -> Measurement:
+    """Run `command` to completion; stdout is discarded, stderr kept for error reports."""
+    start = time.perf_counter()
+    child = subprocess.Popen(
+        command,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    sampler = _Sampler(child.pid)
+    if sample:
+        sampler.start()
+    assert child.stderr is not None
+    stderr = child.stderr.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    sampler.done.set()
+    if sample:
+        sampler.join()
+    peak_kib = max(usage.ru_maxrss, sampler.peak_kib)
+    return Measurement(seconds, peak_kib / 1024, child.returncode, stderr.decode(errors="replace"))
