@@ -39,3 +39,7 @@ lint: $(TEST_STAMP)
 
 clean:
 	rm -rf $(VENV) _site .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+# Timings of sitegen and other generators on synthetic sites (minutes; not part of make test).
+bench: $(RUN_STAMP)
+	$(BIN)/python benchmarks/run.py
