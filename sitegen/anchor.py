@@ -1,0 +1,151 @@
+"""Anchoring: a text-quote selector (quote, prefix, suffix) → a span of plain text.
+
+Pure functions on strings, no Markdown or templates. Both sides are folded the same way
+(typographic quotes, no-break spaces, runs of white space), then matched exactly and
+case-sensitively; the fuzzy match is only used to suggest the closest passage in errors.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+_FOLD = str.maketrans(
+    {
+        "\u2019": "'", "\u2018": "'", "\u201a": "'", "\u201b": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
+    }
+)
+
+
+@dataclass(frozen=True)
+class Folded:
+    """Folded text and, for each of its characters, the index of its source character."""
+
+    text: str
+    origin: tuple[int, ...]
+    source_length: int
+
+    def to_source(self, start: int, end: int) -> tuple[int, int]:
+        """Map a folded half-open range back to the source text."""
+        src_start = self.origin[start]
+        src_end = self.origin[end - 1] + 1 if end > start else src_start
+        return src_start, src_end
+
+
+def fold(text: str) -> Folded:
+    """Fold quotes and apostrophes, and turn every run of white space into one space."""
+    chars: list[str] = []
+    origin: list[int] = []
+    in_space = False
+    for i, ch in enumerate(text.translate(_FOLD)):
+        if ch.isspace():
+            if in_space:
+                continue
+            ch = " "
+            in_space = True
+        else:
+            in_space = False
+        chars.append(ch)
+        origin.append(i)
+    return Folded("".join(chars), tuple(origin), len(text))
+
+
+def fold_str(text: str) -> str:
+    return fold(text).text
+
+
+class AnchorError(Exception):
+    """The selector does not pick exactly one passage."""
+
+
+class QuoteNotFound(AnchorError):
+    def __init__(self, closest: str | None):
+        super().__init__("quote not found")
+        self.closest = closest
+
+
+class ContextNotFound(AnchorError):
+    def __init__(self, which: str, matches: int):
+        super().__init__(f"{which} does not match")
+        self.which = which
+        self.matches = matches
+
+
+class QuoteAmbiguous(AnchorError):
+    def __init__(self, places: list[str]):
+        super().__init__("quote matches several places")
+        self.places = places
+
+
+def _occurrences(haystack: str, needle: str) -> list[int]:
+    found: list[int] = []
+    start = haystack.find(needle)
+    while start != -1:
+        found.append(start)
+        start = haystack.find(needle, start + 1)
+    return found
+
+
+def locate(
+    text: str, quote: str, prefix: str | None = None, suffix: str | None = None,
+    folded: Folded | None = None,
+) -> tuple[int, int]:
+    """The unique span of ``text`` that ``quote`` (with its context) selects.
+
+    Returns source offsets (code points, half-open). ``folded`` may pass ``fold(text)``
+    when it is already known. Raises ``QuoteNotFound``, ``ContextNotFound`` or
+    ``QuoteAmbiguous``.
+    """
+    haystack = folded or fold(text)
+    needle = fold_str(quote).strip(" ")
+    if not needle:
+        raise QuoteNotFound(None)
+    hits = _occurrences(haystack.text, needle)
+    if not hits:
+        raise QuoteNotFound(closest_passage(haystack.text, needle))
+    if prefix is not None:
+        want = fold_str(prefix).rstrip(" ")
+        kept = [h for h in hits if haystack.text[:h].rstrip(" ").endswith(want)]
+        if not kept:
+            raise ContextNotFound("prefix", len(hits))
+        hits = kept
+    if suffix is not None:
+        want = fold_str(suffix).lstrip(" ")
+        end = len(needle)
+        kept = [h for h in hits if haystack.text[h + end :].lstrip(" ").startswith(want)]
+        if not kept:
+            raise ContextNotFound("suffix", len(hits))
+        hits = kept
+    if len(hits) > 1:
+        raise QuoteAmbiguous([_context(haystack.text, h, len(needle)) for h in hits])
+    return haystack.to_source(hits[0], hits[0] + len(needle))
+
+
+def _context(text: str, start: int, length: int, width: int = 25) -> str:
+    before = text[max(0, start - width) : start]
+    after = text[start + length : start + length + width]
+    return f"…{before}[{text[start:start + length]}]{after}…"
+
+
+def closest_passage(text: str, needle: str) -> str | None:
+    """The passage of ``text`` most like ``needle``, when one is reasonably close."""
+    size = len(needle)
+    if size == 0 or not text:
+        return None
+    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == " "]
+    best_ratio, best = 0.0, ""
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(needle)
+    for start in starts:
+        for length in {size - 1, size, size + 1}:
+            window = text[start : start + length]
+            if not window:
+                continue
+            matcher.set_seq1(window)
+            if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
+                continue
+            ratio = matcher.ratio()
+            if ratio > best_ratio:
+                best_ratio, best = ratio, window
+    return best.strip() if best_ratio >= 0.6 else None

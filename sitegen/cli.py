@@ -1,0 +1,75 @@
+"""Command line: ``sitegen build | check`` (and ``serve``), exit codes 0, 1 (content), 2 (usage)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sitegen import __version__
+from sitegen.build import build, check
+from sitegen.errors import ContentErrors, SiteWarning, UsageError
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"sitegen: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="sitegen", description="Build media-literacy explainer sites.")
+    parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    b = commands.add_parser("build", help="build the site into an output folder")
+    b.add_argument("--content", type=Path, default=Path("content"), help="content folder")
+    b.add_argument("--out", type=Path, default=Path("_site"), help="output folder")
+    b.add_argument("--no-pdf", action="store_true", help="skip the PDF handouts")
+    c = commands.add_parser("check", help="check the content without writing anything")
+    c.add_argument("--content", type=Path, default=Path("content"), help="content folder")
+    return parser
+
+
+def _print_warnings(warnings: Sequence[SiteWarning]) -> None:
+    for w in sorted(warnings, key=lambda w: (w.location, w.message)):
+        print(f"{w.location}: warning: {w.message}" + (f" ({w.hint})" if w.hint else ""),
+              file=sys.stderr)
+
+
+def _content_dir(path: Path) -> Path:
+    if not path.is_dir():
+        raise UsageError(f"content folder {path} does not exist")
+    return path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        if args.command == "build":
+            result = build(_content_dir(args.content), args.out, pdf=not args.no_pdf)
+            _print_warnings(result.warnings)
+            s = result.stats
+            print(f"Built {result.pages} pages into {args.out} ({s.written} written, "
+                  f"{s.unchanged} unchanged, {s.removed} removed).")
+        elif args.command == "check":
+            warnings = check(_content_dir(args.content))
+            _print_warnings(warnings)
+            print(f"{args.content}: no errors" + (f", {len(warnings)} warning(s)"
+                                                   if warnings else "") + ".")
+    except ContentErrors as exc:
+        for err in exc.errors:
+            print(err.format_message(), file=sys.stderr)
+        print(f"sitegen: {len(exc.errors)} error(s); nothing was written.", file=sys.stderr)
+        return EXIT_CONTENT
+    except UsageError as exc:
+        print(f"sitegen: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""The content folder → site settings and articles (load and validate, no rendering)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sitegen.errors import SiteError, SourceLocation
+from sitegen.loader import YNode, parse_yaml, read_markdown, read_text
+from sitegen.model import Annotation, Article, Question, Site, Translation, Voice
+from sitegen.validate import (
+    ID_RE,
+    AnnotationsParser,
+    Collector,
+    Fields,
+    front_matter_fields,
+    parse_site,
+)
+
+TRANSLATION_RE = re.compile(r"translation\.([^.]+)\.md")
+ARTICLE_FILES = ("article.md", "annotations.yaml")
+
+
+def _yaml_file(path: Path, out: Collector) -> YNode | None:
+    try:
+        return parse_yaml(read_text(path, str(path)), str(path))
+    except SiteError as exc:
+        out.errors.append(exc)
+        return None
+
+
+def load_site(content: Path, out: Collector) -> Site | None:
+    path = content / "site.yaml"
+    if not path.is_file():
+        out.error("site.yaml not found", SourceLocation(str(path)),
+                  "every content folder needs one: title, languages, categories")
+        return None
+    node = _yaml_file(path, out)
+    if node is None and out.errors:
+        return None
+    return parse_site(node, str(path), out)
+
+
+def article_dirs(content: Path, out: Collector) -> list[Path]:
+    """The article folders, sorted by slug; other entries are reported."""
+    root = content / "articles"
+    if not root.is_dir():
+        out.warn("no articles folder", SourceLocation(str(root)),
+                 "create articles/<slug>/article.md")
+        return []
+    dirs = []
+    for entry in sorted(root.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if not entry.is_dir():
+            out.warn("not an article folder, ignored", SourceLocation(str(entry)))
+        elif not ID_RE.fullmatch(entry.name):
+            out.error(f"article folder name '{entry.name}' may only use a-z, 0-9 and '-'",
+                      SourceLocation(str(entry)), "the name becomes the page's URL")
+        else:
+            dirs.append(entry)
+    return dirs
+
+
+def load_article(folder: Path, site: Site, out: Collector) -> Article | None:
+    """One article folder → Article, with every problem added to ``out``."""
+    md_path = folder / "article.md"
+    if not md_path.is_file():
+        out.error("article.md not found", SourceLocation(str(folder)),
+                  "each article folder holds article.md and annotations.yaml")
+        return None
+    try:
+        md = read_markdown(md_path, str(md_path))
+    except SiteError as exc:
+        out.errors.append(exc)
+        return None
+    front = front_matter_fields(md.front, str(md_path), site, out)
+    if not md.body.strip():
+        out.error("the article has no text", SourceLocation(str(md_path), md.body_line, 1),
+                  "paste the article below the front matter")
+    ann_path = folder / "annotations.yaml"
+    annotations: list[Annotation] = []
+    voices: list[Voice] = []
+    questions: list[Question] = []
+    if ann_path.is_file():
+        node = _yaml_file(ann_path, out)
+        annotations, voices, questions = AnnotationsParser(site, out).parse(node, str(ann_path))
+    else:
+        out.warn("no annotations.yaml: the article is shown without highlights",
+                 SourceLocation(str(ann_path)))
+    translations = _translations(folder, site, front["language"] if front else None, out)
+    for entry in sorted(folder.iterdir()):
+        known = entry.name in ARTICLE_FILES or TRANSLATION_RE.fullmatch(entry.name)
+        if not known and not entry.name.startswith("."):
+            out.warn("unknown file in an article folder, ignored", SourceLocation(str(entry)))
+    if front is None or not md.body.strip():
+        return None
+    return Article(
+        slug=folder.name, title=front["title"], language=front["language"],
+        outlet=front["outlet"], author=front["author"], published=front["published"],
+        original_url=front["original_url"], provenance=front["provenance"],
+        summary=front["summary"], body=md.body, body_path=str(md_path),
+        body_line=md.body_line, annotations=tuple(annotations), voices=tuple(voices),
+        questions=tuple(questions), translations=tuple(translations),
+    )
+
+
+def _translations(
+    folder: Path, site: Site, article_lang: str | None, out: Collector
+) -> list[Translation]:
+    found = []
+    for path in sorted(folder.glob("translation.*.md")):
+        m = TRANSLATION_RE.fullmatch(path.name)
+        if not m:
+            continue
+        lang = m.group(1)
+        loc = SourceLocation(str(path), 1, 1)
+        if lang not in site.languages:
+            out.error(f"'{lang}' is not an edition of this site", loc,
+                      "editions: " + ", ".join(site.languages))
+            continue
+        if lang == article_lang:
+            out.error("a translation into the article's own language", loc)
+            continue
+        try:
+            md = read_markdown(path, str(path))
+        except SiteError as exc:
+            out.errors.append(exc)
+            continue
+        title = None
+        if md.front is not None:
+            f = Fields(md.front, "translation front matter", (), ("title",), out)
+            title = f.text("title")
+        found.append(Translation(lang, title, md.body, str(path)))
+    return found

@@ -1,0 +1,24 @@
+"""Interface strings, one catalogue per language (``sitegen/locales/<lang>.yaml``)."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import yaml
+
+FALLBACK = "en"
+
+
+def available() -> tuple[str, ...]:
+    files = resources.files("sitegen").joinpath("locales").iterdir()
+    return tuple(sorted(f.name.removesuffix(".yaml") for f in files if f.name.endswith(".yaml")))
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """The strings for ``lang``; English for a language that has no catalogue yet."""
+    name = lang if lang in available() else FALLBACK
+    text = resources.files("sitegen").joinpath("locales", f"{name}.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    return {str(k): str(v) for k, v in data.items()}

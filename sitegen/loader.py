@@ -1,0 +1,153 @@
+"""Read content files: strict UTF-8, front matter split, YAML parsed to located nodes.
+
+Output is ``YNode`` trees that remember the file, line and column of every key and value,
+so validation can point at the exact place of a mistake.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sitegen.errors import SiteError, SourceLocation
+
+
+@dataclass
+class YNode:
+    """A YAML value with its location; mappings also keep where each key is."""
+
+    value: Any
+    """dict[str, YNode] for a mapping, list[YNode] for a sequence, else a plain scalar."""
+    loc: SourceLocation
+    key_locs: dict[str, SourceLocation] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        if isinstance(self.value, dict):
+            return "mapping"
+        if isinstance(self.value, list):
+            return "list"
+        return "scalar"
+
+
+def read_text(path: Path, display: str) -> str:
+    """File contents as text; invalid UTF-8 is reported at its line and column."""
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise SiteError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+            SourceLocation(display, line, column),
+            "save the file as UTF-8",
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_yaml(text: str, display: str, line_offset: int = 0) -> YNode | None:
+    """Parse one YAML document safely into located nodes; None for an empty document.
+
+    ``line_offset`` is added to every line (for front matter inside a Markdown file).
+    Duplicate keys, aliases and non-string keys are errors.
+    """
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        return _convert(loader, node, display, line_offset, set())
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        loc = _loc(display, mark, line_offset)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise SiteError(f"invalid YAML: {problem}", loc) from None
+    except yaml.YAMLError as exc:
+        raise SiteError(f"invalid YAML: {exc}", SourceLocation(display, 1, 1)) from None
+    finally:
+        loader.dispose()
+
+
+def _loc(display: str, mark: Any, line_offset: int) -> SourceLocation:
+    if mark is None:
+        return SourceLocation(display, 1 + line_offset, 1)
+    return SourceLocation(display, mark.line + 1 + line_offset, mark.column + 1)
+
+
+def _convert(
+    loader: yaml.SafeLoader, node: yaml.Node, display: str, offset: int, seen: set[int],
+    depth: int = 0,
+) -> YNode:
+    loc = _loc(display, node.start_mark, offset)
+    if depth > 50:
+        raise SiteError("YAML nested too deeply", loc)
+    if id(node) in seen:
+        # An alias: the composer hands back the anchored node again. Refusing aliases
+        # also rules out exponential "billion laughs" expansion.
+        raise SiteError("YAML anchors and aliases are not supported", loc, "write the value out")
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        items: dict[str, YNode] = {}
+        key_locs: dict[str, SourceLocation] = {}
+        for key_node, value_node in node.value:
+            key_loc = _loc(display, key_node.start_mark, offset)
+            is_merge = key_node.tag == "tag:yaml.org,2002:merge"
+            if not isinstance(key_node, yaml.ScalarNode) or is_merge:
+                raise SiteError("keys must be plain names", key_loc)
+            key = str(key_node.value)
+            if key in items:
+                first = key_locs[key]
+                raise SiteError(
+                    f"duplicate key '{key}' (first at line {first.line})", key_loc,
+                    "remove one of the two",
+                )
+            items[key] = _convert(loader, value_node, display, offset, seen, depth + 1)
+            key_locs[key] = key_loc
+        return YNode(items, loc, key_locs)
+    if isinstance(node, yaml.SequenceNode):
+        items_list = [_convert(loader, n, display, offset, seen, depth + 1) for n in node.value]
+        return YNode(items_list, loc)
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag.startswith("!") or node.tag.startswith("tag:yaml.org,2002:binary"):
+            raise SiteError(f"unsupported YAML tag {node.tag}", loc)
+        try:
+            value = loader.construct_object(node, deep=True)
+        except (yaml.constructor.ConstructorError, ValueError) as exc:
+            raise SiteError(f"invalid value: {exc}", loc) from None
+        return YNode(value, loc)
+    raise SiteError("unsupported YAML node", loc)
+
+
+@dataclass(frozen=True)
+class MarkdownFile:
+    """A Markdown file split into its front matter and body."""
+
+    front: YNode | None
+    body: str
+    body_line: int
+    """1-based line of the file where the body starts."""
+
+
+def read_markdown(path: Path, display: str) -> MarkdownFile:
+    """Split ``---`` front matter from the body; parse the front matter as YAML."""
+    text = read_text(path, display)
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return MarkdownFile(None, text, 1)
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            front_text = "\n".join(lines[1:i])
+            front = parse_yaml(front_text, display, line_offset=1)
+            body = "\n".join(lines[i + 1 :])
+            return MarkdownFile(front, body, i + 2)
+    raise SiteError(
+        "front matter is not closed", SourceLocation(display, 1, 1),
+        "end it with a line '---'",
+    )

@@ -1,0 +1,221 @@
+"""Markdown → HTML with highlights, through one markdown-it configuration.
+
+The article's canonical plain text is the headline, a blank line, then the body's text
+blocks separated by blank lines (inline formatting removed, soft breaks as spaces).
+Anchoring works on that text; rendering cuts each text token at span edges and wraps
+every piece in ``<mark>`` elements, so overlapping highlights never nest badly.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+from urllib.parse import urlparse
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from sitegen.model import Span
+
+BLOCK_SEPARATOR = "\n\n"
+ALLOWED_SCHEMES = ("http", "https", "mailto")
+
+
+def _allowed_link(url: str) -> bool:
+    scheme = urlparse(url.strip()).scheme.lower()
+    return scheme in ALLOWED_SCHEMES or url.startswith("#")
+
+
+def _make_parser() -> MarkdownIt:
+    md = MarkdownIt(
+        "commonmark", {"html": False, "xhtmlOut": False, "typographer": False, "linkify": False}
+    )
+    md.validateLink = _allowed_link  # type: ignore[method-assign]
+    md.add_render_rule("text", _render_text)
+    md.add_render_rule("code_inline", _render_code_inline)
+    md.add_render_rule("code_block", _render_code_block)
+    md.add_render_rule("fence", _render_code_block)
+    md.add_render_rule("link_open", _render_link_open)
+    return md
+
+
+def link_problems(source: str) -> list[tuple[int, str]]:
+    """(0-based line, message) for each link or image that content may not use."""
+    problems: list[tuple[int, str]] = []
+    for block in _LINK_FINDER.parse(source):
+        line = block.map[0] if block.map else 0
+        for token in block.children or []:
+            if token.type == "image":
+                problems.append((line, "images are not supported: pages load nothing "
+                                       "from outside the site"))
+            elif token.type == "link_open":
+                href = str(token.attrGet("href") or "")
+                if not _allowed_link(href):
+                    problems.append((line, f"link '{href}' must use http, https or mailto"))
+    return problems
+
+
+@dataclass(frozen=True)
+class Block:
+    """One top-level block of the body: its HTML and its range in the canonical text."""
+
+    html: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class ParsedBody:
+    """A body parsed once: tokens with canonical offsets, grouped into top-level blocks."""
+
+    text: str
+    """The body's canonical plain text (without the headline)."""
+    groups: tuple[tuple[Token, ...], ...]
+    ranges: tuple[tuple[int, int], ...]
+
+
+def parse_body(source: str) -> ParsedBody:
+    """Parse the body and give every text-bearing token its canonical offsets."""
+    tokens = PARSER.parse(source)
+    parts: list[str] = []
+    length = 0
+    groups: list[tuple[Token, ...]] = []
+    ranges: list[tuple[int, int]] = []
+    current: list[Token] = []
+    group_start: int | None = None
+    group_end = 0
+
+    def add(token: Token, text: str) -> None:
+        nonlocal length, group_start, group_end
+        if parts and token.meta.get("_new_block"):
+            parts.append(BLOCK_SEPARATOR)
+            length += len(BLOCK_SEPARATOR)
+        if group_start is None:
+            group_start = length
+        token.meta["span"] = (length, length + len(text))
+        parts.append(text)
+        length += len(text)
+        group_end = length
+
+    for token in tokens:
+        current.append(token)
+        first_in_block = True
+        if token.type in ("code_block", "fence"):
+            token.meta["_new_block"] = True
+            add(token, token.content.rstrip("\n"))
+        elif token.type == "inline":
+            for child in token.children or []:
+                if child.type in ("text", "code_inline"):
+                    child.meta["_new_block"] = first_in_block
+                    add(child, child.content)
+                    first_in_block = False
+                elif child.type in ("softbreak", "hardbreak"):
+                    child.meta["_new_block"] = first_in_block
+                    add(child, " " if child.type == "softbreak" else "\n")
+                    first_in_block = False
+        if token.level == 0 and token.nesting <= 0:
+            start = group_start if group_start is not None else length
+            groups.append(tuple(current))
+            ranges.append((start, group_end if group_start is not None else length))
+            current = []
+            group_start = None
+    return ParsedBody("".join(parts), tuple(groups), tuple(ranges))
+
+
+def render_blocks(body: ParsedBody, spans: Sequence[Span], offset: int) -> list[Block]:
+    """HTML of each top-level block, with marks for ``spans`` (offsets include ``offset``)."""
+    env = {"spans": spans, "offset": offset}
+    return [
+        Block(PARSER.renderer.render(list(group), PARSER.options, env), start, end)
+        for group, (start, end) in zip(body.groups, body.ranges, strict=True)
+    ]
+
+
+def render_text(text: str, spans: Sequence[Span], start: int) -> str:
+    """Escaped plain text (a headline) with marks; ``start`` is its canonical offset."""
+    return _marked(text, start, spans)
+
+
+def render_markdown(source: str) -> str:
+    """HTML for a note, provenance or translation: Markdown without highlights."""
+    return str(PARSER.render(source, {"spans": (), "offset": 0}))
+
+
+def render_inline(source: str) -> str:
+    """HTML for a short text (a question, a label) without its paragraph wrapper."""
+    html = render_markdown(source).strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        return html[3:-4]
+    return html
+
+
+def _marked(text: str, start: int, spans: Sequence[Span]) -> str:
+    end = start + len(text)
+    inside = [s for s in spans if s.start < end and s.end > start]
+    if not inside:
+        return escape(text, quote=False)
+    cuts = sorted({start, end} | {e for s in inside for e in (s.start, s.end) if start < e < end})
+    out: list[str] = []
+    for a, b in itertools.pairwise(cuts):
+        piece = escape(text[a - start : b - start], quote=False)
+        covering = sorted(
+            (s for s in inside if s.start <= a and s.end >= b),
+            key=lambda s: (s.start, -s.end, s.number),
+        )
+        opening = "".join(_mark_open(s, a, b) for s in covering)
+        out.append(opening + piece + "</mark>" * len(covering))
+    return "".join(out)
+
+
+def _mark_open(span: Span, a: int, b: int) -> str:
+    ann = span.annotation
+    classes = f"hl hl-{ann.category}"
+    extra = ""
+    if span.start == a:
+        classes += " hl-start"
+        extra = f' id="hl-{ann.id}" tabindex="0" aria-details="note-{ann.id}"'
+    if span.end == b:
+        classes += " hl-end"
+    return (f'<mark class="{classes}" data-annotation="{ann.id}" '
+            f'data-number="{span.number}"{extra}>')
+
+
+def _token_text(token: Token, env: dict[str, Any]) -> str:
+    start, _ = token.meta.get("span", (None, None)) if token.meta else (None, None)
+    if start is None:
+        return escape(token.content, quote=False)
+    return _marked(token.content, start + env["offset"], env["spans"])
+
+
+def _render_text(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return _token_text(tokens[idx], env)
+
+
+def _render_code_inline(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return f"<code>{_token_text(tokens[idx], env)}</code>"
+
+
+def _render_code_block(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    token = tokens[idx]
+    content = token.content.rstrip("\n")
+    if token.meta and "span" in token.meta:
+        start = token.meta["span"][0] + env["offset"]
+        return f"<pre><code>{_marked(content, start, env['spans'])}</code></pre>\n"
+    return f"<pre><code>{escape(content, quote=False)}</code></pre>\n"
+
+
+def _render_link_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    token = tokens[idx]
+    href = str(token.attrGet("href") or "")
+    if not href.startswith("#"):
+        token.attrSet("rel", "noopener noreferrer")
+    return str(self.renderToken(tokens, idx, options, env))
+
+
+PARSER = _make_parser()
+# Accepts every link, so that the ones PARSER would silently drop can be reported.
+_LINK_FINDER = MarkdownIt("commonmark", {"html": False})
+_LINK_FINDER.validateLink = lambda url: True  # type: ignore[method-assign]

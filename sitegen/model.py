@@ -1,0 +1,166 @@
+"""The typed content model: site, categories, articles, annotations. Frozen, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sitegen.errors import SourceLocation
+
+
+@dataclass(frozen=True)
+class Localized:
+    """A human-readable field: one plain text, or one text per edition.
+
+    A plain string is stored under the key ``""`` and counts as the default language.
+    """
+
+    texts: tuple[tuple[str, str], ...]
+
+    def resolve(self, lang: str, default: str) -> Resolved:
+        """The text for edition ``lang``, falling back to the default language."""
+        table = dict(self.texts)
+        if lang in table:
+            return Resolved(table[lang], lang)
+        if "" in table:
+            return Resolved(table[""], default)
+        if default in table:
+            return Resolved(table[default], default)
+        first_lang, first_text = self.texts[0]
+        return Resolved(first_text, first_lang)
+
+    def languages(self) -> set[str]:
+        return {lang for lang, _ in self.texts}
+
+    @property
+    def is_plain(self) -> bool:
+        return len(self.texts) == 1 and self.texts[0][0] == ""
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A text chosen for one edition, with the language it is actually written in."""
+
+    text: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    label: Localized
+    description: Localized
+    color: str
+    """``#rrggbb``; a default from the palette when site.yaml gives none."""
+    index: int
+    """Position in site.yaml; picks the non-colour cue (letter and line style)."""
+
+
+@dataclass(frozen=True)
+class Site:
+    title: Localized
+    languages: tuple[str, ...]
+    categories: tuple[Category, ...]
+    paper: str
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+    def category(self, key: str) -> Category:
+        return next(c for c in self.categories if c.key == key)
+
+
+@dataclass(frozen=True)
+class Source:
+    publisher: str
+    url: str
+    title: str | None = None
+    date: str | None = None
+    """ISO 8601 text: ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; None when unknown."""
+
+
+@dataclass(frozen=True)
+class Selector:
+    """A W3C TextQuoteSelector: exact quote, optional text just before and after."""
+
+    quote: str
+    prefix: str | None = None
+    suffix: str | None = None
+
+
+@dataclass(frozen=True)
+class Annotation:
+    id: str
+    category: str
+    selector: Selector | None
+    """None for an article-level note."""
+    note: Localized
+    sources: tuple[Source, ...]
+    question: Localized | None
+    answer: Localized | None
+    location: SourceLocation
+    quote_location: SourceLocation | None = None
+
+
+@dataclass(frozen=True)
+class Voice:
+    name: str
+    role: Localized | None
+    affiliation: Localized | None
+    side: Localized | None
+    quoted: str
+    """``direct`` or ``paraphrase``."""
+    linked: bool
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True)
+class Question:
+    question: Localized
+    answer: Localized | None
+    step: str | None
+    """A SIFT step: stop, investigate, find or trace."""
+
+
+@dataclass(frozen=True)
+class Translation:
+    lang: str
+    title: str | None
+    body: str
+    """Markdown: one paragraph per paragraph of the article, in the same order."""
+    path: str
+
+
+@dataclass(frozen=True)
+class Article:
+    slug: str
+    title: str
+    language: str
+    outlet: str | None
+    author: str | None
+    published: str | None
+    original_url: str | None
+    provenance: Localized | None
+    summary: Localized | None
+    body: str
+    """The Markdown body, verbatim."""
+    body_path: str
+    body_line: int
+    """Line of article.md on which the body starts."""
+    annotations: tuple[Annotation, ...]
+    voices: tuple[Voice, ...]
+    questions: tuple[Question, ...]
+    translations: tuple[Translation, ...] = field(default=())
+
+    def translation(self, lang: str) -> Translation | None:
+        return next((t for t in self.translations if t.lang == lang), None)
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where an annotation sits in an article's canonical plain text (code points)."""
+
+    annotation: Annotation
+    start: int
+    end: int
+    number: int

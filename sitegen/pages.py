@@ -1,0 +1,286 @@
+"""Template contexts for the index and the article pages of every edition.
+
+Everything a template shows is prepared here: Markdown rendered, localized fields
+resolved for the edition (with their own ``lang`` when they fall back), links relative.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from sitegen import i18n
+from sitegen.chart import Bar, voices_svg
+from sitegen.markdown import render_blocks, render_inline, render_markdown, render_text
+from sitegen.model import Annotation, Article, Localized, Site, Source, Span
+from sitegen.prepare import Prepared
+
+LINE_STYLES = ("solid", "dashed", "dotted", "double", "wavy")
+SIFT = ("stop", "investigate", "find", "trace")
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    """Output path relative to the site root, with '/' separators."""
+    template: str
+    context: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Rich:
+    """Rendered HTML and, when it differs from the page's, the language it is in."""
+
+    html: Markup
+    lang: str | None
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """What the index needs of an article, without its text."""
+
+    slug: str
+    title: str
+    language: str
+    summary: Localized | None
+    highlights: int
+
+
+def _short_name(label: str, others: list[str]) -> str:
+    """The shortest start of ``label`` that no other label starts with (1 to 3 letters)."""
+    for size in (1, 2, 3):
+        prefix = label[:size].casefold()
+        if not any(o.casefold().startswith(prefix) for o in others):
+            break
+    return label[:size].capitalize()
+
+
+def edition_dir(site: Site, lang: str) -> str:
+    return "" if lang == site.default_language else f"{lang}/"
+
+
+class Edition:
+    """Resolves and renders content for one edition (page language)."""
+
+    def __init__(self, site: Site, lang: str):
+        self.site = site
+        self.lang = lang
+        self.t = i18n.catalogue(lang)
+
+    def text(self, value: Localized | None, *, inline: bool = False) -> Rich | None:
+        if value is None:
+            return None
+        resolved = value.resolve(self.lang, self.site.default_language)
+        html = render_inline(resolved.text) if inline else render_markdown(resolved.text)
+        return Rich(Markup(html), None if resolved.lang == self.lang else resolved.lang)
+
+    def plain(self, value: Localized) -> str:
+        return value.resolve(self.lang, self.site.default_language).text
+
+    def categories(self) -> list[dict[str, Any]]:
+        labels = {c.key: self.plain(c.label).strip() or c.key for c in self.site.categories}
+        letters = {key: _short_name(label, [v for k, v in labels.items() if k != key])
+                   for key, label in labels.items()}
+        return [
+            {"key": c.key, "label": self.plain(c.label), "description": self.text(c.description,
+             inline=True), "letter": letters[c.key], "line": LINE_STYLES[c.index % 5]}
+            for c in self.site.categories
+        ]
+
+    def editions(self, root: str, page: str) -> list[dict[str, str]]:
+        """Links to this page in every other edition."""
+        return [
+            {"lang": lang, "name": i18n.catalogue(lang)["language_name"],
+             "href": root + edition_dir(self.site, lang) + page}
+            for lang in self.site.languages if lang != self.lang
+        ]
+
+    def base(self, root: str, page: str, title: str) -> dict[str, Any]:
+        return {
+            "lang": self.lang, "t": self.t, "root": root, "title": title,
+            "site_title": self.plain(self.site.title), "categories": self.categories(),
+            "editions": self.editions(root, page),
+            "home": root + edition_dir(self.site, self.lang) + "index.html",
+        }
+
+
+def _root(site: Site, lang: str, depth: int) -> str:
+    return "../" * (depth + (0 if lang == site.default_language else 1))
+
+
+def index_page(site: Site, lang: str, articles: list[ArticleSummary]) -> Page:
+    ed = Edition(site, lang)
+    root = _root(site, lang, 0)
+    cards = [
+        {"title": a.title, "language": a.language, "href": f"{a.slug}/index.html",
+         "summary": ed.text(a.summary), "highlights": a.highlights}
+        for a in articles
+    ]
+    ctx = ed.base(root, "index.html", ed.plain(site.title))
+    ctx.update(cards=cards, tagline=ed.t["site_tagline"])
+    return Page(edition_dir(site, lang) + "index.html", "index.html", ctx)
+
+
+def summary_of(prepared: Prepared) -> ArticleSummary:
+    a = prepared.article
+    return ArticleSummary(a.slug, a.title, a.language, a.summary, len(prepared.spans))
+
+
+def article_context(prepared: Prepared, site: Site, lang: str, root: str, page: str) -> dict[
+        str, Any]:
+    """The context shared by the article page and the handouts (same numbers)."""
+    ed = Edition(site, lang)
+    article = prepared.article
+    spans = prepared.spans
+    numbers = {s.annotation.id: s.number for s in spans}
+    offset = prepared.body_offset
+    blocks = render_blocks(prepared.body, spans, offset)
+    translation = prepared.translations.get(lang)
+    tr_blocks = render_blocks(translation, (), 0) if translation else None
+    sources = _SourceList()
+    notes = {a.id: _note(ed, a, numbers.get(a.id), spans, prepared, sources)
+             for a in article.annotations}
+    starts = {s.annotation.id: s.start for s in spans}
+    by_block: list[list[dict[str, Any]]] = [[] for _ in blocks]
+    headline_notes: list[dict[str, Any]] = []
+    for span in spans:
+        if span.start < offset:
+            headline_notes.append(notes[span.annotation.id])
+            continue
+        index = next((i for i, b in enumerate(blocks) if span.start < b.end + offset),
+                     len(blocks) - 1)
+        by_block[index].append(notes[span.annotation.id])
+    article_notes = [notes[a.id] for a in article.annotations if a.id not in starts]
+    tr = article.translation(lang)
+    ctx = ed.base(root, page, article.title)
+    ctx.update(
+        article=_article_meta(ed, article),
+        headline=Markup(render_text(article.title, spans, 0)),
+        translated_title=tr.title if tr else None,
+        headline_notes=headline_notes,
+        blocks=[
+            {"html": Markup(b.html), "notes": by_block[i],
+             "translation": Markup(tr_blocks[i].html) if tr_blocks and i < len(tr_blocks)
+             else None}
+            for i, b in enumerate(blocks)
+        ],
+        has_translation=tr_blocks is not None,
+        translation_lang=lang if tr_blocks is not None else None,
+        article_notes=article_notes,
+        panels=_category_panels(ed, article, notes, numbers),
+        voices=_voices(ed, article, sources),
+        chart=_chart(ed, article),
+        questions=_questions(ed, article, numbers),
+        sift=[{"key": k, "name": ed.t[f"sift_{k}"], "text": ed.t[f"sift_{k}_text"]}
+              for k in SIFT],
+        sources=sources.items,
+    )
+    return ctx
+
+
+def article_pages(prepared: Prepared, site: Site) -> list[Page]:
+    pages = []
+    for lang in site.languages:
+        root = _root(site, lang, 1)
+        ctx = article_context(prepared, site, lang, root, f"{prepared.article.slug}/index.html")
+        path = f"{edition_dir(site, lang)}{prepared.article.slug}/index.html"
+        pages.append(Page(path, "article.html", ctx))
+    return pages
+
+
+class _SourceList:
+    """Every source cited on a page, once each, in order of first citation."""
+
+    def __init__(self) -> None:
+        self.items: list[dict[str, Any]] = []
+        self._index: dict[str, int] = {}
+
+    def add(self, source: Source) -> int:
+        if source.url not in self._index:
+            self.items.append({"title": source.title, "publisher": source.publisher,
+                               "date": source.date, "url": source.url,
+                               "number": len(self.items) + 1})
+            self._index[source.url] = len(self.items)
+        return self._index[source.url]
+
+    def cite(self, sources: tuple[Source, ...]) -> list[dict[str, Any]]:
+        return [self.items[self.add(s) - 1] for s in sources]
+
+
+def _article_meta(ed: Edition, article: Article) -> dict[str, Any]:
+    return {
+        "slug": article.slug, "title": article.title, "language": article.language,
+        "outlet": article.outlet, "author": article.author, "published": article.published,
+        "original_url": article.original_url, "provenance": ed.text(article.provenance),
+        "summary": ed.text(article.summary),
+    }
+
+
+def _note(ed: Edition, ann: Annotation, number: int | None, spans: tuple[Span, ...],
+          prepared: Prepared, sources: _SourceList) -> dict[str, Any]:
+    cat = next(c for c in ed.categories() if c["key"] == ann.category)
+    quote = None
+    if number is not None:
+        span = next(s for s in spans if s.annotation.id == ann.id)
+        quote = " ".join(prepared.plain_text[span.start : span.end].split())
+    return {
+        "id": ann.id, "number": number, "category": cat, "quote": quote,
+        "note": ed.text(ann.note), "question": ed.text(ann.question, inline=True),
+        "answer": ed.text(ann.answer), "sources": sources.cite(ann.sources),
+    }
+
+
+def _category_panels(ed: Edition, article: Article, notes: dict[str, dict[str, Any]],
+                     numbers: dict[str, int]) -> list[dict[str, Any]]:
+    panels = []
+    for cat in ed.categories():
+        anchored = sorted((notes[a.id] for a in article.annotations
+                           if a.category == cat["key"] and a.id in numbers),
+                          key=lambda n: n["number"])
+        panels.append({"category": cat, "highlights": anchored})
+    return panels
+
+
+def _voices(ed: Edition, article: Article, sources: _SourceList) -> list[dict[str, Any]]:
+    return [
+        {"name": v.name, "role": ed.text(v.role, inline=True),
+         "affiliation": ed.text(v.affiliation, inline=True),
+         "side": ed.plain(v.side) if v.side else None,
+         "quoted": ed.t[v.quoted], "linked": ed.t["yes" if v.linked else "no"],
+         "sources": sources.cite(v.sources)}
+        for v in article.voices
+    ]
+
+
+def _chart(ed: Edition, article: Article) -> Markup | None:
+    if not article.voices:
+        return None
+    bars: dict[str, list[int]] = {}
+    for v in article.voices:
+        side = ed.plain(v.side) if v.side else ed.t["chart_no_side"]
+        counts = bars.setdefault(side, [0, 0])
+        counts[0 if v.linked else 1] += 1
+    svg = voices_svg([Bar(k, c[0], c[1]) for k, c in bars.items()], ed.t["chart_title"],
+                     ed.t["chart_linked"], ed.t["chart_not_linked"])
+    return Markup(svg)
+
+
+def _questions(ed: Edition, article: Article, numbers: dict[str, int]) -> dict[str, Any]:
+    asked = sorted((numbers[a.id], a) for a in article.annotations
+                   if a.question is not None and a.id in numbers)
+    per_highlight = [
+        {"number": n, "id": a.id, "question": ed.text(a.question, inline=True),
+         "answer": ed.text(a.answer)}
+        for n, a in asked
+    ]
+    general = [
+        {"question": ed.text(a.question, inline=True), "answer": ed.text(a.answer), "id": a.id}
+        for a in article.annotations if a.question is not None and a.id not in numbers
+    ] + [
+        {"question": ed.text(q.question, inline=True), "answer": ed.text(q.answer),
+         "step": q.step, "id": None}
+        for q in article.questions
+    ]
+    return {"per_highlight": per_highlight, "general": general}

@@ -1,0 +1,114 @@
+"""Anchor an article's annotations: selectors → numbered spans of its canonical text.
+
+Also checks what only a parse can show: links and images in Markdown fields, and that a
+translation has one paragraph per paragraph of the article.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sitegen.anchor import (
+    ContextNotFound,
+    QuoteAmbiguous,
+    QuoteNotFound,
+    fold,
+    locate,
+)
+from sitegen.errors import SourceLocation
+from sitegen.markdown import BLOCK_SEPARATOR, ParsedBody, link_problems, parse_body
+from sitegen.model import Annotation, Article, Localized, Span
+from sitegen.validate import Collector
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An article ready to render in any edition."""
+
+    article: Article
+    body: ParsedBody
+    spans: tuple[Span, ...]
+    translations: dict[str, ParsedBody]
+
+    @property
+    def body_offset(self) -> int:
+        """Where the body starts in the canonical text (after the headline)."""
+        return len(self.article.title) + len(BLOCK_SEPARATOR)
+
+    @property
+    def plain_text(self) -> str:
+        return self.article.title + BLOCK_SEPARATOR + self.body.text
+
+
+def prepare(article: Article, out: Collector) -> Prepared | None:
+    """Parse, check links and anchor; None when an error was found."""
+    before = len(out.errors)
+    body = parse_body(article.body)
+    for line, message in link_problems(article.body):
+        out.error(message, SourceLocation(article.body_path, article.body_line + line, 1))
+    _check_field_links(article, out)
+    text = article.title + BLOCK_SEPARATOR + body.text
+    folded = fold(text)
+    located: list[tuple[int, int, int, Annotation]] = []
+    for order, ann in enumerate(article.annotations):
+        if ann.selector is None:
+            continue
+        sel = ann.selector
+        loc = ann.quote_location or ann.location
+        try:
+            start, end = locate(text, sel.quote, sel.prefix, sel.suffix, folded=folded)
+        except QuoteNotFound as exc:
+            hint = f"closest passage: '{exc.closest}'" if exc.closest else (
+                "copy the words exactly from the article")
+            out.error(f"quote not found in article '{article.slug}': '{sel.quote}'", loc, hint)
+            continue
+        except QuoteAmbiguous as exc:
+            out.error(f"quote '{sel.quote}' matches {len(exc.places)} places in article "
+                      f"'{article.slug}': " + "; ".join(exc.places), loc,
+                      "add a prefix or suffix to pick one")
+            continue
+        except ContextNotFound as exc:
+            value = sel.prefix if exc.which == "prefix" else sel.suffix
+            out.error(f"{exc.which} '{value}' does not match at any of the {exc.matches} "
+                      f"place(s) where the quote occurs", loc,
+                      f"copy the text just {'before' if exc.which == 'prefix' else 'after'} "
+                      "the quote exactly, or remove it")
+            continue
+        located.append((start, -end, order, ann))
+    located.sort(key=lambda item: item[:3])
+    spans = tuple(
+        Span(ann, start, -neg_end, number)
+        for number, (start, neg_end, _, ann) in enumerate(located, 1)
+    )
+    translations = {}
+    for tr in article.translations:
+        parsed = parse_body(tr.body)
+        for line, message in link_problems(tr.body):
+            out.error(message, SourceLocation(tr.path, line + 1, 1))
+        if len(parsed.groups) != len(body.groups):
+            out.error(f"the translation has {len(parsed.groups)} paragraph(s), the article "
+                      f"has {len(body.groups)}", SourceLocation(tr.path, 1, 1),
+                      "translate paragraph by paragraph, separated by blank lines")
+        translations[tr.lang] = parsed
+    if len(out.errors) > before:
+        return None
+    return Prepared(article, body, spans, translations)
+
+
+def _check_field_links(article: Article, out: Collector) -> None:
+    fields: list[tuple[Localized | None, SourceLocation]] = [
+        (article.provenance, SourceLocation(article.body_path, 1, 1)),
+        (article.summary, SourceLocation(article.body_path, 1, 1)),
+    ]
+    for ann in article.annotations:
+        fields += [(ann.note, ann.location), (ann.question, ann.location),
+                   (ann.answer, ann.location)]
+    for q in article.questions:
+        loc = SourceLocation(article.body_path.replace("article.md", "annotations.yaml"))
+        fields += [(q.question, loc), (q.answer, loc)]
+    for value, loc in fields:
+        if value is None:
+            continue
+        for _, text in value.texts:
+            for _, message in link_problems(text):
+                out.error(message, loc)
