@@ -1,18 +1,24 @@
 """The build: phase 1 loads, validates and anchors every article and fails with every
-error at once; phase 2 renders all pages and writes them. Nothing is written unless
-phase 1 and rendering both succeed, so a failed build leaves the last good site as it was.
+error at once; phase 2 renders and writes. Nothing is written unless both phases succeed,
+so a failed build leaves the last good site as it was.
+
+A ``Builder`` remembers each article's output under a key made from everything the
+article's pages depend on (its files, site.yaml, the theme, sitegen's version), so a
+rebuild renders only the articles whose inputs changed.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen import templates
+from sitegen import __version__, templates
 from sitegen.content import article_dirs, load_article, load_site
 from sitegen.errors import ContentErrors, SiteError, SiteWarning
 from sitegen.model import Site
-from sitegen.pages import Page, article_pages, index_page, summary_of
+from sitegen.pages import ArticleSummary, Page, article_pages, index_page, summary_of
 from sitegen.prepare import Prepared, prepare
 from sitegen.stylesheet import categories_css
 from sitegen.validate import Collector
@@ -20,9 +26,12 @@ from sitegen.writer import WriteStats, check_output_dir, write_site
 
 
 @dataclass
-class Loaded:
-    site: Site
-    articles: list[Prepared]
+class ArticleOutput:
+    """Everything one article contributes to the site, and the key of its inputs."""
+
+    key: str
+    summary: ArticleSummary
+    files: dict[str, bytes]
     warnings: list[SiteWarning]
 
 
@@ -31,34 +40,33 @@ class BuildResult:
     pages: int
     stats: WriteStats
     warnings: list[SiteWarning] = field(default_factory=list)
+    rendered: list[str] = field(default_factory=list)
+    """Slugs of the articles rendered in this build (the others came from the cache)."""
 
 
-def load(content: Path) -> Loaded:
-    """Phase 1: every content file read, checked and anchored; raises ContentErrors."""
-    out = Collector()
-    site = load_site(content, out)
-    prepared: list[Prepared] = []
-    if site is not None:
-        for folder in article_dirs(content, out):
-            article = load_article(folder, site, out)
-            if article is not None:
-                ready = prepare(article, out)
-                if ready is not None:
-                    prepared.append(ready)
-    if out.errors or site is None:
-        raise ContentErrors(out.errors)
-    return Loaded(site, prepared, out.warnings)
+def _digest(parts: Iterable[bytes]) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(len(part).to_bytes(8, "big"))
+        h.update(part)
+    return h.hexdigest()
 
 
-def render_site(loaded: Loaded) -> dict[str, bytes]:
-    """Phase 2: every output file of the site, as bytes, by relative path."""
-    site = loaded.site
-    pages: list[Page] = []
-    summaries = [summary_of(p) for p in loaded.articles]
-    for lang in site.languages:
-        pages.append(index_page(site, lang, summaries))
-    for prepared in loaded.articles:
-        pages.extend(article_pages(prepared, site))
+def _folder_bytes(folder: Path) -> Iterable[bytes]:
+    for path in sorted(folder.iterdir()):
+        if path.is_file():
+            yield path.name.encode()
+            yield path.read_bytes()
+
+
+def theme_files() -> list[Path]:
+    """The templates and static files every page depends on."""
+    return sorted(p for d in (templates.TEMPLATES, templates.STATIC) for p in d.rglob("*")
+                  if p.is_file() and not p.name.startswith("."))
+
+
+def render_pages(pages: Iterable[Page]) -> dict[str, bytes]:
+    """Render pages to bytes; every template error is collected and raised together."""
     files: dict[str, bytes] = {}
     errors: list[SiteError] = []
     for page in pages:
@@ -68,6 +76,86 @@ def render_site(loaded: Loaded) -> dict[str, bytes]:
             errors.append(exc)
     if errors:
         raise ContentErrors(errors)
+    return files
+
+
+def render_article(prepared: Prepared, site: Site, *, pdf: bool) -> dict[str, bytes]:
+    """Every output file of one article, in every edition."""
+    return render_pages(article_pages(prepared, site))
+
+
+class Builder:
+    """Builds a content folder, reusing the output of articles whose inputs are unchanged."""
+
+    def __init__(self, content: Path, out: Path | None, *, pdf: bool = True):
+        self.content = content
+        self.out = out
+        self.pdf = pdf
+        self._cache: dict[str, ArticleOutput] = {}
+
+    def _site_key(self) -> str:
+        parts: list[bytes] = [__version__.encode(), b"pdf" if self.pdf else b"no-pdf"]
+        site_file = self.content / "site.yaml"
+        if site_file.is_file():
+            parts.append(site_file.read_bytes())
+        for path in theme_files():
+            parts += [str(path).encode(), path.read_bytes()]
+        return _digest(parts)
+
+    def collect(self) -> tuple[Site, dict[str, ArticleOutput], list[SiteWarning]]:
+        """Phases 1 and 2 for the articles that changed; raises ContentErrors."""
+        out = Collector()
+        site = load_site(self.content, out)
+        outputs: dict[str, ArticleOutput] = {}
+        changed: list[tuple[str, Prepared]] = []
+        if site is not None:
+            site_key = self._site_key()
+            for folder in article_dirs(self.content, out):
+                key = _digest([site_key.encode(), *_folder_bytes(folder)])
+                cached = self._cache.get(folder.name)
+                if cached is not None and cached.key == key:
+                    outputs[folder.name] = cached
+                    continue
+                local = Collector()
+                article = load_article(folder, site, local)
+                ready = prepare(article, local) if article is not None else None
+                out.errors += local.errors
+                if ready is not None and not local.errors:
+                    outputs[folder.name] = ArticleOutput(key, summary_of(ready), {},
+                                                         local.warnings)
+                    changed.append((key, ready))
+        if out.errors or site is None:
+            raise ContentErrors(out.errors)
+        for _key, ready in changed:
+            outputs[ready.article.slug].files = render_article(ready, site, pdf=self.pdf)
+        warnings = out.warnings + [w for o in outputs.values() for w in o.warnings]
+        return site, outputs, warnings
+
+    def build(self) -> BuildResult:
+        """Check, render and write the whole site; the cache is updated only on success."""
+        if self.out is None:
+            raise ValueError("Builder.build needs an output folder")
+        check_output_dir(self.out, self.content)
+        site, outputs, warnings = self.collect()
+        rendered = [slug for slug, o in outputs.items() if self._cache.get(slug) is not o]
+        files = site_files(site, [o.summary for o in outputs.values()])
+        for output in outputs.values():
+            files.update(output.files)
+        stats = write_site(self.out, files)
+        self._cache = outputs
+        pages = sum(1 for path in files if path.endswith(".html"))
+        return BuildResult(pages, stats, warnings, rendered)
+
+    def check(self) -> list[SiteWarning]:
+        """Everything a build checks, without writing; returns the warnings."""
+        site, outputs, warnings = self.collect()
+        site_files(site, [o.summary for o in outputs.values()])
+        return warnings
+
+
+def site_files(site: Site, summaries: list[ArticleSummary]) -> dict[str, bytes]:
+    """The files that do not belong to one article: indexes, stylesheets, script."""
+    files = render_pages(index_page(site, lang, summaries) for lang in site.languages)
     for asset in sorted(templates.STATIC.iterdir()):
         if asset.is_file() and not asset.name.startswith("."):
             files[f"assets/{asset.name}"] = asset.read_bytes()
@@ -77,16 +165,8 @@ def render_site(loaded: Loaded) -> dict[str, bytes]:
 
 def build(content: Path, out: Path, *, pdf: bool = True) -> BuildResult:
     """Build ``content`` into ``out``. Raises ContentErrors or UsageError before writing."""
-    check_output_dir(out, content)
-    loaded = load(content)
-    files = render_site(loaded)
-    stats = write_site(out, files)
-    pages = sum(1 for path in files if path.endswith(".html"))
-    return BuildResult(pages, stats, loaded.warnings)
+    return Builder(content, out, pdf=pdf).build()
 
 
 def check(content: Path) -> list[SiteWarning]:
-    """Everything a build checks, without writing; returns the warnings."""
-    loaded = load(content)
-    render_site(loaded)
-    return loaded.warnings
+    return Builder(content, None).check()
