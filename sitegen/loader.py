@@ -68,7 +68,12 @@ def parse_yaml(text: str, display: str, line_offset: int = 0) -> YNode | None:
         mark = exc.problem_mark or exc.context_mark
         loc = _loc(display, mark, line_offset)
         problem = exc.problem or exc.context or "invalid YAML"
-        raise SiteError(f"invalid YAML: {problem}", loc) from None
+        if exc.context and exc.context_mark is not None and exc.problem:
+            start = exc.context_mark.line + 1 + line_offset
+            problem += f", {exc.context} that starts at line {start}"
+        raise SiteError(f"invalid YAML: {problem}", loc,
+                        "check quotes, colons and indentation here and on the lines above"
+                        ) from None
     except yaml.YAMLError as exc:
         raise SiteError(f"invalid YAML: {exc}", SourceLocation(display, 1, 1)) from None
     finally:
@@ -105,7 +110,7 @@ def _convert(
             if key in items:
                 first = key_locs[key]
                 raise SiteError(
-                    f"duplicate key '{key}' (first at line {first.line})", key_loc,
+                    f"duplicate key '{key}'; it is already at line {first.line}", key_loc,
                     "remove one of the two",
                 )
             items[key] = _convert(loader, value_node, display, offset, seen, depth + 1)
@@ -119,8 +124,10 @@ def _convert(
             raise SiteError(f"unsupported YAML tag {node.tag}", loc)
         try:
             value = loader.construct_object(node, deep=True)
-        except (yaml.constructor.ConstructorError, ValueError) as exc:
-            raise SiteError(f"invalid value: {exc}", loc) from None
+        except (yaml.constructor.ConstructorError, ValueError):
+            # Looks like a date but is not one (2025-13-45): keep the text, so validation
+            # reports it against the field's expected type.
+            value = str(node.value)
         return YNode(value, loc)
     raise SiteError("unsupported YAML node", loc)
 

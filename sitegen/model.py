@@ -99,7 +99,11 @@ class Annotation:
     question: Localized | None
     answer: Localized | None
     location: SourceLocation
-    quote_location: SourceLocation | None = None
+    field_locations: tuple[tuple[str, SourceLocation], ...] = ()
+
+    def where(self, name: str) -> SourceLocation:
+        """The location of one of the annotation's fields (its own location if absent)."""
+        return dict(self.field_locations).get(name, self.location)
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ def prepare(article: Article, out: Collector) -> Prepared | None:
         if ann.selector is None:
             continue
         sel = ann.selector
-        loc = ann.quote_location or ann.location
+        loc = ann.where("quote")
         try:
             start, end = locate(text, sel.quote, sel.prefix, sel.suffix, folded=folded)
         except QuoteNotFound as exc:
@@ -101,8 +101,8 @@ def _check_field_links(article: Article, out: Collector) -> None:
         (article.summary, SourceLocation(article.body_path, 1, 1)),
     ]
     for ann in article.annotations:
-        fields += [(ann.note, ann.location), (ann.question, ann.location),
-                   (ann.answer, ann.location)]
+        fields += [(ann.note, ann.where("note")), (ann.question, ann.where("question")),
+                   (ann.answer, ann.where("answer"))]
     for q in article.questions:
         loc = SourceLocation(article.body_path.replace("article.md", "annotations.yaml"))
         fields += [(q.question, loc), (q.answer, loc)]

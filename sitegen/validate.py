@@ -67,12 +67,16 @@ class Fields:
                       node.loc)
             return
         known = required + optional
+        misspelt: set[str] = set()
         for key in self.items:
             if key not in known:
-                hint = did_you_mean(key, known) or "known keys: " + ", ".join(known)
+                close = did_you_mean(key, [k for k in known if k not in self.items])
+                if close:
+                    misspelt.add(close.split("'")[1])
+                hint = close or "known keys: " + ", ".join(known)
                 out.error(f"unknown key '{key}' in {what}", node.key_locs[key], hint)
         for key in required:
-            if key not in self.items:
+            if key not in self.items and key not in misspelt:
                 out.error(f"{what} is missing required key '{key}'", node.loc)
 
     def get(self, key: str) -> YNode | None:
@@ -280,16 +284,18 @@ def _parse_categories(
         f = Fields(child, f"category '{key}'", ("label", "description"), ("color",), out)
         if not f.ok:
             continue
-        label = loc_text(f, "label", required=True)
-        description = loc_text(f, "description", required=True)
+        # A category with a mistake is still defined, so that annotations using it
+        # do not report a second, misleading error.
+        placeholder = Localized((("", key),))
+        label = loc_text(f, "label", required=True) or placeholder
+        description = loc_text(f, "description", required=True) or placeholder
         color = f.text("color") or PALETTE[index % len(PALETTE)]
         if not COLOR_RE.fullmatch(color):
             out.error(f"color must look like #1f6fb2, got '{color}'", f.loc("color"))
-            continue
+            color = PALETTE[index % len(PALETTE)]
         if len(color) == 4:
             color = "#" + "".join(c * 2 for c in color[1:])
-        if label and description:
-            categories.append(Category(key, label, description, color.lower(), index))
+        categories.append(Category(key, label, description, color.lower(), index))
     return categories
 
 
@@ -348,8 +354,9 @@ class AnnotationsParser:
             return None
         if not check_id(ident, f.loc("id"), "annotation id", self.out):
             return None
+        where = tuple((key, f.loc(key)) for key in f.items)
         return Annotation(ident, category, selector, note, sources, question, answer,
-                          node.loc, f.loc("quote") if selector else None)
+                          node.loc, where)
 
     def source(self, node: YNode) -> Source | None:
         f = Fields(node, "source", ("publisher", "url"), ("title", "date"), self.out)

@@ -1,0 +1,137 @@
+"""Anchoring: quote selectors against plain text, folding, errors with suggestions."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from sitegen.anchor import (
+    ContextNotFound,
+    QuoteAmbiguous,
+    QuoteNotFound,
+    closest_passage,
+    fold,
+    fold_str,
+    locate,
+)
+
+TEXT = "Le 18 février, il a retweeté un article de presse russe. C’est l’incarnation même."
+
+
+def test_exact_quote_gives_its_span() -> None:
+    start, end = locate(TEXT, "un article de presse russe")
+    assert TEXT[start:end] == "un article de presse russe"
+
+
+@pytest.mark.parametrize(
+    ("quote", "expected"),
+    [
+        ("C'est l'incarnation", "C’est l’incarnation"),  # straight vs curly apostrophes
+        ("de  presse\nrusse", "de presse russe"),  # runs of white space
+        ("18\u00a0février", "18 février"),  # no-break space
+    ],
+)
+def test_folding_applies_to_both_sides(quote: str, expected: str) -> None:
+    start, end = locate(TEXT, quote)
+    assert TEXT[start:end] == expected
+
+
+def test_folding_of_double_quotes_and_narrow_no_break_space() -> None:
+    text = "Il a dit «\u202fnon\u202f» et “peut-être”."
+    start, end = locate(text, '"peut-être"')
+    assert text[start:end] == "“peut-être”"
+    assert fold_str("a\u202f\u00a0 b") == "a b"
+
+
+def test_matching_is_case_sensitive() -> None:
+    with pytest.raises(QuoteNotFound):
+        locate(TEXT, "UN ARTICLE")
+
+
+def test_not_found_suggests_the_closest_passage() -> None:
+    with pytest.raises(QuoteNotFound) as info:
+        locate(TEXT, "un articel de presse")
+    assert info.value.closest == "un article de presse"
+
+
+def test_nothing_close_gives_no_suggestion() -> None:
+    assert closest_passage(fold_str(TEXT), "zzzzzzzzzzzzzzzz") is None
+
+
+def test_several_matches_are_listed() -> None:
+    text = "the plan, the plan and the plan"
+    with pytest.raises(QuoteAmbiguous) as info:
+        locate(text, "the plan")
+    assert len(info.value.places) == 3
+    assert "[the plan]" in info.value.places[1]
+
+
+def test_prefix_and_suffix_pick_one_match() -> None:
+    text = "red apple, green apple, red pear"
+    start, _ = locate(text, "apple", prefix="green ")
+    assert start == text.index("green apple") + len("green ")
+    start, _ = locate(text, "red", suffix=" pear")
+    assert start == text.rindex("red")
+    # white space at the junction between context and quote does not matter
+    start, _ = locate(text, "apple", prefix="green")
+    assert start == text.index("green apple") + len("green ")
+
+
+def test_a_given_prefix_that_does_not_match_is_an_error() -> None:
+    with pytest.raises(ContextNotFound) as info:
+        locate("one apple", "apple", prefix="two")
+    assert info.value.which == "prefix"
+    with pytest.raises(ContextNotFound):
+        locate("one apple", "apple", suffix="pie")
+
+
+def test_offsets_are_code_points_outside_the_bmp() -> None:
+    text = "emoji 😀 then the quote here"
+    start, end = locate(text, "the quote")
+    assert text[start:end] == "the quote"
+    assert start == 13  # the emoji is one code point
+
+
+def test_fold_keeps_a_map_to_the_source() -> None:
+    folded = fold("a  \n b’c")
+    assert folded.text == "a b'c"
+    assert folded.to_source(2, 5) == (5, 8)
+
+
+words = st.text(alphabet="abcdeé’'“” \n\u00a0", min_size=0, max_size=60)
+
+
+@given(before=words, quote=st.text(alphabet="xyzXYZ’ ", min_size=1, max_size=20), after=words)
+def test_a_unique_quote_is_found_where_it_is(before: str, quote: str, after: str) -> None:
+    assume(quote.strip() and "x" in quote)
+    # The quote's letters (x, y, z) never occur around it, so it is unique.
+    text = before + " " + quote + " " + after
+    start, end = locate(text, quote)
+    assert fold_str(text[start:end]) == fold_str(quote).strip()
+
+
+@given(before=words, core=st.text(alphabet="abcé’“", min_size=1, max_size=10), after=words,
+       data=st.data())
+def test_any_passage_found_folds_to_the_quote(
+    before: str, core: str, after: str, data: st.DataObject
+) -> None:
+    text = before + core + after
+    a = data.draw(st.integers(0, len(before)))
+    b = data.draw(st.integers(len(before) + len(core), len(text)))
+    quote = text[a:b]
+    try:
+        start, end = locate(text, quote)
+    except QuoteAmbiguous as exc:
+        assert len(exc.places) > 1
+        return
+    assert fold_str(text[start:end]) == fold_str(quote).strip(" ")
+    assert 0 <= start < end <= len(text)
+
+
+@given(text=words)
+def test_folding_is_idempotent_and_never_longer(text: str) -> None:
+    once = fold_str(text)
+    assert fold_str(once) == once
+    assert len(once) <= len(text)
+    assert "  " not in once

@@ -1,0 +1,90 @@
+"""Every kind of bad input gets a clear `file:line:column: message`, exit 1, no traceback.
+
+Each folder in fixtures/broken holds the files that differ from the valid mini site and
+`expected.txt`, the exact error lines `sitegen check` must print.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, run_cli
+
+CASES = sorted(p.name for p in (FIXTURES / "broken").iterdir())
+
+
+def _broken_site(case: str, tmp_path: Path) -> Path:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "mini", content)
+    source = FIXTURES / "broken" / case
+    for path in source.rglob("*"):
+        if path.is_file() and path.name != "expected.txt":
+            shutil.copy(path, content / path.relative_to(source))
+    return content
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input_gets_its_message(case: str, tmp_path: Path) -> None:
+    _broken_site(case, tmp_path)
+    expected = (FIXTURES / "broken" / case / "expected.txt").read_text("utf-8").splitlines()
+    result = run_cli("check", "--content", "content", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if not line.startswith("sitegen:")]
+    assert lines == expected
+    assert f"sitegen: {len(expected)} error(s)" in result.stderr
+
+
+@pytest.mark.parametrize("case", ["quote-not-found", "invalid-yaml", "several-files"])
+def test_a_failed_build_leaves_the_last_good_site_untouched(case: str, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    good = tmp_path / "good"
+    shutil.copytree(FIXTURES / "mini", good)
+    assert run_cli("build", "--content", good, "--out", out, "--no-pdf").returncode == 0
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+    content = _broken_site(case, tmp_path)
+    result = run_cli("build", "--content", content, "--out", out, "--no-pdf")
+    assert result.returncode == 1
+    assert "nothing was written" in result.stderr
+    after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_every_error_of_every_file_is_listed_sorted(tmp_path: Path) -> None:
+    content = _broken_site("several-files", tmp_path)
+    site = content / "site.yaml"
+    site.write_text(site.read_text("utf-8").replace("label: {en: Framing", "lable: {en: Framing"),
+                    "utf-8")
+    result = run_cli("check", "--content", "content", cwd=tmp_path)
+    lines = [line for line in result.stderr.splitlines() if not line.startswith("sitegen:")]
+    assert len(lines) == 3
+    assert lines == sorted(lines, key=lambda x: (x.split(":")[0], int(x.split(":")[1])))
+    assert any("unknown key 'lable' in category 'framing' (did you mean 'label'?)" in line
+               for line in lines)
+
+
+def test_warnings_do_not_fail_the_check(mini: Path) -> None:
+    ann = mini / "articles" / "sample" / "annotations.yaml"
+    ann.write_text(ann.read_text("utf-8").replace(
+        'note: {en: "Who are the critics?", fr: "Qui sont les critiques ?"}',
+        'note: {en: "Who are the critics?"}'), "utf-8")
+    result = run_cli("check", "--content", mini)
+    assert result.returncode == 0
+    assert "annotations.yaml:26:11: warning: 'note' has no 'fr' translation" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["build", "--bogus"], "unrecognized arguments"),
+        (["frobnicate"], "invalid choice"),
+        (["check", "--content", "does-not-exist"], "content folder does-not-exist does not exist"),
+    ],
+)
+def test_usage_errors_exit_2(args: list[str], message: str, tmp_path: Path) -> None:
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
