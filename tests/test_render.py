@@ -1,0 +1,110 @@
+"""Rendering: marks on the token stream, well-formed for nested, overlapping and crossing
+highlights; the article's text unchanged; hostile markup escaped."""
+
+from __future__ import annotations
+
+from htmltree import Element, parse
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sitegen.markdown import parse_body, render_blocks, render_markdown, render_text
+from sitegen.model import Annotation, Localized, Span
+
+NOTE = Localized((("", "n"),))
+
+
+def _span(ident: str, start: int, end: int, number: int, category: str = "framing") -> Span:
+    return Span(Annotation(ident, category, None, NOTE, (), None, None, None), start, end,
+                number)  # type: ignore[arg-type]
+
+
+def _render(source: str, spans: list[Span]) -> tuple[str, Element]:
+    body = parse_body(source)
+    html = "".join(b.html for b in render_blocks(body, spans, 0))
+    return body.text, parse(html)
+
+
+def _marked_text(doc: Element, ident: str) -> str:
+    """The text of every piece of one highlight, outermost pieces only, in order."""
+    pieces = [m for m in doc.find_all("mark") if m.attrs["data-annotation"] == ident
+              and not any(a.tag == "mark" and a.attrs["data-annotation"] == ident
+                          for a in m.ancestors())]
+    return "".join(m.text() for m in pieces)
+
+
+def test_plain_text_drops_formatting_and_joins_blocks() -> None:
+    body = parse_body("One *two* `three`\nfour.\n\n> Five **six**.\n")
+    assert body.text == "One two three four.\n\nFive six."
+
+
+def test_a_highlight_across_formatting_and_paragraphs_repeats_id_and_number() -> None:
+    text, doc = _render("Alpha *beta* gamma.\n\nDelta epsilon.", [_span("x", 6, 22, 1)])
+    marks = doc.find_all("mark")
+    assert {m.attrs["data-annotation"] for m in marks} == {"x"}
+    assert {m.attrs["data-number"] for m in marks} == {"1"}
+    assert [m.text() for m in marks] == ["beta", " gamma.", "Del"]
+    assert marks[0].parent is not None and marks[0].parent.tag == "em"
+    assert marks[2].parent is not None and marks[2].parent.tag == "p"
+    assert _marked_text(doc, "x") == text[6:22].replace("\n\n", "")
+    assert marks[0].attrs["id"] == "hl-x" and "hl-start" in marks[0].classes
+    assert "hl-end" in marks[-1].classes
+    assert sum(1 for m in marks if "tabindex" in m.attrs) == 1
+
+
+def test_overlapping_highlights_stay_well_formed() -> None:
+    source = "The quick brown fox jumps over the lazy dog."
+    spans = [_span("a", 4, 19, 1), _span("b", 10, 30, 2, "context"), _span("c", 16, 19, 3)]
+    _, doc = _render(source, spans)  # parse() raises on badly nested tags
+    assert _marked_text(doc, "a") == "quick brown fox"
+    assert _marked_text(doc, "b") == "brown fox jumps over"
+    assert _marked_text(doc, "c") == "fox"
+    category = {"a": "framing", "b": "context", "c": "framing"}
+    for mark in doc.find_all("mark"):
+        assert mark.classes[:2] == ["hl", f"hl-{category[mark.attrs['data-annotation']]}"]
+        # a mark holds the article's text and, where highlights overlap, other marks only
+        assert all(isinstance(c, str) or c.tag == "mark" for c in mark.children)
+
+
+def test_text_is_unchanged_by_highlighting() -> None:
+    source = "Il a dit « non » & <b>pas</b> *vraiment* ça.\n\nFin `du` texte."
+    plain = parse("".join(b.html for b in render_blocks(parse_body(source), [], 0))).text()
+    marked = _render(source, [_span("x", 3, 20, 1), _span("y", 10, 40, 2)])[1].text()
+    assert marked == plain
+
+
+def test_hostile_markup_is_text() -> None:
+    html = render_markdown('<script>alert(1)</script> <img src=x onerror=alert(1)> '
+                           '[x](javascript:alert(1)) [ok](https://example.org)')
+    doc = parse(html)
+    assert not doc.find_all("script") and not doc.find_all("img")
+    links = doc.find_all("a")
+    assert [a.attrs["href"] for a in links] == ["https://example.org"]
+    assert "<script>" in doc.text()
+
+
+def test_headline_marks() -> None:
+    doc = parse("<h1>" + render_text("A <big> headline", [_span("h", 2, 7, 1)], 0) + "</h1>")
+    assert _marked_text(doc, "h") == "<big>"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    data=st.data(),
+    source=st.text(alphabet="ab *_`\n>#-", min_size=1, max_size=80),
+)
+def test_any_spans_on_any_markdown_render_well_formed(data: st.DataObject, source: str) -> None:
+    body = parse_body(source)
+    n = len(body.text)
+    spans = []
+    for i in range(data.draw(st.integers(0, 4))):
+        a = data.draw(st.integers(0, n))
+        b = data.draw(st.integers(a, n))
+        if b > a:
+            spans.append(_span(f"s{i}", a, b, i + 1))
+    html = "".join(b.html for b in render_blocks(body, spans, 0))
+    doc = parse(html)
+    plain = parse("".join(b.html for b in render_blocks(body, [], 0)))
+    assert doc.text() == plain.text()
+    for span in spans:
+        covered = "".join(ch for ch in body.text[span.start:span.end] if not ch.isspace())
+        assert "".join(_marked_text(doc, span.annotation.id).split()) == covered
