@@ -80,6 +80,10 @@ def parse_yaml(text: str, display: str, line_offset: int = 0) -> YNode | None:
         loader.dispose()
 
 
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in
+               ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
+
+
 def _loc(display: str, mark: Any, line_offset: int) -> SourceLocation:
     if mark is None:
         return SourceLocation(display, 1 + line_offset, 1)
@@ -98,6 +102,8 @@ def _convert(
         # also rules out exponential "billion laughs" expansion.
         raise SiteError("YAML anchors and aliases are not supported", loc, "write the value out")
     seen.add(id(node))
+    if node.tag not in _PLAIN_TAGS:
+        raise SiteError(f"unsupported YAML tag {node.tag}", loc, "remove the tag")
     if isinstance(node, yaml.MappingNode):
         items: dict[str, YNode] = {}
         key_locs: dict[str, SourceLocation] = {}
@@ -120,8 +126,6 @@ def _convert(
         items_list = [_convert(loader, n, display, offset, seen, depth + 1) for n in node.value]
         return YNode(items_list, loc)
     if isinstance(node, yaml.ScalarNode):
-        if node.tag.startswith("!") or node.tag.startswith("tag:yaml.org,2002:binary"):
-            raise SiteError(f"unsupported YAML tag {node.tag}", loc)
         try:
             value = loader.construct_object(node, deep=True)
         except (yaml.constructor.ConstructorError, ValueError):

@@ -1,0 +1,51 @@
+"""Reading files: YAML safely with positions, odd encodings and hostile YAML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitegen.errors import SiteError
+from sitegen.loader import parse_yaml, read_markdown, read_text
+
+
+def test_positions_are_one_based_and_offset_for_front_matter() -> None:
+    node = parse_yaml("a: 1\nb:\n  c: x\n", "f.yaml", line_offset=1)
+    assert node is not None
+    assert node.key_locs["b"].line == 3
+    assert node.value["b"].value["c"].loc.line == 4
+    assert node.value["b"].value["c"].loc.column == 6
+
+
+def test_python_tags_are_refused() -> None:
+    with pytest.raises(SiteError) as info:
+        parse_yaml("x: !!python/object/apply:os.system ['true']\n", "f.yaml")
+    assert info.value.location.line == 1
+
+
+def test_billion_laughs_is_refused_not_expanded() -> None:
+    bomb = "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n"
+    with pytest.raises(SiteError, match="aliases are not supported"):
+        parse_yaml(bomb, "f.yaml")
+
+
+def test_several_documents_are_an_error() -> None:
+    with pytest.raises(SiteError, match="invalid YAML"):
+        parse_yaml("a: 1\n---\nb: 2\n", "f.yaml")
+
+
+def test_bom_and_crlf_are_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "article.md"
+    path.write_bytes(b"\xef\xbb\xbf---\r\ntitle: T\r\nlanguage: en\r\n---\r\nBody\r\n")
+    md = read_markdown(path, "article.md")
+    assert md.front is not None and md.front.value["title"].value == "T"
+    assert md.body.strip() == "Body" and md.body_line == 5
+
+
+def test_invalid_utf8_names_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_bytes(b"a: 1\nb: caf\xe9\n")
+    with pytest.raises(SiteError) as info:
+        read_text(path, "x.yaml")
+    assert str(info.value.location) == "x.yaml:2:7"
