@@ -31,7 +31,17 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--no-pdf", action="store_true", help="skip the PDF handouts")
     c = commands.add_parser("check", help="check the content without writing anything")
     c.add_argument("--content", type=Path, default=Path("content"), help="content folder")
+    s = commands.add_parser("serve", help="preview the site on 127.0.0.1, rebuilt on each save")
+    s.add_argument("--content", type=Path, default=Path("content"), help="content folder")
+    s.add_argument("--port", type=_port, default=8000, help="port (0: any free port)")
+    s.add_argument("--open", action="store_true", help="open the site in a web browser")
     return parser
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"invalid port {text!r}: use 0 to 65535")
+    return int(text)
 
 
 def _print_warnings(warnings: Sequence[SiteWarning]) -> None:
@@ -60,6 +70,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             _print_warnings(warnings)
             print(f"{args.content}: no errors" + (f", {len(warnings)} warning(s)"
                                                    if warnings else "") + ".")
+        elif args.command == "serve":
+            from sitegen.serve import serve  # Tornado is loaded only to serve
+
+            return serve(_content_dir(args.content), port=args.port, open_browser=args.open)
     except ContentErrors as exc:
         for err in exc.errors:
             print(err.format_message(), file=sys.stderr)

@@ -1,0 +1,110 @@
+"""What ``sitegen serve`` adds to each HTML page it sends, and only while serving: the
+live-reload script, a CSP that lets that script connect back, and the error overlay.
+
+Pure functions on bytes, so they are easy to test and never touch the files on disk.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+
+OVERLAY_CSS_PATH = "/__sitegen__/overlay.css"
+LIVERELOAD_JS_PATH = "/livereload.js"
+
+# The page's CSP forbids inline scripts and styles (script-src 'self'; style-src 'self'),
+# so everything injected is an external file from the server's own origin.
+OVERLAY_CSS = """\
+.sitegen-overlay {
+  position: fixed; top: 0; left: 0; right: 0; z-index: 2147483647;
+  max-height: 50vh; overflow: auto; box-sizing: border-box;
+  margin: 0; padding: 1rem 1.25rem;
+  background: #fff8f6; color: #3b0a00; border-bottom: 4px solid #b3261e;
+  font: 15px/1.45 system-ui, sans-serif; box-shadow: 0 2px 12px rgba(0, 0, 0, .25);
+}
+.sitegen-overlay h2 { margin: 0 0 .4rem; font-size: 1.1rem; color: #b3261e; }
+.sitegen-overlay p { margin: 0 0 .6rem; }
+.sitegen-overlay ol { margin: 0; padding-left: 1.4rem; }
+.sitegen-overlay li { margin: .25rem 0; }
+.sitegen-overlay code {
+  font: 14px/1.4 ui-monospace, monospace; white-space: pre-wrap; overflow-wrap: anywhere;
+}
+"""
+
+_CSP_META = re.compile(
+    rb'(<meta\s+http-equiv="Content-Security-Policy"\s+content=")([^"]*)(")', re.IGNORECASE
+)
+_HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
+_BODY_START = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
+
+
+def allow_origin(policy: str, *, script: str, connect: str) -> str:
+    """The CSP ``policy`` with ``script`` added to script-src and ``connect`` to connect-src
+    (each directive is created, starting from 'self', if the policy lacks it)."""
+    directives = [d.strip() for d in policy.split(";") if d.strip()]
+    wanted = {"script-src": script, "connect-src": connect}
+    out: list[str] = []
+    for directive in directives:
+        name = directive.split()[0].lower()
+        extra = wanted.pop(name, None)
+        out.append(f"{directive} {extra}" if extra else directive)
+    out += [f"{name} 'self' {origin}" for name, origin in wanted.items()]
+    return "; ".join(out)
+
+
+def overlay_block(errors: Sequence[str]) -> str:
+    """The overlay listing the build errors (each ``file:line:column: message``), escaped."""
+    items = "".join(f"<li><code>{html.escape(e)}</code></li>" for e in errors)
+    count = f"{len(errors)} error" + ("" if len(errors) == 1 else "s")
+    return (
+        '<section class="sitegen-overlay" role="alert" aria-labelledby="sitegen-overlay-title">'
+        f'<h2 id="sitegen-overlay-title">sitegen: the site could not be rebuilt ({count})</h2>'
+        "<p>You are seeing the last version that built. Fix the content and save: "
+        "this message goes away by itself.</p>"
+        f"<ol>{items}</ol></section>"
+    )
+
+
+def inject(page: bytes, *, origin: str, errors: Sequence[str]) -> bytes:
+    """``page`` as served: CSP widened for the live-reload script and its WebSocket at
+    ``origin`` (``http://host:port``), the script added before ``</head>``, and, when there
+    are ``errors``, the overlay's stylesheet and the overlay at the top of ``<body>``."""
+    port = origin.rsplit(":", 1)[1]
+    ws_origin = "ws" + origin.removeprefix("http")
+
+    def widen(m: re.Match[bytes]) -> bytes:
+        policy = html.unescape(m.group(2).decode("utf-8"))
+        policy = allow_origin(policy, script=origin, connect=ws_origin)
+        escaped = html.escape(policy, quote=False).replace('"', "&quot;")
+        return m.group(1) + escaped.encode("utf-8") + m.group(3)
+
+    page = _CSP_META.sub(widen, page, count=1)
+    head = f'<script src="{LIVERELOAD_JS_PATH}?port={port}" defer></script>'
+    if errors:
+        head = f'<link rel="stylesheet" href="{OVERLAY_CSS_PATH}">' + head
+    page = _insert_before(page, _HEAD_END, head.encode())
+    if errors:
+        page = _insert_after(page, _BODY_START, overlay_block(errors).encode("utf-8"))
+    return page
+
+
+def _insert_before(page: bytes, pattern: re.Pattern[bytes], text: bytes) -> bytes:
+    m = pattern.search(page)
+    return page[: m.start()] + text + page[m.start():] if m else text + page
+
+
+def _insert_after(page: bytes, pattern: re.Pattern[bytes], text: bytes) -> bytes:
+    m = pattern.search(page)
+    return page[: m.end()] + text + page[m.end():] if m else page + text
+
+
+def not_found_page(path: str) -> bytes:
+    """A plain page for a path the site does not have (or does not have yet)."""
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        "<title>Not found · sitegen preview</title>\n</head>\n<body>\n"
+        f"<main><h1>Not found</h1><p>The site has no page at <code>{html.escape(path)}</code>"
+        ' (yet). <a href="/">Go to the home page</a>.</p></main>\n</body>\n</html>\n'
+    ).encode()

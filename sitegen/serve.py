@@ -1,0 +1,356 @@
+"""``sitegen serve``: build, serve on 127.0.0.1, rebuild on save, reload open pages.
+
+The site is built by one ``Builder`` kept for the server's life (so a save re-renders only
+the articles it touched) into a private temporary folder, never ``_site/``. Broken content
+keeps the last good pages on disk and served, with an overlay listing the errors.
+
+What comes from the livereload package: its file ``Watcher`` (mtime polling), its WebSocket
+handler speaking the LiveReload protocol, and its browser script ``livereload.js``.
+``livereload.Server.serve()`` itself is not used, because it cannot do what this command
+must: it cannot report the port it got for ``--port 0``; it injects an inline ``<script>``
+that our pages' CSP (script-src 'self') blocks; it drops reloads that come within 3 s of
+the last one; and its WebSocket accepts any origin. So the same pieces run in our own small
+Tornado application (Tornado is what livereload is built on).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import mimetypes
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import webbrowser
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+from livereload.watcher import Watcher
+from tornado import web
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
+
+from sitegen import templates
+from sitegen.build import Builder
+from sitegen.errors import ContentErrors, UsageError
+from sitegen.overlay import (
+    LIVERELOAD_JS_PATH,
+    OVERLAY_CSS,
+    OVERLAY_CSS_PATH,
+    inject,
+    not_found_page,
+)
+
+HOST = "127.0.0.1"
+DEBOUNCE = 0.05
+"""Seconds without a new change before rebuilding, so a burst of saves builds once."""
+MIN_POLL = 0.05
+"""Seconds between looks at the watched files; more on big sites (see ``_watch``)."""
+
+T = TypeVar("T")
+
+
+def resolve(root: Path, url_path: str) -> Path | None:
+    """The file or folder under ``root`` that a decoded URL path names, or None.
+
+    Refuses ``..``, hidden names (the manifest, temporary files), backslashes and NULs,
+    and anything whose real path (symlinks followed) is outside ``root``.
+    """
+    parts = [p for p in url_path.split("/") if p]
+    if any(p.startswith(".") or "\\" in p or "\0" in p for p in parts):
+        return None
+    try:
+        real = root.joinpath(*parts).resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    return real if real.is_relative_to(root.resolve()) else None
+
+
+@dataclass
+class Outcome:
+    """What one build did, computed in the build thread and reported in the server's."""
+
+    seconds: float
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    pages: int = 0
+    rendered: list[str] = field(default_factory=list)
+    written: int = 0
+    removed: int = 0
+
+
+class Preview:
+    """The server's state: the builder, the private output folder, the current errors."""
+
+    def __init__(self, content: Path, out: Path, port: int):
+        self.content = content
+        self.out = out
+        self.port = port
+        self.origin = f"http://{HOST}:{port}"
+        self.hosts = frozenset({f"{HOST}:{port}", f"localhost:{port}"})
+        self.builder = Builder(content, out, pdf=False)
+        self.errors: list[str] = []
+        self.built = False
+        self._warnings: set[str] = set()
+        self._dirty_at: float | None = None
+        self.watcher: Any = Watcher()
+        for path in (content, templates.TEMPLATES, templates.STATIC):
+            self.watcher.watch(str(path), self._changed)
+
+    def _changed(self) -> None:
+        self._dirty_at = time.monotonic()
+
+    # ------------------------------------------------------------------ building
+
+    def rebuild(self) -> Outcome:
+        """One incremental build (run in a worker thread); never raises."""
+        start = time.perf_counter()
+        try:
+            result = self.builder.build()
+        except ContentErrors as exc:
+            errors = [e.format_message() for e in exc.errors] or ["the content has errors"]
+            return Outcome(time.perf_counter() - start, errors=errors)
+        except UsageError as exc:
+            return Outcome(time.perf_counter() - start, errors=[f"sitegen: {exc}"])
+        except Exception as exc:  # a bug in sitegen: keep serving, show it, keep the trace
+            traceback.print_exc()
+            return Outcome(time.perf_counter() - start,
+                           errors=[f"sitegen: internal error: {exc!r} (see the terminal)"])
+        warnings = [f"{w.location}: warning: {w.message}" + (f" ({w.hint})" if w.hint else "")
+                    for w in result.warnings]
+        return Outcome(time.perf_counter() - start, warnings=sorted(warnings),
+                       pages=result.pages, rendered=result.rendered,
+                       written=result.stats.written, removed=result.stats.removed)
+
+    def report(self, outcome: Outcome) -> bool:
+        """Take in a build's outcome and print it; True if open pages should reload."""
+        first = not self.built and not self.errors
+        was_broken = bool(self.errors)
+        if outcome.errors:
+            for error in outcome.errors:
+                _say(error, err=True)
+            kept = "the last good version" if self.built else "an error page"
+            _say(f"sitegen: {len(outcome.errors)} error(s); still serving {kept}.", err=True)
+            changed = outcome.errors != self.errors
+            self.errors = outcome.errors
+            return changed
+        self.errors = []
+        self.built = True
+        for warning in outcome.warnings:
+            if warning not in self._warnings:
+                _say(warning, err=True)
+        self._warnings = set(outcome.warnings)
+        ms = f"{outcome.seconds * 1000:.0f} ms"
+        if first:
+            _say(f"Built {outcome.pages} pages in {ms}.")
+        elif outcome.written or outcome.removed:
+            what = ", ".join(outcome.rendered) or "site files"
+            _say(f"Rebuilt in {ms}: {what} ({outcome.written} file(s) written, "
+                 f"{outcome.removed} removed).")
+        if was_broken:
+            _say("Fixed: the site builds again.")
+        return not first and (was_broken or bool(outcome.written or outcome.removed))
+
+    async def build(self) -> None:
+        if self.report(await _in_daemon_thread(self.rebuild)):
+            _reload_pages()
+
+    async def watch(self, ready: Callable[[], None]) -> None:
+        """Build once, call ``ready``, then rebuild after each burst of changes."""
+        self.watcher.examine()  # record the files as they are now
+        self._dirty_at = None
+        await self.build()
+        ready()
+        while True:
+            start = time.monotonic()
+            self.watcher.examine()
+            cost = time.monotonic() - start
+            if self._dirty_at is not None and time.monotonic() - self._dirty_at >= DEBOUNCE:
+                self._dirty_at = None
+                await self.build()
+            # Polling a big site takes a while: keep it to a fifth of the time, at most.
+            await asyncio.sleep(max(MIN_POLL, 4 * cost))
+
+    # ------------------------------------------------------------------ serving
+
+    def page(self, body: bytes, host: str) -> bytes:
+        origin = f"http://{host}" if host in self.hosts else self.origin
+        return inject(body, origin=origin, errors=self.errors)
+
+
+def _say(text: str, *, err: bool = False) -> None:
+    print(text, file=sys.stderr if err else sys.stdout, flush=True)
+
+
+async def _in_daemon_thread(fn: Callable[[], T]) -> T:
+    """Run ``fn`` in a daemon thread, so that Ctrl-C never waits for a long build."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def deliver(value: T) -> None:
+        if not future.done():
+            future.set_result(value)
+
+    def run() -> None:
+        value = fn()
+        with contextlib.suppress(RuntimeError):  # the loop closed: the server is stopping
+            loop.call_soon_threadsafe(deliver, value)
+
+    threading.Thread(target=run, name="sitegen-build", daemon=True).start()
+    return await future
+
+
+def _reload_pages() -> None:
+    # Path "*" with liveCSS off makes livereload.js reload the whole page.
+    LiveReloadHandler.reload_waiters("*")
+
+
+class _Handler(web.RequestHandler):
+    """Refuses requests whose Host is not this server (DNS rebinding); never cached."""
+
+    preview: Preview
+
+    def initialize(self, preview: Preview) -> None:
+        self.preview = preview
+
+    def prepare(self) -> None:
+        if self.request.host not in self.preview.hosts:
+            raise web.HTTPError(403)
+
+    def set_default_headers(self) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+
+    def compute_etag(self) -> None:
+        return None
+
+
+class SiteHandler(_Handler):
+    """The built site, with the live-reload script (and overlay) added to HTML pages."""
+
+    def get(self, path: str) -> None:
+        target = resolve(self.preview.out, path)
+        if target is not None and target.is_dir():
+            if not self.request.path.endswith("/"):
+                parts = [quote(p) for p in path.split("/") if p]
+                self.redirect("/" + "".join(f"{p}/" for p in parts))
+                return
+            target = target / "index.html"
+        if target is None or not target.is_file():
+            self.set_status(404)
+            self._send(not_found_page("/" + path), "text/html")
+            return
+        ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        self._send(target.read_bytes(), ctype)
+
+    head = get
+
+    def _send(self, body: bytes, ctype: str) -> None:
+        if ctype == "text/html":
+            body = self.preview.page(body, self.request.host)
+        if ctype.startswith("text/") or ctype in ("application/javascript", "image/svg+xml"):
+            ctype += "; charset=utf-8"
+        self.set_header("Content-Type", ctype)
+        self.finish(body)
+
+
+class OverlayCSSHandler(_Handler):
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/css; charset=utf-8")
+        self.finish(OVERLAY_CSS)
+
+
+class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]  # livereload has no types
+    """livereload's WebSocket, open only to pages of this server (livereload's own
+    ``check_origin`` accepts every site the browser has open)."""
+
+    preview: Preview
+
+    def initialize(self, preview: Preview) -> None:
+        self.preview = preview
+
+    def check_origin(self, origin: str) -> bool:
+        return origin.removeprefix("http://") in self.preview.hosts
+
+
+def make_app(preview: Preview) -> web.Application:
+    LiveReloadHandler.live_css = False
+    LiveReloadHandler.watcher = preview.watcher  # reload_waiters() logs its last path
+    args = {"preview": preview}
+    return web.Application(
+        [
+            ("/livereload", ReloadSocket, args),
+            (LIVERELOAD_JS_PATH, LiveReloadJSHandler),
+            (OVERLAY_CSS_PATH, OverlayCSSHandler, args),
+            (r"/(.*)", SiteHandler, args),
+        ],
+        log_function=lambda handler: None,
+    )
+
+
+def bind(port: int) -> list[Any]:
+    """Listening sockets on 127.0.0.1:``port`` (0: any free port); UsageError if taken."""
+    try:
+        return bind_sockets(port, address=HOST)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise UsageError(f"port {port} is already in use on {HOST}: stop the program "
+                             "using it, or choose another with --port (--port 0 picks a "
+                             "free one)") from None
+        raise UsageError(f"cannot listen on {HOST}:{port}: {exc.strerror}") from None
+
+
+async def _run(preview: Preview, sockets: list[Any], open_browser: bool) -> None:
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    server = HTTPServer(make_app(preview))
+    server.add_sockets(sockets)
+    url = f"{preview.origin}/"
+
+    def ready() -> None:
+        _say(f"Serving {preview.content} at {url} (Ctrl-C to stop)")
+        _say(f"Preview files are built in {preview.out}, not in _site/.")
+        if open_browser:
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+
+    watching = asyncio.create_task(preview.watch(ready))
+    stopped = asyncio.create_task(stop.wait())
+    await asyncio.wait({watching, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    server.stop()
+    for waiter in list(LiveReloadHandler.waiters):
+        waiter.close()
+    watching.cancel()
+    stopped.cancel()
+    with contextlib.suppress(asyncio.CancelledError, asyncio.TimeoutError):
+        await asyncio.wait_for(server.close_all_connections(), 0.5)
+    if not stop.is_set():
+        watching.result()  # the watcher died of a bug: show its traceback
+    _say("Stopped.")
+
+
+def serve(content: Path, *, port: int = 8000, open_browser: bool = False) -> int:
+    """Serve ``content`` until Ctrl-C; returns the exit code."""
+    sockets = bind(port)
+    out = Path(tempfile.mkdtemp(prefix="sitegen-serve-"))
+    try:
+        preview = Preview(content, out, sockets[0].getsockname()[1])
+        asyncio.run(_run(preview, sockets, open_browser))
+    finally:
+        for sock in sockets:
+            sock.close()
+        for thread in threading.enumerate():  # let a build in progress finish writing
+            if thread.name == "sitegen-build":
+                thread.join(timeout=0.5)
+        shutil.rmtree(out, ignore_errors=True)
+    return 0
