@@ -58,7 +58,7 @@ def parse_yaml(text: str, display: str, line_offset: int = 0) -> YNode | None:
     ``line_offset`` is added to every line (for front matter inside a Markdown file).
     Duplicate keys, aliases and non-string keys are errors.
     """
-    loader = yaml.SafeLoader(text)
+    loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -80,6 +80,10 @@ def parse_yaml(text: str, display: str, line_offset: int = 0) -> YNode | None:
         loader.dispose()
 
 
+# libyaml's safe loader when PyYAML was built with it (about ten times faster); the same
+# safe constructors and marks either way.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 _PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in
                ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
 
@@ -91,7 +95,7 @@ def _loc(display: str, mark: Any, line_offset: int) -> SourceLocation:
 
 
 def _convert(
-    loader: yaml.SafeLoader, node: yaml.Node, display: str, offset: int, seen: set[int],
+    loader: yaml.SafeLoader | yaml.CSafeLoader, node: yaml.Node, display: str, offset: int, seen: set[int],
     depth: int = 0,
 ) -> YNode:
     loc = _loc(display, node.start_mark, offset)
