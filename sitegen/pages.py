@@ -81,9 +81,6 @@ class Edition:
         return value.resolve(self.lang, self.site.default_language).text
 
     @cached_property
-    def category_list(self) -> list[dict[str, Any]]:
-        return self.categories()
-
     def categories(self) -> list[dict[str, Any]]:
         labels = {c.key: self.plain(c.label).strip() or c.key for c in self.site.categories}
         letters = {key: _short_name(label, [v for k, v in labels.items() if k != key])
@@ -105,7 +102,7 @@ class Edition:
     def base(self, root: str, page: str, title: str) -> dict[str, Any]:
         return {
             "lang": self.lang, "t": self.t, "root": root, "title": title,
-            "site_title": self.plain(self.site.title), "categories": self.category_list,
+            "site_title": self.plain(self.site.title), "categories": self.categories,
             "editions": self.editions(root, page),
             "home": root + edition_dir(self.site, self.lang) + "index.html",
         }
@@ -225,7 +222,7 @@ def _article_meta(ed: Edition, article: Article) -> dict[str, Any]:
 
 def _note(ed: Edition, ann: Annotation, number: int | None, spans: tuple[Span, ...],
           prepared: Prepared, sources: _SourceList) -> dict[str, Any]:
-    cat = next(c for c in ed.category_list if c["key"] == ann.category)
+    cat = next(c for c in ed.categories if c["key"] == ann.category)
     quote = None
     if number is not None:
         span = next(s for s in spans if s.annotation.id == ann.id)
@@ -240,7 +237,7 @@ def _note(ed: Edition, ann: Annotation, number: int | None, spans: tuple[Span, .
 def _category_panels(ed: Edition, article: Article, notes: dict[str, dict[str, Any]],
                      numbers: dict[str, int]) -> list[dict[str, Any]]:
     panels = []
-    for cat in ed.category_list:
+    for cat in ed.categories:
         anchored = sorted((notes[a.id] for a in article.annotations
                            if a.category == cat["key"] and a.id in numbers),
                           key=lambda n: n["number"])

@@ -31,7 +31,7 @@ def categories_css(site: Site) -> str:
         )
     for lang in site.languages:
         edition = Edition(site, lang)
-        for c in edition.categories():
+        for c in edition.categories:
             letter = c["letter"].replace("\\", "\\\\").replace('"', '\\"')
             rules.append(f'html[lang="{lang}"] .hl-{c["key"]}.hl-start::before '
                          f'{{ content: "{letter}" attr(data-number); }}')
