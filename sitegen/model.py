@@ -124,6 +124,7 @@ class Question:
     answer: Localized | None
     step: str | None
     """A SIFT step: stop, investigate, find or trace."""
+    location: SourceLocation | None = None
 
 
 @dataclass(frozen=True)

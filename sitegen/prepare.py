@@ -104,8 +104,8 @@ def _check_field_links(article: Article, out: Collector) -> None:
         fields += [(ann.note, ann.where("note")), (ann.question, ann.where("question")),
                    (ann.answer, ann.where("answer"))]
     for q in article.questions:
-        loc = SourceLocation(article.body_path.replace("article.md", "annotations.yaml"))
-        fields += [(q.question, loc), (q.answer, loc)]
+        if q.location is not None:
+            fields += [(q.question, q.location), (q.answer, q.location)]
     for value, loc in fields:
         if value is None:
             continue

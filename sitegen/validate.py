@@ -399,7 +399,7 @@ class AnnotationsParser:
     def question(self, node: YNode) -> Question | None:
         if node.kind != "mapping" or set(node.value) <= set(self.site.languages):
             text = self.text.parse(node, "question", required=True)
-            return Question(text, None, None) if text else None
+            return Question(text, None, None, node.loc) if text else None
         f = Fields(node, "question", ("question",), ("answer", "step"), self.out)
         if not f.ok:
             return None
@@ -410,7 +410,7 @@ class AnnotationsParser:
             self.out.error(f"'step' must be one of {', '.join(SIFT_STEPS)}, got '{step}'",
                            f.loc("step"), did_you_mean(step, SIFT_STEPS))
             step = None
-        return Question(text, answer, step) if text else None
+        return Question(text, answer, step, node.loc) if text else None
 
 
 def front_matter_fields(
