@@ -29,8 +29,8 @@ def edit_article(article_md: Path) -> None:
 
 
 def page_template(templates: Path) -> Path:
-    """The template every page goes through: the one that holds `</body>`."""
-    candidates = sorted(templates.rglob("*.html"))
+    """The template every page goes through: `base.html`, else the first holding `</body>`."""
+    candidates = sorted(templates.rglob("*.html"), key=lambda p: (p.name != "base.html", p))
     for path in candidates:
         if "</body>" in path.read_text(encoding="utf-8"):
             return path
@@ -51,4 +51,7 @@ def edited_template(template: Path, mark: str) -> Iterator[None]:
         template.write_text(edited, encoding="utf-8")
         yield
     finally:
+        # Someone may have saved the real template meanwhile: never overwrite their work.
+        if template.read_text(encoding="utf-8") != edited:
+            raise RuntimeError(f"{template} changed during the benchmark; left as it is")
         template.write_bytes(original)

@@ -44,13 +44,16 @@ def machine() -> dict[str, Any]:
     }
 
 
-def git_version(repo: Path) -> str:
-    def git(*args: str) -> str:
-        done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
+def sitegen_version(repo: Path, sitegen: list[str]) -> str:
+    """`sitegen --version` and the commit, marked when sitegen's files differ from it."""
+
+    def output(*command: str) -> str:
+        done = subprocess.run(command, cwd=repo, capture_output=True, text=True)
         return done.stdout.strip()
 
-    dirty = "+changes" if git("status", "--porcelain", "--", "sitegen", "templates") else ""
-    return f"0.1.0 (git {git('rev-parse', '--short', 'HEAD')}{dirty})"
+    changed = output("git", "status", "--porcelain", "--", "sitegen", "templates", "static")
+    commit = output("git", "rev-parse", "--short", "HEAD") + (" with changes" if changed else "")
+    return f"{output(*sitegen, '--version') or 'sitegen'} (git {commit})"
 
 
 def commands(tools: list[competitors.Tool], sitegen: list[str]) -> dict[str, str]:

@@ -44,13 +44,11 @@ class Result:
         return statistics.median(self.seconds) if self.seconds else float("nan")
 
 
-def runs_for(n: int, runs: int, competitor: bool) -> int:
+def runs_for(n: int, runs: int) -> int:
     """Fewer repeats at large N to keep a full run under about 20 minutes on 2 cores."""
     if n <= 100:
         return runs
-    if n <= 1000 or not competitor:
-        return min(runs, 3)
-    return 1
+    return min(runs, 3) if n <= 1000 else 1
 
 
 def sitegen_command() -> list[str]:
@@ -82,7 +80,7 @@ def _repeat(result: Result, times: int, step: Callable[[], Measurement]) -> Resu
 def time_sitegen(content: Path, n: int, runs: int, templates: Path) -> list[Result]:
     out = OUT / "sites" / f"sitegen-{n}"
     build = [*sitegen_command(), "build", "--content", str(content), "--out", str(out), "--no-pdf"]
-    times = runs_for(n, runs, competitor=False)
+    times = runs_for(n, runs)
     results = [Result("sitegen", n, s, [], 0.0, 0) for s in SCENARIOS]
 
     def clean() -> Measurement:
@@ -127,7 +125,7 @@ def time_competitor(
         shutil.rmtree(out, ignore_errors=True)
         return run(command, cwd=root)
 
-    _repeat(clean, runs_for(n, runs, competitor=True), build_clean)
+    _repeat(clean, runs_for(n, runs), build_clean)
     clean.pages = _html_count(out) if not clean.error else 0
     results = [clean]
     if noop and not clean.error:
@@ -175,15 +173,13 @@ def main(argv: list[str] | None = None) -> int:
             results += time_sitegen(content, n, args.runs, args.templates)
         for tool in tools:
             results += time_competitor(tool, content, n, args.runs, noop=n == max(sizes))
-    versions["sitegen"] = report.git_version(REPO)
+    versions["sitegen"] = report.sitegen_version(REPO, sitegen_command())
     data = {
         "machine": report.machine(),
         "versions": versions,
         "commands": report.commands(tools, sitegen_command()),
         "sizes": sizes,
-        "runs": {
-            str(n): [runs_for(n, args.runs, False), runs_for(n, args.runs, True)] for n in sizes
-        },
+        "runs": {str(n): runs_for(n, args.runs) for n in sizes},
         "seconds_total": round(time.time() - started, 1),
         "problems": problems,
         "results": [{**asdict(r), "median": r.median} for r in results],

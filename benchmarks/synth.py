@@ -194,12 +194,18 @@ def _q(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _annotation_yaml(rng: random.Random, number: int, quote: str | None, kind: str) -> str:
+def _annotation_yaml(
+    rng: random.Random, article: int, number: int, quote: str | None, kind: str
+) -> str:
+    """One annotation. Its texts name the article: real notes are not shared between
+    articles, so a cache of rendered Markdown must not look better here than in use."""
     category = CATEGORIES[number % len(CATEGORIES)]
     lines = [f"  - id: {category}-{number}", f"    category: {category}"]
     if quote is not None:
         lines.append(f"    quote: {_q(quote)}")
-    lines.append(f"    note: {_q(rng.choice(NOTES) + f' ({kind} highlight {number}.)')}")
+    lines.append(
+        f"    note: {_q(rng.choice(NOTES) + f' (Report {article}, {kind} highlight {number}.)')}"
+    )
     if rng.random() < 0.5:
         lines += [
             "    sources:",
@@ -209,17 +215,21 @@ def _annotation_yaml(rng: random.Random, number: int, quote: str | None, kind: s
             f"        url: https://example.org/report/{number}",
         ]
     if rng.random() < 0.3:
-        lines.append(f"    question: {_q('What would you check before trusting this passage?')}")
-        lines.append(f"    answer: {_q('Look for the original document and who published it.')}")
+        lines.append(
+            f"    question: {_q(f'What would you check before trusting passage {number}?')}"
+        )
+        lines.append(
+            f"    answer: {_q(f'Look for the original of report {article} and who published it.')}"
+        )
     return "\n".join(lines)
 
 
-def _annotations(rng: random.Random, body: Body, plain: str) -> str:
+def _annotations(rng: random.Random, article: int, body: Body, plain: str) -> str:
     spans = _spans(rng, body, plain)
     parts = ["annotations:"]
     for number, (kind, span) in enumerate(spans, 1):
-        parts.append(_annotation_yaml(rng, number, _text(body.tokens, span), kind))
-    parts.append(_annotation_yaml(rng, len(spans) + 1, None, "article-level"))
+        parts.append(_annotation_yaml(rng, article, number, _text(body.tokens, span), kind))
+    parts.append(_annotation_yaml(rng, article, len(spans) + 1, None, "article-level"))
     parts.append("voices:")
     for name in rng.sample(NAMES, 3):
         parts += [
@@ -231,9 +241,9 @@ def _annotations(rng: random.Random, body: Body, plain: str) -> str:
         ]
     parts += [
         "questions:",
-        f"  - question: {_q('Who is quoted, and who is not?')}",
-        f"    answer: {_q('Only officials speak; no resident is quoted.')}",
-        f"  - {_q('Which word in the headline carries a judgement?')}",
+        f"  - question: {_q(f'Who is quoted in report {article}, and who is not?')}",
+        f"    answer: {_q(f'In report {article} only officials speak; no resident is quoted.')}",
+        f"  - {_q(f'Which word in headline {article} carries a judgement?')}",
     ]
     return "\n".join(parts) + "\n"
 
@@ -247,7 +257,9 @@ def write_article(directory: Path, index: int, seed: int) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     front = f"---\ntitle: {_q(title)}\nlanguage: en\n---\n\n"
     (directory / "article.md").write_text(front + _markdown(body), encoding="utf-8")
-    (directory / "annotations.yaml").write_text(_annotations(rng, body, plain), encoding="utf-8")
+    (directory / "annotations.yaml").write_text(
+        _annotations(rng, index, body, plain), encoding="utf-8"
+    )
 
 
 SITE_YAML = """\
