@@ -43,3 +43,7 @@ clean:
 # Timings of sitegen and other generators on synthetic sites (minutes; not part of make test).
 bench: $(RUN_STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# Preview while writing: http://127.0.0.1:8000, rebuilt and reloaded on each save (Ctrl-C stops).
+serve: $(RUN_STAMP)
+	$(BIN)/sitegen serve --content content
