@@ -14,15 +14,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen import __version__, templates
+from sitegen import __version__, handout, templates
 from sitegen.content import article_dirs, load_article, load_site
 from sitegen.errors import ContentErrors, SiteError, SiteWarning
 from sitegen.model import Site
 from sitegen.pages import ArticleSummary, Page, article_pages, index_page, summary_of
 from sitegen.prepare import Prepared, prepare
-from sitegen.stylesheet import categories_css
 from sitegen.validate import Collector
-from sitegen.writer import WriteStats, check_output_dir, write_site
+from sitegen.writer import Previous, WriteStats, check_output_dir, write_site
 
 
 @dataclass
@@ -79,9 +78,18 @@ def render_pages(pages: Iterable[Page]) -> dict[str, bytes]:
     return files
 
 
-def render_article(prepared: Prepared, site: Site, *, pdf: bool) -> dict[str, bytes]:
-    """Every output file of one article, in every edition."""
-    return render_pages(article_pages(prepared, site))
+def render_article(prepared: Prepared, site: Site, *, pdf: bool,
+                   reuse: handout.Reuse | None = None) -> dict[str, bytes]:
+    """Every output file of one article, in every edition: the page, its handouts (HTML,
+    and PDF unless ``pdf`` is false), each PDF taken from ``reuse`` when still good."""
+    pages = article_pages(prepared, site)
+    for page in pages:
+        page.context["handouts"] = handout.links(page.context["t"], pdf=pdf)
+    sheets = handout.handout_pages(prepared, site, pdf=pdf)
+    files = render_pages([*pages, *sheets])
+    if pdf:
+        files.update(handout.pdf_files(sheets, files, site, reuse))
+    return files
 
 
 class Builder:
@@ -126,8 +134,10 @@ class Builder:
                     changed.append((key, ready))
         if out.errors or site is None:
             raise ContentErrors(out.errors)
+        reuse = Previous.load(self.out).reuse if self.out is not None and self.pdf else None
         for _key, ready in changed:
-            outputs[ready.article.slug].files = render_article(ready, site, pdf=self.pdf)
+            outputs[ready.article.slug].files = render_article(ready, site, pdf=self.pdf,
+                                                               reuse=reuse)
         warnings = out.warnings + [w for o in outputs.values() for w in o.warnings]
         return site, outputs, warnings
 
@@ -141,7 +151,7 @@ class Builder:
         files = site_files(site, [o.summary for o in outputs.values()])
         for output in outputs.values():
             files.update(output.files)
-        stats = write_site(self.out, files)
+        stats = write_site(self.out, files, handout.pdf_inputs(files, site))
         self._cache = outputs
         pages = sum(1 for path in files if path.endswith(".html"))
         return BuildResult(pages, stats, warnings, rendered)
@@ -156,10 +166,7 @@ class Builder:
 def site_files(site: Site, summaries: list[ArticleSummary]) -> dict[str, bytes]:
     """The files that do not belong to one article: indexes, stylesheets, script."""
     files = render_pages(index_page(site, lang, summaries) for lang in site.languages)
-    for asset in sorted(templates.STATIC.iterdir()):
-        if asset.is_file() and not asset.name.startswith("."):
-            files[f"assets/{asset.name}"] = asset.read_bytes()
-    files["assets/categories.css"] = categories_css(site).encode("utf-8")
+    files.update(handout.assets(site))
     return files
 
 
@@ -169,4 +176,4 @@ def build(content: Path, out: Path, *, pdf: bool = True) -> BuildResult:
 
 
 def check(content: Path) -> list[SiteWarning]:
-    return Builder(content, None).check()
+    return Builder(content, None, pdf=False).check()

@@ -3,6 +3,10 @@
 The output folder carries a marker file that is also the manifest of what sitegen wrote
 (path → SHA-256). sitegen writes only into an empty folder or one with its marker, never
 into the content folder, and removes only files listed in its own manifest.
+
+The manifest also keeps the input key of each PDF (``pdf_inputs``: path → key), so the
+next build, in another process, can keep a PDF whose inputs are unchanged instead of
+making it again (``Previous.reuse``).
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from sitegen.errors import UsageError
@@ -48,8 +53,7 @@ def check_output_dir(out: Path, content: Path) -> None:
                          "sitegen only writes into an empty folder or one it made")
 
 
-def read_manifest(out: Path) -> dict[str, str] | None:
-    """The files sitegen wrote last time (path → hash), or None if the marker is absent."""
+def _read_marker(out: Path) -> dict[str, dict[str, str]] | None:
     try:
         data = json.loads((out / MARKER).read_text("utf-8"))
     except (OSError, ValueError):
@@ -59,7 +63,41 @@ def read_manifest(out: Path) -> dict[str, str] | None:
     files = data.get("files")
     if not isinstance(files, dict):
         return None
-    return {str(k): str(v) for k, v in files.items()}
+    inputs = data.get("pdf_inputs")
+    return {"files": {str(k): str(v) for k, v in files.items()},
+            "pdf_inputs": {str(k): str(v) for k, v in inputs.items()}
+            if isinstance(inputs, dict) else {}}
+
+
+def read_manifest(out: Path) -> dict[str, str] | None:
+    """The files sitegen wrote last time (path → hash), or None if the marker is absent."""
+    marker = _read_marker(out)
+    return None if marker is None else marker["files"]
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What the last build left in an output folder, for reusing its PDFs."""
+
+    out: Path
+    files: dict[str, str] = field(default_factory=dict)
+    pdf_inputs: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, out: Path) -> Previous:
+        marker = _read_marker(out) or {"files": {}, "pdf_inputs": {}}
+        return cls(out, marker["files"], marker["pdf_inputs"])
+
+    def reuse(self, rel: str, key: str) -> bytes | None:
+        """The bytes of ``rel`` if it was made from inputs with this key and is still the
+        file sitegen wrote (same hash); otherwise None, and the caller makes it again."""
+        if self.pdf_inputs.get(rel) != key or rel not in self.files:
+            return None
+        try:
+            data = (self.out / _safe_relpath(rel)).read_bytes()
+        except (OSError, ValueError):
+            return None
+        return data if hashlib.sha256(data).hexdigest() == self.files[rel] else None
 
 
 def _safe_relpath(rel: str) -> PurePosixPath:
@@ -84,8 +122,11 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def write_site(out: Path, files: dict[str, bytes]) -> WriteStats:
-    """Make ``out`` hold exactly ``files`` (plus the marker), touching only what changed."""
+def write_site(out: Path, files: dict[str, bytes],
+               pdf_inputs: Mapping[str, str] | None = None) -> WriteStats:
+    """Make ``out`` hold exactly ``files`` (plus the marker), touching only what changed.
+
+    ``pdf_inputs`` (path → input key) is kept in the manifest for the files written."""
     out.mkdir(parents=True, exist_ok=True)
     old = read_manifest(out) or {}
     stats = WriteStats()
@@ -109,7 +150,9 @@ def write_site(out: Path, files: dict[str, bytes]) -> WriteStats:
             target.unlink()
             stats.removed += 1
             _prune_empty_dirs(target.parent, out)
-    manifest = {"kind": MARKER_KIND, "files": new}
+    manifest: dict[str, object] = {"kind": MARKER_KIND, "files": new}
+    if pdf_inputs:
+        manifest["pdf_inputs"] = {k: v for k, v in sorted(pdf_inputs.items()) if k in new}
     atomic_write(out / MARKER, (json.dumps(manifest, indent=0, sort_keys=True) + "\n").encode())
     return stats
 

@@ -1,0 +1,130 @@
+"""HTML bytes → PDF bytes with WeasyPrint, offline and confined to the site's own files.
+
+WeasyPrint is imported only when a PDF is first made: importing it takes about a second and
+needs Pango from the system, so a build with ``--no-pdf`` (or one that reuses every PDF)
+never pays for it, and a machine without Pango gets a message naming what to install.
+
+The page is laid out as if it were at ``path`` inside the built site, but nothing is read
+from the disk or the network: the only resources WeasyPrint receives are the site's theme
+assets, given as bytes (the same bytes the build writes under ``assets/``). Every other
+URL, ``http:``, ``file:`` or ``data:``, is refused. Fonts come from the machine
+(fontconfig), never from a web font service.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import posixpath
+import warnings
+from collections.abc import Mapping
+from importlib import metadata
+from types import ModuleType
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from sitegen.errors import UsageError
+
+PANGO_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0")
+PAPER_SIZES = {"A4": "A4", "Letter": "letter"}
+SITE_URL = "file:///sitegen-site/"
+"""The base the page is laid out under; a name only, never opened (see ``_Fetcher``)."""
+CONTENT_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png",
+                 ".js": "text/javascript"}
+
+_import_module = importlib.import_module  # replaced in tests to simulate a missing library
+
+
+class PdfUnavailable(UsageError):
+    """WeasyPrint or the system libraries it needs are missing (exit code 2)."""
+
+
+def engine_version() -> str:
+    """WeasyPrint's version, read without importing it (part of each PDF's input key)."""
+    try:
+        return metadata.version("weasyprint")
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
+def _weasyprint() -> ModuleType:
+    install = "sudo apt-get install " + " ".join(PANGO_PACKAGES)
+    try:
+        return _import_module("weasyprint")
+    except OSError as exc:  # cffi could not dlopen Pango, GObject or HarfBuzz
+        raise PdfUnavailable(
+            f"cannot make PDF handouts: WeasyPrint needs the Pango system libraries ({exc}). "
+            f"On Debian or Ubuntu install them with: {install} "
+            "(or build without PDFs: sitegen build --no-pdf)") from None
+    except ImportError as exc:
+        raise PdfUnavailable(
+            f"cannot make PDF handouts: the Python package WeasyPrint is missing ({exc}). "
+            "Install sitegen with 'pip install -e .', and on Debian or Ubuntu: "
+            f"{install} (or build without PDFs: sitegen build --no-pdf)") from None
+
+
+def _site_path(url: str) -> str | None:
+    """The site-relative path a URL points to, or None when it is outside the site."""
+    if not url.startswith(SITE_URL):
+        return None
+    rel = posixpath.normpath(unquote(urlsplit(url).path).removeprefix(urlsplit(SITE_URL).path))
+    if rel.startswith(("../", "/")) or rel in ("..", "."):
+        return None
+    return rel
+
+
+def _fetcher(assets: Mapping[str, bytes], refused: list[str]) -> Any:
+    urls = _import_module("weasyprint.urls")
+    base: Any = urls.URLFetcher
+
+    class _Fetcher(base):  # type: ignore[misc]  # WeasyPrint is untyped
+        """Serves the theme's assets from memory and refuses everything else."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            rel = _site_path(url)
+            if rel is None or rel not in assets:
+                refused.append(url)
+                raise ValueError(f"sitegen refuses to load {url!r} into a PDF")
+            kind = CONTENT_TYPES.get(posixpath.splitext(rel)[1], "application/octet-stream")
+            return urls.URLFetcherResponse(url, assets[rel], {"Content-Type": kind})
+
+    return _Fetcher(allowed_protocols=("file",))
+
+
+class _Collect(logging.Handler):
+    def __init__(self, into: list[str]):
+        super().__init__(logging.WARNING)
+        self.into = into
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.into.append(record.getMessage())
+
+
+def html_to_pdf(html: bytes, *, path: str, assets: Mapping[str, bytes], paper: str = "A4",
+                messages: list[str] | None = None) -> bytes:
+    """Lay out ``html`` (a page at site path ``path``) on ``paper`` and return the PDF.
+
+    ``assets`` maps site paths (``assets/handout.css``) to bytes; the page's relative links
+    resolve against ``path``. WeasyPrint's warnings (bad CSS, refused URLs) are appended to
+    ``messages`` when given. Raises PdfUnavailable when WeasyPrint cannot be loaded.
+    """
+    wp = _weasyprint()
+    found: list[str] = []
+    refused: list[str] = []
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect(found)
+    logger.addHandler(handler)
+    try:
+        with warnings.catch_warnings():
+            # fontTools (WeasyPrint's font subsetter) warns about harmless quirks of some
+            # system fonts; the test suite turns warnings into errors, and the PDF is fine.
+            warnings.filterwarnings("ignore", module=r"fontTools(\..*)?$")
+            document = wp.HTML(string=html, encoding="utf-8", base_url=SITE_URL + path,
+                               url_fetcher=_fetcher(assets, refused), media_type="print")
+            size = wp.CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}")
+            data: bytes = document.write_pdf(stylesheets=[size])
+    finally:
+        logger.removeHandler(handler)
+    if messages is not None:
+        messages += [f"refused {url}" for url in refused] + found
+    return data
