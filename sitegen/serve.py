@@ -80,7 +80,10 @@ class ScanWatcher(Watcher):  # type: ignore[misc]  # livereload has no types
     """livereload's polling ``Watcher``, with a cheaper folder scan: livereload stats each
     file three times and stops at the first change; this makes one ``os.scandir`` pass,
     one stat per file (about half the time on a site of 1,000 articles), and records every
-    change it sees, keyed on modification time and size."""
+    change it sees, keyed on modification time and size. Once ``primed`` (after a first
+    look), a file it has not seen is a change even if its time is old (a copied folder)."""
+
+    primed = False
 
     def is_folder_changed(self, path: str, ignore: Callable[[str], bool] | None = None) -> bool:
         changed = False
@@ -104,7 +107,7 @@ class ScanWatcher(Watcher):  # type: ignore[misc]  # livereload has no types
                 seen = (stat.st_mtime_ns, stat.st_size)
                 self._new_mtimes[entry.path] = seen
                 before = self._task_mtimes.get(entry.path)
-                if before != seen and (before is not None or stat.st_mtime > self._start):
+                if before != seen and (before is not None or self.primed):
                     changed = True
                     self.filepath = entry.path
         return changed
@@ -188,7 +191,8 @@ class Preview:
         if first:
             _say(f"Built {outcome.pages} pages in {ms}.")
         elif outcome.written or outcome.removed:
-            what = ", ".join(outcome.rendered) or "site files"
+            what = (", ".join(outcome.rendered) if len(outcome.rendered) <= 5
+                    else f"{len(outcome.rendered)} articles") or "site files"
             _say(f"Rebuilt in {ms}: {what} ({outcome.written} file(s) written, "
                  f"{outcome.removed} removed).")
         if was_broken:
@@ -202,6 +206,7 @@ class Preview:
     async def watch(self, ready: Callable[[], None]) -> None:
         """Build once, call ``ready``, then rebuild after each burst of changes."""
         self.watcher.examine()  # record the files as they are now
+        self.watcher.primed = True
         self._dirty_at = None
         await self.build()
         ready()

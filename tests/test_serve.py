@@ -191,6 +191,14 @@ def test_a_deleted_article_disappears(served: Served) -> None:
     assert "Mayor opens the new bridge" in served.page("/first-note/")
 
 
+def test_a_new_article_appears_even_when_copied_with_old_file_times(served: Served) -> None:
+    new = served.content / "articles/third-note"
+    shutil.copytree(served.content / "articles/second-note", new)  # copy2 keeps the mtimes
+    served.wait_for_page("/third-note/", lambda b: "according to a local blog" in b,
+                         "the new article")
+    assert "third-note/" in served.page("/")
+
+
 # --------------------------------------------------------------------------- broken content
 
 
