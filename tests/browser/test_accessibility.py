@@ -1,0 +1,184 @@
+"""Accessibility: axe-core finds no WCAG 2.2 A/AA violation on the index, the explainer and the
+handouts, and every category's highlight style keeps text contrast at 4.5:1 or more."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from axe_playwright_python.sync_playwright import Axe
+
+from .conftest import (
+    CONTENT,
+    EDITIONS,
+    NARROW,
+    SEED_SLUG,
+    WIDE,
+    Browsing,
+    edition_prefix,
+    explainer_path,
+    index_path,
+)
+
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]}
+MIN_CONTRAST = 4.5
+
+CATEGORIES = list(yaml.safe_load((CONTENT / "site.yaml").read_text(encoding="utf-8"))["categories"])
+
+
+def assert_no_axe_violations(page: Any, what: str) -> None:
+    results = Axe().run(page, options=AXE_OPTIONS)
+    assert results.response["testEngine"]["name"] == "axe-core"
+    assert results.violations_count == 0, f"{what}:\n{results.generate_report()}"
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_index_has_no_axe_violations(browsing: Browsing, lang: str) -> None:
+    page = browsing.open(index_path(lang))
+    assert_no_axe_violations(page, f"index ({lang})")
+
+
+@pytest.mark.parametrize("viewport", [WIDE, NARROW], ids=["wide", "narrow"])
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_explainer_has_no_axe_violations(
+    browsing: Browsing, lang: str, viewport: dict[str, int]
+) -> None:
+    page = browsing.open(explainer_path(lang), viewport=viewport)
+    assert page.locator("mark.hl").count() > 0, "the explainer has no highlight"
+    assert_no_axe_violations(page, f"explainer ({lang}, {viewport['width']} px)")
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_explainer_without_its_scripts_has_no_axe_violations(browsing: Browsing, lang: str) -> None:
+    # axe itself needs JavaScript, so the page's own script files are answered with an empty
+    # body: the page is then in the state a reader without JavaScript gets.
+    page = browsing.new_page()
+    page.route("**/*.js", lambda route: route.fulfill(body="", content_type="text/javascript"))
+    page.goto(explainer_path(lang))
+    assert_no_axe_violations(page, f"explainer without its scripts ({lang})")
+
+
+@pytest.mark.parametrize("handout", ["handout.html", "teacher.html"])
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_handout_has_no_axe_violations(
+    browsing: Browsing, site_dir: Path, lang: str, handout: str
+) -> None:
+    path = f"{edition_prefix(lang)}{SEED_SLUG}/{handout}"
+    if not (site_dir / path).exists():
+        pytest.skip(f"{path} is not built yet (the handouts come with their own issue)")
+    page = browsing.open(path)
+    assert_no_axe_violations(page, f"{handout} ({lang})")
+
+
+# --------------------------------------------------------------------------- contrast
+
+# Runs in the page: for every element styled by a category (its highlights, and any element
+# whose class names the category, e.g. legend entries or note labels) that shows text of its
+# own or through ::before/::after, the text colour and the background it is painted on, both
+# as sRGB [r, g, b, a] in 0..255 (a canvas converts any CSS colour syntax), the backgrounds of
+# the element and its ancestors blended from the canvas (white) upwards.
+CATEGORY_COLOURS_JS = """
+(cat) => {
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = 1;
+  const ctx = canvas.getContext('2d', {willReadFrequently: true});
+  const rgba = (css) => {
+    ctx.clearRect(0, 0, 1, 1);
+    ctx.fillStyle = '#000'; ctx.fillStyle = css;
+    ctx.fillRect(0, 0, 1, 1);
+    const d = ctx.getImageData(0, 0, 1, 1).data;
+    return [d[0], d[1], d[2], d[3]];
+  };
+  const over = (top, bottom) => {
+    const a = top[3] / 255;
+    return [0, 1, 2].map(i => top[i] * a + bottom[i] * (1 - a)).concat([255]);
+  };
+  const backdrop = (el) => {
+    const chain = [];
+    for (let e = el; e; e = e.parentElement) chain.push(e);
+    let bg = [255, 255, 255, 255];
+    const images = [];
+    for (const e of chain.reverse()) {
+      const s = getComputedStyle(e);
+      bg = over(rgba(s.backgroundColor), bg);
+      if (s.backgroundImage !== 'none') images.push(e.tagName + '.' + e.className);
+    }
+    return [bg, images];
+  };
+  const ownText = (el) => [...el.childNodes].some(
+    n => n.nodeType === Node.TEXT_NODE && n.textContent.trim() !== '');
+  const seen = new Set();
+  const found = [];
+  const nodes = document.querySelectorAll(
+    `mark.hl-${cat}, [class~="${cat}"], [class$="-${cat}"], [class*="-${cat} "]`);
+  for (const el of nodes) {
+    const rect = el.getBoundingClientRect();
+    if (rect.width === 0 || rect.height === 0) continue;
+    const [bg, images] = backdrop(el);
+    const parts = [];
+    if (ownText(el)) parts.push([null, getComputedStyle(el)]);
+    for (const pseudo of ['::before', '::after']) {
+      const s = getComputedStyle(el, pseudo);
+      if (s.content && !['none', 'normal', '""', "''"].includes(s.content)) parts.push([pseudo, s]);
+    }
+    for (const [pseudo, s] of parts) {
+      const back = pseudo ? over(rgba(s.backgroundColor), bg) : bg;
+      const key = [el.tagName, el.className, pseudo, s.color, back.join()].join('|');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      found.push({
+        what: el.tagName.toLowerCase() + '.' + [...el.classList].join('.') + (pseudo || ''),
+        text: (pseudo ? s.content : el.textContent).trim().slice(0, 40),
+        color: rgba(s.color), background: back, images,
+      });
+    }
+  }
+  return found;
+}
+"""
+
+
+def relative_luminance(rgb: list[float]) -> float:
+    def channel(value: float) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(foreground: list[float], background: list[float]) -> float:
+    alpha = foreground[3] / 255  # translucent text is seen blended over its background
+    fg = [foreground[i] * alpha + background[i] * (1 - alpha) for i in range(3)]
+    lighter, darker = sorted((relative_luminance(fg), relative_luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_contrast_ratio_formula() -> None:
+    assert contrast_ratio([0, 0, 0, 255], [255, 255, 255, 255]) == pytest.approx(21)
+    assert contrast_ratio([119, 119, 119, 255], [255, 255, 255, 255]) == pytest.approx(4.48, 0.01)
+    assert contrast_ratio([0, 0, 0, 0], [255, 255, 255, 255]) == pytest.approx(1)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_every_category_style_has_text_contrast_of_at_least_4_5(
+    browsing: Browsing, lang: str, scheme: str
+) -> None:
+    page = browsing.open(explainer_path(lang), color_scheme=scheme)
+    failures = []
+    for cat in CATEGORIES:
+        styled = page.evaluate(CATEGORY_COLOURS_JS, cat)
+        assert any(s["what"].startswith("mark.") for s in styled), f"no visible mark.hl-{cat}"
+        for s in styled:
+            assert not s["images"], f"{s['what']} sits on a background image: {s['images']}"
+            ratio = contrast_ratio(s["color"], s["background"])
+            if ratio < MIN_CONTRAST:
+                failures.append(
+                    f"{s['what']} {s['text']!r}: {ratio:.2f}:1 "
+                    f"(text rgba{tuple(s['color'])} on rgb{tuple(s['background'][:3])})"
+                )
+    assert not failures, f"text contrast below {MIN_CONTRAST}:1 ({scheme}):\n" + "\n".join(failures)
