@@ -1,37 +1,46 @@
-"""The build: phase 1 loads, validates and anchors every article and fails with every
-error at once; phase 2 renders and writes. Nothing is written unless both phases succeed,
-so a failed build leaves the last good site as it was.
+"""The build: phase 1 loads, validates, anchors and renders every changed article and
+collects every error; only when there is none are the new files moved into the site.
+A failed build therefore leaves the last good site as it was.
 
-A ``Builder`` remembers each article's output under a key made from everything the
-article's pages depend on (its files, site.yaml, the theme, sitegen's version), so a
-rebuild renders only the articles whose inputs changed.
+Each article's pages depend only on its own files, site.yaml, the theme and sitegen's
+version, so articles are built in parallel (a process pool sized to the cores) and an
+article whose inputs are unchanged is neither parsed nor rendered: its entry in the build
+cache (kept in memory between rebuilds and on disk between runs) says what it produced.
 """
 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
+import shutil
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen import __version__, handout, templates
+from sitegen import __version__, cache, handout, templates
+from sitegen.cache import Entry, Signature, content_key, signature
 from sitegen.content import article_dirs, load_article, load_site
 from sitegen.errors import ContentErrors, SiteError, SiteWarning
 from sitegen.model import Site
 from sitegen.pages import ArticleSummary, Page, article_pages, index_page, summary_of
 from sitegen.prepare import Prepared, prepare
 from sitegen.validate import Collector
-from sitegen.writer import Previous, WriteStats, check_output_dir, write_site
+from sitegen.writer import (
+    Previous,
+    Staged,
+    WriteStats,
+    check_output_dir,
+    commit,
+    is_in_place,
+    new_staging,
+    read_manifest,
+    stage,
+)
 
-
-@dataclass
-class ArticleOutput:
-    """Everything one article contributes to the site, and the key of its inputs."""
-
-    key: str
-    summary: ArticleSummary
-    files: dict[str, bytes]
-    warnings: list[SiteWarning]
+POOL_THRESHOLD = 8
+"""Fewer changed articles than this are built in-process: a pool would cost more."""
 
 
 @dataclass
@@ -41,21 +50,6 @@ class BuildResult:
     warnings: list[SiteWarning] = field(default_factory=list)
     rendered: list[str] = field(default_factory=list)
     """Slugs of the articles rendered in this build (the others came from the cache)."""
-
-
-def _digest(parts: Iterable[bytes]) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(len(part).to_bytes(8, "big"))
-        h.update(part)
-    return h.hexdigest()
-
-
-def _folder_bytes(folder: Path) -> Iterable[bytes]:
-    for path in sorted(folder.iterdir()):
-        if path.is_file():
-            yield path.name.encode()
-            yield path.read_bytes()
 
 
 def theme_files() -> list[Path]:
@@ -92,77 +86,6 @@ def render_article(prepared: Prepared, site: Site, *, pdf: bool,
     return files
 
 
-class Builder:
-    """Builds a content folder, reusing the output of articles whose inputs are unchanged."""
-
-    def __init__(self, content: Path, out: Path | None, *, pdf: bool = True):
-        self.content = content
-        self.out = out
-        self.pdf = pdf
-        self._cache: dict[str, ArticleOutput] = {}
-
-    def _site_key(self) -> str:
-        parts: list[bytes] = [__version__.encode(), b"pdf" if self.pdf else b"no-pdf"]
-        site_file = self.content / "site.yaml"
-        if site_file.is_file():
-            parts.append(site_file.read_bytes())
-        for path in theme_files():
-            parts += [str(path).encode(), path.read_bytes()]
-        return _digest(parts)
-
-    def collect(self) -> tuple[Site, dict[str, ArticleOutput], list[SiteWarning]]:
-        """Phases 1 and 2 for the articles that changed; raises ContentErrors."""
-        out = Collector()
-        site = load_site(self.content, out)
-        outputs: dict[str, ArticleOutput] = {}
-        changed: list[tuple[str, Prepared]] = []
-        if site is not None:
-            site_key = self._site_key()
-            for folder in article_dirs(self.content, out):
-                key = _digest([site_key.encode(), *_folder_bytes(folder)])
-                cached = self._cache.get(folder.name)
-                if cached is not None and cached.key == key:
-                    outputs[folder.name] = cached
-                    continue
-                local = Collector()
-                article = load_article(folder, site, local)
-                ready = prepare(article, local) if article is not None else None
-                out.errors += local.errors
-                if ready is not None and not local.errors:
-                    outputs[folder.name] = ArticleOutput(key, summary_of(ready), {},
-                                                         local.warnings)
-                    changed.append((key, ready))
-        if out.errors or site is None:
-            raise ContentErrors(out.errors)
-        reuse = Previous.load(self.out).reuse if self.out is not None and self.pdf else None
-        for _key, ready in changed:
-            outputs[ready.article.slug].files = render_article(ready, site, pdf=self.pdf,
-                                                               reuse=reuse)
-        warnings = out.warnings + [w for o in outputs.values() for w in o.warnings]
-        return site, outputs, warnings
-
-    def build(self) -> BuildResult:
-        """Check, render and write the whole site; the cache is updated only on success."""
-        if self.out is None:
-            raise ValueError("Builder.build needs an output folder")
-        check_output_dir(self.out, self.content)
-        site, outputs, warnings = self.collect()
-        rendered = [slug for slug, o in outputs.items() if self._cache.get(slug) is not o]
-        files = site_files(site, [o.summary for o in outputs.values()])
-        for output in outputs.values():
-            files.update(output.files)
-        stats = write_site(self.out, files, handout.pdf_inputs(files, site))
-        self._cache = outputs
-        pages = sum(1 for path in files if path.endswith(".html"))
-        return BuildResult(pages, stats, warnings, rendered)
-
-    def check(self) -> list[SiteWarning]:
-        """Everything a build checks, without writing; returns the warnings."""
-        site, outputs, warnings = self.collect()
-        site_files(site, [o.summary for o in outputs.values()])
-        return warnings
-
-
 def site_files(site: Site, summaries: list[ArticleSummary]) -> dict[str, bytes]:
     """The files that do not belong to one article: indexes, stylesheets, script."""
     files = render_pages(index_page(site, lang, summaries) for lang in site.languages)
@@ -170,9 +93,186 @@ def site_files(site: Site, summaries: list[ArticleSummary]) -> dict[str, bytes]:
     return files
 
 
-def build(content: Path, out: Path, *, pdf: bool = True) -> BuildResult:
+@dataclass(frozen=True)
+class _Job:
+    """What every article build of one run shares (inherited by forked workers)."""
+
+    site: Site
+    pdf: bool
+    out: Path | None
+    staging: Path | None
+    old: dict[str, str]
+    previous: Previous | None
+
+
+@dataclass
+class _Done:
+    slug: str
+    errors: list[SiteError]
+    entry: Entry | None = None
+    staged: dict[str, Staged] = field(default_factory=dict)
+
+
+_JOB: _Job | None = None
+
+
+def _build_article(task: tuple[Path, Signature, str]) -> _Done:
+    """Load, check, anchor and render one article; stage the files that changed."""
+    folder, sig, key = task
+    job = _JOB
+    assert job is not None
+    local = Collector()
+    article = load_article(folder, job.site, local)
+    ready = prepare(article, local) if article is not None else None
+    if ready is None or local.errors:
+        return _Done(folder.name, local.errors)
+    reuse = job.previous.reuse if job.previous is not None else None
+    try:
+        files = render_article(ready, job.site, pdf=job.pdf, reuse=reuse)
+    except ContentErrors as exc:
+        return _Done(folder.name, exc.errors)
+    staged: dict[str, Staged] = {}
+    if job.out is not None:
+        staged = {rel: stage(job.out, job.staging, job.old, rel, data)
+                  for rel, data in sorted(files.items())}
+    entry = Entry(sig, key, summary_of(ready),
+                  {rel: Staged(s.digest, s.size) for rel, s in staged.items()},
+                  local.warnings, handout.pdf_inputs(files, job.site) if job.pdf else {})
+    return _Done(folder.name, [], entry, staged)
+
+
+class Builder:
+    """Builds a content folder, reusing what unchanged articles produced last time."""
+
+    def __init__(self, content: Path, out: Path | None, *, pdf: bool = True,
+                 jobs: int | None = None, use_cache: bool = True):
+        self.content = content
+        self.out = out
+        self.pdf = pdf
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self._cache_file = cache.default_path(out) if use_cache and out is not None else None
+        self._entries: dict[str, Entry] = {}
+        self._entries_key: str | None = None
+        self._site_warnings: list[SiteWarning] = []
+
+    def _site_key(self) -> str:
+        h = hashlib.sha256(f"{__version__}\0{self.pdf}".encode())
+        for path in [self.content / "site.yaml", *theme_files()]:
+            h.update(str(path).encode() + b"\0")
+            if path.is_file():
+                h.update(hashlib.sha256(path.read_bytes()).digest())
+        return h.hexdigest()
+
+    def _known(self, site_key: str) -> dict[str, Entry]:
+        """Last build's entries, when they were made with the same site-wide inputs."""
+        if self._entries_key != site_key:
+            self._entries = cache.load(self._cache_file, site_key) if self._cache_file else {}
+            self._entries_key = site_key
+        return self._entries
+
+    def _reusable(self, entry: Entry | None, folder: Path, sig: Signature, site_key: str,
+                  old: dict[str, str]) -> tuple[bool, str]:
+        """Whether ``entry`` still holds for this folder, and the folder's content key."""
+        if entry is not None and entry.signature == sig:
+            key = entry.key
+        else:
+            key = content_key(site_key, folder, sig)
+        if entry is None or entry.key != key:
+            return False, key
+        if self.out is not None and not all(
+                is_in_place(self.out, old, rel, f.digest, f.size) for rel, f in entry.files.items()):
+            return False, key
+        return True, key
+
+    def _run(self, job: _Job, tasks: list[tuple[Path, Signature, str]]) -> list[_Done]:
+        global _JOB
+        _JOB = job
+        try:
+            if self.jobs == 1 or len(tasks) < POOL_THRESHOLD:
+                return [_build_article(t) for t in tasks]
+            workers = min(self.jobs, len(tasks))
+            chunk = max(1, len(tasks) // (workers * 8))
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                return list(pool.map(_build_article, tasks, chunksize=chunk))
+        finally:
+            _JOB = None
+
+    def _collect(self, staging: Path | None) -> tuple[Site, str, dict[str, Entry],
+                                                      dict[str, Staged], list[str]]:
+        out = Collector()
+        site = load_site(self.content, out)
+        if site is None:
+            raise ContentErrors(out.errors)
+        site_key = self._site_key()
+        known = self._known(site_key) if self.out is not None else {}
+        old = (read_manifest(self.out) or {}) if self.out is not None else {}
+        entries: dict[str, Entry] = {}
+        tasks: list[tuple[Path, Signature, str]] = []
+        for folder in article_dirs(self.content, out):
+            sig = signature(folder)
+            ok, key = self._reusable(known.get(folder.name), folder, sig, site_key, old)
+            if ok:
+                entries[folder.name] = known[folder.name]
+                entries[folder.name].signature = sig
+            else:
+                tasks.append((folder, sig, key))
+        previous = Previous.load(self.out) if self.out is not None and self.pdf else None
+        job = _Job(site, self.pdf, self.out, staging, old, previous)
+        done = self._run(job, tasks)
+        errors = out.errors + [e for d in done for e in d.errors]
+        if errors:
+            raise ContentErrors(errors)
+        staged: dict[str, Staged] = {}
+        for d in done:
+            assert d.entry is not None
+            entries[d.slug] = d.entry
+            staged.update(d.staged)
+        ordered = dict(sorted(entries.items()))
+        self._site_warnings = out.warnings
+        return site, site_key, ordered, staged, [d.slug for d in done]
+
+    def build(self) -> BuildResult:
+        """Check, render and write the whole site; the cache is updated only on success."""
+        if self.out is None:
+            raise ValueError("Builder.build needs an output folder")
+        check_output_dir(self.out, self.content)
+        staging = new_staging(self.out)
+        try:
+            site, site_key, entries, staged, rendered = self._collect(staging)
+            summaries = [e.summary for e in entries.values()]
+            old = read_manifest(self.out) or {}
+            files: dict[str, Staged] = {
+                rel: stage(self.out, staging, old, rel, data)
+                for rel, data in site_files(site, summaries).items()}
+            pdf_inputs: dict[str, str] = {}
+            for entry in entries.values():
+                for rel, item in entry.files.items():
+                    files[rel] = staged.get(rel, item)
+                pdf_inputs.update(entry.pdf_inputs)
+            stats = commit(self.out, staging, files, pdf_inputs)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        for entry in entries.values():
+            entry.files = {rel: Staged(f.digest, f.size) for rel, f in entry.files.items()}
+        self._entries, self._entries_key = entries, site_key
+        if self._cache_file is not None:
+            cache.save(self._cache_file, site_key, entries)
+        warnings = self._site_warnings + [w for e in entries.values() for w in e.warnings]
+        pages = sum(1 for path in files if path.endswith(".html"))
+        return BuildResult(pages, stats, warnings, rendered)
+
+    def check(self) -> list[SiteWarning]:
+        """Everything a build checks, without writing; returns the warnings."""
+        site, _, entries, _, _ = self._collect(None)
+        site_files(site, [e.summary for e in entries.values()])
+        return self._site_warnings + [w for e in entries.values() for w in e.warnings]
+
+
+def build(content: Path, out: Path, *, pdf: bool = True, jobs: int | None = None,
+          use_cache: bool = True) -> BuildResult:
     """Build ``content`` into ``out``. Raises ContentErrors or UsageError before writing."""
-    return Builder(content, out, pdf=pdf).build()
+    return Builder(content, out, pdf=pdf, jobs=jobs, use_cache=use_cache).build()
 
 
 def check(content: Path) -> list[SiteWarning]:

@@ -29,6 +29,10 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--content", type=Path, default=Path("content"), help="content folder")
     b.add_argument("--out", type=Path, default=Path("_site"), help="output folder")
     b.add_argument("--no-pdf", action="store_true", help="skip the PDF handouts")
+    b.add_argument("--jobs", type=_jobs, default=None,
+                   help="worker processes (default: one per core)")
+    b.add_argument("--no-cache", action="store_true",
+                   help="ignore the build cache and render every article")
     c = commands.add_parser("check", help="check the content without writing anything")
     c.add_argument("--content", type=Path, default=Path("content"), help="content folder")
     s = commands.add_parser("serve", help="preview the site on 127.0.0.1, rebuilt on each save")
@@ -36,6 +40,12 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=_port, default=8000, help="port (0: any free port)")
     s.add_argument("--open", action="store_true", help="open the site in a web browser")
     return parser
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"invalid number of jobs {text!r}: use 1 or more")
+    return int(text)
 
 
 def _port(text: str) -> int:
@@ -60,7 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     try:
         if args.command == "build":
-            result = build(_content_dir(args.content), args.out, pdf=not args.no_pdf)
+            result = build(_content_dir(args.content), args.out, pdf=not args.no_pdf,
+                           jobs=args.jobs, use_cache=not args.no_cache)
             _print_warnings(result.warnings)
             s = result.stats
             print(f"Built {result.pages} pages into {args.out} ({s.written} written, "

@@ -39,6 +39,10 @@ class SiteError(Exception):
         self.location = location
         self.hint = hint
 
+    def __reduce__(self) -> tuple[type[SiteError], tuple[str, SourceLocation, str | None]]:
+        # Errors travel back from worker processes; keep all three fields.
+        return (self.__class__, (self.message, self.location, self.hint))
+
     def format_message(self) -> str:
         text = f"{self.location}: {self.message}"
         if self.hint:

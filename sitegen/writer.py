@@ -15,6 +15,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -122,26 +123,78 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def write_site(out: Path, files: dict[str, bytes],
-               pdf_inputs: Mapping[str, str] | None = None) -> WriteStats:
-    """Make ``out`` hold exactly ``files`` (plus the marker), touching only what changed.
+STAGING_PREFIX = ".sitegen-tmp-"
 
-    ``pdf_inputs`` (path → input key) is kept in the manifest for the files written."""
+
+@dataclass(frozen=True)
+class Staged:
+    """One output file of a build: its hash and size, and where its new bytes wait
+    (``None`` when the file already in place has exactly these bytes)."""
+
+    digest: str
+    size: int
+    temp: str | None = None
+
+
+def stage(out: Path, staging: Path | None, old: Mapping[str, str], rel: str,
+          data: bytes) -> Staged:
+    """Hash ``data`` and, unless the file in place already holds it, write it to a
+    temporary file in ``staging`` (inside ``out``). Safe to call from worker processes."""
+    target = out / _safe_relpath(rel)
+    digest = hashlib.sha256(data).hexdigest()
+    if old.get(rel) == digest and _size(target) == len(data):
+        return Staged(digest, len(data))
+    if staging is None:
+        return Staged(digest, len(data))
+    staging.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=staging, suffix=Path(rel).suffix)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.chmod(tmp, 0o644)
+    return Staged(digest, len(data), tmp)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return -1
+
+
+def is_in_place(out: Path, old: Mapping[str, str], rel: str, digest: str, size: int) -> bool:
+    """Whether the file sitegen wrote at ``rel`` is still there with these bytes' hash."""
+    try:
+        target = out / _safe_relpath(rel)
+    except ValueError:
+        return False
+    return old.get(rel) == digest and _size(target) == size
+
+
+def new_staging(out: Path) -> Path:
+    """A fresh private folder inside ``out`` for the files of one build."""
     out.mkdir(parents=True, exist_ok=True)
+    for leftover in out.glob(STAGING_PREFIX + "*"):
+        # left by a build that was killed; nothing of it was ever moved into the site
+        shutil.rmtree(leftover, ignore_errors=True)
+    return Path(tempfile.mkdtemp(dir=out, prefix=STAGING_PREFIX))
+
+
+def commit(out: Path, staging: Path, files: Mapping[str, Staged],
+           pdf_inputs: Mapping[str, str] | None = None) -> WriteStats:
+    """Move the staged files into place (each a rename, so atomic), remove files of the
+    last build that are no longer produced, and write the manifest."""
     old = read_manifest(out) or {}
     stats = WriteStats()
-    new: dict[str, str] = {}
     for rel in sorted(files):
-        data = files[rel]
-        digest = hashlib.sha256(data).hexdigest()
-        target = out / _safe_relpath(rel)
-        new[rel] = digest
-        if old.get(rel) == digest and target.is_file() and target.stat().st_size == len(data):
+        item = files[rel]
+        if item.temp is None:
             stats.unchanged += 1
             continue
-        atomic_write(target, data)
+        target = out / _safe_relpath(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(item.temp, target)
         stats.written += 1
-    for rel in sorted(set(old) - set(new)):
+    for rel in sorted(set(old) - set(files)):
         try:
             target = out / _safe_relpath(rel)
         except ValueError:
@@ -150,11 +203,33 @@ def write_site(out: Path, files: dict[str, bytes],
             target.unlink()
             stats.removed += 1
             _prune_empty_dirs(target.parent, out)
-    manifest: dict[str, object] = {"kind": MARKER_KIND, "files": new}
+    manifest: dict[str, object] = {"kind": MARKER_KIND,
+                                   "files": {k: files[k].digest for k in sorted(files)}}
     if pdf_inputs:
-        manifest["pdf_inputs"] = {k: v for k, v in sorted(pdf_inputs.items()) if k in new}
-    atomic_write(out / MARKER, (json.dumps(manifest, indent=0, sort_keys=True) + "\n").encode())
+        manifest["pdf_inputs"] = {k: v for k, v in sorted(pdf_inputs.items()) if k in files}
+    new_marker = (json.dumps(manifest, indent=0, sort_keys=True) + "\n").encode()
+    try:
+        unchanged = (out / MARKER).read_bytes() == new_marker
+    except OSError:
+        unchanged = False
+    if not unchanged:
+        atomic_write(out / MARKER, new_marker)
+    shutil.rmtree(staging, ignore_errors=True)
     return stats
+
+
+def write_site(out: Path, files: dict[str, bytes],
+               pdf_inputs: Mapping[str, str] | None = None) -> WriteStats:
+    """Make ``out`` hold exactly ``files`` (plus the marker), touching only what changed.
+
+    ``pdf_inputs`` (path → input key) is kept in the manifest for the files written."""
+    old = read_manifest(out) or {}
+    staging = new_staging(out)
+    try:
+        staged = {rel: stage(out, staging, old, rel, files[rel]) for rel in sorted(files)}
+        return commit(out, staging, staged, pdf_inputs)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _prune_empty_dirs(folder: Path, root: Path) -> None:
