@@ -179,8 +179,9 @@ class Builder:
             key = content_key(site_key, folder, sig)
         if entry is None or entry.key != key:
             return False, key
-        if self.out is not None and not all(
-                is_in_place(self.out, old, rel, f.digest, f.size) for rel, f in entry.files.items()):
+        out = self.out
+        if out is not None and not all(is_in_place(out, old, rel, f.digest, f.size)
+                                       for rel, f in entry.files.items()):
             return False, key
         return True, key
 

@@ -95,8 +95,8 @@ def _loc(display: str, mark: Any, line_offset: int) -> SourceLocation:
 
 
 def _convert(
-    loader: yaml.SafeLoader | yaml.CSafeLoader, node: yaml.Node, display: str, offset: int, seen: set[int],
-    depth: int = 0,
+    loader: yaml.SafeLoader | yaml.CSafeLoader, node: yaml.Node, display: str, offset: int,
+    seen: set[int], depth: int = 0,
 ) -> YNode:
     loc = _loc(display, node.start_mark, offset)
     if depth > 50:
