@@ -1,0 +1,232 @@
+"""Classroom handouts as HTML: what the student copy and the teacher key hold, the links to
+them, and an article without questions. The PDFs are tested in tests/test_pdf.py.
+
+The fixture tests/fixtures/handout-letter puts the word "pangolin" in every note and
+"quokka" in every answer, so leaking either into the student copy is easy to see.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sitegen import handout, i18n
+from sitegen.build import Builder
+from sitegen.writer import MARKER
+from tests.conftest import FIXTURES, ROOT
+from tests.htmltree import Element, parse
+
+LETTER = FIXTURES / "handout-letter"
+NO_QUESTIONS = FIXTURES / "handout-noquestions"
+EDITIONS = {"en": "river", "fr": "fr/river"}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The handout-letter fixture built without PDFs (they are tested in test_pdf.py)."""
+    out = tmp_path_factory.mktemp("handout") / "out"
+    Builder(LETTER, out, pdf=False).build()
+    return out
+
+
+def page(out: Path, rel: str) -> Element:
+    return parse((out / rel).read_text("utf-8"))
+
+
+def text_of(tree: Element) -> str:
+    return " ".join(tree.text().split())
+
+
+def marks(tree: Element) -> list[tuple[str, str]]:
+    return [(m.attrs["data-annotation"], m.attrs["data-number"])
+            for m in tree.find_all("mark", cls="hl")]
+
+
+@pytest.mark.parametrize("folder", EDITIONS.values())
+def test_every_edition_gets_a_student_copy_and_a_teacher_key(site: Path, folder: str) -> None:
+    for kind in handout.KINDS:
+        tree = page(site, f"{folder}/{kind}.html")
+        assert tree.find("h1", cls="headline") is not None
+    assert not list(site.rglob("*.pdf"))
+
+
+@pytest.mark.parametrize("folder", EDITIONS.values())
+def test_handouts_use_the_numbers_of_the_web_page(site: Path, folder: str) -> None:
+    web = marks(page(site, f"{folder}/index.html"))
+    assert web  # the fixture has highlights
+    for kind in handout.KINDS:
+        assert marks(page(site, f"{folder}/{kind}.html")) == web
+
+
+def test_student_copy_has_questions_and_no_note_or_answer(site: Path) -> None:
+    tree = page(site, "river/handout.html")
+    text = text_of(tree)
+    for question in ("Can you find the newspaper?", "Whose word is “historic”?",
+                     "What would you need to know about the vote?", "Who wrote this story?",
+                     "What would you search for first?"):
+        assert question in text
+    assert "pangolin" not in text.lower()  # notes
+    assert "quokka" not in text.lower()    # answers
+    assert not tree.find_all(cls="key-note") and not tree.find_all(cls="answer")
+    assert "example.org/council" not in (site / "river/handout.html").read_text("utf-8")
+
+
+def test_student_questions_are_numbered_like_the_highlights(site: Path) -> None:
+    tree = page(site, "river/handout.html")
+    numbers = dict(marks(tree))
+    items = tree.find_all("ol", cls="per-highlight")[0].find_all("li", cls="question")
+    about = [text_of(li) for li in items]
+    asked = ("local-newspaper", "historic", "formality")
+    assert [li.attrs["value"] for li in items] == sorted((numbers[a] for a in asked), key=int)
+    first = about[[li.attrs["value"] for li in items].index(numbers["local-newspaper"])]
+    n = numbers["local-newspaper"]
+    assert first.startswith(f"S{n} About highlight {n}:")
+    assert "a local newspaper" in first  # the passage, to find it on paper
+
+
+def test_student_copy_leaves_room_to_write(site: Path) -> None:
+    tree = page(site, "river/handout.html")
+    questions = tree.find_all("li", cls="question")
+    assert len(questions) == 5
+    for li in questions:
+        lines = li.find_all("span", cls="line")
+        assert len(lines) >= 2
+    fields = tree.find("dl", cls="student-fields")
+    assert fields is not None and "Name" in text_of(fields)
+
+
+@pytest.mark.parametrize(("folder", "lang"), [("river", "en"), ("fr/river", "fr")])
+def test_both_handouts_have_sift_and_a_glossary(site: Path, folder: str, lang: str) -> None:
+    t = i18n.catalogue(lang)
+    for kind in handout.KINDS:
+        tree = page(site, f"{folder}/{kind}.html")
+        sift = tree.find("dl", cls="sift")
+        glossary = tree.find("dl", cls="glossary")
+        assert sift is not None and len(sift.find_all("dt")) == 4
+        assert glossary is not None
+        terms = [text_of(dt) for dt in glossary.find_all("dt")]
+        assert terms == [t[f"glossary_{k}"] for k in handout.GLOSSARY]
+        for key in ("sourcing", "framing", "missing_context", "paraphrase", "primary_source"):
+            assert key in handout.GLOSSARY
+
+
+def test_teacher_key_has_notes_answers_sources_and_a_lesson(site: Path) -> None:
+    tree = page(site, "river/teacher.html")
+    text = text_of(tree)
+    assert text.lower().count("pangolin") == 5  # every note, anchored or not
+    assert text.count("quokka") == 3            # every answer given
+    for url in ("https://example.org/council/river-plan", "https://example.org/minutes"):
+        assert url in text
+    lesson = tree.find("section", cls="lesson")
+    assert lesson is not None
+    lesson_text = text_of(lesson)
+    t = i18n.catalogue("en")
+    for key in ("lesson_objectives", "lesson_timing", "lesson_discussion"):
+        assert t[key] in lesson_text
+    assert "About 55 minutes" in lesson_text
+    # Filled in with the article's own counts: 4 highlights, 3 questions on them, 2 general.
+    assert "4 numbered highlights" in lesson_text
+    assert "3 questions about highlights, 2 questions about the whole article" in lesson_text
+    steps = lesson.find("table", cls="lesson-steps")
+    assert steps is not None
+    minutes = [int(re.sub(r"\D", "", text_of(th))) for th in steps.find_all("th")]
+    assert sum(minutes) == 55
+
+
+def test_teacher_key_answers_follow_the_student_questions(site: Path) -> None:
+    tree = page(site, "river/teacher.html")
+    questions = tree.find_all("li", cls="question")
+    assert len(questions) == 5
+    assert all(li.find(cls="answer") is not None for li in questions)
+    no_answer = [li for li in questions if "quokka" not in text_of(li)]
+    assert len(no_answer) == 2  # the formality and "search first" questions have no answer
+    assert all(i18n.catalogue("en")["handout_no_answer"] in text_of(li) for li in no_answer)
+
+
+@pytest.mark.parametrize("kind", handout.KINDS)
+def test_handouts_are_self_contained(site: Path, kind: str) -> None:
+    html = (site / f"fr/river/{kind}.html").read_text("utf-8")
+    tree = parse(html)
+    base = (ROOT / "templates/base.html").read_text("utf-8")
+    csp = re.search(r'<meta http-equiv="Content-Security-Policy"[^>]*>', base)
+    assert csp is not None and csp.group(0) in html
+    assert tree.find("html") is not None
+    assert tree.find("html").attrs["lang"] == "fr"  # type: ignore[union-attr]
+    for el in tree.find_all("link") + tree.find_all("script") + tree.find_all("img"):
+        url = el.attrs.get("href") or el.attrs.get("src", "")
+        assert not re.match(r"[a-z]+:|/", url), url
+    for link in tree.find_all("link", rel="stylesheet"):
+        assert (site / "fr/river" / link.attrs["href"]).resolve().is_file()
+    assert "<script" not in html and "style=" not in html
+
+
+def test_highlights_are_told_apart_without_colour(site: Path) -> None:
+    css = (site / "assets/categories.css").read_text("utf-8")
+    styles = re.findall(r"\.hl-(\w+) \{[^}]*border-bottom: 3px (\w+)", css)
+    assert len({style for _, style in styles}) == len(styles) == 3
+    sheet = (site / "assets/handout.css").read_text("utf-8")
+    rule = re.search(r"mark\.hl \{([^}]*)\}", sheet)
+    assert rule is not None and "background: none" in rule.group(1)
+    assert "border-bottom-style" not in sheet  # the category's line style is kept
+    tree = page(site, "river/handout.html")
+    legend = tree.find("section", cls="sheet-legend")
+    assert legend is not None
+    assert [text_of(b) for b in legend.find_all("span", cls="badge")] == ["S", "F", "M"]
+
+
+def test_article_page_links_to_its_handouts(site: Path, tmp_path: Path) -> None:
+    nav = page(site, "river/index.html").find("nav", cls="handout-links")
+    assert nav is not None
+    hrefs = [a.attrs["href"] for a in nav.find_all("a")]
+    assert hrefs == ["handout.html", "teacher.html"]  # built with --no-pdf: no PDF links
+    out = tmp_path / "out"
+    Builder(LETTER, out, pdf=True).build()
+    nav = page(out, "fr/river/index.html").find("nav", cls="handout-links")
+    assert nav is not None
+    hrefs = [a.attrs["href"] for a in nav.find_all("a")]
+    assert hrefs == ["handout.html", "handout.pdf", "teacher.html", "teacher.pdf"]
+    for href in hrefs:
+        assert (out / "fr/river" / href).is_file()
+
+
+def test_article_page_has_a_print_stylesheet(site: Path) -> None:
+    tree = page(site, "river/index.html")
+    sheets = [ln for ln in tree.find_all("link", rel="stylesheet")
+              if ln.attrs["href"].endswith("print.css")]
+    assert len(sheets) == 1 and sheets[0].attrs["media"] == "print"
+    assert (site / "assets/print.css").is_file()
+
+
+def test_no_pdf_writes_html_handouts_but_no_pdf(site: Path) -> None:
+    assert (site / "river/handout.html").is_file()
+    assert not list(site.rglob("*.pdf"))
+    manifest = json.loads((site / MARKER).read_text("utf-8"))
+    assert "pdf_inputs" not in manifest
+
+
+def test_article_without_questions_gets_handouts_without_that_section(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(NO_QUESTIONS, content)
+    out = tmp_path / "out"
+    Builder(content, out, pdf=True).build()
+    for kind in handout.KINDS:
+        tree = page(out, f"bridge/{kind}.html")
+        assert not tree.find_all(cls="sheet-questions")
+        assert tree.find("dl", cls="sift") is not None
+        assert (out / f"bridge/{kind}.pdf").read_bytes().startswith(b"%PDF-")
+    assert "pangolin" in text_of(page(out, "bridge/teacher.html"))
+    assert "pangolin" not in text_of(page(out, "bridge/handout.html"))
+
+
+def test_check_makes_no_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitegen import build, pdf
+
+    def forbidden(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("sitegen check must not make PDFs")
+
+    monkeypatch.setattr(pdf, "html_to_pdf", forbidden)
+    assert build.check(LETTER) == []

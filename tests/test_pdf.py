@@ -1,0 +1,365 @@
+"""Handout PDFs, read back with pypdf and poppler-utils: what each copy holds, paper size,
+title and page number on every page, nothing past the margins, the seed's student copy in at
+most six pages, reuse of unchanged PDFs, and the message when WeasyPrint cannot load.
+
+The first page of each of the seed's PDFs is rendered to artifacts/handouts/*.png for a
+person to look at (black and white legibility is judged there, not by a test).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from sitegen import cli, handout, i18n, pdf
+from sitegen.build import Builder
+from sitegen.content import load_site
+from sitegen.validate import Collector
+from tests.conftest import FIXTURES, ROOT
+
+SEED = ROOT / "content"
+SEED_SLUG = "musk-riyadh"
+SEED_EDITIONS = {"fr": SEED_SLUG, "en": f"en/{SEED_SLUG}"}
+LETTER = FIXTURES / "handout-letter"
+ARTIFACTS = ROOT / "artifacts" / "handouts"
+A4 = (595.276, 841.89)
+US_LETTER = (612.0, 792.0)
+MARGIN = 42.5  # 15 mm, the side margins of handout.css's @page
+
+
+@pytest.fixture(scope="module")
+def seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("seed") / "out"
+    Builder(SEED, out).build()
+    return out
+
+
+@pytest.fixture(scope="module")
+def letter(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("letter") / "out"
+    Builder(LETTER, out).build()
+    return out
+
+
+@functools.cache
+def _pages_text(path: Path, mtime: int) -> tuple[str, ...]:
+    return tuple(" ".join(page.extract_text().split()) for page in PdfReader(path).pages)
+
+
+def pages_text(path: Path) -> list[str]:
+    """The text of each page, white space folded (read once per file version: pypdf is slow)."""
+    return list(_pages_text(path, path.stat().st_mtime_ns))
+
+
+def seed_title() -> str:
+    text = (SEED / f"articles/{SEED_SLUG}/article.md").read_text("utf-8")
+    match = re.search(r'^title: "(.*)"$', text, re.M)
+    assert match is not None
+    return match.group(1)
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Records each page WeasyPrint is asked to lay out."""
+    calls: list[str] = []
+    real: Callable[..., bytes] = pdf.html_to_pdf
+
+    def counting(html: bytes, **kwargs: object) -> bytes:
+        calls.append(str(kwargs["path"]))
+        return real(html, **kwargs)
+
+    monkeypatch.setattr(pdf, "html_to_pdf", counting)
+    return calls
+
+
+# What the copies hold
+
+@pytest.mark.parametrize("folder", ["river", "fr/river"])
+def test_questions_in_both_answers_and_notes_only_in_the_teacher_key(letter: Path,
+                                                                      folder: str) -> None:
+    student = " ".join(pages_text(letter / f"{folder}/handout.pdf"))
+    teacher = " ".join(pages_text(letter / f"{folder}/teacher.pdf"))
+    questions = (["Can you find the newspaper?", "Who wrote this story?"] if folder == "river"
+                 else ["Pouvez-vous trouver le journal ?", "Qui a écrit cet article ?"])
+    for question in questions:
+        assert question in student
+        assert question in teacher
+    assert "quokka" not in student.lower() and "quokka" in teacher.lower()
+    assert "pangolin" not in student.lower() and "pangolin" in teacher.lower()
+    assert "https://example.org/council/river-plan" in teacher
+    assert "example.org/council" not in student
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_seed_pdfs_hold_the_questions_and_only_the_key_has_answers(seed: Path,
+                                                                   lang: str) -> None:
+    folder = SEED_EDITIONS[lang]
+    student = " ".join(pages_text(seed / f"{folder}/handout.pdf"))
+    teacher = " ".join(pages_text(seed / f"{folder}/teacher.pdf"))
+    t = i18n.catalogue(lang)
+    assert t["handout_questions_highlights"] in student
+    assert t["handout_answer"] not in student and t["handout_answer"] in teacher
+    assert t["lesson_title"] not in student and t["lesson_title"] in teacher
+    assert t["glossary_title"] in student and t["sift_title"] in student
+
+
+# Paper, pages, margins
+
+def test_letter_paper_from_site_yaml(letter: Path) -> None:
+    for path in letter.rglob("*.pdf"):
+        for page in PdfReader(path).pages:
+            box = page.mediabox
+            assert (float(box.width), float(box.height)) == pytest.approx(US_LETTER, abs=1)
+
+
+def test_seed_pdfs_are_a4(seed: Path) -> None:
+    found = sorted(seed.rglob("*.pdf"))
+    assert len(found) == 4
+    for path in found:
+        for page in PdfReader(path).pages:
+            box = page.mediabox
+            assert (float(box.width), float(box.height)) == pytest.approx(A4, abs=1)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_seed_student_copy_fits_in_six_pages(seed: Path, lang: str) -> None:
+    assert len(PdfReader(seed / f"{SEED_EDITIONS[lang]}/handout.pdf").pages) <= 6
+
+
+@pytest.mark.parametrize("kind", handout.KINDS)
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_title_and_page_number_on_every_page(seed: Path, lang: str, kind: str) -> None:
+    texts = pages_text(seed / f"{SEED_EDITIONS[lang]}/{kind}.pdf")
+    title = seed_title()
+    for number, text in enumerate(texts, 1):
+        assert f"{number} / {len(texts)}" in text
+        assert title in text
+
+
+def test_title_and_page_number_on_letter_pages(letter: Path) -> None:
+    texts = pages_text(letter / "river/teacher.pdf")
+    assert len(texts) > 1
+    for number, text in enumerate(texts, 1):
+        assert f"{number} / {len(texts)}" in text
+        assert "The mayor’s “historic” plan for the river" in text
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_lesson_outline_is_one_page(seed: Path, lang: str) -> None:
+    texts = pages_text(seed / f"{SEED_EDITIONS[lang]}/teacher.pdf")
+    t = i18n.catalogue(lang)
+    assert t["lesson_title"] in texts[0]
+    assert " ".join(t["lesson_tip_people"].split()) in texts[0]  # its last line
+    assert all(t["lesson_title"] not in text for text in texts[1:])
+
+
+def words_outside(path: Path, margin: float) -> list[str]:
+    """Words whose box crosses the page's side margins or its edges (pdftotext -bbox)."""
+    xml = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    bad: list[str] = []
+    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', xml, re.S):
+        width, height = float(page.group(1)), float(page.group(2))
+        for word in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                                r'yMax="([\d.]+)">(.*?)</word>', page.group(3)):
+            x0, y0, x1, y1 = (float(word.group(i)) for i in range(1, 5))
+            if x0 < margin - 1 or x1 > width - margin + 1 or y0 < 10 or y1 > height - 10:
+                bad.append(f"{word.group(5)} at x {x0:.0f}-{x1:.0f}, y {y0:.0f}-{y1:.0f}")
+    return bad
+
+
+@pytest.mark.parametrize("kind", handout.KINDS)
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_nothing_crosses_the_margins(seed: Path, lang: str, kind: str) -> None:
+    assert words_outside(seed / f"{SEED_EDITIONS[lang]}/{kind}.pdf", MARGIN) == []
+
+
+def test_nothing_crosses_the_margins_on_letter(letter: Path) -> None:
+    for path in letter.rglob("*.pdf"):
+        assert words_outside(path, MARGIN) == []
+
+
+def test_handouts_render_without_weasyprint_warnings(seed: Path) -> None:
+    site = load_site(SEED, Collector())
+    assert site is not None
+    for kind in handout.KINDS:
+        rel = f"{SEED_SLUG}/{kind}.html"
+        messages: list[str] = []
+        pdf.html_to_pdf((seed / rel).read_bytes(), path=rel, assets=handout.assets(site),
+                        paper=site.paper, messages=messages)
+        assert messages == []
+
+
+def test_printed_web_page_is_a_clean_document(seed: Path) -> None:
+    """The explainer page laid out for print (print.css): no screen-only parts, no URL
+    fetched from outside, nothing past the margins."""
+    site = load_site(SEED, Collector())
+    assert site is not None
+    rel = f"{SEED_SLUG}/index.html"
+    messages: list[str] = []
+    data = pdf.html_to_pdf((seed / rel).read_bytes(), path=rel, assets=handout.assets(site),
+                           paper="A4", messages=messages)
+    assert not [m for m in messages if m.startswith("refused")]
+    printed = Path(seed.parent / "printed.pdf")
+    printed.write_bytes(data)
+    text = " ".join(pages_text(printed))
+    t = i18n.catalogue("fr")
+    for hidden in ("skip_to_content", "legend_hint", "handouts_title", "back_to_text"):
+        assert t[hidden] not in text
+    assert seed_title() in text
+    assert words_outside(printed, 30) == []  # print.css: 15 mm side margins
+
+
+# An image of the first page, for a person to look at
+
+@pytest.mark.parametrize("kind", handout.KINDS)
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_first_page_rendered_to_png(seed: Path, lang: str, kind: str) -> None:
+    assert shutil.which("pdftoppm"), "pdftoppm missing: run scripts/system-deps.sh"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    stem = ARTIFACTS / f"{lang}-{SEED_SLUG}-{kind}"
+    png = stem.with_suffix(".png")
+    png.unlink(missing_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "100", "-f", "1", "-l", "1", "-singlefile",
+                    str(seed / f"{SEED_EDITIONS[lang]}/{kind}.pdf"), str(stem)],
+                   check=True, capture_output=True)
+    assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+# Reuse: a PDF is made again only when its inputs changed
+
+def _stats(out: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in out.rglob("*.pdf")}
+
+
+def built_copy(letter: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """A writable copy of the letter fixture and of its built output (manifest included)."""
+    content, out = tmp_path / "content", tmp_path / "out"
+    shutil.copytree(LETTER, content)
+    shutil.copytree(letter, out)
+    return content, out
+
+
+def test_unchanged_inputs_reuse_every_pdf(letter: Path, tmp_path: Path,
+                                          counted: list[str]) -> None:
+    content, out = built_copy(letter, tmp_path)
+    before = _stats(out)
+    assert len(before) == 4
+    result = Builder(content, out).build()  # a new builder: nothing cached in memory
+    assert counted == []
+    assert _stats(out) == before
+    assert result.stats.written == 0
+
+
+def test_changing_a_note_remakes_only_that_teacher_key(letter: Path, tmp_path: Path,
+                                                       counted: list[str]) -> None:
+    content, out = built_copy(letter, tmp_path)
+    before = _stats(out)
+    old_key = (out / "river/teacher.pdf").read_bytes()
+    ann = content / "articles/river/annotations.yaml"
+    ann.write_text(ann.read_text("utf-8").replace("Strong pangolin words",
+                                                  "Strong pangolin words, changed"), "utf-8")
+    Builder(content, out).build()
+    assert counted == ["river/teacher.html"]
+    assert (out / "river/teacher.pdf").read_bytes() != old_key
+    assert "changed" in " ".join(pages_text(out / "river/teacher.pdf"))
+    after = _stats(out)
+    for rel in ("river/handout.pdf", "fr/river/handout.pdf", "fr/river/teacher.pdf"):
+        assert after[rel] == before[rel]
+
+
+def test_a_pdf_edited_on_disk_is_made_again(letter: Path, tmp_path: Path,
+                                            counted: list[str]) -> None:
+    content, out = built_copy(letter, tmp_path)
+    (out / "river/handout.pdf").write_bytes(b"not the PDF sitegen wrote")
+    (out / "fr/river/teacher.pdf").unlink()
+    Builder(content, out).build()
+    assert sorted(counted) == ["fr/river/teacher.html", "river/handout.html"]
+    assert (out / "river/handout.pdf").read_bytes().startswith(b"%PDF-")
+    assert (out / "fr/river/teacher.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_paper_size_is_part_of_the_key(letter: Path, tmp_path: Path,
+                                       counted: list[str]) -> None:
+    content, out = built_copy(letter, tmp_path)
+    site_yaml = content / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text("utf-8").replace("paper: Letter", "paper: A4"),
+                         "utf-8")
+    Builder(content, out).build()
+    assert len(counted) == 4
+    box = PdfReader(out / "river/handout.pdf").pages[0].mediabox
+    assert (float(box.width), float(box.height)) == pytest.approx(A4, abs=1)
+
+
+def test_no_pdf_build_writes_no_pdf(tmp_path: Path, counted: list[str]) -> None:
+    out = tmp_path / "out"
+    assert cli.main(["build", "--content", str(LETTER), "--out", str(out), "--no-pdf"]) == 0
+    assert counted == []
+    assert not list(out.rglob("*.pdf"))
+    assert (out / "river/handout.html").is_file() and (out / "river/teacher.html").is_file()
+
+
+# Bad environment, bad URLs
+
+@pytest.mark.parametrize("error", [
+    OSError("cannot load library 'libpango-1.0-0': libpango-1.0-0: cannot open shared "
+            "object file: No such file or directory"),
+    ImportError("No module named 'weasyprint'"),
+])
+def test_missing_library_gives_a_clear_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str],
+                                               error: Exception) -> None:
+    def failing(name: str) -> object:
+        raise error
+
+    monkeypatch.setattr(pdf, "_import_module", failing)
+    out = tmp_path / "out"
+    assert cli.main(["build", "--content", str(LETTER), "--out", str(out)]) == cli.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0" in err
+    assert "--no-pdf" in err
+    assert "Traceback" not in err
+    assert not out.exists() or not any(out.iterdir())  # nothing written
+
+
+def test_pdf_loads_only_the_sites_own_assets() -> None:
+    html = (b"<!DOCTYPE html><html><head><meta charset='utf-8'>"
+            b"<link rel='stylesheet' href='../assets/ok.css'>"
+            b"<link rel='stylesheet' href='https://example.org/x.css'>"
+            b"<link rel='stylesheet' href='../../../../etc/passwd'></head>"
+            b"<body><p class='ok'>Bonjour</p><img src='file:///etc/hostname' alt=''>"
+            b"<img src='http://example.org/a.png' alt=''></body></html>")
+    messages: list[str] = []
+    data = pdf.html_to_pdf(html, path="article/handout.html",
+                           assets={"assets/ok.css": b".ok { color: #000 }"}, messages=messages)
+    assert data.startswith(b"%PDF-")
+    refused = sorted(m.removeprefix("refused ") for m in messages if m.startswith("refused "))
+    assert len(refused) == 4
+    for url in ("file:///etc/hostname", "http://example.org/a.png", "https://example.org/x.css"):
+        assert url in refused
+    assert any(url.endswith("/etc/passwd") for url in refused)
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    (pdf.SITE_URL + "assets/handout.css", "assets/handout.css"),
+    (pdf.SITE_URL + "en/../assets/x.css", "assets/x.css"),
+    (pdf.SITE_URL + "../outside", None),
+    ("file:///etc/passwd", None),
+    ("https://example.org/", None),
+    ("data:text/css,p{}", None),
+])
+def test_site_path(url: str, expected: str | None) -> None:
+    assert pdf._site_path(url) == expected
+
+
+def test_artifacts_folder_is_ignored_by_git() -> None:
+    ignored = (ROOT / ".gitignore").read_text("utf-8").split()
+    assert "artifacts/" in ignored
