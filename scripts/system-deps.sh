@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # System packages the tests need (Debian): Chromium for browser tests, Pango for WeasyPrint,
-# a Java runtime for the Nu HTML Checker. Installed with apt-get when run as root;
-# otherwise the missing ones are named with the command to install them.
+# a Java runtime for the Nu HTML Checker, poppler-utils (pdftoppm, pdftotext) for the PDF tests.
+# Installed with apt-get when run as root; otherwise the missing ones are named with the
+# command to install them.
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 ldconfig -p 2>/dev/null | grep -q libpango-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)  # handout PDFs read back as PNG
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ]; then
   echo "Installing system packages: ${need[*]}"
