@@ -1,0 +1,184 @@
+"""The build cache is never trusted blindly: after any kind of change, an incremental build
+gives exactly the tree a clean build gives, and a broken cache is detected and rebuilt."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+from sitegen import build as build_module
+from sitegen import cache, templates
+from sitegen.build import Builder
+
+
+def _tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes()
+            for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def theme(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the templates and static files, so tests may edit them."""
+    root = tmp_path / "theme"
+    shutil.copytree(templates.TEMPLATES, root / "templates")
+    shutil.copytree(templates.STATIC, root / "static")
+    monkeypatch.setattr(templates, "TEMPLATES", root / "templates")
+    monkeypatch.setattr(templates, "STATIC", root / "static")
+    monkeypatch.setattr(templates, "_ENV", None)
+    return root
+
+
+@pytest.fixture
+def site(tmp_path: Path, theme: Path) -> Path:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "mini", content)
+    shutil.copytree(content / "articles/sample", content / "articles/other")
+    return content
+
+
+def _clean_build(content: Path, out: Path) -> dict[str, bytes]:
+    templates._ENV = None
+    Builder(content, out, pdf=False, jobs=1, use_cache=False).build()
+    return _tree(out)
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+CHANGES: dict[str, Callable[[Path, Path, pytest.MonkeyPatch], None]] = {
+    "article text": lambda c, t, m: _edit(c / "articles/other/article.md", "in March",
+                                          "in April"),
+    "annotation": lambda c, t, m: _edit(c / "articles/other/annotations.yaml",
+                                        "Who are the critics?", "Who criticised it?"),
+    "site.yaml": lambda c, t, m: _edit(c / "site.yaml", "Mini explainers", "Tiny explainers"),
+    "template": lambda c, t, m: _edit(t / "templates/article.html", "</article>",
+                                      "<p>edited</p></article>"),
+    "static file": lambda c, t, m: _edit(t / "static/sitegen.css", ":root {",
+                                         "/* edited */\n:root {"),
+    "sitegen version": lambda c, t, m: (m.setattr(build_module, "__version__", "9.9"),
+                                        m.setattr(cache, "__version__", "9.9"))[0],
+    "deleted article": lambda c, t, m: shutil.rmtree(c / "articles/other"),
+    "renamed article": lambda c, t, m: (c / "articles/other").rename(c / "articles/renamed"),
+    "translation": lambda c, t, m: _edit(c / "articles/other/translation.fr.md", "en mars",
+                                         "en avril"),
+}
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_incremental_build_equals_clean_build(change: str, site: Path, theme: Path,
+                                              tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    Builder(site, out, pdf=False, jobs=1).build()
+    before = _tree(out)
+    CHANGES[change](site, theme, monkeypatch)
+    templates._ENV = None
+    result = Builder(site, out, pdf=False, jobs=1).build()  # a new process: the disk cache
+    incremental = _tree(out)
+    assert incremental == _clean_build(site, tmp_path / "clean")
+    if change == "sitegen version":  # changes no byte of output, but every article is redone
+        assert sorted(result.rendered) == ["other", "sample"]
+    else:
+        assert incremental != before
+    if change in ("article text", "annotation", "translation"):
+        assert result.rendered == ["other"]  # the other article came from the cache
+
+
+def test_unchanged_rebuild_renders_nothing_and_writes_nothing(site: Path,
+                                                              tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    Builder(site, out, pdf=False, jobs=1).build()
+    result = Builder(site, out, pdf=False, jobs=1).build()
+    assert result.rendered == []
+    assert result.stats.written == 0 and result.stats.removed == 0
+
+
+def test_touching_a_file_without_changing_it_renders_nothing(site: Path,
+                                                             tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    Builder(site, out, pdf=False, jobs=1).build()
+    md = site / "articles/other/article.md"
+    md.write_bytes(md.read_bytes())
+    assert Builder(site, out, pdf=False, jobs=1).build().rendered == []
+
+
+def test_an_output_file_removed_by_hand_is_made_again(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    Builder(site, out, pdf=False, jobs=1).build()
+    (out / "other/index.html").unlink()
+    result = Builder(site, out, pdf=False, jobs=1).build()
+    assert result.rendered == ["other"]
+    assert _tree(out) == _clean_build(site, tmp_path / "clean")
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["truncated", "corrupt", "foreign", "wrong digests", "empty"],
+)
+def test_a_broken_cache_is_detected_and_rebuilt(damage: str, site: Path,
+                                                tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    Builder(site, out, pdf=False, jobs=1).build()
+    path = cache.default_path(out)
+    text = path.read_text("utf-8")
+    if damage == "truncated":
+        path.write_text(text[: len(text) // 2], "utf-8")
+    elif damage == "corrupt":
+        path.write_bytes(b"\x00\xff" + text.encode()[10:])
+    elif damage == "foreign":
+        path.write_text(json.dumps({"format": "something-else", "articles": {}}), "utf-8")
+    elif damage == "wrong digests":
+        data = json.loads(text)
+        for entry in data["articles"].values():
+            for rel in entry["files"]:
+                entry["files"][rel][0] = "0" * 64
+        path.write_text(json.dumps(data), "utf-8")
+    else:
+        path.write_text("", "utf-8")
+    _edit(site / "articles/other/article.md", "in March", "in May")
+    result = Builder(site, out, pdf=False, jobs=1).build()
+    assert sorted(result.rendered) == ["other", "sample"]
+    assert _tree(out) == _clean_build(site, tmp_path / "clean")
+    assert json.loads(path.read_text("utf-8"))["format"] == cache.FORMAT
+
+
+def test_parallel_build_equals_serial_build(tmp_path: Path, theme: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "mini", content)
+    for i in range(build_module.POOL_THRESHOLD + 2):
+        shutil.copytree(FIXTURES / "mini/articles/sample", content / f"articles/copy-{i}")
+    parallel = Builder(content, tmp_path / "a", pdf=False, jobs=2, use_cache=False).build()
+    assert len(parallel.rendered) == build_module.POOL_THRESHOLD + 3
+    Builder(content, tmp_path / "b", pdf=False, jobs=1, use_cache=False).build()
+    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
+
+
+def test_errors_in_a_worker_are_all_reported_and_nothing_is_written(tmp_path: Path,
+                                                                     theme: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "mini", content)
+    for i in range(build_module.POOL_THRESHOLD + 2):
+        shutil.copytree(FIXTURES / "mini/articles/sample", content / f"articles/copy-{i}")
+    out = tmp_path / "out"
+    Builder(content, out, pdf=False, jobs=2).build()
+    before = _tree(out)
+    for i in (1, 5):
+        _edit(content / f"articles/copy-{i}/annotations.yaml", 'quote: "Critics"',
+              'quote: "Critters"')
+    (content / "articles/copy-3/article.md").write_text("no front matter", "utf-8")
+    from sitegen.errors import ContentErrors
+    with pytest.raises(ContentErrors) as info:
+        Builder(content, out, pdf=False, jobs=2).build()
+    paths = sorted({e.location.path.split("/articles/")[1].split("/")[0]
+                    for e in info.value.errors})
+    assert paths == ["copy-1", "copy-3", "copy-5"]
+    assert _tree(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".sitegen-tmp-")]
