@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -17,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import competitors
 import report
@@ -143,6 +145,24 @@ def check_content(content: Path) -> str:
     return "" if done.returncode == 0 else f"exit {done.returncode}: {done.stderr[-2000:]}"
 
 
+def merged(data: dict[str, Any], previous: Path) -> dict[str, Any]:
+    """`data` plus the results in `previous` of every generator that `data` does not hold."""
+    if not previous.exists():
+        return data
+    old = json.loads(previous.read_text(encoding="utf-8"))
+    measured = {r["generator"] for r in data["results"]}
+    kept = [r for r in old["results"] if r["generator"] not in measured]
+    return {
+        **data,
+        "versions": {**old["versions"], **data["versions"]},
+        "commands": {**old["commands"], **data["commands"]},
+        "sizes": sorted({*old["sizes"], *data["sizes"]}),
+        "runs": {**old["runs"], **data["runs"]},
+        "merged_from": {k: old.get(k) for k in ("date", "load_average", "seconds_total")},
+        "results": kept + data["results"],
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="1,100,1000,4000", help="comma-separated N")
@@ -151,6 +171,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-sitegen", action="store_true")
     parser.add_argument("--templates", type=Path, default=REPO / "templates")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the previous results.json's results for the generators not run this time",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     tools = [] if args.skip_competitors else list(competitors.ALL)
@@ -159,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     versions = {tool.name: tool.version() for tool in tools}
     results: list[Result] = []
     problems: dict[str, str] = {}
-    started = time.time()
+    started, load_before = time.time(), os.getloadavg()
     for n in sizes:
         content = OUT / "content" / f"n{n}"
         shutil.rmtree(content, ignore_errors=True)
@@ -173,17 +198,23 @@ def main(argv: list[str] | None = None) -> int:
             results += time_sitegen(content, n, args.runs, args.templates)
         for tool in tools:
             results += time_competitor(tool, content, n, args.runs, noop=n == max(sizes))
-    versions["sitegen"] = report.sitegen_version(REPO, sitegen_command())
+    if not args.skip_sitegen:
+        versions["sitegen"] = report.sitegen_version(REPO, sitegen_command())
     data = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)),
         "machine": report.machine(),
         "versions": versions,
         "commands": report.commands(tools, sitegen_command()),
         "sizes": sizes,
         "runs": {str(n): runs_for(n, args.runs) for n in sizes},
         "seconds_total": round(time.time() - started, 1),
+        # Other work on the machine skews timings: the 1-minute load before and after.
+        "load_average": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
         "problems": problems,
         "results": [{**asdict(r), "median": r.median} for r in results],
     }
+    if args.merge:
+        data = merged(data, OUT / "results.json")
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     tables = report.tables(data)
