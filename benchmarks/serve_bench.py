@@ -90,10 +90,14 @@ def _get(url: str) -> str:
 def bench_server(content: Path, edits: int) -> tuple[float, list[float]]:
     """Time to the URL being printed, and save→served-page time for each edit."""
     lines: list[str] = []
+    log = content.parent / "serve-stderr.txt"
     start = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "sitegen.cli", "serve", "--content", str(content), "--port", "0"],
-        cwd=content.parent, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        cwd=content.parent,
+        stdout=subprocess.PIPE,
+        stderr=log.open("w"),
+        text=True,
     )
     assert proc.stdout is not None
     reader = threading.Thread(target=lambda: lines.extend(proc.stdout or []), daemon=True)
@@ -109,7 +113,15 @@ def bench_server(content: Path, edits: int) -> tuple[float, list[float]]:
             time.sleep(0.5)  # let the watcher settle, as between an author's saves
             saved = time.perf_counter()
             marker = save_edit(article, 1000 + n)
-            _wait(lambda: marker in _get(page), 30)  # noqa: B023 (used at once)
+            try:
+                _wait(lambda: marker in _get(page), 30)  # noqa: B023 (used at once)
+            except TimeoutError:
+                raise TimeoutError(
+                    f"{page} never showed {marker!r}\nstdout:\n"
+                    + "".join(lines)
+                    + "stderr:\n"
+                    + log.read_text()
+                ) from None
             times.append(time.perf_counter() - saved)
         return ready, times
     finally:
@@ -139,8 +151,10 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copytree(ROOT / "content", seed)
         synthetic = work / "synthetic" / "content"
         write_site(synthetic, args.n, seed=0)
-        for name, content in (("seed site (1 article, 2 editions)", seed),
-                              (f"synthetic, {args.n} articles", synthetic)):
+        for name, content in (
+            ("seed site (1 article, 2 editions)", seed),
+            (f"synthetic, {args.n} articles", synthetic),
+        ):
             print(f"{name}: builder…", file=sys.stderr, flush=True)
             first, builds = bench_builder(content, args.edits)
             print(f"{name}: server…", file=sys.stderr, flush=True)
@@ -148,15 +162,21 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((name, first, ready, builds, served))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"Python {platform.python_version()}, {platform.machine()}, "
-          f"{args.edits} edits per site, each to a different article where there are several.\n")
-    print("| site | first build | serve ready | rebuild after a save (median, max) "
-          "| save → page served (median, max) |")
+    print(
+        f"Python {platform.python_version()}, {platform.machine()}, "
+        f"{args.edits} edits per site, each to a different article where there are several.\n"
+    )
+    print(
+        "| site | first build | serve ready | rebuild after a save (median, max) "
+        "| save → page served (median, max) |"
+    )
     print("| --- | ---: | ---: | ---: | ---: |")
     for name, first, ready, builds, served in rows:
-        print(f"| {name} | {first:.2f} s | {ready:.2f} s "
-              f"| {_ms(statistics.median(builds))}, {_ms(max(builds))} "
-              f"| {_ms(statistics.median(served))}, {_ms(max(served))} |")
+        print(
+            f"| {name} | {first:.2f} s | {ready:.2f} s "
+            f"| {_ms(statistics.median(builds))}, {_ms(max(builds))} "
+            f"| {_ms(statistics.median(served))}, {_ms(max(served))} |"
+        )
     return 0
 
 

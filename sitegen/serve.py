@@ -22,6 +22,7 @@ import mimetypes
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -135,7 +136,9 @@ class Preview:
         self.port = port
         self.origin = f"http://{HOST}:{port}"
         self.hosts = frozenset({f"{HOST}:{port}", f"localhost:{port}"})
-        self.builder = Builder(content, out, pdf=False)
+        # In-process (jobs=1): forking a pool from this threaded server is unsafe, and Ctrl-C
+        # would wait for the pool. The cache stays in memory: the folder is new each time.
+        self.builder = Builder(content, out, pdf=False, jobs=1, use_cache=False)
         self.errors: list[str] = []
         self.built = False
         self._warnings: set[str] = set()
@@ -395,5 +398,17 @@ def serve(content: Path, *, port: int = 8000, open_browser: bool = False) -> int
         for thread in threading.enumerate():  # let a build in progress finish writing
             if thread.name == "sitegen-build":
                 thread.join(timeout=0.5)
-        shutil.rmtree(out, ignore_errors=True)
+        _remove_in_background(out)
     return 0
+
+
+def _remove_in_background(folder: Path) -> None:
+    """Delete the preview folder in a detached process: deleting thousands of pages can
+    take seconds on a busy disk, and Ctrl-C must not wait for it."""
+    code = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+    try:
+        subprocess.Popen([sys.executable, "-c", code, str(folder)], start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -7,7 +7,9 @@ most ``TIMEOUT`` seconds) until the served pages change.
 
 from __future__ import annotations
 
+import os
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -97,7 +99,8 @@ def _drain(stream: object, into: list[str]) -> None:
 
 
 @contextmanager
-def serving(tmp_path: Path, *, port: int = 0, broken: bool = False) -> Iterator[Served]:
+def serving(tmp_path: Path, *args: str, broken: bool = False,
+            env: dict[str, str] | None = None) -> Iterator[Served]:
     """Copy the fixture site into ``tmp_path`` and serve it until the block ends."""
     content = tmp_path / "content"
     shutil.copytree(FIXTURE, content)
@@ -105,8 +108,9 @@ def serving(tmp_path: Path, *, port: int = 0, broken: bool = False) -> Iterator[
         (content / "articles/second-note/annotations.yaml").write_text(BROKEN_YAML)
     proc = subprocess.Popen(
         [sys.executable, "-m", "sitegen.cli", "serve", "--content", str(content),
-         "--port", str(port)],
+         "--port", "0", *args],
         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, **(env or {})},
     )
     served = Served(proc, content)
     readers = [threading.Thread(target=_drain, args=(stream, lines), daemon=True)
@@ -321,7 +325,27 @@ def test_ctrl_c_stops_the_server_and_removes_its_files(tmp_path: Path) -> None:
         assert served.proc.wait(timeout=5) == 0
         wait_until(lambda: "Stopped." in served.stdout, "the goodbye")
         assert "Traceback" not in "\n".join(served.stderr)
-        assert not built.exists()
+        wait_until(lambda: not built.exists(), "the preview folder to be removed")
+
+
+def test_open_opens_the_url_in_the_browser(tmp_path: Path) -> None:
+    opened = tmp_path / "opened.txt"
+    fake_browser = shlex.join([sys.executable, "-c",
+                               f"import sys; open({str(opened)!r}, 'w').write(sys.argv[1])",
+                               "%s"])
+    with serving(tmp_path, "--open", env={"BROWSER": fake_browser}) as served:
+        wait_until(opened.exists, "the browser to be opened")
+        wait_until(lambda: opened.read_text() == served.url, "the URL to be written")
+
+
+def test_make_serve_and_the_readme() -> None:
+    root = FIXTURE.parents[2]
+    done = subprocess.run(["make", "-n", "serve"], cwd=root, capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert ".venv/bin/sitegen serve --content content" in done.stdout
+    readme = (root / "README.md").read_text("utf-8")
+    assert "## Preview while you write" in readme and "make serve" in readme
 
 
 # --------------------------------------------------------------------------- in-process units

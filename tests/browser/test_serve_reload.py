@@ -31,8 +31,10 @@ def test_an_open_page_reloads_itself_after_an_edit(browser: Any, tmp_path: Path)
             console: list[str] = []
             sent: list[str] = []
             page.on("console", lambda msg: console.append(f"{msg.type}: {msg.text}"))
-            page.on("websocket", lambda ws: ws.on(
-                "framesent", lambda payload: sent.append(str(payload))))
+            page.on(
+                "websocket",
+                lambda ws: ws.on("framesent", lambda payload: sent.append(str(payload))),
+            )
             page.goto(served.url + "first-note/")
             _wait_for_live_reload(page, sent, 1)
             page.evaluate("window.__sitegenTestMark = true")
@@ -40,7 +42,8 @@ def test_an_open_page_reloads_itself_after_an_edit(browser: Any, tmp_path: Path)
             article = served.content / "articles/first-note/article.md"
             article.write_text(article.read_text().replace("on Monday", "on Tuesday"))
             page.wait_for_function(
-                "() => document.querySelector('main').textContent.includes('on Tuesday')")
+                "() => document.querySelector('main').textContent.includes('on Tuesday')"
+            )
             assert page.evaluate("window.__sitegenTestMark === undefined"), "not reloaded"
 
             _wait_for_live_reload(page, sent, 2)
