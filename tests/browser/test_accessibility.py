@@ -10,6 +10,7 @@ import pytest
 import yaml
 from axe_playwright_python.sync_playwright import Axe
 
+from .colours import COLOUR_HELPERS_JS, contrast_ratio
 from .conftest import (
     CONTENT,
     EDITIONS,
@@ -78,36 +79,11 @@ def test_handout_has_no_axe_violations(
 # Runs in the page: for every element styled by a category (its highlights, and any element
 # whose class names the category, e.g. legend entries or note labels) that shows text of its
 # own or through ::before/::after, the text colour and the background it is painted on, both
-# as sRGB [r, g, b, a] in 0..255 (a canvas converts any CSS colour syntax), the backgrounds of
-# the element and its ancestors blended from the canvas (white) upwards.
-CATEGORY_COLOURS_JS = """
-(cat) => {
-  const canvas = document.createElement('canvas');
-  canvas.width = canvas.height = 1;
-  const ctx = canvas.getContext('2d', {willReadFrequently: true});
-  const rgba = (css) => {
-    ctx.clearRect(0, 0, 1, 1);
-    ctx.fillStyle = '#000'; ctx.fillStyle = css;
-    ctx.fillRect(0, 0, 1, 1);
-    const d = ctx.getImageData(0, 0, 1, 1).data;
-    return [d[0], d[1], d[2], d[3]];
-  };
-  const over = (top, bottom) => {
-    const a = top[3] / 255;
-    return [0, 1, 2].map(i => top[i] * a + bottom[i] * (1 - a)).concat([255]);
-  };
-  const backdrop = (el) => {
-    const chain = [];
-    for (let e = el; e; e = e.parentElement) chain.push(e);
-    let bg = [255, 255, 255, 255];
-    const images = [];
-    for (const e of chain.reverse()) {
-      const s = getComputedStyle(e);
-      bg = over(rgba(s.backgroundColor), bg);
-      if (s.backgroundImage !== 'none') images.push(e.tagName + '.' + e.className);
-    }
-    return [bg, images];
-  };
+# as sRGB [r, g, b, a] in 0..255 (see colours.py).
+CATEGORY_COLOURS_JS = (
+    "(cat) => {"
+    + COLOUR_HELPERS_JS
+    + """
   const ownText = (el) => [...el.childNodes].some(
     n => n.nodeType === Node.TEXT_NODE && n.textContent.trim() !== '');
   const seen = new Set();
@@ -139,22 +115,7 @@ CATEGORY_COLOURS_JS = """
   return found;
 }
 """
-
-
-def relative_luminance(rgb: list[float]) -> float:
-    def channel(value: float) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(v) for v in rgb[:3])
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast_ratio(foreground: list[float], background: list[float]) -> float:
-    alpha = foreground[3] / 255  # translucent text is seen blended over its background
-    fg = [foreground[i] * alpha + background[i] * (1 - alpha) for i in range(3)]
-    lighter, darker = sorted((relative_luminance(fg), relative_luminance(background)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
+)
 
 
 def test_contrast_ratio_formula() -> None:
