@@ -6,9 +6,11 @@
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
-ldconfig -p 2>/dev/null | grep -q libpango-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+# grep -c reads all its input: with pipefail, grep -q could stop early and the writer's
+# SIGPIPE would count as a missing package.
+ldconfig -p 2>/dev/null | grep -c libpango-1.0 >/dev/null || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
-fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+fc-list 2>/dev/null | grep -ci dejavu >/dev/null || need+=(fonts-dejavu-core)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)  # handout PDFs read back as PNG
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ]; then
