@@ -54,12 +54,18 @@ class _Sampler(threading.Thread):
             self.peak_kib = max(self.peak_kib, _group_rss_kib(self.group))
 
 
-def run(command: list[str], cwd: Path | None = None, sample: bool = True) -> Measurement:
+def run(
+    command: list[str],
+    cwd: Path | None = None,
+    sample: bool = True,
+    env: dict[str, str] | None = None,
+) -> Measurement:
     """Run `command` to completion; stdout is discarded, stderr kept for error reports."""
     start = time.perf_counter()
     child = subprocess.Popen(
         command,
         cwd=cwd,
+        env=None if env is None else {**os.environ, **env},
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
