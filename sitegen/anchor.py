@@ -8,6 +8,7 @@ case-sensitively; the fuzzy match is only used to suggest the closest passage in
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 _FOLD = str.maketrans(
@@ -16,6 +17,9 @@ _FOLD = str.maketrans(
         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
     }
 )
+
+
+_SPACE_RUN = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -35,19 +39,18 @@ class Folded:
 
 def fold(text: str) -> Folded:
     """Fold quotes and apostrophes, and turn every run of white space into one space."""
+    source = text.translate(_FOLD)
     chars: list[str] = []
     origin: list[int] = []
-    in_space = False
-    for i, ch in enumerate(text.translate(_FOLD)):
-        if ch.isspace():
-            if in_space:
-                continue
-            ch = " "
-            in_space = True
-        else:
-            in_space = False
-        chars.append(ch)
-        origin.append(i)
+    done = 0
+    for run in _SPACE_RUN.finditer(source):
+        chars.append(source[done : run.start()])
+        origin.extend(range(done, run.start()))
+        chars.append(" ")
+        origin.append(run.start())
+        done = run.end()
+    chars.append(source[done:])
+    origin.extend(range(done, len(source)))
     return Folded("".join(chars), tuple(origin), len(text))
 
 
