@@ -10,8 +10,11 @@ keyed on everything it is made from, so a build reuses the last one when the key
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+
+from markupsafe import Markup
 
 from sitegen import __version__, pdf, templates
 from sitegen.model import Site
@@ -32,6 +35,9 @@ LINES_PER_QUESTION = {"per_highlight": 2, "general": 3}
 
 Reuse = Callable[[str, str], bytes | None]
 """Given a PDF's site path and input key, the PDF of the last build if it is still good."""
+
+_NOTE_LINK = re.compile(r' tabindex="0" aria-details="note-[a-z0-9-]+"')
+"""What makes a highlight point to its note; the student copy has no notes to point to."""
 
 _STUDENT_KEYS = ("lang", "t", "root", "title", "site_title", "categories", "editions", "home",
                  "article", "headline", "translated_title", "has_translation",
@@ -57,7 +63,8 @@ def _student_context(ctx: dict[str, Any]) -> dict[str, Any]:
     fails loudly under StrictUndefined instead of printing an answer on the student copy.
     """
     safe = {k: ctx[k] for k in _STUDENT_KEYS}
-    safe["blocks"] = [{"html": b["html"], "translation": b["translation"]}
+    safe["headline"] = _unlinked(ctx["headline"])
+    safe["blocks"] = [{"html": _unlinked(b["html"]), "translation": b["translation"]}
                       for b in ctx["blocks"]]
     safe["questions"] = {
         "per_highlight": [{k: q[k] for k in ("number", "id", "question", "quote", "category")}
@@ -66,6 +73,10 @@ def _student_context(ctx: dict[str, Any]) -> dict[str, Any]:
                     for q in ctx["questions"]["general"]],
     }
     return safe
+
+
+def _unlinked(html: Markup) -> Markup:
+    return Markup(_NOTE_LINK.sub("", str(html)))
 
 
 def _lesson(ed: Edition, ctx: dict[str, Any], highlights: int) -> dict[str, Any]:

@@ -230,3 +230,16 @@ def test_check_makes_no_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(pdf, "html_to_pdf", forbidden)
     assert build.check(LETTER) == []
+
+
+@pytest.mark.parametrize("kind", handout.KINDS)
+def test_highlights_point_only_to_notes_on_the_same_sheet(site: Path, kind: str) -> None:
+    tree = page(site, f"river/{kind}.html")
+    targets = [m.attrs["aria-details"] for m in tree.find_all("mark")
+               if "aria-details" in m.attrs]
+    assert all(tree.by_id(target) is not None for target in targets)
+    if kind == handout.STUDENT:
+        assert targets == []
+        assert not [m for m in tree.find_all("mark") if "tabindex" in m.attrs]
+    else:
+        assert len(targets) == 4
