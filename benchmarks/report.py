@@ -103,7 +103,7 @@ def targets(data: dict[str, Any]) -> list[str]:
             lines.append(f"| {what} | ≤ {limit:g} {unit} | not measured | pending |")
             continue
         value = max(r["peak_mib"] for r in rows) if unit == "MiB" else float(rows[0]["median"])
-        verdict = "met" if value <= limit else f"missed by {value / limit - 1:.0%}"
+        verdict = "met" if value <= limit else f"missed: {value / limit:.1f} × the limit"
         lines.append(f"| {what} | ≤ {limit:g} {unit} | {value:.3g} {unit} | {verdict} |")
     return lines
 
