@@ -24,7 +24,14 @@ from sitegen.cache import Entry, Signature, content_key, signature
 from sitegen.content import article_dirs, load_article, load_site
 from sitegen.errors import ContentErrors, SiteError, SiteWarning
 from sitegen.model import Site
-from sitegen.pages import ArticleSummary, Page, article_pages, index_page, summary_of
+from sitegen.pages import (
+    ArticleSummary,
+    Page,
+    article_contexts,
+    article_pages,
+    index_page,
+    summary_of,
+)
 from sitegen.prepare import Prepared, prepare
 from sitegen.validate import Collector
 from sitegen.writer import (
@@ -76,10 +83,11 @@ def render_article(prepared: Prepared, site: Site, *, pdf: bool,
                    reuse: handout.Reuse | None = None) -> dict[str, bytes]:
     """Every output file of one article, in every edition: the page, its handouts (HTML,
     and PDF unless ``pdf`` is false), each PDF taken from ``reuse`` when still good."""
-    pages = article_pages(prepared, site)
+    contexts = article_contexts(prepared, site)
+    pages = article_pages(prepared, site, contexts)
     for page in pages:
         page.context["handouts"] = handout.links(page.context["t"], pdf=pdf)
-    sheets = handout.handout_pages(prepared, site, pdf=pdf)
+    sheets = handout.handout_pages(prepared, site, pdf=pdf, contexts=contexts)
     files = render_pages([*pages, *sheets])
     if pdf:
         files.update(handout.pdf_files(sheets, files, site, reuse))

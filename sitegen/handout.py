@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from sitegen import __version__, pdf, templates
 from sitegen.model import Site
-from sitegen.pages import Edition, Page, article_context, edition_dir
+from sitegen.pages import Edition, Page, edition_dir, for_page
 from sitegen.prepare import Prepared
 from sitegen.stylesheet import categories_css
 
@@ -110,15 +110,16 @@ def _with_quotes(ctx: dict[str, Any]) -> None:
         q["category"] = notes[q["id"]]["category"]
 
 
-def handout_pages(prepared: Prepared, site: Site, *, pdf: bool) -> list[Page]:
-    """The student copy and teacher key of one article, in every edition."""
+def handout_pages(prepared: Prepared, site: Site, *, pdf: bool,
+                  contexts: dict[str, dict[str, Any]]) -> list[Page]:
+    """The student copy and teacher key of one article, in every edition, from the
+    contexts of its web page (``pages.article_contexts``)."""
     slug = prepared.article.slug
     pages = []
     for lang in site.languages:
         ed = Edition(site, lang)
-        root = "../" * (edition_dir(site, lang).count("/") + 1)
         for kind in KINDS:
-            ctx = article_context(prepared, site, lang, root, f"{slug}/{kind}.html")
+            ctx = for_page(contexts[lang], site, f"{slug}/{kind}.html")
             _with_quotes(ctx)
             if kind == TEACHER:
                 ctx["lesson"] = _lesson(ed, ctx, len(prepared.spans))

@@ -182,14 +182,28 @@ def article_context(prepared: Prepared, site: Site, lang: str, root: str, page: 
     return ctx
 
 
-def article_pages(prepared: Prepared, site: Site) -> list[Page]:
-    pages = []
-    for lang in site.languages:
-        root = _root(site, lang, 1)
-        ctx = article_context(prepared, site, lang, root, f"{prepared.article.slug}/index.html")
-        path = f"{edition_dir(site, lang)}{prepared.article.slug}/index.html"
-        pages.append(Page(path, "article.html", ctx))
-    return pages
+def article_contexts(prepared: Prepared, site: Site) -> dict[str, dict[str, Any]]:
+    """The article's context in each edition, made once and shared by its page and its
+    handouts (they sit in the same folder, so relative links are the same)."""
+    slug = prepared.article.slug
+    return {lang: article_context(prepared, site, lang, _root(site, lang, 1),
+                                  f"{slug}/index.html")
+            for lang in site.languages}
+
+
+def for_page(ctx: dict[str, Any], site: Site, page: str) -> dict[str, Any]:
+    """A shallow copy of ``ctx`` whose edition links point at ``page`` in each edition."""
+    copy = dict(ctx)
+    copy["editions"] = Edition(site, ctx["lang"]).editions(ctx["root"], page)
+    return copy
+
+
+def article_pages(prepared: Prepared, site: Site,
+                  contexts: dict[str, dict[str, Any]]) -> list[Page]:
+    slug = prepared.article.slug
+    return [Page(f"{edition_dir(site, lang)}{slug}/index.html", "article.html",
+                 for_page(contexts[lang], site, f"{slug}/index.html"))
+            for lang in site.languages]
 
 
 class _SourceList:
