@@ -151,7 +151,7 @@ def test_teacher_key_answers_follow_the_student_questions(site: Path) -> None:
 def test_handouts_are_self_contained(site: Path, kind: str) -> None:
     html = (site / f"fr/river/{kind}.html").read_text("utf-8")
     tree = parse(html)
-    base = (ROOT / "templates/base.html").read_text("utf-8")
+    base = (ROOT / "templates/_head.html").read_text("utf-8")
     csp = re.search(r'<meta http-equiv="Content-Security-Policy"[^>]*>', base)
     assert csp is not None and csp.group(0) in html
     assert tree.find("html") is not None
