@@ -171,11 +171,12 @@ def assert_focus_visible(focus: dict[str, Any] | None, what: str) -> None:
         assert ratio >= 3, f"{where}: focus outline contrast {ratio:.2f}:1 < 3:1"
 
 
+@VIEWPORTS
 @pytest.mark.parametrize("lang", EDITIONS)
 def test_tab_reaches_every_highlight_in_order_with_focus_always_visible(
-    browsing: Browsing, lang: str
+    browsing: Browsing, lang: str, viewport: dict[str, int]
 ) -> None:
-    page = browsing.open(explainer_path(lang))
+    page = browsing.open(explainer_path(lang), viewport=viewport)
     expected = [p["annotation"] for p in first_pieces(page)]
     tab_stops = page.evaluate(
         "document.querySelectorAll('a[href], button, input, summary, [tabindex]').length"
@@ -220,6 +221,15 @@ def test_enter_or_space_shows_the_note_and_escape_returns_focus(
         page.keyboard.press("Escape")
         expect(mark).to_be_focused()
         assert_focus_visible(page.evaluate(FOCUS_JS), f"Escape from {p['note']}")
+
+        if i % 3 == 0:  # Escape from a link or control inside the note returns focus too
+            page.keyboard.press(key)
+            expect(note).to_be_focused()
+            page.keyboard.press("Tab")
+            inside = note.evaluate("n => n.contains(document.activeElement)")
+            assert inside, f"Tab from {p['note']} leaves the note"
+            page.keyboard.press("Escape")
+            expect(mark).to_be_focused()
 
 
 # --------------------------------------------------------------------------- layout
