@@ -21,6 +21,8 @@ SAMPLE_SECONDS = 0.05
 @dataclass(frozen=True)
 class Measurement:
     seconds: float
+    cpu_seconds: float
+    """User plus system time of the process and the descendants it waited for."""
     peak_mib: float
     returncode: int
     stderr: str
@@ -83,4 +85,5 @@ def run(
     if sample:
         sampler.join()
     peak_kib = max(usage.ru_maxrss, sampler.peak_kib)
-    return Measurement(seconds, peak_kib / 1024, child.returncode, stderr.decode(errors="replace"))
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measurement(seconds, cpu, peak_kib / 1024, child.returncode, stderr.decode("replace"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import platform
+import statistics
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -79,12 +80,14 @@ def _median(data: dict[str, Any], generator: str, n: int, scenario: str) -> floa
 def _row(r: dict[str, Any], base: float | None) -> str:
     seconds = r["seconds"]
     if not seconds:
-        return f"| {r['generator']} | {r['scenario']} | failed | | | | | |"
+        return f"| {r['generator']} | {r['scenario']} | failed | | | | | | |"
     rate = f"{r['pages'] / r['median']:,.0f}" if r["pages"] else ""
+    cpu_list = r.get("cpu_seconds") or []
+    cpu = f"{statistics.median(cpu_list):.3f}" if cpu_list else ""
     ratio = f"{r['median'] / base:.2f}" if base and r["scenario"] == "clean" else ""
     return (
         f"| {r['generator']} | {r['scenario']} | {r['median']:.3f} | {min(seconds):.3f} | "
-        f"{len(seconds)} | {rate} | {r['peak_mib']:.0f} | {ratio} |"
+        f"{cpu} | {len(seconds)} | {rate} | {r['peak_mib']:.0f} | {ratio} |"
     )
 
 
@@ -110,8 +113,8 @@ def targets(data: dict[str, Any]) -> list[str]:
 
 def tables(data: dict[str, Any]) -> str:
     head = (
-        "| generator | scenario | median s | best s | runs | pages/s | peak MiB | "
-        "ratio to sitegen |\n| --- | --- | --- | --- | --- | --- | --- | --- |"
+        "| generator | scenario | median s | best s | CPU s | runs | pages/s | peak MiB | "
+        "ratio to sitegen |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
     )
     parts = []
     for n in data["sizes"]:

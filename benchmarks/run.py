@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ class Result:
     peak_mib: float
     pages: int
     error: str = ""
+    cpu_seconds: list[float] = field(default_factory=list)
 
     @property
     def median(self) -> float:
@@ -75,6 +76,7 @@ def _repeat(result: Result, times: int, step: Callable[[], Measurement]) -> Resu
         if m.returncode != 0:
             return _fail(result, m)
         result.seconds.append(m.seconds)
+        result.cpu_seconds.append(m.cpu_seconds)
         result.peak_mib = max(result.peak_mib, m.peak_mib)
     return result
 
