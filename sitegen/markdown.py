@@ -45,6 +45,8 @@ def _make_parser() -> MarkdownIt:
 def link_problems(source: str) -> list[tuple[int, str]]:
     """(0-based line, message) for each link or image that content may not use."""
     problems: list[tuple[int, str]] = []
+    if "](" not in source and "]:" not in source and "<" not in source:
+        return problems  # no inline link, link definition or autolink can be there
     for block in _LINK_FINDER.parse(source):
         line = block.map[0] if block.map else 0
         for token in block.children or []:
