@@ -3,11 +3,18 @@ highlights; the article's text unchanged; hostile markup escaped."""
 
 from __future__ import annotations
 
+import pytest
 from htmltree import Element, parse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.markdown import parse_body, render_blocks, render_markdown, render_text
+from sitegen.markdown import (
+    link_problems,
+    parse_body,
+    render_blocks,
+    render_markdown,
+    render_text,
+)
 from sitegen.model import Annotation, Localized, Span
 
 NOTE = Localized((("", "n"),))
@@ -108,3 +115,21 @@ def test_any_spans_on_any_markdown_render_well_formed(data: st.DataObject, sourc
     for span in spans:
         covered = "".join(ch for ch in body.text[span.start:span.end] if not ch.isspace())
         assert "".join(_marked_text(doc, span.annotation.id).split()) == covered
+
+
+BAD_JS = "link 'javascript:alert(1)' must use http, https or mailto"
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ("[x](javascript:alert(1))", [BAD_JS]),
+        ("[x][r]\n\n[r]: javascript:alert(1)", [BAD_JS]),
+        ("<ftp://example.org/f>", ["link 'ftp://example.org/f' must use http, https or mailto"]),
+        ("![chart](c.png)", ["images are not supported: pages load nothing from outside the site"]),
+        ("[ok](https://example.org) <mailto:a@example.org> [in page](#note-x)", []),
+        ("no link at all, just 3 < 4 and [brackets]", []),
+    ],
+)
+def test_link_problems(source: str, found: list[str]) -> None:
+    assert [message for _, message in link_problems(source)] == found
