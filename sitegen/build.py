@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import __version__, cache, handout, templates
-from sitegen.cache import Entry, Signature, content_key, signature
+from sitegen.cache import SITE, Entry, Signature, content_key, signature
 from sitegen.content import article_dirs, load_article, load_site
 from sitegen.errors import ContentErrors, SiteError, SiteWarning
 from sitegen.model import Site
@@ -143,9 +143,8 @@ def _build_article(task: tuple[Path, Signature, str]) -> _Done:
     if job.out is not None:
         staged = {rel: stage(job.out, job.staging, job.old, rel, data)
                   for rel, data in sorted(files.items())}
-    entry = Entry(sig, key, summary_of(ready),
-                  {rel: Staged(s.digest, s.size) for rel, s in staged.items()},
-                  local.warnings, handout.pdf_inputs(files, job.site) if job.pdf else {})
+    entry = Entry.made(key, staged, sig=sig, summary=summary_of(ready), warnings=local.warnings,
+                       pdf_inputs=handout.pdf_inputs(files, job.site) if job.pdf else {})
     return _Done(folder.name, [], entry, staged)
 
 
@@ -187,11 +186,13 @@ class Builder:
             key = content_key(site_key, folder, sig)
         if entry is None or entry.key != key:
             return False, key
+        return self._in_place(entry, old), key
+
+    def _in_place(self, entry: Entry, old: dict[str, str]) -> bool:
+        """Whether every file ``entry`` produced is still in the output as written."""
         out = self.out
-        if out is not None and not all(is_in_place(out, old, rel, f.digest, f.size)
-                                       for rel, f in entry.files.items()):
-            return False, key
-        return True, key
+        return out is None or all(is_in_place(out, old, rel, digest, size)
+                                  for rel, (digest, size) in entry.files.items())
 
     def _run(self, job: _Job, tasks: list[tuple[Path, Signature, str]]) -> list[_Done]:
         global _JOB
@@ -249,24 +250,29 @@ class Builder:
         staging = new_staging(self.out)
         try:
             site, site_key, entries, staged, rendered = self._collect(staging)
-            summaries = [e.summary for e in entries.values()]
             old = read_manifest(self.out) or {}
-            files: dict[str, Staged] = {
-                rel: stage(self.out, staging, old, rel, data)
-                for rel, data in site_files(site, summaries).items()}
+            # The indexes and assets depend on the site-wide inputs and on each article's
+            # summary, which its key determines.
+            key = hashlib.sha256("\0".join([site_key, *(f"{slug}\0{e.key}" for slug, e in
+                                                          entries.items())]).encode()).hexdigest()
+            known = self._known(site_key).get(SITE)
+            if known is not None and known.key == key and self._in_place(known, old):
+                files = known.staged()
+            else:
+                files = {rel: stage(self.out, staging, old, rel, data) for rel, data in
+                         site_files(site, [e.summary for e in entries.values()]).items()}
+            site_entry = Entry.made(key, files)
             pdf_inputs: dict[str, str] = {}
             for entry in entries.values():
-                for rel, item in entry.files.items():
-                    files[rel] = staged.get(rel, item)
+                for rel, (digest, size) in entry.files.items():
+                    files[rel] = staged.get(rel) or Staged(digest, size)
                 pdf_inputs.update(entry.pdf_inputs)
             stats = commit(self.out, staging, files, pdf_inputs)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-        for entry in entries.values():
-            entry.files = {rel: Staged(f.digest, f.size) for rel, f in entry.files.items()}
-        self._entries, self._entries_key = entries, site_key
+        self._entries, self._entries_key = {**entries, SITE: site_entry}, site_key
         if self._cache_file is not None:
-            cache.save(self._cache_file, site_key, entries)
+            cache.save(self._cache_file, site_key, self._entries)
         warnings = self._site_warnings + [w for e in entries.values() for w in e.warnings]
         pages = sum(1 for path in files if path.endswith(".html"))
         return BuildResult(pages, stats, warnings, rendered)

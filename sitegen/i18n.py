@@ -20,5 +20,5 @@ def catalogue(lang: str) -> dict[str, str]:
     """The strings for ``lang``; English for a language that has no catalogue yet."""
     name = lang if lang in available() else FALLBACK
     text = resources.files("sitegen").joinpath("locales", f"{name}.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return {str(k): str(v) for k, v in data.items()}

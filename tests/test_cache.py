@@ -134,10 +134,10 @@ def test_a_broken_cache_is_detected_and_rebuilt(damage: str, site: Path,
     elif damage == "corrupt":
         path.write_bytes(b"\x00\xff" + text.encode()[10:])
     elif damage == "foreign":
-        path.write_text(json.dumps({"format": "something-else", "articles": {}}), "utf-8")
+        path.write_text(json.dumps({"format": "something-else", "entries": {}}), "utf-8")
     elif damage == "wrong digests":
         data = json.loads(text)
-        for entry in data["articles"].values():
+        for entry in data["entries"].values():
             for rel in entry["files"]:
                 entry["files"][rel][0] = "0" * 64
         path.write_text(json.dumps(data), "utf-8")
