@@ -84,6 +84,7 @@ def parse_yaml(text: str, display: str, line_offset: int = 0) -> YNode | None:
 # safe constructors and marks either way.
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+_STR = "tag:yaml.org,2002:str"
 _PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in
                ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
 
@@ -130,6 +131,8 @@ def _convert(
         items_list = [_convert(loader, n, display, offset, seen, depth + 1) for n in node.value]
         return YNode(items_list, loc)
     if isinstance(node, yaml.ScalarNode):
+        if node.tag == _STR:
+            return YNode(node.value, loc)  # most values: no constructor needed
         try:
             value = loader.construct_object(node, deep=True)
         except (yaml.constructor.ConstructorError, ValueError):
