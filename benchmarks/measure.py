@@ -86,4 +86,6 @@ def run(
         sampler.join()
     peak_kib = max(usage.ru_maxrss, sampler.peak_kib)
     cpu = usage.ru_utime + usage.ru_stime
-    return Measurement(seconds, cpu, peak_kib / 1024, child.returncode, stderr.decode("replace"))
+    return Measurement(
+        seconds, cpu, peak_kib / 1024, child.returncode, stderr.decode(errors="replace")
+    )
