@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 from html import escape
 
-WIDTH, HEIGHT = 720, 440
-LEFT, RIGHT, TOP, BOTTOM = 70, 200, 30, 60
+WIDTH, HEIGHT = 780, 440
+LEFT, RIGHT, TOP, BOTTOM = 70, 250, 30, 60
 COLORS = ("#1b1b1b", "#1f6fb2", "#b5481d", "#2e7d4f", "#7b3fa0", "#c08a00", "#5f6b73", "#d6336c")
 
 
