@@ -163,9 +163,13 @@ class Builder:
         self._site_warnings: list[SiteWarning] = []
 
     def _site_key(self) -> str:
-        h = hashlib.sha256(f"{__version__}\0{self.pdf}".encode())
+        # The content folder is named by its full path, so `content` and `/x/content`
+        # share a cache; theme files by their place in the theme.
+        h = hashlib.sha256(f"{__version__}\0{self.pdf}\0{self.content.resolve()}".encode())
+        theme_root = templates.TEMPLATES.parent
         for path in [self.content / "site.yaml", *theme_files()]:
-            h.update(str(path).encode() + b"\0")
+            name = os.path.relpath(path, theme_root) if path.name != "site.yaml" else ""
+            h.update(name.encode() + b"\0")
             if path.is_file():
                 h.update(hashlib.sha256(path.read_bytes()).digest())
         return h.hexdigest()
