@@ -7,7 +7,9 @@ case-sensitively; the fuzzy match is only used to suggest the closest passage in
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -24,38 +26,45 @@ _SPACE_RUN = re.compile(r"\s+")
 
 @dataclass(frozen=True)
 class Folded:
-    """Folded text and, for each of its characters, the index of its source character."""
+    """Folded text, and where its collapsed white-space runs were in the source.
+
+    Folding changes characters one for one except that each run of white space becomes
+    one space, so a folded position maps back through the runs before it (``to_source``).
+    """
 
     text: str
-    origin: tuple[int, ...]
-    source_length: int
+    run_starts: tuple[int, ...]
+    """Folded position of each collapsed run's space, in order."""
+    removed: tuple[int, ...]
+    """Source characters dropped by that run and all runs before it."""
+
+    def _source_index(self, position: int) -> int:
+        k = bisect.bisect_right(self.run_starts, position) - 1
+        if k < 0:
+            return position
+        if position == self.run_starts[k]:
+            return position + (self.removed[k - 1] if k else 0)  # the run's first character
+        return position + self.removed[k]
 
     def to_source(self, start: int, end: int) -> tuple[int, int]:
         """Map a folded half-open range back to the source text."""
-        src_start = self.origin[start]
-        src_end = self.origin[end - 1] + 1 if end > start else src_start
+        src_start = self._source_index(start)
+        src_end = self._source_index(end - 1) + 1 if end > start else src_start
         return src_start, src_end
 
 
 def fold(text: str) -> Folded:
     """Fold quotes and apostrophes, and turn every run of white space into one space."""
     source = text.translate(_FOLD)
-    chars: list[str] = []
-    origin: list[int] = []
-    done = 0
-    for run in _SPACE_RUN.finditer(source):
-        chars.append(source[done : run.start()])
-        origin.extend(range(done, run.start()))
-        chars.append(" ")
-        origin.append(run.start())
-        done = run.end()
-    chars.append(source[done:])
-    origin.extend(range(done, len(source)))
-    return Folded("".join(chars), tuple(origin), len(text))
+    runs = [m.span() for m in _SPACE_RUN.finditer(source)]
+    removed = list(itertools.accumulate(end - start - 1 for start, end in runs))
+    starts = [start - (removed[k - 1] if k else 0) for k, (start, _) in enumerate(runs)]
+    folded = _SPACE_RUN.sub(" ", source) if runs else source
+    return Folded(folded, tuple(starts), tuple(removed))
 
 
 def fold_str(text: str) -> str:
-    return fold(text).text
+    return _SPACE_RUN.sub(" ", text.translate(_FOLD))
 
 
 class AnchorError(Exception):

@@ -135,3 +135,13 @@ def test_folding_is_idempotent_and_never_longer(text: str) -> None:
     assert fold_str(once) == once
     assert len(once) <= len(text)
     assert "  " not in once
+
+
+@given(text=words, data=st.data())
+def test_every_folded_range_maps_back_to_its_source(text: str, data: st.DataObject) -> None:
+    folded = fold(text)
+    assume(folded.text.strip())
+    a = data.draw(st.integers(0, len(folded.text) - 1))
+    b = data.draw(st.integers(a + 1, len(folded.text)))
+    start, end = folded.to_source(a, b)
+    assert fold_str(text[start:end]) == folded.text[a:b]
