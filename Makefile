@@ -22,6 +22,7 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	touch $@ $(RUN_STAMP)
 
 site: $(RUN_STAMP)
+	bash scripts/system-deps.sh site
 	$(BIN)/sitegen build --content content --out _site
 	@echo "Open $(CURDIR)/_site/index.html in a browser."
 
