@@ -35,7 +35,11 @@ class YNode:
 
 def read_text(path: Path, display: str) -> str:
     """File contents as text; invalid UTF-8 is reported at its line and column."""
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SiteError(f"cannot read the file: {exc.strerror or exc}",
+                        SourceLocation(display, 0, 0)) from None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:

@@ -49,3 +49,10 @@ def test_invalid_utf8_names_line_and_column(tmp_path: Path) -> None:
     with pytest.raises(SiteError) as info:
         read_text(path, "x.yaml")
     assert str(info.value.location) == "x.yaml:2:7"
+
+
+def test_an_unreadable_file_is_a_content_error(tmp_path: Path) -> None:
+    folder = tmp_path / "annotations.yaml"
+    folder.mkdir()  # a folder where a file should be: reading it fails on every system
+    with pytest.raises(SiteError, match="cannot read the file"):
+        read_text(folder, "annotations.yaml")
