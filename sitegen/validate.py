@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlparse
 
+from sitegen import i18n
 from sitegen.errors import SiteError, SiteWarning, SourceLocation, did_you_mean
 from sitegen.loader import YNode
 from sitegen.model import (
@@ -232,6 +233,11 @@ def parse_site(node: YNode | None, display: str, out: Collector) -> Site | None:
     languages = _parse_languages(f, out)
     if not languages:
         return None
+    for lang in languages:
+        if lang not in i18n.available():
+            out.warn(f"sitegen has no interface strings in '{lang}'; that edition's menus "
+                     "and headings are in English", f.loc("languages"),
+                     "available: " + ", ".join(i18n.available()))
     loc_text = LocalizedParser(languages, out)
     title = loc_text(f, "title", required=True)
     categories = _parse_categories(f.get("categories"), loc_text, out)

@@ -88,3 +88,13 @@ def test_usage_errors_exit_2(args: list[str], message: str, tmp_path: Path) -> N
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_edition_without_interface_strings_is_a_warning(mini: Path) -> None:
+    site = mini / "site.yaml"
+    site.write_text(site.read_text("utf-8").replace("languages: [en, fr]",
+                                                    "languages: [en, fr, de]"), "utf-8")
+    result = run_cli("check", "--content", mini)
+    assert result.returncode == 0, result.stderr
+    assert ("site.yaml:2:12: warning: sitegen has no interface strings in 'de'"
+            in result.stderr)
