@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen import __version__, cache, handout, templates
+from sitegen import __version__, cache, export, handout, templates
 from sitegen.cache import SITE, Entry, Signature, content_key, signature
 from sitegen.content import article_dirs, load_article, load_site
 from sitegen.errors import ContentErrors, SiteError, SiteWarning
@@ -91,6 +91,7 @@ def render_article(prepared: Prepared, site: Site, *, pdf: bool,
     files = render_pages([*pages, *sheets])
     if pdf:
         files.update(handout.pdf_files(sheets, files, site, reuse))
+    files[f"{prepared.article.slug}/annotations.jsonld"] = export.export_article(prepared, site)
     return files
 
 

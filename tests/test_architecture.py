@@ -20,6 +20,7 @@ FORBIDDEN: dict[str, set[str]] = {
     "validate": {"anchor", "markdown", "templates", "pages", "build", "writer", "cli"},
     "writer": {"*", "errors"},
     "pages": {"build", "writer", "cli"},
+    "export": {"*", "model", "prepare", "pages"},
     "build": {"cli"},
 }
 

@@ -1,0 +1,121 @@
+"""The machine-readable export: an article's annotations as W3C Web Annotation JSON-LD.
+
+One ``AnnotationCollection`` per article, its single page embedding every annotation.
+Anchored annotations target the article with a ``TextQuoteSelector`` and a
+``TextPositionSelector`` whose offsets count Unicode code points of the canonical plain
+text (headline, blank line, body as rendered); article-level notes target the article.
+Identifiers are absolute IRIs: the article's ``original_url`` when known, otherwise
+``urn:sitegen:<slug>``; annotations are always ``urn:sitegen:<slug>:<id>`` (sitegen does
+not know where the site will be hosted, and never invents an http URL). Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sitegen.model import Annotation, Localized, Site, Source
+from sitegen.prepare import Prepared
+
+CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+CONTEXT_CHARS = 32
+"""Characters of text kept before and after a quote (``prefix`` and ``suffix``)."""
+MARKDOWN = "text/markdown"
+
+Json = dict[str, Any]
+
+
+def article_iri(prepared: Prepared) -> str:
+    """The article's IRI: where it was published when known, else a sitegen URN."""
+    article = prepared.article
+    return article.original_url or f"urn:sitegen:{article.slug}"
+
+
+def annotation_iri(slug: str, annotation_id: str) -> str:
+    return f"urn:sitegen:{slug}:{annotation_id}"
+
+
+def export_article(prepared: Prepared, site: Site) -> bytes:
+    """The article's annotations as one AnnotationCollection, UTF-8 JSON-LD bytes.
+
+    Anchored annotations come first, in the order of their highlight numbers, then
+    article-level notes in the order of annotations.yaml.
+    """
+    slug = prepared.article.slug
+    source = article_iri(prepared)
+    text = prepared.plain_text
+    items: list[Json] = []
+    for span in prepared.spans:
+        before = text[max(0, span.start - CONTEXT_CHARS):span.start]
+        after = text[span.end:span.end + CONTEXT_CHARS]
+        quote: Json = {"type": "TextQuoteSelector", "exact": text[span.start:span.end]}
+        if before:
+            quote["prefix"] = before
+        if after:
+            quote["suffix"] = after
+        position: Json = {"type": "TextPositionSelector", "start": span.start, "end": span.end}
+        target: Json | str = {"type": "SpecificResource", "source": source,
+                              "selector": [quote, position]}
+        items.append(_annotation(slug, span.annotation, target, site))
+    items += [_annotation(slug, ann, source, site)
+              for ann in prepared.article.annotations if ann.selector is None]
+    collection_id = f"urn:sitegen:{slug}:annotations.jsonld"
+    collection: Json = {
+        "@context": CONTEXT,
+        "id": collection_id,
+        "type": "AnnotationCollection",
+        "label": prepared.article.title,
+        "total": len(items),
+    }
+    if items:  # an empty collection has no page
+        collection["first"] = {
+            "id": f"{collection_id}#page-1",
+            "type": "AnnotationPage",
+            "partOf": collection_id,
+            "startIndex": 0,
+            "items": items,
+        }
+    return (json.dumps(collection, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode(
+        "utf-8")
+
+
+def _annotation(slug: str, ann: Annotation, target: Json | str, site: Site) -> Json:
+    bodies = [{"type": "TextualBody", "purpose": "commenting", "value": text,
+               "format": MARKDOWN, "language": lang}
+              for lang, text in _texts(ann.note, site)]
+    bodies.append({"type": "TextualBody", "purpose": "tagging", "value": ann.category})
+    bodies += [{"type": "TextualBody", "purpose": "linking", "value": _citation(src),
+                "format": MARKDOWN} for src in ann.sources]
+    return {
+        "@context": CONTEXT,
+        "id": annotation_iri(slug, ann.id),
+        "type": "Annotation",
+        "motivation": "commenting",
+        "body": bodies,
+        "target": target,
+    }
+
+
+def _texts(value: Localized, site: Site) -> list[tuple[str, str]]:
+    """(language, text) of every language the field is written in, in edition order."""
+    default = site.default_language
+    texts = [(lang or default, text) for lang, text in value.texts]
+    order = {lang: i for i, lang in enumerate(site.languages)}
+    return sorted(texts, key=lambda item: (order.get(item[0], len(order)), item[0]))
+
+
+def _citation(source: Source) -> str:
+    """A source as one Markdown line: linked title (or publisher), publisher, date."""
+    name = source.title or source.publisher
+    url = source.url.replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+    parts = [f"[{_escape(name)}](<{url}>)"]
+    if source.title:
+        parts.append(_escape(source.publisher))
+    if source.date:
+        parts.append(source.date)
+    return ", ".join(parts)
+
+
+def _escape(text: str) -> str:
+    """Markdown-escape the characters that would end or open a link label."""
+    return "".join("\\" + ch if ch in "\\[]*_`<>" else ch for ch in text)
