@@ -65,6 +65,13 @@ def theme_files() -> list[Path]:
                   if p.is_file() and not p.name.startswith("."))
 
 
+def _code_files() -> list[Path]:
+    """sitegen's own modules and interface strings: a change to them (even without a new
+    version number, as in a working copy) must not leave pages made by the old code."""
+    package = Path(__file__).resolve().parent
+    return sorted(p for pattern in ("*.py", "locales/*.yaml") for p in package.glob(pattern))
+
+
 def render_pages(pages: Iterable[Page]) -> dict[str, bytes]:
     """Render pages to bytes; every template error is collected and raised together."""
     files: dict[str, bytes] = {}
@@ -165,10 +172,10 @@ class Builder:
 
     def _site_key(self) -> str:
         # The content folder is named by its full path, so `content` and `/x/content`
-        # share a cache; theme files by their place in the theme.
+        # share a cache; theme and code files by their place in the source tree.
         h = hashlib.sha256(f"{__version__}\0{self.pdf}\0{self.content.resolve()}".encode())
         theme_root = templates.TEMPLATES.parent
-        for path in [self.content / "site.yaml", *theme_files()]:
+        for path in [self.content / "site.yaml", *theme_files(), *_code_files()]:
             name = os.path.relpath(path, theme_root) if path.name != "site.yaml" else ""
             h.update(name.encode() + b"\0")
             if path.is_file():
