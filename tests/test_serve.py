@@ -380,3 +380,24 @@ def test_injected_errors_are_escaped_and_the_csp_widened() -> None:
 def test_allow_origin_adds_missing_directives() -> None:
     policy = allow_origin("default-src 'none'", script="http://h:1", connect="ws://h:1")
     assert policy == "default-src 'none'; script-src 'self' http://h:1; connect-src 'self' ws://h:1"
+
+
+def test_template_and_static_edits_are_watched_too(tmp_path: Path) -> None:
+    # Serve from a copy of sitegen with its own theme, so the test may edit the theme.
+    code = tmp_path / "code"
+    root = Path(__file__).resolve().parents[1]
+    skip = shutil.ignore_patterns("__pycache__")
+    for folder in ("sitegen", "templates", "static"):
+        shutil.copytree(root / folder, code / folder, ignore=skip)
+    with serving(tmp_path, env={"PYTHONPATH": str(code)}) as served:
+        assert "theme edited" not in served.page("/first-note/")
+        template = code / "templates/article.html"
+        template.write_text(template.read_text().replace(
+            "</article>", "<p>theme edited</p></article>"))
+        served.wait_for_page("/first-note/", lambda b: "theme edited" in b,
+                             "the edited template")
+        css = code / "static/sitegen.css"
+        css.write_text(css.read_text() + "\n/* static edited */\n")
+        served.wait_for_page("/assets/sitegen.css", lambda b: "static edited" in b,
+                             "the edited stylesheet")
+        served.assert_alive()
