@@ -39,6 +39,8 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--content", type=Path, default=Path("content"), help="content folder")
     s.add_argument("--port", type=_port, default=8000, help="port (0: any free port)")
     s.add_argument("--open", action="store_true", help="open the site in a web browser")
+    s.add_argument("--pdf", action="store_true",
+                   help="also make the PDF handouts (slower: about a second each)")
     return parser
 
 
@@ -84,7 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "serve":
             from sitegen.serve import serve  # Tornado is loaded only to serve
 
-            return serve(_content_dir(args.content), port=args.port, open_browser=args.open)
+            return serve(_content_dir(args.content), port=args.port, open_browser=args.open,
+                         pdf=args.pdf)
     except ContentErrors as exc:
         for err in exc.errors:
             print(err.format_message(), file=sys.stderr)

@@ -130,7 +130,7 @@ class Outcome:
 class Preview:
     """The server's state: the builder, the private output folder, the current errors."""
 
-    def __init__(self, content: Path, out: Path, port: int):
+    def __init__(self, content: Path, out: Path, port: int, *, pdf: bool = False):
         self.content = content
         self.out = out
         self.port = port
@@ -138,7 +138,7 @@ class Preview:
         self.hosts = frozenset({f"{HOST}:{port}", f"localhost:{port}"})
         # In-process (jobs=1): forking a pool from this threaded server is unsafe, and Ctrl-C
         # would wait for the pool. The cache stays in memory: the folder is new each time.
-        self.builder = Builder(content, out, pdf=False, jobs=1, use_cache=False)
+        self.builder = Builder(content, out, pdf=pdf, jobs=1, use_cache=False)
         self.errors: list[str] = []
         self.built = False
         self._warnings: set[str] = set()
@@ -385,12 +385,13 @@ async def _run(preview: Preview, sockets: list[Any], open_browser: bool) -> None
     _say("Stopped.")
 
 
-def serve(content: Path, *, port: int = 8000, open_browser: bool = False) -> int:
+def serve(content: Path, *, port: int = 8000, open_browser: bool = False,
+          pdf: bool = False) -> int:
     """Serve ``content`` until Ctrl-C; returns the exit code."""
     sockets = bind(port)
     out = Path(tempfile.mkdtemp(prefix="sitegen-serve-"))
     try:
-        preview = Preview(content, out, sockets[0].getsockname()[1])
+        preview = Preview(content, out, sockets[0].getsockname()[1], pdf=pdf)
         asyncio.run(_run(preview, sockets, open_browser))
     finally:
         for sock in sockets:

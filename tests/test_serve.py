@@ -401,3 +401,15 @@ def test_template_and_static_edits_are_watched_too(tmp_path: Path) -> None:
         served.wait_for_page("/assets/sitegen.css", lambda b: "static edited" in b,
                              "the edited stylesheet")
         served.assert_alive()
+
+
+def test_pdf_handouts_only_when_asked(tmp_path: Path) -> None:
+    with serving(tmp_path / "plain") as served:
+        status, _ = served.get("/first-note/handout.pdf")
+        assert status == 404
+        assert "handout.pdf" not in served.page("/first-note/")
+    with serving(tmp_path / "pdf", "--pdf") as served:
+        request = urllib.request.Request(served.url + "first-note/handout.pdf")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.read(5) == b"%PDF-"
+        assert "handout.pdf" in served.page("/first-note/")
