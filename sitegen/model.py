@@ -28,13 +28,6 @@ class Localized:
         first_lang, first_text = self.texts[0]
         return Resolved(first_text, first_lang)
 
-    def languages(self) -> set[str]:
-        return {lang for lang, _ in self.texts}
-
-    @property
-    def is_plain(self) -> bool:
-        return len(self.texts) == 1 and self.texts[0][0] == ""
-
 
 @dataclass(frozen=True)
 class Resolved:
