@@ -14,7 +14,7 @@ import hashlib
 import multiprocessing
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,7 +42,6 @@ from sitegen.writer import (
     commit,
     is_in_place,
     new_staging,
-    read_manifest,
     stage,
 )
 
@@ -86,20 +85,25 @@ def render_pages(pages: Iterable[Page]) -> dict[str, bytes]:
     return files
 
 
-def render_article(prepared: Prepared, site: Site, *, pdf: bool,
-                   reuse: handout.Reuse | None = None) -> dict[str, bytes]:
+def render_article(prepared: Prepared, site: Site, *, theme: Mapping[str, bytes] | None,
+                   reuse: handout.Reuse | None = None
+                   ) -> tuple[dict[str, bytes], dict[str, str]]:
     """Every output file of one article, in every edition: the page, its handouts (HTML,
-    and PDF unless ``pdf`` is false), each PDF taken from ``reuse`` when still good."""
+    and PDF when ``theme``, the site's assets, is given), each PDF taken from ``reuse``
+    when still good; and the input key of each PDF."""
+    pdf = theme is not None
     contexts = article_contexts(prepared, site)
     pages = article_pages(prepared, site, contexts)
     for page in pages:
         page.context["handouts"] = handout.links(page.context["t"], pdf=pdf)
     sheets = handout.handout_pages(prepared, site, pdf=pdf, contexts=contexts)
     files = render_pages([*pages, *sheets])
-    if pdf:
-        files.update(handout.pdf_files(sheets, files, site, reuse))
+    keys: dict[str, str] = {}
+    if theme is not None:
+        pdfs, keys = handout.pdf_files(sheets, files, site, theme, reuse)
+        files.update(pdfs)
     files[f"{prepared.article.slug}/annotations.jsonld"] = export.export_article(prepared, site)
-    return files
+    return files, keys
 
 
 def site_files(site: Site, summaries: list[ArticleSummary]) -> dict[str, bytes]:
@@ -114,7 +118,8 @@ class _Job:
     """What every article build of one run shares (inherited by forked workers)."""
 
     site: Site
-    pdf: bool
+    theme: dict[str, bytes] | None
+    """The site's assets, which every PDF is made with; None when PDFs are off."""
     out: Path | None
     staging: Path | None
     old: dict[str, str]
@@ -144,7 +149,7 @@ def _build_article(task: tuple[Path, Signature, str]) -> _Done:
         return _Done(folder.name, local.errors)
     reuse = job.previous.reuse if job.previous is not None else None
     try:
-        files = render_article(ready, job.site, pdf=job.pdf, reuse=reuse)
+        files, pdf_keys = render_article(ready, job.site, theme=job.theme, reuse=reuse)
     except ContentErrors as exc:
         return _Done(folder.name, exc.errors)
     staged: dict[str, Staged] = {}
@@ -152,7 +157,7 @@ def _build_article(task: tuple[Path, Signature, str]) -> _Done:
         staged = {rel: stage(job.out, job.staging, job.old, rel, data)
                   for rel, data in sorted(files.items())}
     entry = Entry.made(key, staged, sig=sig, summary=summary_of(ready), warnings=local.warnings,
-                       pdf_inputs=handout.pdf_inputs(files, job.site) if job.pdf else {})
+                       pdf_inputs=pdf_keys)
     return _Done(folder.name, [], entry, staged)
 
 
@@ -220,15 +225,17 @@ class Builder:
         finally:
             _JOB = None
 
-    def _collect(self, staging: Path | None) -> tuple[Site, str, dict[str, Entry],
-                                                      dict[str, Staged], list[str]]:
+    def _collect(self, staging: Path | None, previous: Previous | None
+                 ) -> tuple[Site, str, dict[str, Entry], dict[str, Staged], list[str]]:
+        """Phase 1 and rendering; ``previous`` is what the last build left in the output
+        folder (None when checking without one)."""
         out = Collector()
         site = load_site(self.content, out)
         if site is None:
             raise ContentErrors(out.errors)
         site_key = self._site_key()
         known = self._known(site_key) if self.out is not None else {}
-        old = (read_manifest(self.out) or {}) if self.out is not None else {}
+        old = previous.files if previous is not None else {}
         entries: dict[str, Entry] = {}
         tasks: list[tuple[Path, Signature, str]] = []
         for folder in article_dirs(self.content, out):
@@ -239,8 +246,8 @@ class Builder:
                 entries[folder.name].signature = sig
             else:
                 tasks.append((folder, sig, key))
-        previous = Previous.load(self.out) if self.out is not None and self.pdf else None
-        job = _Job(site, self.pdf, self.out, staging, old, previous)
+        theme = handout.assets(site) if self.pdf else None
+        job = _Job(site, theme, self.out, staging, old, previous if self.pdf else None)
         done = self._run(job, tasks)
         errors = out.errors + [e for d in done for e in d.errors]
         if errors:
@@ -259,10 +266,11 @@ class Builder:
         if self.out is None:
             raise ValueError("Builder.build needs an output folder")
         check_output_dir(self.out, self.content)
+        previous = Previous.load(self.out)  # the manifest, read once for the whole build
+        old = previous.files
         staging = new_staging(self.out)
         try:
-            site, site_key, entries, staged, rendered = self._collect(staging)
-            old = read_manifest(self.out) or {}
+            site, site_key, entries, staged, rendered = self._collect(staging, previous)
             # The indexes and assets depend on the site-wide inputs and on each article's
             # summary, which its key determines.
             key = hashlib.sha256("\0".join([site_key, *(f"{slug}\0{e.key}" for slug, e in
@@ -279,7 +287,7 @@ class Builder:
                 for rel, (digest, size) in entry.files.items():
                     files[rel] = staged.get(rel) or Staged(digest, size)
                 pdf_inputs.update(entry.pdf_inputs)
-            stats = commit(self.out, staging, files, pdf_inputs)
+            stats = commit(self.out, staging, files, old, pdf_inputs)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         self._entries, self._entries_key = {**entries, SITE: site_entry}, site_key
@@ -291,7 +299,7 @@ class Builder:
 
     def check(self) -> list[SiteWarning]:
         """Everything a build checks, without writing; returns the warnings."""
-        site, _, entries, _, _ = self._collect(None)
+        site, _, entries, _, _ = self._collect(None, None)
         site_files(site, [e.summary for e in entries.values()])
         return self._site_warnings + [w for e in entries.values() for w in e.warnings]
 

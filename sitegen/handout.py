@@ -162,23 +162,18 @@ def pdf_path(html_path: str) -> str:
 
 
 def pdf_files(pages: Iterable[Page], html: Mapping[str, bytes], site: Site,
-              reuse: Reuse | None = None) -> dict[str, bytes]:
-    """The PDF of each handout page; one still good from the last build is reused as is."""
-    theme = assets(site)
+              theme: Mapping[str, bytes], reuse: Reuse | None = None
+              ) -> tuple[dict[str, bytes], dict[str, str]]:
+    """The PDF of each handout page, and its input key (kept in the manifest so the next
+    build can tell whether it is still good); one still good from the last build is
+    reused as is. ``theme`` is ``assets(site)``, made once per build."""
     files: dict[str, bytes] = {}
+    keys: dict[str, str] = {}
     for page in pages:
         data = html[page.path]
         target = pdf_path(page.path)
-        old = reuse(target, pdf_key(data, theme, site.paper)) if reuse else None
+        keys[target] = pdf_key(data, theme, site.paper)
+        old = reuse(target, keys[target]) if reuse else None
         files[target] = old if old is not None else pdf.html_to_pdf(
             data, path=page.path, assets=theme, paper=site.paper)
-    return files
-
-
-def pdf_inputs(files: Mapping[str, bytes], site: Site) -> dict[str, str]:
-    """The input key of every handout PDF in ``files`` (kept in the manifest for reuse)."""
-    theme = assets(site)
-    return {path: pdf_key(files[path.removesuffix(".pdf") + ".html"], theme, site.paper)
-            for path in files
-            if path.endswith(tuple(f"/{kind}.pdf" for kind in KINDS))
-            and path.removesuffix(".pdf") + ".html" in files}
+    return files, keys

@@ -182,11 +182,11 @@ def new_staging(out: Path) -> Path:
     return Path(tempfile.mkdtemp(dir=out, prefix=STAGING_PREFIX))
 
 
-def commit(out: Path, staging: Path, files: Mapping[str, Staged],
+def commit(out: Path, staging: Path, files: Mapping[str, Staged], old: Mapping[str, str],
            pdf_inputs: Mapping[str, str] | None = None) -> WriteStats:
-    """Move the staged files into place (each a rename, so atomic), remove files of the
-    last build that are no longer produced, and write the manifest."""
-    old = read_manifest(out) or {}
+    """Move the staged files into place (each a rename, so atomic), remove the files of
+    the last build (``old``, its manifest) that are no longer produced, and write the
+    manifest."""
     stats = WriteStats()
     for rel in sorted(files):
         item = files[rel]
@@ -230,7 +230,7 @@ def write_site(out: Path, files: dict[str, bytes],
     staging = new_staging(out)
     try:
         staged = {rel: stage(out, staging, old, rel, files[rel]) for rel in sorted(files)}
-        return commit(out, staging, staged, pdf_inputs)
+        return commit(out, staging, staged, old, pdf_inputs)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
