@@ -93,6 +93,8 @@ class Annotation:
     answer: Localized | None
     location: SourceLocation
     field_locations: tuple[tuple[str, SourceLocation], ...] = ()
+    core: bool = False
+    """Marked ``core: true``: its question goes on the student copies."""
 
     def where(self, name: str) -> SourceLocation:
         """The location of one of the annotation's fields (its own location if absent)."""
@@ -118,6 +120,8 @@ class Question:
     step: str | None
     """A SIFT step: stop, investigate, find or trace."""
     location: SourceLocation | None = None
+    core: bool = False
+    """Marked ``core: true``: the question goes on the student copies."""
 
 
 @dataclass(frozen=True)

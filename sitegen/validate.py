@@ -333,7 +333,8 @@ class AnnotationsParser:
 
     def annotation(self, node: YNode) -> Annotation | None:
         f = Fields(node, "annotation", ("id", "category", "note"),
-                   ("quote", "prefix", "suffix", "sources", "question", "answer"), self.out)
+                   ("quote", "prefix", "suffix", "sources", "question", "answer", "core"),
+                   self.out)
         if not f.ok:
             return None
         ident = f.text("id", required=True)
@@ -356,13 +357,17 @@ class AnnotationsParser:
         sources = tuple(f.each("sources", self.source))
         question = self.text(f, "question")
         answer = self.text(f, "answer")
+        core = self.flag(f, "core")
+        if core and question is None:
+            self.out.error("'core: true' needs a 'question'", f.loc("core"),
+                           "add the question, or remove 'core'")
         if ident is None or category is None or note is None:
             return None
         if not check_id(ident, f.loc("id"), "annotation id", self.out):
             return None
         where = tuple((key, f.loc(key)) for key in f.items)
         return Annotation(ident, category, selector, note, sources, question, answer,
-                          node.loc, where)
+                          node.loc, where, core)
 
     def source(self, node: YNode) -> Source | None:
         f = Fields(node, "source", ("publisher", "url"), ("title", "date"), self.out)
@@ -406,7 +411,7 @@ class AnnotationsParser:
         if node.kind != "mapping" or set(node.value) <= set(self.site.languages):
             text = self.text.parse(node, "question", required=True)
             return Question(text, None, None, node.loc) if text else None
-        f = Fields(node, "question", ("question",), ("answer", "step"), self.out)
+        f = Fields(node, "question", ("question",), ("answer", "step", "core"), self.out)
         if not f.ok:
             return None
         text = self.text(f, "question", required=True)
@@ -416,7 +421,18 @@ class AnnotationsParser:
             self.out.error(f"'step' must be one of {', '.join(SIFT_STEPS)}, got '{step}'",
                            f.loc("step"), did_you_mean(step, SIFT_STEPS))
             step = None
-        return Question(text, answer, step, node.loc) if text else None
+        core = self.flag(f, "core")
+        return Question(text, answer, step, node.loc, core) if text else None
+
+    def flag(self, f: Fields, key: str) -> bool:
+        """An optional true/false field (false when absent or wrong, with an error)."""
+        node = f.get(key)
+        if node is None:
+            return False
+        if not isinstance(node.value, bool):
+            self.out.error(f"'{key}' must be true or false", node.loc)
+            return False
+        return node.value
 
 
 def front_matter_fields(
