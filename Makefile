@@ -1,7 +1,9 @@
 # Quick start on a fresh Debian machine with Python 3.11:
 #   make site   set up .venv, build content/ into _site/
 #   make test   set up everything the tests need (Chromium too, as root) and run them all
+# Another content folder: make site CONTENT=my-class (or make serve CONTENT=my-class).
 PYTHON ?= python3
+CONTENT ?= content
 VENV := .venv
 BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.run-installed
@@ -23,7 +25,7 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 
 site: $(RUN_STAMP)
 	bash scripts/system-deps.sh site
-	$(BIN)/sitegen build --content content --out _site
+	$(BIN)/sitegen build --content $(CONTENT) --out _site
 	@echo "Open $(CURDIR)/_site/index.html in a browser."
 
 system-deps:
@@ -47,4 +49,4 @@ bench: $(RUN_STAMP)
 
 # Preview while writing: http://127.0.0.1:8000, rebuilt and reloaded on each save (Ctrl-C stops).
 serve: $(RUN_STAMP)
-	$(BIN)/sitegen serve --content content
+	$(BIN)/sitegen serve --content $(CONTENT)
