@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 from sitegen.errors import SiteError, SourceLocation
-from sitegen.loader import YNode, parse_yaml, read_markdown, read_text
+from sitegen.loader import YNode, outside_error, parse_yaml, read_markdown, read_text
 from sitegen.model import Annotation, Article, Question, Site, Translation, Voice
 from sitegen.validate import (
     ID_RE,
@@ -21,9 +22,9 @@ TRANSLATION_RE = re.compile(r"translation\.([^.]+)\.md")
 ARTICLE_FILES = ("article.md", "annotations.yaml")
 
 
-def _yaml_file(path: Path, out: Collector) -> YNode | None:
+def _yaml_file(path: Path, root: Path, out: Collector) -> YNode | None:
     try:
-        return parse_yaml(read_text(path, str(path)), str(path))
+        return parse_yaml(read_text(path, str(path), root), str(path))
     except SiteError as exc:
         out.errors.append(exc)
         return None
@@ -31,11 +32,11 @@ def _yaml_file(path: Path, out: Collector) -> YNode | None:
 
 def load_site(content: Path, out: Collector) -> Site | None:
     path = content / "site.yaml"
-    if not path.is_file():
+    if not os.path.lexists(path):
         out.error("site.yaml not found", SourceLocation(str(path)),
                   "every content folder needs one: title, languages, categories")
         return None
-    node = _yaml_file(path, out)
+    node = _yaml_file(path, content, out)
     if node is None and out.errors:
         return None
     return parse_site(node, str(path), out)
@@ -44,6 +45,8 @@ def load_site(content: Path, out: Collector) -> Site | None:
 def article_dirs(content: Path, out: Collector) -> list[Path]:
     """The article folders, sorted by slug; other entries are reported."""
     root = content / "articles"
+    if not _inside(root, content, out):
+        return []
     if not root.is_dir():
         out.warn("no articles folder", SourceLocation(str(root)),
                  "create articles/<slug>/article.md")
@@ -51,6 +54,8 @@ def article_dirs(content: Path, out: Collector) -> list[Path]:
     dirs = []
     for entry in sorted(root.iterdir()):
         if entry.name.startswith("."):
+            continue
+        if not _inside(entry, content, out):
             continue
         if not entry.is_dir():
             out.warn("not an article folder, ignored", SourceLocation(str(entry)))
@@ -62,15 +67,27 @@ def article_dirs(content: Path, out: Collector) -> list[Path]:
     return dirs
 
 
+def _inside(path: Path, content: Path, out: Collector) -> bool:
+    """Whether ``path`` really is in the content folder (an error is added if not)."""
+    try:
+        outside_error(path, content, str(path))
+    except SiteError as exc:
+        out.errors.append(exc)
+        return False
+    return True
+
+
 def load_article(folder: Path, site: Site, out: Collector) -> Article | None:
-    """One article folder → Article, with every problem added to ``out``."""
+    """One article folder (``<content>/articles/<slug>``) → Article, with every problem
+    added to ``out``."""
+    content = folder.parent.parent
     md_path = folder / "article.md"
-    if not md_path.is_file():
+    if not os.path.lexists(md_path):
         out.error("article.md not found", SourceLocation(str(folder)),
                   "each article folder holds article.md and annotations.yaml")
         return None
     try:
-        md = read_markdown(md_path, str(md_path))
+        md = read_markdown(md_path, str(md_path), content)
     except SiteError as exc:
         out.errors.append(exc)
         return None
@@ -82,13 +99,14 @@ def load_article(folder: Path, site: Site, out: Collector) -> Article | None:
     annotations: list[Annotation] = []
     voices: list[Voice] = []
     questions: list[Question] = []
-    if ann_path.is_file():
-        node = _yaml_file(ann_path, out)
+    if os.path.lexists(ann_path):
+        node = _yaml_file(ann_path, content, out)
         annotations, voices, questions = AnnotationsParser(site, out).parse(node, str(ann_path))
     else:
         out.warn("no annotations.yaml: the article is shown without highlights",
                  SourceLocation(str(ann_path)))
-    translations = _translations(folder, site, front["language"] if front else None, out)
+    translations = _translations(folder, content, site, front["language"] if front else None,
+                                 out)
     for entry in sorted(folder.iterdir()):
         known = entry.name in ARTICLE_FILES or TRANSLATION_RE.fullmatch(entry.name)
         if not known and not entry.name.startswith("."):
@@ -106,7 +124,7 @@ def load_article(folder: Path, site: Site, out: Collector) -> Article | None:
 
 
 def _translations(
-    folder: Path, site: Site, article_lang: str | None, out: Collector
+    folder: Path, content: Path, site: Site, article_lang: str | None, out: Collector
 ) -> list[Translation]:
     found = []
     for path in sorted(folder.glob("translation.*.md")):
@@ -123,7 +141,7 @@ def _translations(
             out.error("a translation into the article's own language", loc)
             continue
         try:
-            md = read_markdown(path, str(path))
+            md = read_markdown(path, str(path), content)
         except SiteError as exc:
             out.errors.append(exc)
             continue

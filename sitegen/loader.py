@@ -6,6 +6,8 @@ so validation can point at the exact place of a mistake.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,13 +35,69 @@ class YNode:
         return "scalar"
 
 
-def read_text(path: Path, display: str) -> str:
-    """File contents as text; invalid UTF-8 is reported at its line and column."""
+MAX_FILE_BYTES = 5 * 1024 * 1024
+"""The largest content file sitegen reads (a long article is about 100 kB)."""
+
+
+def read_bytes(path: Path, display: str, root: Path | None = None) -> bytes:
+    """The bytes of one content file: the one place where content files are opened.
+
+    With ``root`` (the content folder), a path whose real location is outside it (through
+    a symbolic link) is refused. Only regular files are read: a FIFO, a device or a folder
+    is an error, never a hang or an endless read; and no more than ``MAX_FILE_BYTES``.
+    """
+    loc = SourceLocation(display, 0, 0)
+    if root is not None:
+        outside_error(path, root, display)
     try:
-        data = path.read_bytes()
+        # Non-blocking, so that opening a FIFO returns at once; the type is then checked
+        # on the opened file itself, which cannot be swapped after the check.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise SiteError(f"cannot read the file: {exc.strerror or exc}",
-                        SourceLocation(display, 0, 0)) from None
+        raise SiteError(f"cannot read the file: {exc.strerror or exc}", loc) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise SiteError(f"not a regular file ({_file_kind(mode)})", loc,
+                            "content files must be ordinary files")
+        with os.fdopen(os.dup(fd), "rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise SiteError(f"cannot read the file: {exc.strerror or exc}", loc) from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE_BYTES:
+        raise SiteError(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", loc,
+                        "split it, or remove what the page does not need")
+    return data
+
+
+def outside_error(path: Path, root: Path, display: str) -> None:
+    """Refuse ``path`` when its real location (links followed) is outside ``root``."""
+    real = path.resolve()
+    if not real.is_relative_to(root.resolve()):
+        what = "folder" if real.is_dir() else "file"
+        raise SiteError(f"is a link to a {what} outside the content folder",
+                        SourceLocation(display, 0, 0),
+                        "copy it into the content folder instead of linking to it")
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a file"
+
+
+def read_text(path: Path, display: str, root: Path | None = None) -> str:
+    """File contents as text (through ``read_bytes``); invalid UTF-8 is reported at its
+    line and column."""
+    data = read_bytes(path, display, root)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -157,9 +215,9 @@ class MarkdownFile:
     """1-based line of the file where the body starts."""
 
 
-def read_markdown(path: Path, display: str) -> MarkdownFile:
+def read_markdown(path: Path, display: str, root: Path | None = None) -> MarkdownFile:
     """Split ``---`` front matter from the body; parse the front matter as YAML."""
-    text = read_text(path, display)
+    text = read_text(path, display, root)
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         return MarkdownFile(None, text, 1)

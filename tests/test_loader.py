@@ -52,7 +52,14 @@ def test_invalid_utf8_names_line_and_column(tmp_path: Path) -> None:
 
 
 def test_an_unreadable_file_is_a_content_error(tmp_path: Path) -> None:
+    path = tmp_path / "annotations.yaml"
+    path.symlink_to(tmp_path / "gone.yaml")  # a link whose target was deleted
+    with pytest.raises(SiteError, match="cannot read the file: No such file or directory"):
+        read_text(path, "annotations.yaml")
+
+
+def test_a_folder_where_a_file_should_be_is_a_content_error(tmp_path: Path) -> None:
     folder = tmp_path / "annotations.yaml"
-    folder.mkdir()  # a folder where a file should be: reading it fails on every system
-    with pytest.raises(SiteError, match="cannot read the file"):
+    folder.mkdir()
+    with pytest.raises(SiteError, match=r"not a regular file \(a folder\)"):
         read_text(folder, "annotations.yaml")

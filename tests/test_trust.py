@@ -1,0 +1,108 @@
+"""Content from strangers: each attack on the content folder, then sitegen's refusal.
+
+Links out of the content folder, files that are not files, files too large to read.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+
+from sitegen.build import check
+from sitegen.errors import ContentErrors, SiteError
+from sitegen.loader import MAX_FILE_BYTES, read_bytes
+
+
+def _errors(content: Path) -> list[str]:
+    """The error lines `check` reports for ``content`` (none: an empty list)."""
+    try:
+        check(content)
+    except ContentErrors as exc:
+        return [e.format_message() for e in exc.errors]
+    return []
+
+
+OUTSIDE_FILE = "is a link to a file outside the content folder"
+OUTSIDE_FOLDER = "is a link to a folder outside the content folder"
+
+
+@pytest.mark.parametrize("name", ["site.yaml", "articles/sample/article.md",
+                                  "articles/sample/annotations.yaml",
+                                  "articles/sample/translation.fr.md"])
+def test_a_file_linked_from_outside_is_refused(tmp_path: Path, mini: Path, name: str) -> None:
+    secret = tmp_path / "secret.txt"
+    target = mini / name
+    secret.write_bytes(target.read_bytes())  # valid content: only the link is wrong
+    target.unlink()
+    target.symlink_to(secret)
+    errors = _errors(mini)
+    assert errors == [f"{target}: {OUTSIDE_FILE} (copy it into the content folder instead "
+                      "of linking to it)"]
+
+
+def test_an_article_folder_linked_from_outside_is_refused(tmp_path: Path, mini: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    (mini / "articles" / "sample").rename(elsewhere)
+    (mini / "articles" / "sample").symlink_to(elsewhere)
+    assert [e.split(" (")[0] for e in _errors(mini)] == [
+        f"{mini / 'articles' / 'sample'}: {OUTSIDE_FOLDER}"]
+
+
+def test_the_articles_folder_linked_from_outside_is_refused(tmp_path: Path, mini: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    (mini / "articles").rename(elsewhere)
+    (mini / "articles").symlink_to(elsewhere)
+    assert [e.split(" (")[0] for e in _errors(mini)] == [
+        f"{mini / 'articles'}: {OUTSIDE_FOLDER}"]
+
+
+def test_links_inside_the_content_folder_are_followed(mini: Path) -> None:
+    shared = mini / "shared-annotations.yaml"
+    ann = mini / "articles" / "sample" / "annotations.yaml"
+    ann.rename(shared)
+    ann.symlink_to(os.path.relpath(shared, ann.parent))
+    assert _errors(mini) == []
+
+
+def test_a_link_to_dev_zero_is_refused_without_reading(mini: Path) -> None:
+    article = mini / "articles" / "sample" / "article.md"
+    article.unlink()
+    article.symlink_to("/dev/zero")
+    assert [e.split(" (")[0] for e in _errors(mini)] == [f"{article}: {OUTSIDE_FILE}"]
+
+
+def test_a_device_is_not_read(tmp_path: Path) -> None:
+    # Without a content folder (a file named on the command line), the type check alone.
+    link = tmp_path / "article.md"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(SiteError, match=r"not a regular file \(a device\)"):
+        read_bytes(link, "article.md")
+
+
+def test_a_fifo_is_refused_not_waited_on(tmp_path: Path, mini: Path) -> None:
+    # In a subprocess: were the FIFO opened for a blocking read, the test would time out
+    # instead of hanging the whole suite.
+    article = mini / "articles" / "sample" / "article.md"
+    article.unlink()
+    os.mkfifo(article)
+    result = run_cli("check", "--content", mini)
+    assert result.returncode == 1, result.stderr
+    assert f"{article}: not a regular file (a FIFO)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_file_above_the_size_limit_is_refused(mini: Path) -> None:
+    article = mini / "articles" / "sample" / "article.md"
+    with article.open("r+b") as f:
+        f.truncate(MAX_FILE_BYTES + 1)  # sparse: costs no disk
+    assert _errors(mini) == [f"{article}: the file is larger than 5 MB (split it, or remove "
+                             "what the page does not need)"]
+
+
+def test_a_file_at_the_size_limit_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "big.md"
+    path.write_bytes(b"a" * MAX_FILE_BYTES)
+    assert len(read_bytes(path, "big.md")) == MAX_FILE_BYTES
