@@ -35,7 +35,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+import livereload
+from livereload.handlers import LiveReloadHandler
 from livereload.watcher import Watcher
 from tornado import web
 from tornado.httpserver import HTTPServer
@@ -136,6 +137,7 @@ class Preview:
         self.port = port
         self.origin = f"http://{HOST}:{port}"
         self.hosts = frozenset({f"{HOST}:{port}", f"localhost:{port}"})
+        self.origins = frozenset(f"http://{host}" for host in self.hosts)
         # In-process (jobs=1): forking a pool from this threaded server is unsafe, and Ctrl-C
         # would wait for the pool. The cache stays in memory: the folder is new each time.
         self.builder = Builder(content, out, pdf=pdf, jobs=1, use_cache=False)
@@ -260,6 +262,13 @@ def _reload_pages() -> None:
     LiveReloadHandler.reload_waiters("*")
 
 
+def _refuse_other_hosts(handler: web.RequestHandler, preview: Preview) -> None:
+    """403 unless the request names this server: a page of another site whose name was
+    rebound to 127.0.0.1 (DNS rebinding) sends its own name as Host."""
+    if handler.request.host not in preview.hosts:
+        raise web.HTTPError(403)
+
+
 class _Handler(web.RequestHandler):
     """Refuses requests whose Host is not this server (DNS rebinding); never cached."""
 
@@ -269,8 +278,7 @@ class _Handler(web.RequestHandler):
         self.preview = preview
 
     def prepare(self) -> None:
-        if self.request.host not in self.preview.hosts:
-            raise web.HTTPError(403)
+        _refuse_other_hosts(self, self.preview)
 
     def set_default_headers(self) -> None:
         self.set_header("Cache-Control", "no-store")
@@ -315,17 +323,36 @@ class OverlayCSSHandler(_Handler):
         self.finish(OVERLAY_CSS)
 
 
+LIVERELOAD_JS = Path(livereload.__file__).with_name("vendors") / "livereload.js"
+
+
+class LiveReloadScript(_Handler):
+    """livereload's browser script, behind the same Host check as the pages."""
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "application/javascript; charset=utf-8")
+        self.finish(LIVERELOAD_JS.read_bytes())
+
+
 class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]  # livereload has no types
-    """livereload's WebSocket, open only to pages of this server (livereload's own
-    ``check_origin`` accepts every site the browser has open)."""
+    """livereload's WebSocket, open only to pages of this server: the Host must name this
+    server and the Origin must be exactly its address (livereload's own ``check_origin``
+    accepts every site the browser has open)."""
 
     preview: Preview
 
     def initialize(self, preview: Preview) -> None:
         self.preview = preview
 
+    def prepare(self) -> None:
+        _refuse_other_hosts(self, self.preview)
+        # Checked here, not only in check_origin: Tornado skips that hook when the browser
+        # says the request is same-origin, and accepts an Origin whose host alone matches.
+        if self.request.headers.get("Origin") not in self.preview.origins:
+            raise web.HTTPError(403)
+
     def check_origin(self, origin: str) -> bool:
-        return origin.removeprefix("http://") in self.preview.hosts
+        return origin in self.preview.origins
 
 
 def make_app(preview: Preview) -> web.Application:
@@ -335,7 +362,7 @@ def make_app(preview: Preview) -> web.Application:
     return web.Application(
         [
             ("/livereload", ReloadSocket, args),
-            (LIVERELOAD_JS_PATH, LiveReloadJSHandler),
+            (LIVERELOAD_JS_PATH, LiveReloadScript, args),
             (OVERLAY_CSS_PATH, OverlayCSSHandler, args),
             (r"/(.*)", SiteHandler, args),
         ],

@@ -299,6 +299,42 @@ def test_requests_for_another_host_name_are_refused(served: Served) -> None:
     assert status == 200
 
 
+def raw_status(served: Served, path: str, headers: dict[str, str]) -> int:
+    """The status of a GET sent byte for byte (urllib cannot send a WebSocket handshake)."""
+    lines = [f"GET {path} HTTP/1.1", *(f"{k}: {v}" for k, v in headers.items()),
+             "Connection: Upgrade" if "Upgrade" in headers else "Connection: close"]
+    with socket.create_connection(("127.0.0.1", served.port), timeout=5) as sock:
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        head = sock.recv(65536)
+    return int(head.split(b" ", 2)[1])
+
+
+def test_live_reload_script_gets_the_same_host_check(served: Served) -> None:
+    """A page of attacker.example rebound to 127.0.0.1 (DNS rebinding) sends its own Host."""
+    assert raw_status(served, "/livereload.js", {"Host": "attacker.example"}) == 403
+    assert raw_status(served, "/livereload.js", {"Host": f"127.0.0.1:{served.port}"}) == 200
+
+
+@pytest.mark.parametrize(("host", "origin", "expected"), [
+    ("attacker.example", "http://attacker.example", 403),  # DNS rebinding
+    ("127.0.0.1:{port}", "http://attacker.example", 403),  # another site's page
+    ("127.0.0.1:{port}", "127.0.0.1:{port}", 403),  # not an address: no scheme
+    ("127.0.0.1:{port}", "https://127.0.0.1:{port}", 403),  # not this server's scheme
+    ("127.0.0.1:{port}", "http://127.0.0.1:{port}.attacker.example", 403),
+    ("127.0.0.1:{port}", None, 403),  # browsers always send one
+    ("127.0.0.1:{port}", "http://127.0.0.1:{port}", 101),
+    ("localhost:{port}", "http://localhost:{port}", 101),
+])
+def test_live_reload_socket_checks_host_and_exact_origin(served: Served, host: str,
+                                                         origin: str | None,
+                                                         expected: int) -> None:
+    handshake = {"Host": host.format(port=served.port), "Upgrade": "websocket",
+                 "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+    if origin is not None:
+        handshake["Origin"] = origin.format(port=served.port)
+    assert raw_status(served, "/livereload", handshake) == expected
+
+
 # --------------------------------------------------------------------------- port, stopping
 
 
