@@ -33,31 +33,40 @@ def _make_parser() -> MarkdownIt:
     md = MarkdownIt(
         "commonmark", {"html": False, "xhtmlOut": False, "typographer": False, "linkify": False}
     )
-    md.validateLink = _allowed_link  # type: ignore[method-assign]
+    # Every link and image is kept in the tokens, so that ``problems`` can report the ones
+    # content may not use; the render rules below never write them out.
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
     md.add_render_rule("text", _render_text)
     md.add_render_rule("code_inline", _render_code_inline)
     md.add_render_rule("code_block", _render_code_block)
     md.add_render_rule("fence", _render_code_block)
     md.add_render_rule("link_open", _render_link_open)
+    md.add_render_rule("link_close", _render_link_close)
+    md.add_render_rule("image", _render_image)
     return md
 
 
-def link_problems(source: str) -> list[tuple[int, str]]:
+def parse_markdown(source: str) -> list[Token]:
+    """The tokens of a Markdown field: parsed once, then checked and rendered."""
+    return PARSER.parse(source, {})
+
+
+def problems(tokens: Sequence[Token]) -> list[tuple[int, str]]:
     """(0-based line, message) for each link or image that content may not use."""
-    problems: list[tuple[int, str]] = []
-    if "](" not in source and "]:" not in source and "<" not in source:
-        return problems  # no inline link, link definition or autolink can be there
-    for block in _LINK_FINDER.parse(source):
+    found: list[tuple[int, str]] = []
+    for block in tokens:
+        if block.type != "inline":
+            continue
         line = block.map[0] if block.map else 0
         for token in block.children or []:
             if token.type == "image":
-                problems.append((line, "images are not supported: pages load nothing "
-                                       "from outside the site"))
+                found.append((line, "images are not supported: pages load nothing "
+                                    "from outside the site"))
             elif token.type == "link_open":
                 href = str(token.attrGet("href") or "")
                 if not _allowed_link(href):
-                    problems.append((line, f"link '{href}' must use http, https or mailto"))
-    return problems
+                    found.append((line, f"link '{href}' must use http, https or mailto"))
+    return found
 
 
 @dataclass(frozen=True)
@@ -78,10 +87,14 @@ class ParsedBody:
     groups: tuple[tuple[Token, ...], ...]
     ranges: tuple[tuple[int, int], ...]
 
+    @property
+    def tokens(self) -> list[Token]:
+        return [token for group in self.groups for token in group]
+
 
 def parse_body(source: str) -> ParsedBody:
     """Parse the body and give every text-bearing token its canonical offsets."""
-    tokens = PARSER.parse(source)
+    tokens = parse_markdown(source)
     parts: list[str] = []
     length = 0
     groups: list[tuple[Token, ...]] = []
@@ -141,17 +154,38 @@ def render_text(text: str, spans: Sequence[Span], start: int) -> str:
     return _marked(text, start, spans)
 
 
-def render_markdown(source: str) -> str:
+def render(tokens: Sequence[Token]) -> str:
     """HTML for a note, provenance or translation: Markdown without highlights."""
-    return str(PARSER.render(source, {"spans": (), "offset": 0}))
+    return str(PARSER.renderer.render(tokens, PARSER.options, {"spans": (), "offset": 0}))
 
 
-def render_inline(source: str) -> str:
-    """HTML for a short text (a question, a label) without its paragraph wrapper."""
-    html = render_markdown(source).strip()
+def unwrap(html: str) -> str:
+    """A short text's HTML (a question, a label) without its paragraph wrapper."""
+    html = html.strip()
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         return html[3:-4]
     return html
+
+
+class Fields:
+    """Markdown fields parsed once and rendered once each, whatever the number of pages,
+    handouts and editions that show them: text → tokens → HTML."""
+
+    def __init__(self) -> None:
+        self._tokens: dict[str, list[Token]] = {}
+        self._html: dict[str, str] = {}
+
+    def tokens(self, text: str) -> list[Token]:
+        found = self._tokens.get(text)
+        if found is None:
+            found = self._tokens[text] = parse_markdown(text)
+        return found
+
+    def html(self, text: str, *, inline: bool = False) -> str:
+        found = self._html.get(text)
+        if found is None:
+            found = self._html[text] = render(self.tokens(text))
+        return unwrap(found) if inline else found
 
 
 def _marked(text: str, start: int, spans: Sequence[Span]) -> str:
@@ -212,12 +246,25 @@ def _render_code_block(self: Any, tokens: list[Token], idx: int, options: Any, e
 def _render_link_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     token = tokens[idx]
     href = str(token.attrGet("href") or "")
+    if not _allowed_link(href):
+        # ``problems`` makes this a content error; should a caller skip the check, the
+        # link's text is shown without the link.
+        env["_dropped_link"] = True
+        return ""
     if not href.startswith("#"):
         token.attrSet("rel", "noopener noreferrer")
     return str(self.renderToken(tokens, idx, options, env))
 
 
+def _render_link_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    if env.pop("_dropped_link", False):  # links do not nest: this closes the dropped one
+        return ""
+    return str(self.renderToken(tokens, idx, options, env))
+
+
+def _render_image(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    # Never an <img>: a page loads nothing from outside the site (``problems`` reports it).
+    return escape(self.renderInlineAsText(tokens[idx].children or [], options, env), quote=False)
+
+
 PARSER = _make_parser()
-# Accepts every link, so that the ones PARSER would silently drop can be reported.
-_LINK_FINDER = MarkdownIt("commonmark", {"html": False})
-_LINK_FINDER.validateLink = lambda url: True  # type: ignore[method-assign]

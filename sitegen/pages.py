@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from sitegen import i18n
 from sitegen.chart import Bar, voices_svg
-from sitegen.markdown import render_blocks, render_inline, render_markdown, render_text
+from sitegen.markdown import Fields, render_blocks, render_text
 from sitegen.model import Annotation, Article, Localized, Site, Source, Span
 from sitegen.prepare import Prepared
 
@@ -63,18 +63,20 @@ def edition_dir(site: Site, lang: str) -> str:
 
 
 class Edition:
-    """Resolves and renders content for one edition (page language)."""
+    """Resolves and renders content for one edition (page language). Markdown comes from
+    ``fields``, shared by every edition of an article, so each text is rendered once."""
 
-    def __init__(self, site: Site, lang: str):
+    def __init__(self, site: Site, lang: str, fields: Fields | None = None):
         self.site = site
         self.lang = lang
         self.t = i18n.catalogue(lang)
+        self.fields = fields if fields is not None else Fields()
 
     def text(self, value: Localized | None, *, inline: bool = False) -> Rich | None:
         if value is None:
             return None
         resolved = value.resolve(self.lang, self.site.default_language)
-        html = render_inline(resolved.text) if inline else render_markdown(resolved.text)
+        html = self.fields.html(resolved.text, inline=inline)
         return Rich(Markup(html), None if resolved.lang == self.lang else resolved.lang)
 
     def plain(self, value: Localized) -> str:
@@ -133,7 +135,7 @@ def summary_of(prepared: Prepared) -> ArticleSummary:
 def article_context(prepared: Prepared, site: Site, lang: str, root: str, page: str) -> dict[
         str, Any]:
     """The context shared by the article page and the handouts (same numbers)."""
-    ed = Edition(site, lang)
+    ed = Edition(site, lang, prepared.fields)
     article = prepared.article
     spans = prepared.spans
     numbers = {s.annotation.id: s.number for s in spans}

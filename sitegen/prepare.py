@@ -16,7 +16,7 @@ from sitegen.anchor import (
     locate,
 )
 from sitegen.errors import SourceLocation
-from sitegen.markdown import BLOCK_SEPARATOR, ParsedBody, link_problems, parse_body
+from sitegen.markdown import BLOCK_SEPARATOR, Fields, ParsedBody, parse_body, problems
 from sitegen.model import Annotation, Article, Localized, Span
 from sitegen.validate import Collector
 
@@ -29,6 +29,8 @@ class Prepared:
     body: ParsedBody
     spans: tuple[Span, ...]
     translations: dict[str, ParsedBody]
+    fields: Fields
+    """Every Markdown field of the article, parsed once for the checks and the pages."""
 
     @property
     def body_offset(self) -> int:
@@ -44,9 +46,10 @@ def prepare(article: Article, out: Collector) -> Prepared | None:
     """Parse, check links and anchor; None when an error was found."""
     before = len(out.errors)
     body = parse_body(article.body)
-    for line, message in link_problems(article.body):
+    for line, message in problems(body.tokens):
         out.error(message, SourceLocation(article.body_path, article.body_line + line, 1))
-    _check_field_links(article, out)
+    fields = Fields()
+    _check_field_links(article, fields, out)
     text = article.title + BLOCK_SEPARATOR + body.text
     folded = fold(text)
     located: list[tuple[int, int, int, Annotation]] = []
@@ -83,7 +86,7 @@ def prepare(article: Article, out: Collector) -> Prepared | None:
     translations = {}
     for tr in article.translations:
         parsed = parse_body(tr.body)
-        for line, message in link_problems(tr.body):
+        for line, message in problems(parsed.tokens):
             out.error(message, SourceLocation(tr.path, line + 1, 1))
         if len(parsed.groups) != len(body.groups):
             out.error(f"the translation has {len(parsed.groups)} paragraph(s), the article "
@@ -92,23 +95,24 @@ def prepare(article: Article, out: Collector) -> Prepared | None:
         translations[tr.lang] = parsed
     if len(out.errors) > before:
         return None
-    return Prepared(article, body, spans, translations)
+    return Prepared(article, body, spans, translations, fields)
 
 
-def _check_field_links(article: Article, out: Collector) -> None:
-    fields: list[tuple[Localized | None, SourceLocation]] = [
+def _check_field_links(article: Article, fields: Fields, out: Collector) -> None:
+    """Parse the article's Markdown fields into ``fields`` and report their links."""
+    found: list[tuple[Localized | None, SourceLocation]] = [
         (article.provenance, SourceLocation(article.body_path, 1, 1)),
         (article.summary, SourceLocation(article.body_path, 1, 1)),
     ]
     for ann in article.annotations:
-        fields += [(ann.note, ann.where("note")), (ann.question, ann.where("question")),
+        found += [(ann.note, ann.where("note")), (ann.question, ann.where("question")),
                    (ann.answer, ann.where("answer"))]
     for q in article.questions:
         if q.location is not None:
-            fields += [(q.question, q.location), (q.answer, q.location)]
-    for value, loc in fields:
+            found += [(q.question, q.location), (q.answer, q.location)]
+    for value, loc in found:
         if value is None:
             continue
         for _, text in value.texts:
-            for _, message in link_problems(text):
+            for _, message in problems(fields.tokens(text)):
                 out.error(message, loc)

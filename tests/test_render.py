@@ -9,10 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen.markdown import (
-    link_problems,
     parse_body,
+    parse_markdown,
+    problems,
+    render,
     render_blocks,
-    render_markdown,
     render_text,
 )
 from sitegen.model import Annotation, Localized, Span
@@ -80,13 +81,15 @@ def test_text_is_unchanged_by_highlighting() -> None:
 
 
 def test_hostile_markup_is_text() -> None:
-    html = render_markdown('<script>alert(1)</script> <img src=x onerror=alert(1)> '
-                           '[x](javascript:alert(1)) [ok](https://example.org)')
+    html = render(parse_markdown('<script>alert(1)</script> <img src=x onerror=alert(1)> '
+                        '[x](javascript:alert(1)) [ok](https://example.org) '
+                        '![tracker](https://example.org/t.png) <javascript:alert(2)>'))
     doc = parse(html)
     assert not doc.find_all("script") and not doc.find_all("img")
     links = doc.find_all("a")
     assert [a.attrs["href"] for a in links] == ["https://example.org"]
     assert "<script>" in doc.text()
+    assert "tracker" in doc.text()  # an image, were it not refused, shows its text only
 
 
 def test_headline_marks() -> None:
@@ -132,4 +135,4 @@ BAD_JS = "link 'javascript:alert(1)' must use http, https or mailto"
     ],
 )
 def test_link_problems(source: str, found: list[str]) -> None:
-    assert [message for _, message in link_problems(source)] == found
+    assert [message for _, message in problems(parse_markdown(source))] == found
