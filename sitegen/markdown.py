@@ -22,6 +22,15 @@ from sitegen.model import Span
 
 BLOCK_SEPARATOR = "\n\n"
 ALLOWED_SCHEMES = ("http", "https", "mailto")
+MAX_NESTING = 10
+"""How many lists and block quotes content may put inside one another."""
+_CONTAINERS = {"blockquote_open": 1, "bullet_list_open": 1, "ordered_list_open": 1,
+               "blockquote_close": -1, "bullet_list_close": -1, "ordered_list_close": -1}
+# markdown-it silently drops everything deeper than its own nesting limit (in its levels, a
+# list and its item count two) and the rest of the document after it. Set far above what
+# MAX_NESTING allows, so that accepted content is always rendered whole and deeper content
+# is measured for its error message.
+_PARSE_NESTING = 100
 
 
 def _allowed_link(url: str) -> bool:
@@ -31,7 +40,8 @@ def _allowed_link(url: str) -> bool:
 
 def _make_parser() -> MarkdownIt:
     md = MarkdownIt(
-        "commonmark", {"html": False, "xhtmlOut": False, "typographer": False, "linkify": False}
+        "commonmark", {"html": False, "xhtmlOut": False, "typographer": False, "linkify": False,
+                       "maxNesting": _PARSE_NESTING}
     )
     # Every link and image is kept in the tokens, so that ``problems`` can report the ones
     # content may not use; the render rules below never write them out.
@@ -52,8 +62,9 @@ def parse_markdown(source: str) -> list[Token]:
 
 
 def problems(tokens: Sequence[Token]) -> list[tuple[int, str]]:
-    """(0-based line, message) for each link or image that content may not use."""
-    found: list[tuple[int, str]] = []
+    """(0-based line, message) for each link or image that content may not use, and for
+    nesting deeper than MAX_NESTING."""
+    found = nesting_problems(tokens)
     for block in tokens:
         if block.type != "inline":
             continue
@@ -67,6 +78,23 @@ def problems(tokens: Sequence[Token]) -> list[tuple[int, str]]:
                 if not _allowed_link(href):
                     found.append((line, f"link '{href}' must use http, https or mailto"))
     return found
+
+
+def nesting_problems(tokens: Sequence[Token]) -> list[tuple[int, str]]:
+    """(0-based line, message) where lists and block quotes nest deeper than MAX_NESTING:
+    one problem for the whole token stream, at the first line that goes too deep."""
+    depth = deepest = 0
+    first_line: int | None = None
+    for token in tokens:
+        depth += _CONTAINERS.get(token.type, 0)
+        deepest = max(deepest, depth)
+        if depth > MAX_NESTING and first_line is None:
+            first_line = token.map[0] if token.map else 0
+    if first_line is None:
+        return []
+    cut = any(t.level >= _PARSE_NESTING - 1 for t in tokens)  # deeper still, not parsed
+    levels = f"more than {deepest}" if cut else str(deepest)
+    return [(first_line, f"nested too deeply ({levels} levels; at most {MAX_NESTING})")]
 
 
 @dataclass(frozen=True)
