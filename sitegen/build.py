@@ -22,7 +22,7 @@ from pathlib import Path
 from sitegen import __version__, cache, export, handout, templates
 from sitegen.cache import SITE, Entry, Signature, content_key, signature
 from sitegen.content import article_dirs, load_article, load_site
-from sitegen.errors import ContentErrors, SiteError, SiteWarning
+from sitegen.errors import ContentErrors, SiteError, SiteWarning, SourceLocation
 from sitegen.model import Site
 from sitegen.pages import (
     ArticleSummary,
@@ -170,7 +170,7 @@ class Builder:
         self.out = out
         self.pdf = pdf
         self.jobs = max(1, jobs or os.cpu_count() or 1)
-        self._cache_file = cache.default_path(out) if use_cache and out is not None else None
+        self._store = cache.Store(out) if use_cache and out is not None else None
         self._entries: dict[str, Entry] = {}
         self._entries_key: str | None = None
         self._site_warnings: list[SiteWarning] = []
@@ -190,7 +190,7 @@ class Builder:
     def _known(self, site_key: str) -> dict[str, Entry]:
         """Last build's entries, when they were made with the same site-wide inputs."""
         if self._entries_key != site_key:
-            self._entries = cache.load(self._cache_file, site_key) if self._cache_file else {}
+            self._entries = self._store.load(site_key) if self._store else {}
             self._entries_key = site_key
         return self._entries
 
@@ -217,6 +217,7 @@ class Builder:
         try:
             if self.jobs == 1 or len(tasks) < POOL_THRESHOLD:
                 return [_build_article(t) for t in tasks]
+            templates.compile_all()  # once, before the workers are forked
             workers = min(self.jobs, len(tasks))
             chunk = max(1, len(tasks) // (workers * 8))
             context = multiprocessing.get_context("fork")
@@ -243,7 +244,7 @@ class Builder:
             ok, key = self._reusable(known.get(folder.name), folder, sig, site_key, old)
             if ok:
                 entries[folder.name] = known[folder.name]
-                entries[folder.name].signature = sig
+                entries[folder.name].resign(sig)
             else:
                 tasks.append((folder, sig, key))
         theme = handout.assets(site) if self.pdf else None
@@ -291,9 +292,12 @@ class Builder:
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         self._entries, self._entries_key = {**entries, SITE: site_entry}, site_key
-        if self._cache_file is not None:
-            cache.save(self._cache_file, site_key, self._entries)
         warnings = self._site_warnings + [w for e in entries.values() for w in e.warnings]
+        if self._store is not None:
+            self._store.save(site_key, self._entries)
+            if self._store.problem:
+                warnings.append(SiteWarning(self._store.problem,
+                                            SourceLocation(str(self._store.path.parent))))
         pages = sum(1 for path in files if path.endswith(".html"))
         return BuildResult(pages, stats, warnings, rendered)
 

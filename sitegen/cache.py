@@ -1,18 +1,26 @@
 """The build cache on disk: what each article produced last time, and from what.
 
-One JSON file per output folder, in the user's cache folder (never in the site or the
-content). An entry is reused only when the article's files and the site-wide inputs are
-unchanged *and* every file it produced is still in the output folder as sitegen wrote
-it. A missing, truncated, corrupt or foreign cache file is ignored (the build starts
-afresh), never trusted. Entries stay in their JSON form until a field is needed, so an
-unchanged site of thousands of articles is checked in a fraction of a second.
+One state file per output folder, in the user's cache folder (never in the site or the
+content): a header line, then one line per article. An entry is reused only when the
+article's files and the site-wide inputs are unchanged *and* every file it produced is
+still in the output folder as sitegen wrote it.
+
+The cache holds data, never code, and is checked rather than trusted: each line carries
+an HMAC of its bytes and of the site-wide key, under a secret kept in the cache folder,
+so an entry edited, truncated or moved by anyone but sitegen is a miss. The folder is
+created private (0700) and not used at all when another user owns it or others may write
+to it. A missing, corrupt or foreign file is ignored: the build starts afresh.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import hmac
 import json
 import os
+import stat
+import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -24,7 +32,9 @@ from sitegen.model import Localized
 from sitegen.pages import ArticleSummary
 from sitegen.writer import Staged, atomic_write
 
-FORMAT = "sitegen-build-cache/2"
+FORMAT = "sitegen-build-cache/3"
+SECRET_NAME = "secret"
+SECRET_SIZE = 32
 
 Signature = list[list[Any]]
 """[name, size, mtime in ns] of each file of an article folder: a cheap change test."""
@@ -64,6 +74,8 @@ class Entry:
     summary_json: list[Any] = field(default_factory=list)
     warnings_json: list[list[Any]] = field(default_factory=list)
     pdf_inputs: dict[str, str] = field(default_factory=dict)
+    raw: bytes | None = field(default=None, compare=False)
+    """The entry's line as read from the state file, while it still holds."""
 
     @classmethod
     def made(cls, key: str, files: dict[str, Staged], *, sig: Signature | None = None,
@@ -95,50 +107,148 @@ class Entry:
     def staged(self) -> dict[str, Staged]:
         return {rel: Staged(str(d), int(size)) for rel, (d, size) in self.files.items()}
 
-    def to_json(self) -> dict[str, Any]:
-        return {"key": self.key, "files": self.files, "signature": self.signature,
-                "summary": self.summary_json, "warnings": self.warnings_json,
-                "pdf_inputs": self.pdf_inputs}
+    def resign(self, sig: Signature) -> None:
+        """The article's files were touched but not changed: record their new signature."""
+        if sig != self.signature:
+            self.signature = sig
+            self.raw = None
+
+    def line(self, slug: str) -> bytes:
+        if self.raw is None:
+            self.raw = json.dumps([slug, self.key, self.files, self.signature, self.summary_json,
+                                   self.warnings_json, self.pdf_inputs],
+                                  separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        return self.raw
 
     @classmethod
-    def from_json(cls, raw: dict[str, Any]) -> Entry:
-        entry = cls(str(raw["key"]), dict(raw["files"]), list(raw["signature"]),
-                    list(raw["summary"]), list(raw["warnings"]), dict(raw["pdf_inputs"]))
-        for value in entry.files.values():
+    def from_line(cls, raw: bytes) -> tuple[str, Entry]:
+        slug, key, files, sig, summary, warnings, pdf_inputs = json.loads(raw)
+        for value in files.values():
             if not (isinstance(value, list) and len(value) == 2):
                 raise ValueError("bad file record")
-        return entry
+        entry = cls(str(key), dict(files), list(sig), list(summary), list(warnings),
+                    dict(pdf_inputs), raw)
+        return str(slug), entry
 
 
 SITE = ""
 """The key under which the site-wide files (indexes, assets) are kept."""
 
 
+def cache_folder() -> Path:
+    """$XDG_CACHE_HOME/sitegen, or ~/.cache/sitegen."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sitegen"
+
+
 def default_path(out: Path) -> Path:
-    """Where the cache of one output folder lives: $XDG_CACHE_HOME/sitegen (or
-    ~/.cache/sitegen), named by a hash of the folder's full path."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sitegen"
+    """Where the cache of one output folder lives, named by a hash of its full path."""
     name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:24]
-    return base / f"{name}.json"
+    return cache_folder() / f"{name}.state"
 
 
-def load(path: Path, site_key: str) -> dict[str, Entry]:
-    """The entries saved for ``site_key``, or none when the file is unusable."""
-    try:
-        data = json.loads(path.read_bytes())
-        if (not isinstance(data, dict) or data.get("format") != FORMAT
-                or data.get("sitegen") != __version__ or data.get("site_key") != site_key):
+class Store:
+    """The cache file of one output folder. ``problem`` says why it is not used, if so."""
+
+    def __init__(self, out: Path):
+        self.path = default_path(out)
+        self.problem: str | None = None
+        self._secret: bytes | None = None
+        self._saved: tuple[str, list[bytes]] | None = None
+
+    def _key(self) -> bytes | None:
+        """The secret lines are signed with, made on first use; None if the folder is
+        not safe to use (``problem`` then says why)."""
+        if self._secret is None and self.problem is None:
+            try:
+                self._secret = _secret(self.path.parent)
+            except OSError as exc:
+                self.problem = f"cannot use the build cache folder: {exc.strerror or exc}"
+            except _Unsafe as exc:
+                self.problem = str(exc)
+        return self._secret
+
+    def _seal(self, key: bytes, site_key: str, line: bytes) -> bytes:
+        return hmac.new(key, site_key.encode() + b"\n" + line, hashlib.sha256).hexdigest(
+        ).encode()
+
+    def load(self, site_key: str) -> dict[str, Entry]:
+        """The entries saved for ``site_key`` whose seal holds (others are misses)."""
+        key = self._key()
+        if key is None:
             return {}
-        return {str(slug): Entry.from_json(raw) for slug, raw in data["entries"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
+        try:
+            lines = self.path.read_bytes().split(b"\n")
+            header = json.loads(lines[0])
+        except (OSError, ValueError):
+            return {}
+        if header != [FORMAT, __version__, site_key]:
+            return {}
+        entries: dict[str, Entry] = {}
+        good: list[bytes] = []
+        for line in lines[1:]:
+            seal, _, raw = line.partition(b" ")
+            if not hmac.compare_digest(seal, self._seal(key, site_key, raw)):
+                continue
+            try:
+                slug, entry = Entry.from_line(raw)
+            except (ValueError, TypeError, AttributeError):
+                continue
+            entries[slug] = entry
+            good.append(raw)
+        self._saved = (site_key, good)
+        return entries
+
+    def save(self, site_key: str, entries: dict[str, Entry]) -> None:
+        """Write the entries, unless they are exactly what the file already holds."""
+        lines = [entry.line(slug) for slug, entry in sorted(entries.items())]
+        if self._saved == (site_key, lines):
+            return
+        key = self._key()
+        if key is None:
+            return
+        header = json.dumps([FORMAT, __version__, site_key]).encode()
+        data = b"\n".join([header, *(self._seal(key, site_key, raw) + b" " + raw
+                                     for raw in lines)])
+        try:
+            atomic_write(self.path, data)
+        except OSError:
+            return  # a cache that cannot be written only costs speed next time
+        self._saved = (site_key, lines)
 
 
-def save(path: Path, site_key: str, entries: dict[str, Entry]) -> None:
-    data = {"format": FORMAT, "sitegen": __version__, "site_key": site_key,
-            "entries": {slug: e.to_json() for slug, e in sorted(entries.items())}}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, json.dumps(data, separators=(",", ":")).encode("utf-8"))
-    except OSError:
-        pass  # a cache that cannot be written only costs speed next time
+class _Unsafe(Exception):
+    """The cache folder could be written by someone else: it is not used."""
+
+
+def _secret(folder: Path) -> bytes:
+    """The cache folder's secret, after checking the folder is private; created with the
+    folder (0700) and the file (0600) on first use."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = os.stat(folder)
+    if info.st_uid != os.geteuid():
+        raise _Unsafe(f"the build cache folder {folder} belongs to another user; "
+                      "it is not used (remove it, or set XDG_CACHE_HOME)")
+    if info.st_mode & 0o022:
+        raise _Unsafe(f"others may write to the build cache folder {folder}; it is not "
+                      f"used (chmod 700 {folder})")
+    path = folder / SECRET_NAME
+    if not path.exists():
+        # Written whole, then linked into place: a build running at the same time sees
+        # either no secret or the complete one, and the first link wins.
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".secret-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(os.urandom(SECRET_SIZE))
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, path)
+        finally:
+            os.unlink(tmp)
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        secret = fh.read(SECRET_SIZE + 1)
+    if (not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid()
+            or len(secret) != SECRET_SIZE):
+        raise _Unsafe(f"the build cache's secret {path} is not sitegen's; the cache is "
+                      "not used (remove the file)")
+    return secret

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,6 @@ def environment() -> jinja2.Environment:
                            "install sitegen from its source folder with 'pip install -e .'")
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        bytecode_cache=_bytecode_cache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -30,28 +29,31 @@ def environment() -> jinja2.Environment:
     )
 
 
-def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    """Compiled templates kept in the user's cache folder: each build is a new process,
-    and compiling the templates again costs more than rendering one article."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    folder = base / "sitegen" / "templates"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
-
-
 _ENV: jinja2.Environment | None = None
+
+
+def _env() -> jinja2.Environment:
+    # Compiled templates are kept in this process only: loading compiled code from a
+    # folder on disk would run whatever someone able to write there put in it.
+    global _ENV
+    if _ENV is None:
+        _ENV = environment()
+    return _ENV
+
+
+def compile_all() -> None:
+    """Compile every template now, so that worker processes forked afterwards share the
+    compiled code instead of each compiling it again. Errors wait for ``render``."""
+    env = _env()
+    for name in env.list_templates(extensions=["html"]):
+        with contextlib.suppress(jinja2.TemplateError):
+            env.get_template(name)
 
 
 def render(name: str, context: dict[str, Any]) -> str:
     """Render a template; template mistakes become SiteErrors with the template's line."""
-    global _ENV
-    if _ENV is None:
-        _ENV = environment()
     try:
-        return _ENV.get_template(name).render(context)
+        return _env().get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
         path = exc.filename or str(TEMPLATES / name)
         raise SiteError(f"template error: {exc.message}",

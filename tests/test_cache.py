@@ -3,8 +3,11 @@ gives exactly the tree a clean build gives, and a broken cache is detected and r
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -119,35 +122,112 @@ def test_an_output_file_removed_by_hand_is_made_again(site: Path, tmp_path: Path
     assert _tree(out) == _clean_build(site, tmp_path / "clean")
 
 
+def _lines(path: Path) -> list[bytes]:
+    return path.read_bytes().split(b"\n")
+
+
+def _tamper_entry(line: bytes) -> bytes:
+    """The line of an article's entry with its title changed, seal left as it was."""
+    seal, _, raw = line.partition(b" ")
+    entry = json.loads(raw)
+    if entry[4]:  # the site-wide entry has no summary
+        entry[4][1] = "<script>forged</script>"  # the title, shown on the index
+    return seal + b" " + json.dumps(entry).encode()
+
+
 @pytest.mark.parametrize(
     "damage",
-    ["truncated", "corrupt", "foreign", "wrong digests", "empty"],
+    ["truncated", "corrupt", "foreign", "wrong digests", "empty", "tampered", "resealed",
+     "other secret"],
 )
 def test_a_broken_cache_is_detected_and_rebuilt(damage: str, site: Path,
                                                 tmp_path: Path) -> None:
     out = tmp_path / "out"
     Builder(site, out, pdf=False, jobs=1).build()
     path = cache.default_path(out)
-    text = path.read_text("utf-8")
+    data = path.read_bytes()
+    lines = _lines(path)
     if damage == "truncated":
-        path.write_text(text[: len(text) // 2], "utf-8")
+        path.write_bytes(data[: len(data) // 2])
     elif damage == "corrupt":
-        path.write_bytes(b"\x00\xff" + text.encode()[10:])
+        path.write_bytes(b"\x00\xff" + data[10:])
     elif damage == "foreign":
         path.write_text(json.dumps({"format": "something-else", "entries": {}}), "utf-8")
     elif damage == "wrong digests":
-        data = json.loads(text)
-        for entry in data["entries"].values():
-            for rel in entry["files"]:
-                entry["files"][rel][0] = "0" * 64
-        path.write_text(json.dumps(data), "utf-8")
+        path.write_bytes(data.replace(b'"sample/index.html":["', b'"sample/index.html":["0'))
+    elif damage == "tampered":
+        path.write_bytes(b"\n".join(lines[:1] + [_tamper_entry(li) for li in lines[1:]]))
+    elif damage == "resealed":  # a seal computed without the secret
+        site_key = json.loads(lines[0])[2]
+        forged = [_tamper_entry(li) for li in lines[1:]]
+        path.write_bytes(b"\n".join(lines[:1] + [
+            hashlib.sha256(site_key.encode() + b"\n" + li.partition(b" ")[2]).hexdigest()
+            .encode() + b" " + li.partition(b" ")[2] for li in forged]))
+    elif damage == "other secret":
+        (path.parent / cache.SECRET_NAME).unlink()  # entries signed by another secret
     else:
         path.write_text("", "utf-8")
     _edit(site / "articles/other/article.md", "in March", "in May")
     result = Builder(site, out, pdf=False, jobs=1).build()
     assert sorted(result.rendered) == ["other", "sample"]
     assert _tree(out) == _clean_build(site, tmp_path / "clean")
-    assert json.loads(path.read_text("utf-8"))["format"] == cache.FORMAT
+    assert b"forged" not in b"".join(_tree(out).values())
+    assert json.loads(_lines(path)[0])[0] == cache.FORMAT
+
+
+def test_an_unchanged_rebuild_leaves_the_cache_file_alone(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    Builder(site, out, pdf=False, jobs=1).build()
+    path = cache.default_path(out)
+    before = path.stat()
+    assert Builder(site, out, pdf=False, jobs=1).build().rendered == []
+    after = path.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+def test_the_cache_folder_is_private(site: Path, tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    out = tmp_path / "out"
+    Builder(site, out, pdf=False, jobs=1).build()
+    folder = cache.cache_folder()
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((folder / cache.SECRET_NAME).stat().st_mode) == 0o600
+    assert cache.default_path(out).parent == folder
+    assert not list(folder.glob("templates")) and not list(folder.rglob("*.cache"))
+
+
+def _foreign_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, uid: int,
+                    mode: int) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    folder = cache.cache_folder()
+    folder.mkdir(parents=True)
+    folder.chmod(mode)
+    os.chown(folder, uid, -1)
+    return folder
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a folder to another user needs root")
+def test_a_cache_folder_owned_by_another_user_is_not_used(site: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    folder = _foreign_folder(tmp_path, monkeypatch, uid=os.geteuid() + 4242, mode=0o777)
+    out = tmp_path / "out"
+    first = Builder(site, out, pdf=False, jobs=1).build()
+    assert list(folder.iterdir()) == []  # nothing read, nothing written there
+    assert any("belongs to another user" in w.message for w in first.warnings)
+    again = Builder(site, out, pdf=False, jobs=1).build()
+    assert sorted(again.rendered) == ["other", "sample"]
+    assert _tree(out) == _clean_build(site, tmp_path / "clean")
+
+
+def test_a_cache_folder_others_may_write_is_not_used(site: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _foreign_folder(tmp_path, monkeypatch, uid=os.geteuid(), mode=0o777)
+    out = tmp_path / "out"
+    result = Builder(site, out, pdf=False, jobs=1).build()
+    assert list(folder.iterdir()) == []
+    assert any("others may write" in w.message for w in result.warnings)
 
 
 def test_parallel_build_equals_serial_build(tmp_path: Path, theme: Path) -> None:
