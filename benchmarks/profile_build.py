@@ -5,7 +5,7 @@ process under cProfile, as a worker of `sitegen build --no-pdf` does (no files w
 then prints the functions with the most cumulative and own time. Use it before and after a
 change to the pipeline:
 
-    .venv/bin/python benchmarks/profile_build.py -n 40 [--top 25]
+    .venv/bin/python benchmarks/profile_build.py -n 40 [--top 25] [--corpus links]
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from synth import write_site
+import synth
+import synth_links
 
 from sitegen.build import render_article
 from sitegen.content import article_dirs, load_article, load_site
@@ -45,10 +46,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-n", type=int, default=40, help="number of articles")
     parser.add_argument("--top", type=int, default=20, help="lines of each table")
+    parser.add_argument("--corpus", choices=("synth", "links"), default="synth",
+                        help="benchmarks/synth.py or the link-heavy synth_links.py")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         content = Path(tmp) / "content"
-        write_site(content, args.n)
+        (synth_links if args.corpus == "links" else synth).write_site(content, args.n)
         build_all(content)  # warm up: imports, compiled templates
         start = time.process_time()  # CPU time: the machine may be shared
         build_all(content)

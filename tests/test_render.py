@@ -7,7 +7,9 @@ import pytest
 from htmltree import Element, parse
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markdown_it.common.normalize_url import normalizeLink
 
+from sitegen import markdown
 from sitegen.markdown import (
     parse_body,
     parse_markdown,
@@ -136,3 +138,10 @@ BAD_JS = "link 'javascript:alert(1)' must use http, https or mailto"
 )
 def test_link_problems(source: str, found: list[str]) -> None:
     assert [message for _, message in problems(parse_markdown(source))] == found
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(markdown.PLAIN_URL, fullmatch=True) | st.sampled_from(
+    ["https://example.org/a/b-c_d.e~f", "http://x", "https://ex.org/"]))
+def test_plain_urls_skip_normalizing_with_the_same_result(url: str) -> None:
+    assert markdown.normalize_link(url) == normalizeLink(url) == url
