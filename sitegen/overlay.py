@@ -1,5 +1,6 @@
 """What ``sitegen serve`` adds to each HTML page it sends, and only while serving: the
-live-reload script, a CSP that lets that script connect back, and the error overlay.
+live-reload script, a CSP that lets that script connect back, the error overlay, and the
+select-to-annotate panel's script and stylesheet.
 
 Pure functions on bytes, so they are easy to test and never touch the files on disk.
 """
@@ -9,9 +10,15 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 OVERLAY_CSS_PATH = "/__sitegen__/overlay.css"
 LIVERELOAD_JS_PATH = "/livereload.js"
+ANNOTATE_PATH = "/__sitegen__/annotate/"
+ANNOTATE_FILES = {"panel.js": "text/javascript; charset=utf-8",
+                  "panel.css": "text/css; charset=utf-8"}
+"""The panel's files, in ``ANNOTATE_DIR``, served under ``ANNOTATE_PATH``."""
+ANNOTATE_DIR = Path(__file__).resolve().parent / "preview"
 
 # The page's CSP forbids inline scripts and styles (script-src 'self'; style-src 'self'),
 # so everything injected is an external file from the server's own origin.
@@ -80,7 +87,9 @@ def inject(page: bytes, *, origin: str, errors: Sequence[str]) -> bytes:
         return m.group(1) + escaped.encode("utf-8") + m.group(3)
 
     page = _CSP_META.sub(widen, page, count=1)
-    head = f'<script src="{LIVERELOAD_JS_PATH}?port={port}" defer></script>'
+    head = (f'<script src="{LIVERELOAD_JS_PATH}?port={port}" defer></script>'
+            f'<link rel="stylesheet" href="{ANNOTATE_PATH}panel.css">'
+            f'<script src="{ANNOTATE_PATH}panel.js" defer></script>')
     if errors:
         head = f'<link rel="stylesheet" href="{OVERLAY_CSS_PATH}">' + head
     page = _insert_before(page, _HEAD_END, head.encode())

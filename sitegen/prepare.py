@@ -39,7 +39,13 @@ class Prepared:
 
     @property
     def plain_text(self) -> str:
-        return self.article.title + BLOCK_SEPARATOR + self.body.text
+        return canonical_text(self.article.title, self.body)
+
+
+def canonical_text(title: str, body: ParsedBody) -> str:
+    """The article's canonical plain text, which quotes are anchored in: the headline,
+    a blank line, then the body's text."""
+    return title + BLOCK_SEPARATOR + body.text
 
 
 def prepare(article: Article, out: Collector) -> Prepared | None:
@@ -50,7 +56,7 @@ def prepare(article: Article, out: Collector) -> Prepared | None:
         out.error(message, SourceLocation(article.body_path, article.body_line + line, 1))
     fields = Fields()
     _check_field_links(article, fields, out)
-    text = article.title + BLOCK_SEPARATOR + body.text
+    text = canonical_text(article.title, body)
     folded = fold(text)
     located: list[tuple[int, int, int, Annotation]] = []
     for order, ann in enumerate(article.annotations):

@@ -42,10 +42,13 @@ from tornado import web
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
-from sitegen import templates
+from sitegen import annotate, templates
 from sitegen.build import Builder
 from sitegen.errors import ContentErrors, UsageError
 from sitegen.overlay import (
+    ANNOTATE_DIR,
+    ANNOTATE_FILES,
+    ANNOTATE_PATH,
     LIVERELOAD_JS_PATH,
     OVERLAY_CSS,
     OVERLAY_CSS_PATH,
@@ -334,6 +337,23 @@ class LiveReloadScript(_Handler):
         self.finish(LIVERELOAD_JS.read_bytes())
 
 
+class AnnotateHandler(_Handler):
+    """The select-to-annotate panel: its files, and the entry it proposes (reads only)."""
+
+    def get(self, name: str) -> None:
+        if name == "propose":
+            query = {k: self.get_query_argument(k) for k in self.request.query_arguments}
+            found = annotate.answer(self.preview.content, query)
+            self.set_status(found.status)
+            self.set_header("Content-Type", "application/json; charset=utf-8")
+            self.finish(found.json())
+        elif name in ANNOTATE_FILES:
+            self.set_header("Content-Type", ANNOTATE_FILES[name])
+            self.finish((ANNOTATE_DIR / name).read_bytes())
+        else:
+            raise web.HTTPError(404)
+
+
 class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]  # livereload has no types
     """livereload's WebSocket, open only to pages of this server: the Host must name this
     server and the Origin must be exactly its address (livereload's own ``check_origin``
@@ -364,6 +384,7 @@ def make_app(preview: Preview) -> web.Application:
             ("/livereload", ReloadSocket, args),
             (LIVERELOAD_JS_PATH, LiveReloadScript, args),
             (OVERLAY_CSS_PATH, OverlayCSSHandler, args),
+            (ANNOTATE_PATH + "([a-z.]+)", AnnotateHandler, args),
             (r"/(.*)", SiteHandler, args),
         ],
         log_function=lambda handler: None,

@@ -22,6 +22,7 @@ FORBIDDEN: dict[str, set[str]] = {
     "pages": {"build", "writer", "cli"},
     "export": {"*", "model", "prepare", "pages"},
     "build": {"cli"},
+    "annotate": {"templates", "pages", "build", "writer", "serve", "cli"},
 }
 
 

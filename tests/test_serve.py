@@ -100,10 +100,10 @@ def _drain(stream: object, into: list[str]) -> None:
 
 @contextmanager
 def serving(tmp_path: Path, *args: str, broken: bool = False,
-            env: dict[str, str] | None = None) -> Iterator[Served]:
+            env: dict[str, str] | None = None, fixture: Path = FIXTURE) -> Iterator[Served]:
     """Copy the fixture site into ``tmp_path`` and serve it until the block ends."""
     content = tmp_path / "content"
-    shutil.copytree(FIXTURE, content)
+    shutil.copytree(fixture, content)
     if broken:
         (content / "articles/second-note/annotations.yaml").write_text(BROKEN_YAML)
     proc = subprocess.Popen(
@@ -258,6 +258,10 @@ def test_live_reload_is_added_while_serving_never_written(served: Served) -> Non
     assert "script-src 'self' http://127.0.0.1" in csp.group(1)
     status, script = served.get("/livereload.js")
     assert status == 200 and "LiveReload" in script
+    assert '<script src="/__sitegen__/annotate/panel.js" defer></script>' in body
+    status, panel = served.get("/__sitegen__/annotate/panel.js")
+    assert status == 200 and "sitegen-annotate" in panel
+    assert served.get("/__sitegen__/annotate/nothing.js")[0] == 404
 
     built = served.build_dir
     assert built.is_dir() and not built.is_relative_to(served.content.parent)
@@ -266,6 +270,7 @@ def test_live_reload_is_added_while_serving_never_written(served: Served) -> Non
     for page in pages:
         text = page.read_text("utf-8")
         assert "livereload" not in text and "sitegen-overlay" not in text, page
+        assert "__sitegen__" not in text, page
     assert not (served.content.parent / "_site").exists()
 
 

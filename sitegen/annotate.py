@@ -1,0 +1,175 @@
+"""A selection in the preview → a ready ``annotations.yaml`` entry that anchors there.
+
+The quote, and the shortest prefix or suffix that makes it unique, are chosen by asking
+``anchor.locate`` (the build's own matching) until it answers with the selected span, so
+what is proposed always anchors where the words were selected. ``propose`` is pure;
+``answer`` reads the article through the content loader (it writes nothing).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sitegen.anchor import AnchorError, locate
+from sitegen.content import load_article, load_site
+from sitegen.markdown import parse_body
+from sitegen.model import Selector
+from sitegen.prepare import canonical_text
+from sitegen.validate import ID_RE, Collector
+
+# The characters the page's script skips when it counts a selection's position: exactly
+# JavaScript's \s, so both sides count the same characters.
+BROWSER_SPACE = frozenset(
+    " \t\n\v\f\r\u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff"
+    + "".join(chr(c) for c in range(0x2000, 0x200B))
+)
+_BREAK_OR_RUN = re.compile(r"\s*\n\s*|\s{2,}")
+_WORD = re.compile(r"\S+")
+MAX_CONTEXT_WORDS = 60
+NOTE_PLACEHOLDER = "What should a reader notice here? Cite a source for any outside fact."
+
+
+class SelectionError(ValueError):
+    """The selection cannot become an annotation; the message says why, for the panel."""
+
+
+def visible(text: str) -> list[int]:
+    """Positions in ``text`` of the characters the browser counts (all but white space)."""
+    return [i for i, ch in enumerate(text) if ch not in BROWSER_SPACE]
+
+
+def from_counts(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of ``text`` between the ``start``-th and the ``end``-th counted character
+    (as the page's script counts them: white space is not counted)."""
+    positions = visible(text)
+    if not 0 <= start < end <= len(positions):
+        raise SelectionError("select some words of the article text")
+    return positions[start], positions[end - 1] + 1
+
+
+def as_written(passage: str) -> str:
+    """``passage`` with paragraph breaks and runs of white space as one space (anchoring
+    treats them alike); every other character as the article has it."""
+    return _BREAK_OR_RUN.sub(" ", passage)
+
+
+def propose(text: str, start: int, end: int) -> Selector:
+    """The selector for ``text[start:end]``: the quote alone if it is unique, otherwise
+    with the fewest words of prefix or suffix (the shorter one), or both."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start == end:
+        raise SelectionError("select some words of the article text")
+    quote = as_written(text[start:end])
+    before = list(_WORD.finditer(text, 0, start))[-MAX_CONTEXT_WORDS:]
+    after = list(_WORD.finditer(text, end))[:MAX_CONTEXT_WORDS]
+    candidates = [Selector(quote)]
+    for n in range(1, max(len(before), len(after)) + 1):
+        p = as_written(text[before[-n].start() : start]) if n <= len(before) else None
+        s = as_written(text[end : after[n - 1].end()]) if n <= len(after) else None
+        one = [Selector(quote, prefix=p)] if p else []
+        one += [Selector(quote, suffix=s)] if s else []
+        candidates += sorted(one, key=lambda sel: len(sel.prefix or sel.suffix or ""))
+        if p and s:
+            candidates.append(Selector(quote, p, s))
+    for selector in candidates:
+        try:
+            if locate(text, selector.quote, selector.prefix, selector.suffix) == (start, end):
+                return selector
+        except AnchorError:
+            continue
+    raise SelectionError("these words occur too often to pick out this place: "
+                         "select a longer passage")
+
+
+def new_id(quote: str, taken: Collection[str]) -> str:
+    """An id made of the quote's first words (a-z, 0-9, '-'), not one of ``taken``."""
+    ascii_text = unicodedata.normalize("NFKD", quote).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())[:4]
+    base = "-".join(words)[:40].strip("-") or "note"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    assert ID_RE.fullmatch(candidate)
+    return candidate
+
+
+def yaml_block(selector: Selector, category: str, annotation_id: str) -> str:
+    """The entry as YAML, indented to go under ``annotations:``. Strings are written as
+    JSON strings, which YAML reads as double-quoted scalars with the same value."""
+    def q(value: str) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    lines = [f"  - id: {annotation_id}", f"    category: {category}",
+             f"    quote: {q(selector.quote)}"]
+    if selector.prefix is not None:
+        lines.append(f"    prefix: {q(selector.prefix)}")
+    if selector.suffix is not None:
+        lines.append(f"    suffix: {q(selector.suffix)}")
+    lines += ["    note: |", f"      {NOTE_PLACEHOLDER}"]
+    return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the preview server sends back: an HTTP status and a JSON body."""
+
+    status: int
+    body: dict[str, Any]
+
+    def json(self) -> str:
+        return json.dumps(self.body, ensure_ascii=False)
+
+
+def _error(status: int, message: str) -> Answer:
+    return Answer(status, {"error": message})
+
+
+def answer(content: Path, query: Mapping[str, str]) -> Answer:
+    """The proposal for ``query`` (``article``, ``start``, ``end``, ``text``, optional
+    ``category``): ``start`` and ``end`` count the non-space characters of the article's
+    plain text (headline, then body) before the selection's start and end; ``text`` is
+    the selected text, to check that the page still shows the article as it is on disk."""
+    slug = query.get("article", "")
+    if not ID_RE.fullmatch(slug) or not (content / "articles" / slug).is_dir():
+        return _error(404, f"no article '{slug}' in {content}")
+    try:
+        start, end = int(query.get("start", "")), int(query.get("end", ""))
+    except ValueError:
+        return _error(400, "start and end must be numbers")
+    out = Collector()
+    site = load_site(content, out)
+    article = load_article(content / "articles" / slug, site, out) if site else None
+    if site is None or article is None:
+        first = out.errors[0].format_message() if out.errors else "the article cannot be read"
+        return _error(409, f"fix the content first: {first}")
+    text = canonical_text(article.title, parse_body(article.body))
+    category = query.get("category") or site.categories[0].key
+    keys = [c.key for c in site.categories]
+    if category not in keys:
+        return _error(400, f"unknown category '{category}' (categories: {', '.join(keys)})")
+    try:
+        span = from_counts(text, start, end)
+        shown = [c for c in query.get("text", "") if c not in BROWSER_SPACE]
+        if shown != [c for c in text[span[0] : span[1]] if c not in BROWSER_SPACE]:
+            return _error(409, "the page does not show the article as it is now: "
+                               "wait for it to reload, then select again")
+        selector = propose(text, *span)
+    except SelectionError as exc:
+        return _error(400, str(exc))
+    taken = {a.id for a in article.annotations}
+    block = yaml_block(selector, category, new_id(selector.quote, taken))
+    lang = site.default_language
+    labels = [{"key": c.key, "label": c.label.resolve(lang, lang).text}
+              for c in site.categories]
+    return Answer(200, {"yaml": block, "category": category, "categories": labels,
+                        "quote": selector.quote, "prefix": selector.prefix,
+                        "suffix": selector.suffix})

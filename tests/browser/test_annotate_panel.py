@@ -1,0 +1,143 @@
+"""``sitegen serve`` in Chromium: selecting words of the article shows a ready entry for
+annotations.yaml; pasted into the file, it highlights exactly the words selected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from test_serve import TIMEOUT, serving  # tests/ is on sys.path (conftest)
+
+from .conftest import CONTENT, SEED_SLUG
+
+TIMEOUT_MS = int(TIMEOUT * 1000)
+ANNOTATIONS = f"articles/{SEED_SLUG}/annotations.yaml"
+
+
+def _new_page(browser: Any, served: Any) -> tuple[Any, list[str]]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=served.url[:-1])
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    page.goto(served.url + f"{SEED_SLUG}/")
+    return page, problems
+
+
+def _files(folder: Path) -> dict[Path, tuple[int, int]]:
+    return {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in folder.rglob("*")}
+
+
+def _paste(served: Any, block: str) -> None:
+    path = served.content / ANNOTATIONS
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("annotations:\n", "annotations:\n" + block, 1), "utf-8")
+
+
+def test_selecting_words_proposes_an_entry_that_anchors_there(browser: Any,
+                                                              tmp_path: Path) -> None:
+    with serving(tmp_path, fixture=CONTENT) as served:
+        files = _files(served.content)
+        page, problems = _new_page(browser, served)
+        try:
+            # The second "Elon Musk" of the text: the words occur many times, so the entry
+            # needs a prefix or suffix to pick this one.
+            target = page.evaluate("""() => {
+                const texts = [];
+                document.querySelectorAll('.original').forEach(el => {
+                  const w = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+                  for (let n = w.nextNode(); n; n = w.nextNode()) texts.push(n);
+                });
+                const hits = texts.filter(n => n.data.includes('Elon Musk'));
+                const node = hits[1], at = node.data.indexOf('Elon Musk');
+                node.parentElement.scrollIntoView({block: 'center'});
+                const r = document.createRange();
+                r.setStart(node, at); r.setEnd(node, at + 'Elon Musk'.length);
+                const box = r.getBoundingClientRect();
+                return {x: box.left, y: box.top + box.height / 2, w: box.width};
+            }""")
+            page.mouse.move(target["x"] + 1, target["y"])
+            page.mouse.down()
+            page.mouse.move(target["x"] + target["w"] - 1, target["y"], steps=5)
+            page.mouse.up()
+            assert page.evaluate("String(getSelection())").strip() == "Elon Musk"
+
+            panel = page.locator(".sitegen-annotate")
+            code = panel.locator(".sitegen-annotate-yaml")
+            code.wait_for(state="visible")
+            page.wait_for_function("() => document.querySelector("
+                                   "'.sitegen-annotate-yaml').textContent.includes('quote')")
+            entry = yaml.safe_load("annotations:\n" + code.inner_text())["annotations"][0]
+            assert entry["quote"] == "Elon Musk" and entry["category"] == "sourcing"
+            assert entry.get("prefix") or entry.get("suffix")
+
+            panel.get_by_label("Category").select_option("framing")
+            page.wait_for_function("() => document.querySelector("
+                                   "'.sitegen-annotate-yaml').textContent.includes('framing')")
+            panel.get_by_role("button", name="Copy").click()
+            page.wait_for_function("() => document.querySelector("
+                                   "'.sitegen-annotate-status').textContent.startsWith('Copied')")
+            copied = page.evaluate("navigator.clipboard.readText()")
+            assert copied == code.inner_text()
+
+            # The selection's place on the page, to compare with the highlight once pasted.
+            selected_at = page.evaluate("""() => {
+                const r = getSelection().getRangeAt(0).getBoundingClientRect();
+                return [Math.round(r.left + scrollX), Math.round(r.top + scrollY)];
+            }""")
+            assert _files(served.content) == files, "the server wrote into the content"
+            _paste(served, copied)
+            new_id = yaml.safe_load("annotations:\n" + copied)["annotations"][0]["id"]
+            mark = page.locator(f'mark[data-annotation="{new_id}"]')
+            mark.first.wait_for(state="attached", timeout=TIMEOUT_MS * 3)
+            assert "".join(mark.all_text_contents()) == "Elon Musk"
+            assert "hl-framing" in (mark.first.get_attribute("class") or "")
+            box = mark.first.evaluate("""m => { const r = m.getBoundingClientRect();
+                return [Math.round(r.left + scrollX), Math.round(r.top + scrollY)]; }""")
+            assert abs(box[0] - selected_at[0]) <= 2 and abs(box[1] - selected_at[1]) <= 2
+            assert not [p for p in problems if "Content Security Policy" in p], problems
+            assert not problems, problems
+        finally:
+            page.context.close()
+
+
+def test_the_panel_works_from_the_keyboard(browser: Any, tmp_path: Path) -> None:
+    with serving(tmp_path, fixture=CONTENT) as served:
+        files = _files(served.content)
+        page, problems = _new_page(browser, served)
+        try:
+            # Select the headline's first words as Shift+arrows would, then release Shift.
+            page.evaluate("""() => {
+                const node = document.querySelector('h1.headline').firstChild.firstChild
+                  || document.querySelector('h1.headline').firstChild;
+                const r = document.createRange();
+                r.setStart(node, 0); r.setEnd(node, 'La réaction'.length);
+                getSelection().removeAllRanges(); getSelection().addRange(r);
+            }""")
+            page.keyboard.down("Shift")
+            page.keyboard.up("Shift")
+            select = page.locator(".sitegen-annotate select")
+            page.wait_for_function("() => document.activeElement && "
+                                   "document.activeElement.matches('.sitegen-annotate select')")
+            block = page.locator(".sitegen-annotate-yaml").inner_text()
+            assert yaml.safe_load("annotations:\n" + block)["annotations"][0]["quote"] == \
+                "La réaction"
+            page.keyboard.press("ArrowDown")
+            page.wait_for_function("() => document.querySelector("
+                                   "'.sitegen-annotate-yaml').textContent.includes('framing')")
+            assert select.input_value() == "framing"
+            page.keyboard.press("Tab")
+            page.keyboard.press("Tab")
+            assert page.evaluate("document.activeElement.textContent") == "Copy"
+            page.keyboard.press("Enter")
+            page.wait_for_function("() => document.querySelector("
+                                   "'.sitegen-annotate-status').textContent.startsWith('Copied')")
+            page.keyboard.press("Escape")
+            assert page.locator(".sitegen-annotate").is_hidden()
+            assert not problems, problems
+        finally:
+            page.context.close()
+        assert _files(served.content) == files, "the server wrote into the content"

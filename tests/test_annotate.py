@@ -1,0 +1,216 @@
+"""Select-to-annotate: the entry proposed for a selection anchors exactly there.
+
+Proposals are checked the strongest way there is: pasted into a copy of the article's
+annotations.yaml and run through the build's own loading and anchoring (``prepare``).
+The preview server's endpoint is exercised over HTTP in tests/browser/test_annotate_panel.py
+and below.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from sitegen.anchor import AnchorError, locate
+from sitegen.annotate import (
+    BROWSER_SPACE,
+    SelectionError,
+    answer,
+    from_counts,
+    new_id,
+    propose,
+    yaml_block,
+)
+from sitegen.content import load_article, load_site
+from sitegen.model import Selector
+from sitegen.prepare import Prepared, prepare
+from sitegen.validate import Collector
+from tests.conftest import ROOT
+
+SEED = ROOT / "content"
+SLUG = "musk-riyadh"
+
+
+def _prepared(content: Path, slug: str = SLUG) -> Prepared:
+    out = Collector()
+    site = load_site(content, out)
+    assert site is not None
+    article = load_article(content / "articles" / slug, site, out)
+    assert article is not None, out.errors
+    ready = prepare(article, out)
+    assert ready is not None and not out.errors, [e.format_message() for e in out.errors]
+    return ready
+
+
+@pytest.fixture(scope="module")
+def seed() -> Prepared:
+    return _prepared(SEED)
+
+
+def _counts(text: str, start: int, end: int) -> tuple[int, int, str]:
+    """What the panel's script sends for ``text[start:end]``."""
+    def before(i: int) -> int:
+        return sum(ch not in BROWSER_SPACE for ch in text[:i])
+    return before(start), before(end), text[start:end]
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def test_every_seed_highlight_is_proposed_as_an_entry_the_build_anchors_there(
+        seed: Prepared, tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(SEED, content)
+    text = seed.plain_text
+    taken = {a.id for a in seed.article.annotations}
+    blocks, expected = [], {}
+    for span in seed.spans:
+        selector = propose(text, span.start, span.end)
+        new = new_id(selector.quote, taken)
+        taken.add(new)
+        blocks.append(yaml_block(selector, span.annotation.category, new))
+        expected[new] = (span.start, span.end)
+    path = content / "articles" / SLUG / "annotations.yaml"
+    source = path.read_text("utf-8")
+    path.write_text(source.replace("annotations:\n", "annotations:\n" + "".join(blocks), 1),
+                    "utf-8")
+    ready = _prepared(content)
+    found = {s.annotation.id: (s.start, s.end) for s in ready.spans}
+    assert {k: found[k] for k in expected} == expected
+    assert len(ready.spans) == 2 * len(seed.spans)
+
+
+def test_a_unique_quote_gets_no_context_and_a_repeated_one_the_shortest(seed: Prepared) -> None:
+    text = seed.plain_text
+    first = text.index("Elon Musk")
+    assert text.count("Elon Musk") > 1
+    assert propose(text, first, first + len("Elon Musk")) == Selector("Elon Musk", None, " aux")
+    second = text.index("Elon Musk", first + 1)
+    assert propose(text, second, second + 9).prefix is not None
+    assert propose(text, 0, len("La réaction")) == Selector("La réaction")
+
+
+@st.composite
+def selections(draw: st.DrawFn, text: str) -> tuple[int, int]:
+    start = draw(st.integers(0, len(text) - 1))
+    end = draw(st.integers(start + 1, min(len(text), start + 300)))
+    return start, end
+
+
+def _check(text: str, start: int, end: int) -> None:
+    """The proposal for text[start:end] anchors exactly on its trimmed span, in full YAML,
+    and no shorter context (one word fewer) would have done."""
+    want = _trimmed(text, start, end)
+    if want[0] == want[1]:
+        with pytest.raises(SelectionError):
+            propose(text, start, end)
+        return
+    selector = propose(text, start, end)
+    block = yaml_block(selector, "sourcing", "x")
+    entry = yaml.safe_load("annotations:\n" + block)["annotations"][0]
+    assert locate(text, entry["quote"], entry.get("prefix"), entry.get("suffix")) == want
+    for name in ("prefix", "suffix"):
+        value = getattr(selector, name)
+        if value is None or (selector.prefix and selector.suffix):
+            continue
+        words = value.split()
+        shorter = " ".join(words[1:] if name == "prefix" else words[:-1])
+        try:
+            enough = locate(text, selector.quote, **{name: shorter or None}) == want
+        except AnchorError:
+            enough = False
+        assert not enough, f"{name} {value!r} is longer than needed"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_random_selections_in_the_seed_anchor_where_they_were(seed: Prepared,
+                                                                data: st.DataObject) -> None:
+    text = seed.plain_text
+    start, end = data.draw(selections(text))
+    _check(text, start, end)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="ab ’'\n\u00a0«»", min_size=1, max_size=40), data=st.data())
+def test_random_selections_in_repetitive_text_anchor_where_they_were(
+        text: str, data: st.DataObject) -> None:
+    assume(text.strip())
+    start, end = data.draw(selections(text))
+    _check(text, start, end)
+
+
+def test_counts_from_the_page_map_back_to_the_text() -> None:
+    text = "Titre\n\nUn  mot\u00a0: deux\n\nmots."
+    start, end = text.index("mot"), text.index("deux") + 4
+    counted = _counts(text, start, end)
+    assert from_counts(text, counted[0], counted[1]) == (start, end)
+    with pytest.raises(SelectionError):
+        from_counts(text, 3, 3)
+    with pytest.raises(SelectionError):
+        from_counts(text, 0, 10_000)
+
+
+def test_new_ids_are_valid_and_unique() -> None:
+    assert new_id("L'incarnation même du leadership", set()) == "l-incarnation-meme-du"
+    assert new_id("Élan", {"elan", "elan-2"}) == "elan-3"
+    assert new_id("« … »", set()) == "note"
+
+
+# --------------------------------------------------------------------------- the endpoint
+
+
+def _ask(content: Path, text: str, start: int, end: int, **extra: str) -> tuple[int, dict]:
+    s, e, shown = _counts(text, start, end)
+    query = {"article": SLUG, "start": str(s), "end": str(e), "text": shown, **extra}
+    found = answer(content, query)
+    return found.status, json.loads(found.json())
+
+
+def test_answer_proposes_an_entry_in_the_chosen_category(seed: Prepared) -> None:
+    text = seed.plain_text
+    start = text.index("un article de presse russe")
+    status, body = _ask(SEED, text, start, start + 26, category="context")
+    assert status == 200, body
+    entry = yaml.safe_load("annotations:\n" + body["yaml"])["annotations"][0]
+    assert entry["category"] == "context" and entry["quote"] == "un article de presse russe"
+    assert entry["id"] not in {a.id for a in seed.article.annotations}
+    assert [c["key"] for c in body["categories"]] == ["sourcing", "framing", "context"]
+
+
+@pytest.mark.parametrize("change,status,message", [
+    ({"article": "nope"}, 404, "no article 'nope'"),
+    ({"article": "../content"}, 404, "no article"),
+    ({"category": "framming"}, 400, "unknown category 'framming'"),
+    ({"start": "x"}, 400, "start and end must be numbers"),
+    ({"text": "something else"}, 409, "wait for it to reload"),
+])
+def test_answer_refuses_what_it_cannot_propose(seed: Prepared, change: dict[str, str],
+                                               status: int, message: str) -> None:
+    text = seed.plain_text
+    start = text.index("Le 18 février")
+    s, e, shown = _counts(text, start, start + 13)
+    query = {"article": SLUG, "start": str(s), "end": str(e), "text": shown, **change}
+    found = answer(SEED, query)
+    assert found.status == status and message in found.body["error"]
+
+
+def test_answer_asks_to_mend_an_unreadable_article_first(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(SEED, content)
+    (content / "articles" / SLUG / "article.md").write_text("no front matter\n", "utf-8")
+    found = answer(content, {"article": SLUG, "start": "0", "end": "2", "text": "no"})
+    assert found.status == 409
+    assert found.body["error"].startswith("fix the content first: ")
+    assert "article.md:1:1: article.md has no front matter" in found.body["error"]
