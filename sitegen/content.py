@@ -107,6 +107,8 @@ def load_article(folder: Path, site: Site, out: Collector) -> Article | None:
                  SourceLocation(str(ann_path)))
     translations = _translations(folder, content, site, front["language"] if front else None,
                                  out)
+    if front is not None:
+        _warn_untranslated(front["language"], front["language_at"], translations, site, out)
     for entry in sorted(folder.iterdir()):
         known = entry.name in ARTICLE_FILES or TRANSLATION_RE.fullmatch(entry.name)
         if not known and not entry.name.startswith("."):
@@ -119,8 +121,22 @@ def load_article(folder: Path, site: Site, out: Collector) -> Article | None:
         original_url=front["original_url"], provenance=front["provenance"],
         summary=front["summary"], body=md.body, body_path=str(md_path),
         body_line=md.body_line, annotations=tuple(annotations), voices=tuple(voices),
-        questions=tuple(questions), translations=tuple(translations),
+        questions=tuple(questions), translations=tuple(translations), kind=front["kind"],
     )
+
+
+def _warn_untranslated(lang: str, where: SourceLocation, translations: list[Translation],
+                       site: Site, out: Collector) -> None:
+    """An article in a language no edition is in should be translated for every edition."""
+    if lang in site.languages:
+        return
+    missing = [e for e in site.languages if e not in {t.lang for t in translations}]
+    if missing:
+        out.warn(f"the article is in '{lang}', which is not an edition of this site "
+                 f"({', '.join(site.languages)}), and has no translation into "
+                 f"{', '.join(missing)}", where,
+                 f"readers of that edition see only the original: add translation.{missing[0]}"
+                 ".md, the article translated paragraph by paragraph")
 
 
 def _translations(

@@ -153,6 +153,8 @@ class Article:
     voices: tuple[Voice, ...]
     questions: tuple[Question, ...]
     translations: tuple[Translation, ...] = field(default=())
+    kind: str = "published"
+    """``published``, or ``practice`` for a text written for teaching (the pages say so)."""
 
     def translation(self, lang: str) -> Translation | None:
         return next((t for t in self.translations if t.lang == lang), None)

@@ -232,7 +232,7 @@ def _article_meta(ed: Edition, article: Article) -> dict[str, Any]:
         "slug": article.slug, "title": article.title, "language": article.language,
         "outlet": article.outlet, "author": article.author, "published": article.published,
         "original_url": article.original_url, "provenance": ed.text(article.provenance),
-        "summary": ed.text(article.summary),
+        "summary": ed.text(article.summary), "practice": article.kind == "practice",
     }
 
 
@@ -245,6 +245,7 @@ def _note(ed: Edition, ann: Annotation, number: int | None, spans: tuple[Span, .
         quote = " ".join(prepared.plain_text[span.start : span.end].split())
     return {
         "id": ann.id, "number": number, "category": cat, "quote": quote,
+        "quote_lang": prepared.article.language,
         "note": ed.text(ann.note), "question": ed.text(ann.question, inline=True),
         "answer": ed.text(ann.answer), "sources": sources.cite(ann.sources),
     }

@@ -34,6 +34,8 @@ PALETTE = ("#1f6fb2", "#b5481d", "#2e7d4f", "#7b3fa0", "#8a6d00", "#b0306a", "#0
 QUOTED = ("direct", "paraphrase")
 SIFT_STEPS = ("stop", "investigate", "find", "trace")
 PAPERS = ("A4", "Letter")
+KINDS = ("published", "practice")
+"""``kind`` in article.md: a published text (the default), or one written for teaching."""
 
 T = TypeVar("T")
 
@@ -444,7 +446,8 @@ def front_matter_fields(
                   "start the file with '---', title: …, language: …, '---'")
         return None
     f = Fields(node, "front matter", ("title", "language"),
-               ("outlet", "author", "published", "original_url", "provenance", "summary"), out)
+               ("outlet", "author", "published", "original_url", "provenance", "summary",
+                "kind"), out)
     if not f.ok:
         return None
     text = LocalizedParser(site.languages, out)
@@ -460,15 +463,21 @@ def front_matter_fields(
     original_url = f.text("original_url", nullable=True)
     if original_url is not None and not check_url(original_url, f.loc("original_url"), out):
         original_url = None
+    kind = f.text("kind") or KINDS[0]
+    if kind not in KINDS:
+        out.error(f"'kind' must be {' or '.join(KINDS)}, got '{kind}'", f.loc("kind"),
+                  did_you_mean(kind, KINDS))
     values = {
         "title": title,
         "language": language,
+        "kind": kind,
         "outlet": f.text("outlet", nullable=True),
         "author": f.text("author", nullable=True),
         "published": published,
         "original_url": original_url,
         "provenance": text(f, "provenance"),
         "summary": text(f, "summary"),
+        "language_at": f.loc("language"),
     }
     if title is None or language is None:
         return None
