@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from sitegen import yaml_errors
 from sitegen.errors import SiteError, SourceLocation
 
 
@@ -127,15 +128,7 @@ def parse_yaml(text: str, display: str, line_offset: int = 0) -> YNode | None:
             return None
         return _convert(loader, node, display, line_offset, set())
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        loc = _loc(display, mark, line_offset)
-        problem = exc.problem or exc.context or "invalid YAML"
-        if exc.context and exc.context_mark is not None and exc.problem:
-            start = exc.context_mark.line + 1 + line_offset
-            problem += f", {exc.context} that starts at line {start}"
-        raise SiteError(f"invalid YAML: {problem}", loc,
-                        "check quotes, colons and indentation here and on the lines above"
-                        ) from None
+        raise yaml_errors.explain(exc, text, display, line_offset) from None
     except yaml.YAMLError as exc:
         raise SiteError(f"invalid YAML: {exc}", SourceLocation(display, 1, 1)) from None
     finally:

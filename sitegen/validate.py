@@ -29,6 +29,8 @@ from sitegen.model import (
 ID_RE = re.compile(r"[a-z0-9-]+")
 LANG_RE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 COLOR_RE = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
+# `en "text"` under `note:` is valid YAML (one plain text) but meant `en: "text"`.
+_LANG_WITHOUT_COLON = re.compile(r"([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\s+[\"'“‘«„]")
 PARTIAL_DATE_RE = re.compile(r"(\d{4})(?:-(\d{2}))?")
 PALETTE = ("#1f6fb2", "#b5481d", "#2e7d4f", "#7b3fa0", "#8a6d00", "#b0306a", "#00707a")
 QUOTED = ("direct", "paraphrase")
@@ -195,6 +197,13 @@ class LocalizedParser:
                 return None
             if not isinstance(node.value, str):
                 self.out.error(f"'{key}' must be text, not {_describe(node)}", node.loc)
+                return None
+            forgot = _LANG_WITHOUT_COLON.match(node.value)
+            if forgot and forgot.group(1) in self.languages:
+                code = forgot.group(1)
+                self.out.error(f"'{key}' is one text that starts with '{code}': the colon "
+                               f"after the language is missing", node.loc,
+                               f'write {code}: "…"')
                 return None
             return Localized((("", node.value),))
         if node.kind != "mapping":

@@ -31,8 +31,9 @@ def test_billion_laughs_is_refused_not_expanded() -> None:
 
 
 def test_several_documents_are_an_error() -> None:
-    with pytest.raises(SiteError, match="invalid YAML"):
+    with pytest.raises(SiteError, match="a second YAML document starts here") as info:
         parse_yaml("a: 1\n---\nb: 2\n", "f.yaml")
+    assert str(info.value.location) == "f.yaml:2:1"
 
 
 def test_bom_and_crlf_are_accepted(tmp_path: Path) -> None:

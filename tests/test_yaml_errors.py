@@ -1,0 +1,69 @@
+"""YAML syntax errors get the same plain fix from PyYAML's own parser and from libyaml.
+
+The cases are the broken fixtures whose expected error has a 'YAML parser:' second line;
+test_errors.py checks them through the command line with the parser sitegen picks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import FIXTURES
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sitegen import loader
+from sitegen.errors import SiteError
+
+BROKEN = FIXTURES / "broken"
+SYNTAX_CASES = sorted(
+    case.name for case in BROKEN.iterdir()
+    if "YAML parser:" in (case / "expected.txt").read_text("utf-8")
+)
+PARSERS = [yaml.SafeLoader] + ([yaml.CSafeLoader] if hasattr(yaml, "CSafeLoader") else [])
+
+
+def _broken_file(case: str) -> Path:
+    (path,) = [p for p in (BROKEN / case).rglob("*") if p.is_file() and p.name != "expected.txt"]
+    return path
+
+
+@pytest.mark.parametrize("parser", PARSERS, ids=lambda p: p.__name__)
+@pytest.mark.parametrize("case", SYNTAX_CASES)
+def test_both_parsers_give_the_same_advice(case: str, parser: type,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loader, "_SafeLoader", parser)
+    path = _broken_file(case)
+    display = "content/" + path.relative_to(BROKEN / case).as_posix()
+    expected = (BROKEN / case / "expected.txt").read_text("utf-8").splitlines()
+    with pytest.raises(SiteError) as info:
+        if path.suffix == ".md":
+            loader.read_markdown(path, display)
+        else:
+            loader.parse_yaml(loader.read_text(path, display), display)
+    first, second = info.value.format_message().split("\n")
+    assert first == expected[0]
+    assert second.startswith("    YAML parser: ")
+
+
+MINI = (FIXTURES / "mini" / "articles" / "sample" / "annotations.yaml").read_text("utf-8")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(MINI)), st.integers(0, 3),
+                          st.sampled_from(['"', "'", ":", ": ", " #", "\t", "“", "{", "}",
+                                           "- ", "  ", "\n", ""])),
+                min_size=1, max_size=3))
+def test_any_mangled_file_gets_an_error_inside_it(edits: list[tuple[int, int, str]]) -> None:
+    text = MINI
+    for at, cut, insert in edits:
+        text = text[:at] + insert + text[at + cut:]
+    try:
+        loader.parse_yaml(text, "a.yaml")
+    except SiteError as err:
+        lines = text.split("\n")
+        assert 1 <= err.location.line <= len(lines)
+        assert 1 <= err.location.column <= len(lines[err.location.line - 1]) + 1
+        assert err.message.strip()
