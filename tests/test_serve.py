@@ -218,14 +218,14 @@ def test_broken_yaml_keeps_the_last_good_pages_with_the_error_overlaid(served: S
     overlay = re.search(r'<section class="sitegen-overlay".*?</section>', body, re.S)
     assert overlay, body[:2000]
     where = re.escape(str(annotations))
-    assert re.search(where + r":4:1: invalid YAML", overlay.group(0)), overlay.group(0)
+    assert re.search(where + r":3:15: this \[ is never closed", overlay.group(0)), overlay.group(0)
     for other in ("/", "/first-note/"):  # every page shows it
         assert "sitegen-overlay" in served.page(other)
         assert '<link rel="stylesheet" href="/__sitegen__/overlay.css">' in served.page(other)
     status, css = served.get("/__sitegen__/overlay.css")
     assert status == 200 and ".sitegen-overlay" in css
-    wait_until(lambda: any(re.search(where + r":4:1: invalid YAML", x) for x in served.stderr),
-               "the error in the terminal")
+    wait_until(lambda: any(re.search(where + r":3:15: this \[ is never closed", x)
+                           for x in served.stderr), "the error in the terminal")
 
     annotations.write_text(good)  # mended: the overlay goes, edits show again
     served.wait_for_page("/second-note/", lambda b: "sitegen-overlay" not in b,
@@ -240,7 +240,7 @@ def test_broken_yaml_keeps_the_last_good_pages_with_the_error_overlaid(served: S
 def test_content_broken_from_the_start_is_served_as_an_error_page(tmp_path: Path) -> None:
     with serving(tmp_path, broken=True) as served:
         status, body = served.get("/")
-        assert status == 404 and "sitegen-overlay" in body and "invalid YAML" in body
+        assert status == 404 and "sitegen-overlay" in body and "is never closed" in body
         (served.content / "articles/second-note/annotations.yaml").write_text(
             (FIXTURE / "articles/second-note/annotations.yaml").read_text())
         served.wait_for_page("/", lambda b: "Serve test site" in b, "the site once mended")

@@ -51,7 +51,7 @@ def test_an_open_page_reloads_itself_after_an_edit(browser: Any, tmp_path: Path)
             annotations.write_text(BROKEN_YAML)
             overlay = page.locator(".sitegen-overlay")
             overlay.wait_for(state="visible")
-            assert "invalid YAML" in overlay.inner_text()
+            assert "this [ is never closed" in overlay.inner_text()
             # Styled by the server's own stylesheet, which the page's CSP lets in.
             assert overlay.evaluate("e => getComputedStyle(e).position") == "fixed"
 
