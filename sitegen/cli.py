@@ -1,4 +1,5 @@
-"""Command line: ``sitegen build | check`` (and ``serve``), exit codes 0, 1 (content), 2 (usage)."""
+"""Command line: ``sitegen build | check | serve | init | new | schema``; exit codes 0, 1
+(content), 2 (usage)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sitegen import __version__
+from sitegen.authoring import load_site
+from sitegen.authoring.init import init, parse_languages
+from sitegen.authoring.new import new_article
+from sitegen.authoring.schema import schema_folder, write_schemas
 from sitegen.build import build, check
 from sitegen.errors import ContentErrors, SiteWarning, UsageError
 
@@ -41,6 +46,19 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--open", action="store_true", help="open the site in a web browser")
     s.add_argument("--pdf", action="store_true",
                    help="also make the PDF handouts (slower: about a second each)")
+    i = commands.add_parser("init", help="make a new content folder (site.yaml, articles/)")
+    i.add_argument("folder", type=Path, help="the folder to create")
+    i.add_argument("--languages", default="en",
+                   help="editions, the default first (for example fr,en; default en)")
+    n = commands.add_parser("new", help="start an article: articles/SLUG/ from a text file")
+    n.add_argument("slug", help="the article's folder name and URL (a-z, 0-9, '-')")
+    n.add_argument("--from", dest="source", type=Path, metavar="FILE",
+                   help="the article as .txt (one paragraph a line) or .md, headline first")
+    n.add_argument("--content", type=Path, default=Path("content"), help="content folder")
+    n.add_argument("--language", help="the article's language (default: guessed)")
+    sc = commands.add_parser("schema", help="write JSON Schemas of this site for editors")
+    sc.add_argument("--content", type=Path, default=Path("content"), help="content folder")
+    sc.add_argument("--out", type=Path, help="where to write them (default: CONTENT/schemas)")
     return parser
 
 
@@ -60,6 +78,12 @@ def _print_warnings(warnings: Sequence[SiteWarning]) -> None:
     for w in sorted(warnings, key=lambda w: (w.location, w.message)):
         print(f"{w.location}: warning: {w.message}" + (f" ({w.hint})" if w.hint else ""),
               file=sys.stderr)
+
+
+def _created(paths: Sequence[Path], next_step: str) -> None:
+    for path in paths:
+        print(f"wrote {path}")
+    print(next_step)
 
 
 def _content_dir(path: Path) -> Path:
@@ -88,6 +112,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return serve(_content_dir(args.content), port=args.port, open_browser=args.open,
                          pdf=args.pdf)
+        elif args.command == "init":
+            _created(init(args.folder, parse_languages(args.languages)),
+                     f"next: sitegen new SLUG --from ARTICLE.txt --content {args.folder}")
+        elif args.command == "new":
+            made = new_article(args.content, args.slug, args.source, args.language)
+            _created(made.files, f"language: {made.language}"
+                     + (" (guessed: correct it in article.md if wrong)" if made.guessed else "")
+                     + f"; next: sitegen serve --content {args.content}")
+        elif args.command == "schema":
+            site = load_site(args.content)
+            _created(write_schemas(site, schema_folder(args.content, args.out)),
+                     "editors that read the yaml-language-server line now check these files")
     except ContentErrors as exc:
         for err in exc.errors:
             print(err.format_message(), file=sys.stderr)

@@ -1,0 +1,54 @@
+"""Authoring helpers behind ``sitegen init | new | import-hypothesis | schema``.
+
+One module per command, each a plain function over the model. They create files and never
+overwrite one: every target is checked before the first byte is written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from sitegen.content import load_site as _load_site
+from sitegen.errors import ContentErrors, UsageError
+from sitegen.model import Site
+from sitegen.validate import Collector
+
+
+def create_files(files: Mapping[Path, str]) -> list[Path]:
+    """Write each new file (folders made as needed); refuse if any of them already exists."""
+    for path in files:
+        if os.path.lexists(path):
+            raise UsageError(f"{path} already exists: sitegen never overwrites a file "
+                             "(move it away, or choose another name)")
+    written = []
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8", newline="\n") as file:
+            file.write(text)
+        written.append(path)
+    return written
+
+
+def yaml_string(text: str) -> str:
+    """``text`` as a double-quoted YAML scalar (JSON's string syntax is valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def modeline(schema: str) -> str:
+    """The first line that points yaml-language-server (VS Code and others) at a schema."""
+    return f"# yaml-language-server: $schema={schema}\n"
+
+
+def load_site(content: Path) -> Site:
+    """The content folder's site.yaml, or its errors (exit 1); a missing folder is exit 2."""
+    if not content.is_dir():
+        raise UsageError(f"content folder {content} does not exist "
+                         "(make one with: sitegen init FOLDER)")
+    out = Collector()
+    site = _load_site(content, out)
+    if out.errors or site is None:
+        raise ContentErrors(out.errors)
+    return site

@@ -1,0 +1,206 @@
+"""``sitegen new SLUG``: a plain-text or Markdown article → articles/SLUG/ with front matter,
+the text word for word, and a commented annotations.yaml to start from."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.anchor import AnchorError, locate
+from sitegen.authoring import create_files, load_site, modeline, yaml_string
+from sitegen.errors import ContentErrors, SiteError, SourceLocation, UsageError
+from sitegen.loader import read_text
+from sitegen.markdown import BLOCK_SEPARATOR, parse_body
+from sitegen.model import Localized, Site
+from sitegen.validate import ID_RE, LANG_RE
+
+# Characters Markdown could read as formatting inside a line of plain text.
+_INLINE_ACTIVE = re.compile(r"([\\`*_\[\]<>~]|&(?=#?[A-Za-z0-9]+;))")
+# ... and at the start of a line: headings, quotes, lists, rules, setext underlines.
+_LINE_START_ACTIVE = re.compile(r"([#>+=|-])|(\d{1,9})([.)])")
+_WORD = re.compile(r"[^\W\d_]+")
+# The commonest short words of each language, enough to tell a news article's language.
+_COMMON_WORDS = {
+    "en": "the of and to in is that for on with was said as by it at from his has have",
+    "fr": "le la les de des du et est un une dans que qui pour sur par au aux avec a été",
+    "de": "der die das und ist nicht mit von den dem zu ein eine auf für sich wurde auch",
+    "es": "el la los las de del y que en un una por con para es se al lo como fue",
+    "it": "il lo la gli le di del della che e è un una per con non sono nel alla",
+    "pt": "o a os as de do da que e em um uma para com não por no na foi",
+    "nl": "de het een en van is dat op te in met voor niet zijn door aan er",
+}
+
+
+@dataclass(frozen=True)
+class NewArticle:
+    files: list[Path]
+    language: str
+    guessed: bool
+    """The language was guessed from the text (not given with --language)."""
+
+
+def new_article(content: Path, slug: str, source: Path | None,
+                language: str | None) -> NewArticle:
+    """Create articles/SLUG/article.md and annotations.yaml; nothing existing is touched."""
+    if not ID_RE.fullmatch(slug):
+        suggestion = re.sub(r"[^a-z0-9-]+", "-", slug.lower()).strip("-") or "my-article"
+        raise UsageError(f"invalid article name {slug!r}: use a-z, 0-9 and '-' "
+                         f"(for example {suggestion})")
+    if language is not None and not LANG_RE.fullmatch(language):
+        raise UsageError(f"invalid --language {language!r}: give a language code such as "
+                         "en or fr")
+    site = load_site(content)
+    title, body = ("", "") if source is None else split_article(_read(source), source)
+    guessed = language is None
+    lang = language or guess_language(f"{title}\n{body}") or site.default_language
+    folder = content / "articles" / slug
+    files = create_files({
+        folder / "article.md": article_md(title, lang, guessed, body),
+        folder / "annotations.yaml": annotations_yaml(site, title, body),
+    })
+    return NewArticle(files, lang, guessed)
+
+
+def _read(source: Path) -> str:
+    if source.suffix.lower() not in (".txt", ".md"):
+        raise UsageError(f"--from {source}: give a .txt or .md file")
+    try:
+        return read_text(source, str(source))
+    except SiteError as exc:
+        raise ContentErrors([exc]) from None
+
+
+def split_article(text: str, source: Path) -> tuple[str, str]:
+    """The headline (first line) and the body as Markdown, paragraphs kept, words unchanged.
+
+    In a .txt file every non-blank line is a paragraph, and characters Markdown would
+    take as formatting are escaped; a .md file's body is kept as it is.
+    """
+    lines = text.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        raise ContentErrors([SiteError("the file is empty", SourceLocation(str(source)),
+                                       "paste the article into it, headline first")])
+    markdown = source.suffix.lower() == ".md"
+    title = lines[first].strip()
+    if markdown:
+        title = title.lstrip("#").strip()
+        body = "\n".join(lines[first + 1:]).strip("\n") + "\n"
+    else:
+        body = "".join(escape_markdown(line) + "\n\n" for line in lines[first + 1:]
+                       if line.strip()).rstrip("\n") + "\n"
+    return title, body if body.strip() else ""
+
+
+def escape_markdown(line: str) -> str:
+    """One line of plain text as a Markdown paragraph that renders to the same words."""
+    text = _INLINE_ACTIVE.sub(r"\\\1", line.strip())
+    start = _LINE_START_ACTIVE.match(text)
+    if start and start.group(1):
+        return "\\" + text
+    if start:
+        return f"{start.group(2)}\\{text[start.end(2):]}"
+    return text
+
+
+def guess_language(text: str) -> str | None:
+    """The language whose common words the text uses most, if that is clear enough."""
+    words = [w.lower() for w in _WORD.findall(text[:5000])]
+    scores = {lang: sum(w in common for w in words)
+              for lang, common in ((k, set(v.split())) for k, v in _COMMON_WORDS.items())}
+    best = max(scores, key=lambda lang: scores[lang])
+    runner_up = max(score for lang, score in scores.items() if lang != best)
+    return best if scores[best] >= 3 and scores[best] > 1.5 * runner_up else None
+
+
+def article_md(title: str, language: str, guessed: bool, body: str) -> str:
+    note = "  # guessed from the text: correct it if wrong" if guessed else ""
+    return (
+        "---\n"
+        "# The headline, exactly as published.\n"
+        f"title: {yaml_string(title)}\n"
+        f"language: {language}{note}\n"
+        "# What is not known stays null: the page then says plainly that it is unknown.\n"
+        "outlet: null          # the newspaper, site or channel\n"
+        "author: null\n"
+        "published: null       # YYYY-MM-DD, YYYY-MM or YYYY\n"
+        "original_url: null    # https://… where it was published\n"
+        "# provenance: \"What is known about where this text comes from (Markdown).\"\n"
+        "# summary: \"One or two sentences for the home page.\"\n"
+        "---\n\n"
+        + body
+    )
+
+
+def annotations_yaml(site: Site, title: str, body: str) -> str:
+    """A skeleton with one commented-out example per category, quoting the article itself
+    where a phrase can be found that matches only once."""
+    text = title + BLOCK_SEPARATOR + parse_body(body).text if body else ""
+    phrases = _example_phrases(text, len(site.categories))
+    per_edition = len(site.languages) > 1
+
+    def value(words: str) -> str:
+        if per_edition:
+            return "{" + ", ".join(f'{lang}: "{words}"' for lang in site.languages) + "}"
+        return f'"{words}"'
+
+    out = [
+        modeline("../../schemas/annotations.schema.json"),
+        "# The highlights and notes of this article. Each example below is commented out:\n",
+        "# remove the '# ' at the start of its lines to use it, change it, then run\n",
+        "# sitegen check (or keep sitegen serve open to see the page change).\n",
+        "annotations:\n",
+    ]
+    for category, phrase in zip(site.categories, phrases, strict=False):
+        label = _plain(category.label, site)
+        out += [
+            f"#  - id: example-{category.key}   # a-z, 0-9 and '-', unique in this article\n",
+            f"#    category: {category.key}   # {label}: {_plain(category.description, site)}\n",
+            f"#    quote: {yaml_string(phrase) if phrase else chr(34) + '…' + chr(34)}"
+            "   # the article's exact words\n",
+            f"#    note: {value('What should the reader notice here, and why?')}\n",
+            "#    sources:   # every outside fact in a note cites one\n",
+            '#      - {title: "…", publisher: "…", date: 2025-01-31, url: "https://…"}\n',
+            f"#    question: {value('A question for students.')}\n",
+            f"#    answer: {value('The answer, for the teacher key only.')}\n",
+        ]
+    out += [
+        "#  - id: example-article-level   # no quote: a note about the whole article\n",
+        f"#    category: {site.categories[0].key}\n",
+        f"#    note: {value('What the article as a whole leaves out.')}\n",
+        "\n# Who speaks in the article, as the article presents them.\n",
+        "voices:\n",
+        "#  - name: \"…\"\n",
+        f"#    role: {value('as the article presents them')}\n",
+        "#    quoted: direct   # direct or paraphrase\n",
+        "#    linked: false    # does the article link to or name the original?\n",
+        "\n# Questions about the whole article.\n",
+        "questions:\n",
+        f"#  - {value('What would you search for first?')}\n",
+    ]
+    return "".join(out)
+
+
+def _plain(text: Localized, site: Site) -> str:
+    return text.resolve(site.default_language, site.default_language).text.replace("\n", " ")
+
+
+def _example_phrases(text: str, count: int) -> list[str | None]:
+    """Up to ``count`` short phrases of ``text`` that each match it exactly once, taken
+    from the starts of successive paragraphs."""
+    paragraphs = [p for p in text.split(BLOCK_SEPARATOR)[1:] if p.strip()]
+    found: list[str | None] = []
+    for paragraph in paragraphs:
+        words = paragraph.split()
+        for size in range(3, min(len(words), 12) + 1):
+            phrase = " ".join(words[:size])
+            try:
+                locate(text, phrase)
+            except AnchorError:
+                continue
+            found.append(phrase)
+            break
+        if len(found) == count:
+            break
+    return found + [None] * (count - len(found))

@@ -1,0 +1,75 @@
+"""``sitegen schema``: the published JSON Schemas narrowed to one site → schemas/*.json.
+
+The copies list the site's own category keys and editions, so an editor flags
+``category: framming`` or a ``de:`` text while the teacher types.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sitegen.authoring import create_files
+from sitegen.errors import UsageError
+from sitegen.model import Site
+from sitegen.templates import THEME
+
+PUBLISHED = THEME / "schemas"
+NAMES = ("site", "article", "annotations")
+MARKER = "Made by 'sitegen schema' for this site; run it again after editing site.yaml."
+"""A file carrying this ``$comment`` is sitegen's own, so a new run may replace it."""
+
+
+def site_schema(name: str, languages: Sequence[str], categories: Sequence[str]
+                ) -> dict[str, Any]:
+    """The published schema ``name`` with this site's editions and category keys."""
+    schema: dict[str, Any] = json.loads((PUBLISHED / f"{name}.schema.json").read_text("utf-8"))
+    schema["$comment"] = MARKER
+    per_edition = schema["$defs"]["localized"]["oneOf"][1]
+    per_edition["propertyNames"] = {"enum": list(languages),
+                                    "description": "An edition of this site."}
+    if name == "annotations":
+        category = schema["properties"]["annotations"]["items"]["properties"]["category"]
+        category.pop("$ref", None)
+        category["enum"] = list(categories)
+    return schema
+
+
+def schema_files(languages: Sequence[str], categories: Sequence[str],
+                 out: Path) -> dict[Path, str]:
+    """Each schema's path in ``out`` and its text."""
+    return {out / f"{name}.schema.json":
+            json.dumps(site_schema(name, languages, categories), ensure_ascii=False, indent=2)
+            + "\n" for name in NAMES}
+
+
+def write_schemas(site: Site, out: Path) -> list[Path]:
+    """Write the three schemas into ``out``, replacing only files an earlier run made."""
+    new, ours = {}, {}
+    keys = [c.key for c in site.categories]
+    for path, text in schema_files(site.languages, keys, out).items():
+        if path.is_file() and not path.is_symlink() and _is_ours(path):
+            ours[path] = text  # made by an earlier run, from an older site.yaml
+        else:
+            new[path] = text
+    create_files(new)
+    for path, text in ours.items():
+        path.write_text(text, "utf-8")
+    return [*new, *ours]
+
+
+def _is_ours(path: Path) -> bool:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and data.get("$comment") == MARKER
+
+
+def schema_folder(content: Path, out: Path | None) -> Path:
+    folder = out if out is not None else content / "schemas"
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is not a folder")
+    return folder
