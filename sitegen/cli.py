@@ -1,5 +1,5 @@
-"""Command line: ``sitegen build | check | serve | init | new | schema``; exit codes 0, 1
-(content), 2 (usage)."""
+"""Command line: ``sitegen build | check | serve | init | new | import-hypothesis | schema``;
+exit codes 0, 1 (content), 2 (usage)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sitegen import __version__
 from sitegen.authoring import load_site
+from sitegen.authoring.import_hypothesis import import_hypothesis
 from sitegen.authoring.init import init, parse_languages
 from sitegen.authoring.new import new_article
 from sitegen.authoring.schema import schema_folder, write_schemas
@@ -56,6 +57,13 @@ def make_parser() -> argparse.ArgumentParser:
                    help="the article as .txt (one paragraph a line) or .md, headline first")
     n.add_argument("--content", type=Path, default=Path("content"), help="content folder")
     n.add_argument("--language", help="the article's language (default: guessed)")
+    h = commands.add_parser("import-hypothesis",
+                            help="add annotations made in Hypothesis (or W3C JSON-LD)")
+    h.add_argument("file", type=Path, help="a Hypothesis API search result, or .jsonld")
+    h.add_argument("--article", required=True, metavar="SLUG", help="the article to annotate")
+    h.add_argument("--content", type=Path, default=Path("content"), help="content folder")
+    h.add_argument("--tag-map", metavar="TAG=CATEGORY,...",
+                   help="which category a tag stands for, beyond keys and labels")
     sc = commands.add_parser("schema", help="write JSON Schemas of this site for editors")
     sc.add_argument("--content", type=Path, default=Path("content"), help="content folder")
     sc.add_argument("--out", type=Path, help="where to write them (default: CONTENT/schemas)")
@@ -120,6 +128,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             _created(made.files, f"language: {made.language}"
                      + (" (guessed: correct it in article.md if wrong)" if made.guessed else "")
                      + f"; next: sitegen serve --content {args.content}")
+        elif args.command == "import-hypothesis":
+            done = import_hypothesis(args.content, args.article, args.file, args.tag_map)
+            for problem in done.problems:
+                print(f"{problem}", file=sys.stderr)
+            print(f"{done.path}: {done.imported} annotation(s) imported"
+                  + (f", {done.held} written as comments to fix" if done.held else "")
+                  + f"; next: sitegen check --content {args.content}")
         elif args.command == "schema":
             site = load_site(args.content)
             _created(write_schemas(site, schema_folder(args.content, args.out)),

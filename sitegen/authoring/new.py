@@ -13,6 +13,7 @@ from sitegen.errors import ContentErrors, SiteError, SourceLocation, UsageError
 from sitegen.loader import read_text
 from sitegen.markdown import BLOCK_SEPARATOR, parse_body
 from sitegen.model import Localized, Site
+from sitegen.prepare import canonical_text
 from sitegen.validate import ID_RE, LANG_RE
 
 # Characters Markdown could read as formatting inside a line of plain text.
@@ -136,7 +137,7 @@ def article_md(title: str, language: str, guessed: bool, body: str) -> str:
 def annotations_yaml(site: Site, title: str, body: str) -> str:
     """A skeleton with one commented-out example per category, quoting the article itself
     where a phrase can be found that matches only once."""
-    text = title + BLOCK_SEPARATOR + parse_body(body).text if body else ""
+    text = canonical_text(title, parse_body(body)) if body else ""
     phrases = _example_phrases(text, len(site.categories))
     per_edition = len(site.languages) > 1
 

@@ -1,0 +1,160 @@
+"""Annotations made elsewhere → plain records: a Hypothesis API search result, or W3C Web
+Annotation JSON-LD (what sitegen exports, and what other tools write).
+
+Only reading and reshaping here; mapping to categories, anchoring and writing YAML are
+``import_hypothesis``'s job.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from sitegen.errors import SiteError, SourceLocation
+
+# sitegen's export writes a source as "[title](<url>), publisher, date" (see export.py).
+_CITATION = re.compile(r"\[(?P<name>(?:\\.|[^\]\\])*)\]\(<(?P<url>[^>]*)>\)(?P<rest>.*)")
+_DATE = re.compile(r"\d{4}(?:-\d{2}){0,2}")
+_URN = re.compile(r"urn:sitegen:[a-z0-9-]+:(?P<id>[a-z0-9-]+)")
+
+
+@dataclass
+class Record:
+    """One annotation as the other tool saw it."""
+
+    where: str
+    """How to find it in the input file, for messages: 'row 3' or 'item 3'."""
+    note: dict[str, str]
+    """Note text per language; '' when the tool did not say."""
+    tags: list[str]
+    quote: str | None = None
+    prefix: str | None = None
+    suffix: str | None = None
+    sources: list[dict[str, str]] = field(default_factory=list)
+    id_hint: str | None = None
+    """The id it had in sitegen, when it came from sitegen's own export."""
+
+
+def read_records(text: str, display: str) -> tuple[list[Record], list[str]]:
+    """The records of a Hypothesis or W3C file, and what was skipped (with why)."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SiteError(f"not valid JSON: {exc.msg}", SourceLocation(display, exc.lineno,
+                                                                     exc.colno)) from None
+    if isinstance(data, dict) and isinstance(data.get("rows"), list):
+        return _hypothesis(data["rows"])
+    items = _w3c_items(data)
+    if items is None:
+        raise SiteError("neither a Hypothesis search result (with 'rows') nor W3C Web "
+                        "Annotations", SourceLocation(display, 1, 1),
+                        "export from the Hypothesis API, or give an annotations.jsonld")
+    return _w3c(items)
+
+
+def _hypothesis(rows: list[Any]) -> tuple[list[Record], list[str]]:
+    records, skipped = [], []
+    for n, row in enumerate(rows, 1):
+        where = f"row {n}"
+        if not isinstance(row, dict):
+            skipped.append(f"{where}: not an annotation")
+            continue
+        if row.get("references"):
+            skipped.append(f"{where}: a reply to another annotation, not imported")
+            continue
+        tags = [t for t in row.get("tags") or [] if isinstance(t, str)]
+        text = row.get("text")
+        note = {"": text} if isinstance(text, str) and text.strip() else {}
+        record = Record(where, note, tags)
+        targets = row.get("target")
+        for target in targets if isinstance(targets, list) else []:
+            if isinstance(target, dict):
+                _quote_into(record, target.get("selector"))
+        records.append(record)
+    return records, skipped
+
+
+def _w3c_items(data: Any) -> list[Any] | None:
+    if isinstance(data, list):
+        return data
+    if not isinstance(data, dict):
+        return None
+    kind = data.get("type")
+    if kind == "AnnotationCollection":
+        first = data.get("first")
+        return first.get("items", []) if isinstance(first, dict) else []
+    if kind == "AnnotationPage":
+        return data.get("items") if isinstance(data.get("items"), list) else []
+    if kind == "Annotation":
+        return [data]
+    return None
+
+
+def _w3c(items: list[Any]) -> tuple[list[Record], list[str]]:
+    records, skipped = [], []
+    for n, item in enumerate(items, 1):
+        where = f"item {n}"
+        if not isinstance(item, dict) or item.get("type") != "Annotation":
+            skipped.append(f"{where}: not an Annotation")
+            continue
+        record = Record(where, {}, [])
+        bodies = item.get("body", [])
+        for body in bodies if isinstance(bodies, list) else [bodies]:
+            _body_into(record, body)
+        target = item.get("target")
+        if isinstance(target, dict):
+            _quote_into(record, target.get("selector"))
+        urn = _URN.fullmatch(str(item.get("id", "")))
+        record.id_hint = urn.group("id") if urn else None
+        records.append(record)
+    return records, skipped
+
+
+def _body_into(record: Record, body: Any) -> None:
+    if isinstance(body, str):
+        record.note.setdefault("", body)
+        return
+    if not isinstance(body, dict) or not isinstance(body.get("value"), str):
+        return
+    value, purpose = body["value"], body.get("purpose", "commenting")
+    if purpose == "tagging":
+        record.tags.append(value)
+    elif purpose == "linking":
+        source = _source(value)
+        if source:
+            record.sources.append(source)
+    elif value.strip():
+        language = body.get("language")
+        record.note[language if isinstance(language, str) else ""] = value
+
+
+def _source(citation: str) -> dict[str, str] | None:
+    match = _CITATION.fullmatch(citation.strip())
+    if not match:
+        return None
+    name = re.sub(r"\\(.)", r"\1", match.group("name"))
+    rest = [part.strip() for part in match.group("rest").split(",") if part.strip()]
+    date = rest.pop() if rest and _DATE.fullmatch(rest[-1]) else None
+    source = ({"title": name, "publisher": re.sub(r"\\(.)", r"\1", ", ".join(rest))}
+              if rest else {"publisher": name})
+    source["url"] = match.group("url").replace("%3C", "<").replace("%3E", ">").replace(
+        "%20", " ")
+    if date:
+        source["date"] = date
+    return source
+
+
+def _quote_into(record: Record, selectors: Any) -> None:
+    for selector in selectors if isinstance(selectors, list) else [selectors]:
+        if isinstance(selector, dict) and selector.get("type") == "TextQuoteSelector" \
+                and isinstance(selector.get("exact"), str):
+            record.quote = selector["exact"]
+            record.prefix = _text_or_none(selector.get("prefix"))
+            record.suffix = _text_or_none(selector.get("suffix"))
+            return
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
