@@ -112,7 +112,9 @@ def test_new_from_text_keeps_every_paragraph_word_for_word(site: Path) -> None:
     assert parse_body(md.body).text == BLOCK_SEPARATOR.join(lines[1:])
 
 
-def test_new_skeleton_checks_as_it_is_and_with_its_examples(site: Path) -> None:
+def test_new_skeleton_checks_as_it_is_and_with_its_examples(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert run_cli("init", site, "--languages", "fr,en").returncode == 0
     assert run_cli("new", "musk", "--from", SEED, "--content", site).returncode == 0
     annotations = site / "articles" / "musk" / "annotations.yaml"
     assert _schema_of(annotations) == (site / "schemas/annotations.schema.json").resolve()
