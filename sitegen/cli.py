@@ -127,7 +127,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             made = new_article(args.content, args.slug, args.source, args.language)
             _created(made.files, f"language: {made.language}"
                      + (" (guessed: correct it in article.md if wrong)" if made.guessed else "")
-                     + f"; next: sitegen serve --content {args.content}")
+                     + f"; next: sitegen serve --content {args.content}"
+                     + ("" if made.schemas else
+                        f"\nfor your editor: sitegen schema --content {args.content}"))
         elif args.command == "import-hypothesis":
             done = import_hypothesis(args.content, args.article, args.file, args.tag_map)
             for problem in done.problems:

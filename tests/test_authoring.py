@@ -131,6 +131,15 @@ def test_new_skeleton_checks_as_it_is_and_with_its_examples(tmp_path: Path) -> N
     assert "warning" not in result.stderr
 
 
+def test_new_in_a_folder_without_schemas_says_how_to_make_them(mini: Path) -> None:
+    result = run_cli("new", "other", "--from", SEED, "--content", mini)
+    assert result.returncode == 0, result.stderr
+    assert f"for your editor: sitegen schema --content {mini}" in result.stdout
+    assert run_cli("schema", "--content", mini).returncode == 0
+    annotations = mini / "articles" / "other" / "annotations.yaml"
+    assert _schema_of(annotations).is_file()
+
+
 def test_new_from_markdown_keeps_the_body_as_written(site: Path, tmp_path: Path) -> None:
     source = tmp_path / "draft.md"
     body = "The *mayor* said the plan was [historic](https://example.org).\n\n> A quote.\n"
@@ -169,6 +178,7 @@ def test_new_without_a_file_says_what_to_fill_in(site: Path) -> None:
         (["new", "ok", "--from", "missing.txt"], 1, "missing.txt: cannot read the file"),
         (["new", "ok", "--from", "folder.txt"], 1, "folder.txt: not a regular file"),
         (["new", "ok", "--from", "empty.txt"], 1, "empty.txt: the file is empty"),
+        (["new", "ok", "--from", "front.md"], 1, "front.md:1:1: the file already has front matter"),
         (["new", "ok", "--from", "a.txt", "--language", "French"], 2, "invalid --language"),
         (["new", "ok", "--content", "nowhere"], 2, "content folder nowhere does not exist"),
     ],
@@ -177,6 +187,7 @@ def test_new_errors(args: list[str], code: int, message: str, site: Path) -> Non
     (site.parent / "a.txt").write_text("Title\nText.\n", "utf-8")
     (site.parent / "a.pdf").write_text("Title\nText.\n", "utf-8")
     (site.parent / "empty.txt").write_text("\n\n", "utf-8")
+    (site.parent / "front.md").write_text("---\ntitle: x\n---\nText.\n", "utf-8")
     (site.parent / "folder.txt").mkdir()
     if "--content" not in args:
         args = [*args, "--content", "site"]

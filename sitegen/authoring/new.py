@@ -36,6 +36,8 @@ _COMMON_WORDS = {
 @dataclass(frozen=True)
 class NewArticle:
     files: list[Path]
+    schemas: bool
+    """The site's schemas exist, so the editor line of annotations.yaml leads somewhere."""
     language: str
     guessed: bool
     """The language was guessed from the text (not given with --language)."""
@@ -60,7 +62,7 @@ def new_article(content: Path, slug: str, source: Path | None,
         folder / "article.md": article_md(title, lang, guessed, body),
         folder / "annotations.yaml": annotations_yaml(site, title, body),
     })
-    return NewArticle(files, lang, guessed)
+    return NewArticle(files, (content / "schemas").is_dir(), lang, guessed)
 
 
 def _read(source: Path) -> str:
@@ -84,6 +86,10 @@ def split_article(text: str, source: Path) -> tuple[str, str]:
         raise ContentErrors([SiteError("the file is empty", SourceLocation(str(source)),
                                        "paste the article into it, headline first")])
     markdown = source.suffix.lower() == ".md"
+    if markdown and lines[first].rstrip() == "---":
+        raise ContentErrors([SiteError(
+            "the file already has front matter", SourceLocation(str(source), first + 1, 1),
+            "start it with the headline instead, or copy it to articles/SLUG/article.md")])
     title = lines[first].strip()
     if markdown:
         title = title.lstrip("#").strip()
