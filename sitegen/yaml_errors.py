@@ -16,6 +16,10 @@ from sitegen.errors import SiteError, SourceLocation
 
 _LANG_NO_COLON = re.compile(r"([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)[ \t]+[\"'“‘«„]")
 _KEY = re.compile(r"[A-Za-z0-9_-]+:(?=\s|$)")
+_DASH_NO_SPACE = re.compile(r"-(?=[A-Za-z_])")
+_KEY_NO_SPACE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?=[^\s/:])")
+# A key whose value is a literal or folded block (`note: |`, `note: >-`).
+_BLOCK_START = re.compile(r"(?:- +)?(?:[A-Za-z0-9_-]+: +)?[|>][0-9+-]*[ \t]*(?:#.*)?")
 _CURLY = "“‘«„"
 _ENDS_VALUE = ",}]#:"
 _LOOK_BACK = 50
@@ -119,21 +123,46 @@ def _line_problems(lines: list[str], p_line: int,
     first = max(0, p_line - _LOOK_BACK)
     if exc.context_mark is not None and exc.context_mark.line <= p_line:
         first = max(first, exc.context_mark.line)
+    in_blocks = _block_lines(lines)
     for n in range(p_line, first - 1, -1):
-        found = _scan_line(lines[n], n)
+        found = None if n in in_blocks else _scan_line(lines[n], n)
         if found:
             return found
     return None
+
+
+def _block_lines(lines: list[str]) -> set[int]:
+    """Lines inside a literal or folded block (free text, where ': ' and quotes are fine)."""
+    inside: set[int] = set()
+    n = 0
+    while n < len(lines):
+        line = lines[n]
+        indent = len(line) - len(line.lstrip(" "))
+        n += 1
+        if not _BLOCK_START.fullmatch(line.strip()) or not line.strip():
+            continue
+        while n < len(lines) and (not lines[n].strip()
+                                  or len(lines[n]) - len(lines[n].lstrip(" ")) > indent):
+            inside.add(n)
+            n += 1
+    return inside
 
 
 def _scan_line(line: str, n: int) -> _Finding | None:
     """Read one line as YAML would, looking for the mistakes people make most."""
     indent = len(line) - len(line.lstrip(" "))
     i = indent
+    if _DASH_NO_SPACE.match(line, i) and ":" in line:
+        return _Finding(n, i + 1, "a space is missing after '-' (write '- ' at the start of "
+                                  "each item)")
     if line.startswith("- ", i):
         i += 2
         while line.startswith(" ", i):
             i += 1
+    glued = _KEY_NO_SPACE.match(line, i)
+    if glued:
+        return _Finding(n, glued.end(), f"a space is missing after '{glued.group(1)}:' "
+                                        f"(write '{glued.group(1)}: …')")
     lang = _LANG_NO_COLON.match(line, i)
     if lang:
         code = lang.group(1)
@@ -242,10 +271,11 @@ def _indentation(lines: list[str], p_line: int, p_col: int,
     if not line.strip() or (p_col != start and not at_key_colon):
         return None
     dash = line.startswith("-", start)
+    in_blocks = _block_lines(lines)
     best: tuple[int, int, int, str] | None = None  # (distance, lines up, column, label)
     for n in range(p_line - 1, max(-1, p_line - 1 - _LOOK_BACK), -1):
         above = lines[n]
-        if not above.strip() or above.lstrip().startswith("#"):
+        if not above.strip() or above.lstrip().startswith("#") or n in in_blocks:
             continue
         column = len(above) - len(above.lstrip(" "))
         label = _label(above, column)
