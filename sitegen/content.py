@@ -6,9 +6,11 @@ import os
 import re
 from pathlib import Path
 
+from sitegen import markdown
 from sitegen.errors import SiteError, SourceLocation
 from sitegen.loader import YNode, outside_error, parse_yaml, read_markdown, read_text
 from sitegen.model import Annotation, Article, Question, Site, Translation, Voice
+from sitegen.prepare import check_fields
 from sitegen.validate import (
     ID_RE,
     AnnotationsParser,
@@ -39,7 +41,10 @@ def load_site(content: Path, out: Collector) -> Site | None:
     node = _yaml_file(path, content, out)
     if node is None and out.errors:
         return None
-    return parse_site(node, str(path), out)
+    site = parse_site(node, str(path), out)
+    if site is not None:
+        check_fields(site, markdown.Fields(), SourceLocation(str(path)), out)
+    return site
 
 
 def article_dirs(content: Path, out: Collector) -> list[Path]:

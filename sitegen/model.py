@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sitegen.errors import SourceLocation
@@ -15,6 +17,8 @@ class Localized:
     """
 
     texts: tuple[tuple[str, str], ...]
+    locations: tuple[SourceLocation, ...] = field(default=(), compare=False)
+    """Where each text is written, in the order of ``texts`` (empty when unknown)."""
 
     def resolve(self, lang: str, default: str) -> Resolved:
         """The text for edition ``lang``, falling back to the default language."""
@@ -168,3 +172,17 @@ class Span:
     start: int
     end: int
     number: int
+
+
+def localized_texts(value: object) -> Iterator[tuple[str, SourceLocation | None]]:
+    """Every human-readable text in a model object and where it is written, found by
+    walking its fields (so a field added to the model is never left out)."""
+    if isinstance(value, Localized):
+        for i, (_, text) in enumerate(value.texts):
+            yield text, value.locations[i] if i < len(value.locations) else None
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            yield from localized_texts(getattr(value, f.name))
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            yield from localized_texts(item)

@@ -17,7 +17,7 @@ from sitegen.anchor import (
 )
 from sitegen.errors import SourceLocation
 from sitegen.markdown import BLOCK_SEPARATOR, Fields, ParsedBody, parse_body, problems
-from sitegen.model import Annotation, Article, Localized, Span
+from sitegen.model import Annotation, Article, Span, localized_texts
 from sitegen.validate import Collector
 
 
@@ -55,7 +55,7 @@ def prepare(article: Article, out: Collector) -> Prepared | None:
     for line, message in problems(body.tokens):
         out.error(message, SourceLocation(article.body_path, article.body_line + line, 1))
     fields = Fields()
-    _check_field_links(article, fields, out)
+    check_fields(article, fields, SourceLocation(article.body_path), out)
     text = canonical_text(article.title, body)
     folded = fold(text)
     located: list[tuple[int, int, int, Annotation]] = []
@@ -104,21 +104,11 @@ def prepare(article: Article, out: Collector) -> Prepared | None:
     return Prepared(article, body, spans, translations, fields)
 
 
-def _check_field_links(article: Article, fields: Fields, out: Collector) -> None:
-    """Parse the article's Markdown fields into ``fields`` and report their links."""
-    found: list[tuple[Localized | None, SourceLocation]] = [
-        (article.provenance, SourceLocation(article.body_path, 1, 1)),
-        (article.summary, SourceLocation(article.body_path, 1, 1)),
-    ]
-    for ann in article.annotations:
-        found += [(ann.note, ann.where("note")), (ann.question, ann.where("question")),
-                   (ann.answer, ann.where("answer"))]
-    for q in article.questions:
-        if q.location is not None:
-            found += [(q.question, q.location), (q.answer, q.location)]
-    for value, loc in found:
-        if value is None:
-            continue
-        for _, text in value.texts:
-            for _, message in problems(fields.tokens(text)):
-                out.error(message, loc)
+def check_fields(value: object, fields: Fields, fallback: SourceLocation,
+                 out: Collector) -> None:
+    """Parse every Markdown field of a model object (a Site, an Article) into ``fields``
+    and report what content may not use in it; each error points at the field's text, or
+    at ``fallback`` when its place is unknown."""
+    for text, loc in localized_texts(value):
+        for _, message in problems(fields.tokens(text)):
+            out.error(message, loc or fallback)

@@ -205,11 +205,12 @@ class LocalizedParser:
                                f"after the language is missing", node.loc,
                                f'write {code}: "…"')
                 return None
-            return Localized((("", node.value),))
+            return Localized((("", node.value),), (node.loc,))
         if node.kind != "mapping":
             self.out.error(f"'{key}' must be text or a mapping of language to text", node.loc)
             return None
         texts: list[tuple[str, str]] = []
+        locations: list[SourceLocation] = []
         for lang, child in node.value.items():
             if lang not in self.languages:
                 hint = did_you_mean(lang, self.languages) or (
@@ -221,6 +222,7 @@ class LocalizedParser:
                 self.out.error(f"'{key}.{lang}' must be non-empty text", child.loc)
                 continue
             texts.append((lang, child.value))
+            locations.append(child.loc)
         if not texts:
             if node.value == {} and required:
                 self.out.error(f"'{key}' is empty", node.loc)
@@ -229,7 +231,7 @@ class LocalizedParser:
             if lang not in dict(texts):
                 self.out.warn(f"'{key}' has no '{lang}' translation", node.loc,
                               "the default edition's text is shown instead")
-        return Localized(tuple(texts))
+        return Localized(tuple(texts), tuple(locations))
 
 
 def parse_site(node: YNode | None, display: str, out: Collector) -> Site | None:

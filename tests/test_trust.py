@@ -12,8 +12,9 @@ import pytest
 from conftest import run_cli
 
 from sitegen.build import check
-from sitegen.errors import ContentErrors, SiteError
+from sitegen.errors import ContentErrors, SiteError, SourceLocation
 from sitegen.loader import MAX_FILE_BYTES, read_bytes
+from sitegen.model import Localized, Voice, localized_texts
 
 
 def _errors(content: Path) -> list[str]:
@@ -106,3 +107,12 @@ def test_a_file_at_the_size_limit_is_read(tmp_path: Path) -> None:
     path = tmp_path / "big.md"
     path.write_bytes(b"a" * MAX_FILE_BYTES)
     assert len(read_bytes(path, "big.md")) == MAX_FILE_BYTES
+
+
+def test_the_model_walk_finds_every_voice_field() -> None:
+    # Fields are found by walking the dataclasses, not from a list that could miss one.
+    here = SourceLocation("a.yaml", 3, 5)
+    voice = Voice("n", Localized((("", "role"),), (here,)), Localized((("en", "aff"),)),
+                  Localized((("en", "side"), ("fr", "camp"))), "direct", False, ())
+    assert list(localized_texts(voice)) == [("role", here), ("aff", None), ("side", None),
+                                            ("camp", None)]
