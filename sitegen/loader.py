@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -129,6 +130,16 @@ def parse_yaml(text: str, display: str, line_offset: int = 0) -> YNode | None:
         return _convert(loader, node, display, line_offset, set())
     except yaml.MarkedYAMLError as exc:
         raise yaml_errors.explain(exc, text, display, line_offset) from None
+    except yaml.reader.ReaderError as exc:
+        # A character YAML refuses (NUL, ESC…): reported where it is, not at line 1.
+        # libyaml counts the position in UTF-8 bytes, PyYAML in characters.
+        before = (text.encode()[: exc.position].decode("utf-8", "ignore")
+                  if _SafeLoader is not yaml.SafeLoader else text[: exc.position])
+        loc = SourceLocation(display, before.count("\n") + 1 + line_offset,
+                             len(before) - (before.rfind("\n") + 1) + 1)
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character[:1] or " ")
+        raise SiteError(f"invalid YAML: the character U+{char:04X} is not allowed", loc,
+                        "remove it") from None
     except yaml.YAMLError as exc:
         raise SiteError(f"invalid YAML: {exc}", SourceLocation(display, 1, 1)) from None
     finally:
@@ -140,6 +151,8 @@ def parse_yaml(text: str, display: str, line_offset: int = 0) -> YNode | None:
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _STR = "tag:yaml.org,2002:str"
+# Integers Python can still print in decimal (at least 3 bits per digit, under its limit).
+_MAX_INT_BITS = 3 * sys.get_int_max_str_digits()
 _PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in
                ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
 
@@ -191,9 +204,12 @@ def _convert(
         try:
             value = loader.construct_object(node, deep=True)
         except (yaml.constructor.ConstructorError, ValueError):
-            # Looks like a date but is not one (2025-13-45): keep the text, so validation
-            # reports it against the field's expected type.
+            # Looks like a date but is not one (2025-13-45), or a decimal number longer
+            # than Python converts: keep the text, so validation reports it against the
+            # field's expected type.
             value = str(node.value)
+        if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
+            value = str(node.value)  # 0xfff…: converted, but never printable as a number
         return YNode(value, loc)
     raise SiteError("unsupported YAML node", loc)
 

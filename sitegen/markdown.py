@@ -36,7 +36,10 @@ _PARSE_NESTING = 100
 
 
 def _allowed_link(url: str) -> bool:
-    scheme = urlparse(url.strip()).scheme.lower()
+    try:
+        scheme = urlparse(url.strip()).scheme.lower()
+    except ValueError:  # a host in brackets that is no IP address: not a usable link
+        return False
     return scheme in ALLOWED_SCHEMES or url.startswith("#")
 
 

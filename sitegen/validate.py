@@ -145,7 +145,13 @@ def check_id(value: str, loc: SourceLocation, what: str, out: Collector) -> bool
 
 
 def check_url(value: str, loc: SourceLocation, out: Collector) -> bool:
-    parsed = urlparse(value)
+    try:
+        parsed = urlparse(value)
+        parsed.port  # noqa: B018 (raises for a port that is not a number from 0 to 65535)
+    except ValueError as exc:
+        out.error(f"not a valid URL: '{value}' ({exc})", loc,
+                  "write the address as your browser shows it, or leave the field out")
+        return False
     bad = parsed.scheme not in ("http", "https") or not parsed.netloc
     if bad or any(c.isspace() for c in value):
         out.error(f"URL must start with http:// or https://, got '{value}'", loc)

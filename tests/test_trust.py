@@ -116,3 +116,24 @@ def test_the_model_walk_finds_every_voice_field() -> None:
                   Localized((("en", "side"), ("fr", "camp"))), "direct", False, ())
     assert list(localized_texts(voice)) == [("role", here), ("aff", None), ("side", None),
                                             ("camp", None)]
+
+
+@pytest.mark.parametrize("url", ["https://[lien à retrouver]", "https://[::1", "http://a:99999999/"])
+def test_a_url_urllib_cannot_parse_is_a_content_error(mini: Path, url: str) -> None:
+    article = mini / "articles" / "sample" / "article.md"
+    text = article.read_text("utf-8")
+    article.write_text(text.replace("original_url: https://example.org/news/river-plan",
+                                    f'original_url: "{url}"'), "utf-8")
+    [error] = _errors(mini)
+    assert error.startswith(f"{article}:7:15: not a valid URL: '{url}' (")
+
+
+@pytest.mark.parametrize("number", ["9" * 5000, "0x" + "f" * 5000])
+def test_an_integer_beyond_pythons_digit_limit_is_a_content_error(mini: Path,
+                                                                  number: str) -> None:
+    article = mini / "articles" / "sample" / "article.md"
+    text = article.read_text("utf-8")
+    article.write_text(text.replace("author: null", f"author: {number}")
+                       .replace("language: en", f"language: {number}"), "utf-8")
+    [error] = _errors(mini)  # the number is kept as the text it is: a fine author name
+    assert error.startswith(f"{article}:3:11: '{number}' is not a language code")
