@@ -73,15 +73,20 @@ class Fields:
             return
         known = required + optional
         misspelt: set[str] = set()
+        text_as_key = False
         for key in self.items:
             if key not in known:
                 close = did_you_mean(key, [k for k in known if k not in self.items])
                 if close:
                     misspelt.add(close.split("'")[1])
                 hint = close or "known keys: " + ", ".join(known)
+                if " " in key.strip():  # `- Who said it: the mayor?` is a mapping in YAML
+                    hint = ("a text with ': ' inside reads as a key: put the whole text in "
+                            'double quotes: "…"')
+                    text_as_key = True
                 out.error(f"unknown key '{key}' in {what}", node.key_locs[key], hint)
         for key in required:
-            if key not in self.items and key not in misspelt:
+            if key not in self.items and key not in misspelt and not text_as_key:
                 out.error(f"{what} is missing required key '{key}'", node.loc)
 
     def get(self, key: str) -> YNode | None:
