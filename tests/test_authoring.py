@@ -271,3 +271,11 @@ def test_schema_replaces_only_its_own_files(tmp_path: Path) -> None:
     result = run_cli("schema", "--content", content)
     assert result.returncode == 2 and f"{mine} already exists" in result.stderr
     assert _snapshot(content) == before
+
+
+def test_only_the_command_line_uses_the_authoring_commands() -> None:
+    """The build pipeline knows nothing of init, new, import or schema."""
+    package = Path(__file__).resolve().parent.parent / "sitegen"
+    users = {path.name for path in package.glob("*.py")
+             if "sitegen.authoring" in path.read_text("utf-8")}
+    assert users == {"cli.py"}
