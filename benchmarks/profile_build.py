@@ -20,9 +20,9 @@ from pathlib import Path
 import synth
 import synth_links
 
-from sitegen.build import render_article
 from sitegen.content import article_dirs, load_article, load_site
 from sitegen.prepare import prepare
+from sitegen.render import render_article
 from sitegen.validate import Collector
 
 

@@ -11,28 +11,17 @@ cache (kept in memory between rebuilds and on disk between runs) says what it pr
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import shutil
-from collections.abc import Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sitegen import __version__, cache, export, handout, templates
+from sitegen import __version__, cache, templates
 from sitegen.cache import SITE, Entry, Signature, content_key, signature
-from sitegen.content import article_dirs, load_article, load_site
-from sitegen.errors import ContentErrors, SiteError, SiteWarning, SourceLocation
+from sitegen.content import article_dirs, load_site
+from sitegen.errors import ContentErrors, SiteWarning, SourceLocation
 from sitegen.model import Site
-from sitegen.pages import (
-    ArticleSummary,
-    Page,
-    article_contexts,
-    article_pages,
-    index_page,
-    summary_of,
-)
-from sitegen.prepare import Prepared, prepare
 from sitegen.validate import Collector
 from sitegen.writer import (
     Previous,
@@ -44,6 +33,9 @@ from sitegen.writer import (
     new_staging,
     stage,
 )
+
+if TYPE_CHECKING:
+    from sitegen.render import Done, Job
 
 POOL_THRESHOLD = 8
 """Fewer changed articles than this are built in-process: a pool would cost more."""
@@ -71,105 +63,19 @@ def _code_files() -> list[Path]:
     return sorted(p for pattern in ("*.py", "locales/*.yaml") for p in package.glob(pattern))
 
 
-def render_pages(pages: Iterable[Page]) -> dict[str, bytes]:
-    """Render pages to bytes; every template error is collected and raised together."""
-    files: dict[str, bytes] = {}
-    errors: list[SiteError] = []
-    for page in pages:
-        try:
-            files[page.path] = templates.render(page.template, page.context).encode("utf-8")
-        except SiteError as exc:
-            errors.append(exc)
-    if errors:
-        raise ContentErrors(errors)
-    return files
-
-
-def render_article(prepared: Prepared, site: Site, *, theme: Mapping[str, bytes] | None,
-                   reuse: handout.Reuse | None = None
-                   ) -> tuple[dict[str, bytes], dict[str, str]]:
-    """Every output file of one article, in every edition: the page, its handouts (HTML,
-    and PDF when ``theme``, the site's assets, is given), each PDF taken from ``reuse``
-    when still good; and the input key of each PDF."""
-    pdf = theme is not None
-    contexts = article_contexts(prepared, site)
-    pages = article_pages(prepared, site, contexts)
-    for page in pages:
-        page.context["handouts"] = handout.links(page.context["t"], pdf=pdf)
-    sheets = handout.handout_pages(prepared, site, pdf=pdf, contexts=contexts)
-    files = render_pages([*pages, *sheets])
-    keys: dict[str, str] = {}
-    if theme is not None:
-        pdfs, keys = handout.pdf_files(sheets, files, site, theme, reuse)
-        files.update(pdfs)
-    files[f"{prepared.article.slug}/annotations.jsonld"] = export.export_article(prepared, site)
-    return files, keys
-
-
-def site_files(site: Site, summaries: list[ArticleSummary]) -> dict[str, bytes]:
-    """The files that do not belong to one article: indexes, stylesheets, script."""
-    files = render_pages(index_page(site, lang, summaries) for lang in site.languages)
-    files.update(handout.assets(site))
-    return files
-
-
-@dataclass(frozen=True)
-class _Job:
-    """What every article build of one run shares (inherited by forked workers)."""
-
-    site: Site
-    theme: dict[str, bytes] | None
-    """The site's assets, which every PDF is made with; None when PDFs are off."""
-    out: Path | None
-    staging: Path | None
-    old: dict[str, str]
-    previous: Previous | None
-
-
-@dataclass
-class _Done:
-    slug: str
-    errors: list[SiteError]
-    entry: Entry | None = None
-    staged: dict[str, Staged] = field(default_factory=dict)
-
-
-_JOB: _Job | None = None
-
-
-def _build_article(task: tuple[Path, Signature, str]) -> _Done:
-    """Load, check, anchor and render one article; stage the files that changed."""
-    folder, sig, key = task
-    job = _JOB
-    assert job is not None
-    local = Collector()
-    article = load_article(folder, job.site, local)
-    ready = prepare(article, local) if article is not None else None
-    if ready is None or local.errors:
-        return _Done(folder.name, local.errors)
-    reuse = job.previous.reuse if job.previous is not None else None
-    try:
-        files, pdf_keys = render_article(ready, job.site, theme=job.theme, reuse=reuse)
-    except ContentErrors as exc:
-        return _Done(folder.name, exc.errors)
-    staged: dict[str, Staged] = {}
-    if job.out is not None:
-        staged = {rel: stage(job.out, job.staging, job.old, rel, data)
-                  for rel, data in sorted(files.items())}
-    entry = Entry.made(key, staged, sig=sig, summary=summary_of(ready), warnings=local.warnings,
-                       pdf_inputs=pdf_keys)
-    return _Done(folder.name, [], entry, staged)
-
-
 class Builder:
     """Builds a content folder, reusing what unchanged articles produced last time."""
 
     def __init__(self, content: Path, out: Path | None, *, pdf: bool = True,
-                 jobs: int | None = None, use_cache: bool = True):
+                 jobs: int | None = None, use_cache: bool = True, start_method: str = "fork"):
+        """``start_method`` starts the worker processes: ``fork`` is the quickest, but
+        only safe from a process without other threads (``forkserver`` is, and
+        ``spawn``)."""
         self.content = content
         self.out = out
         self.pdf = pdf
         self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.start_method = start_method
         self._store = cache.Store(out) if use_cache and out is not None else None
         self._entries: dict[str, Entry] = {}
         self._entries_key: str | None = None
@@ -211,20 +117,27 @@ class Builder:
         return out is None or all(is_in_place(out, old, rel, digest, size)
                                   for rel, (digest, size) in entry.files.items())
 
-    def _run(self, job: _Job, tasks: list[tuple[Path, Signature, str]]) -> list[_Done]:
-        global _JOB
-        _JOB = job
-        try:
-            if self.jobs == 1 or len(tasks) < POOL_THRESHOLD:
-                return [_build_article(t) for t in tasks]
-            templates.compile_all()  # once, before the workers are forked
-            workers = min(self.jobs, len(tasks))
-            chunk = max(1, len(tasks) // (workers * 8))
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                return list(pool.map(_build_article, tasks, chunksize=chunk))
-        finally:
-            _JOB = None
+    def _run(self, job: Job, tasks: list[tuple[Path, Signature, str]]) -> list[Done]:
+        from sitegen import render  # only a build that renders loads Markdown and Jinja
+
+        if self.jobs == 1 or len(tasks) < POOL_THRESHOLD:
+            render.start_worker(job)
+            try:
+                return [render.build_article(t) for t in tasks]
+            finally:
+                render.start_worker(None)
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        templates.compile_all()  # once: forked workers inherit the compiled templates
+        workers = min(self.jobs, len(tasks))
+        chunk = max(1, len(tasks) // (workers * 8))
+        context = multiprocessing.get_context(self.start_method)
+        # The job goes to each worker once, as it starts (inherited by a forked worker,
+        # pickled once for the others); each task is only a folder and its key.
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=render.start_worker,
+                                 initargs=(job,)) as pool:
+            return list(pool.map(render.build_article, tasks, chunksize=chunk))
 
     def _collect(self, staging: Path | None, previous: Previous | None
                  ) -> tuple[Site, str, dict[str, Entry], dict[str, Staged], list[str]]:
@@ -247,9 +160,13 @@ class Builder:
                 entries[folder.name].resign(sig)
             else:
                 tasks.append((folder, sig, key))
-        theme = handout.assets(site) if self.pdf else None
-        job = _Job(site, theme, self.out, staging, old, previous if self.pdf else None)
-        done = self._run(job, tasks)
+        done: list[Done] = []
+        if tasks:
+            from sitegen import handout, render
+
+            theme = handout.assets(site) if self.pdf else None
+            job = render.Job(site, theme, self.out, staging, old, previous if self.pdf else None)
+            done = self._run(job, tasks)
         errors = out.errors + [e for d in done for e in d.errors]
         if errors:
             raise ContentErrors(errors)
@@ -280,6 +197,8 @@ class Builder:
             if known is not None and known.key == key and self._in_place(known, old):
                 files = known.staged()
             else:
+                from sitegen.render import site_files
+
                 files = {rel: stage(self.out, staging, old, rel, data) for rel, data in
                          site_files(site, [e.summary for e in entries.values()]).items()}
             site_entry = Entry.made(key, files)
@@ -303,6 +222,8 @@ class Builder:
 
     def check(self) -> list[SiteWarning]:
         """Everything a build checks, without writing; returns the warnings."""
+        from sitegen.render import site_files
+
         site, _, entries, _, _ = self._collect(None, None)
         site_files(site, [e.summary for e in entries.values()])
         return self._site_warnings + [w for e in entries.values() for w in e.warnings]

@@ -5,9 +5,9 @@ content): a header line, then one line per article. An entry is reused only when
 article's files and the site-wide inputs are unchanged *and* every file it produced is
 still in the output folder as sitegen wrote it.
 
-The cache holds data, never code, and is checked rather than trusted: each line carries
-an HMAC of its bytes and of the site-wide key, under a secret kept in the cache folder,
-so an entry edited, truncated or moved by anyone but sitegen is a miss. The folder is
+The cache holds data, never code, and is checked rather than trusted: the file carries an
+HMAC of its bytes (the site-wide key and every entry), under a secret kept in the cache
+folder, so a file edited, truncated or copied by anyone but sitegen is a miss. The folder is
 created private (0700) and not used at all when another user owns it or others may write
 to it. A missing, corrupt or foreign file is ignored: the build starts afresh.
 """
@@ -28,8 +28,7 @@ from typing import Any
 
 from sitegen import __version__
 from sitegen.errors import SiteWarning, SourceLocation
-from sitegen.model import Localized
-from sitegen.pages import ArticleSummary
+from sitegen.model import ArticleSummary, Localized
 from sitegen.writer import Staged, atomic_write
 
 FORMAT = "sitegen-build-cache/3"
@@ -121,8 +120,9 @@ class Entry:
         return self.raw
 
     @classmethod
-    def from_line(cls, raw: bytes) -> tuple[str, Entry]:
-        slug, key, files, sig, summary, warnings, pdf_inputs = json.loads(raw)
+    def from_json(cls, raw: bytes, line: list[Any]) -> tuple[str, Entry]:
+        """An entry from its line in the state file, as bytes and as parsed."""
+        slug, key, files, sig, summary, warnings, pdf_inputs = line
         for value in files.values():
             if not (isinstance(value, list) and len(value) == 2):
                 raise ValueError("bad file record")
@@ -167,35 +167,25 @@ class Store:
                 self.problem = str(exc)
         return self._secret
 
-    def _seal(self, key: bytes, site_key: str, line: bytes) -> bytes:
-        return hmac.new(key, site_key.encode() + b"\n" + line, hashlib.sha256).hexdigest(
-        ).encode()
-
     def load(self, site_key: str) -> dict[str, Entry]:
-        """The entries saved for ``site_key`` whose seal holds (others are misses)."""
+        """The entries saved for ``site_key``; none when the file's seal does not hold."""
         key = self._key()
         if key is None:
             return {}
         try:
-            lines = self.path.read_bytes().split(b"\n")
-            header = json.loads(lines[0])
-        except (OSError, ValueError):
+            header, seal, body = self.path.read_bytes().split(b"\n", 2)
+            if json.loads(header) != [FORMAT, __version__, site_key]:
+                return {}
+            if not hmac.compare_digest(seal, _seal(key, header, body)):
+                return {}
+            lines = body.split(b"\n")
+            # One JSON document for all lines (none holds a raw newline): one C call.
+            parsed = json.loads(b"[" + b",".join(lines) + b"]")
+            entries = dict(Entry.from_json(raw, line) for raw, line in zip(lines, parsed,
+                                                                         strict=True))
+        except (OSError, ValueError, TypeError, AttributeError):
             return {}
-        if header != [FORMAT, __version__, site_key]:
-            return {}
-        entries: dict[str, Entry] = {}
-        good: list[bytes] = []
-        for line in lines[1:]:
-            seal, _, raw = line.partition(b" ")
-            if not hmac.compare_digest(seal, self._seal(key, site_key, raw)):
-                continue
-            try:
-                slug, entry = Entry.from_line(raw)
-            except (ValueError, TypeError, AttributeError):
-                continue
-            entries[slug] = entry
-            good.append(raw)
-        self._saved = (site_key, good)
+        self._saved = (site_key, lines)
         return entries
 
     def save(self, site_key: str, entries: dict[str, Entry]) -> None:
@@ -207,13 +197,17 @@ class Store:
         if key is None:
             return
         header = json.dumps([FORMAT, __version__, site_key]).encode()
-        data = b"\n".join([header, *(self._seal(key, site_key, raw) + b" " + raw
-                                     for raw in lines)])
+        body = b"\n".join(lines)
         try:
-            atomic_write(self.path, data)
+            atomic_write(self.path, b"\n".join([header, _seal(key, header, body), body]))
         except OSError:
             return  # a cache that cannot be written only costs speed next time
         self._saved = (site_key, lines)
+
+
+def _seal(key: bytes, header: bytes, body: bytes) -> bytes:
+    """The HMAC-SHA256 of the whole file under the cache folder's secret."""
+    return hmac.digest(key, header + b"\n" + body, "sha256").hex().encode()
 
 
 class _Unsafe(Exception):

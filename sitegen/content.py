@@ -57,15 +57,20 @@ def article_dirs(content: Path, out: Collector) -> list[Path]:
                  "create articles/<slug>/article.md")
         return []
     dirs = []
-    for entry in sorted(root.iterdir()):
-        if entry.name.startswith("."):
+    with os.scandir(root) as listing:
+        # One directory read; only a symlink needs resolving (any other entry of a
+        # folder inside the content folder is inside it too).
+        entries = sorted((e.name, e.is_symlink(), e.is_dir()) for e in listing)
+    for name, is_link, is_dir in entries:
+        entry = root / name
+        if name.startswith("."):
             continue
-        if not _inside(entry, content, out):
+        if is_link and not _inside(entry, content, out):
             continue
-        if not entry.is_dir():
+        if not (entry.is_dir() if is_link else is_dir):
             out.warn("not an article folder, ignored", SourceLocation(str(entry)))
-        elif not ID_RE.fullmatch(entry.name):
-            out.error(f"article folder name '{entry.name}' may only use a-z, 0-9 and '-'",
+        elif not ID_RE.fullmatch(name):
+            out.error(f"article folder name '{name}' may only use a-z, 0-9 and '-'",
                       SourceLocation(str(entry)), "the name becomes the page's URL")
         else:
             dirs.append(entry)

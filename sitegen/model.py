@@ -186,3 +186,14 @@ def localized_texts(value: object) -> Iterator[tuple[str, SourceLocation | None]
     elif isinstance(value, (tuple, list)):
         for item in value:
             yield from localized_texts(item)
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """What the index needs of an article, without its text."""
+
+    slug: str
+    title: str
+    language: str
+    summary: Localized | None
+    highlights: int

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from sitegen import i18n
 from sitegen.chart import Bar, voices_svg
 from sitegen.markdown import Fields, render_blocks, render_text
-from sitegen.model import Annotation, Article, Localized, Site, Source, Span
+from sitegen.model import Annotation, Article, ArticleSummary, Localized, Site, Source, Span
 from sitegen.prepare import Prepared
 
 LINE_STYLES = ("solid", "dashed", "dotted", "double", "wavy")
@@ -36,17 +36,6 @@ class Rich:
 
     html: Markup
     lang: str | None
-
-
-@dataclass(frozen=True)
-class ArticleSummary:
-    """What the index needs of an article, without its text."""
-
-    slug: str
-    title: str
-    language: str
-    summary: Localized | None
-    highlights: int
 
 
 def _short_name(label: str, others: list[str]) -> str:

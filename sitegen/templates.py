@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from sitegen.errors import SiteError, SourceLocation
+
+if TYPE_CHECKING:
+    import jinja2
 
 THEME = Path(__file__).resolve().parent.parent
 TEMPLATES = THEME / "templates"
@@ -16,6 +17,8 @@ STATIC = THEME / "static"
 
 
 def environment() -> jinja2.Environment:
+    import jinja2  # loaded only when something is rendered
+
     if not TEMPLATES.is_dir():
         raise RuntimeError(f"sitegen's templates are missing ({TEMPLATES}); "
                            "install sitegen from its source folder with 'pip install -e .'")
@@ -44,6 +47,8 @@ def _env() -> jinja2.Environment:
 def compile_all() -> None:
     """Compile every template now, so that worker processes forked afterwards share the
     compiled code instead of each compiling it again. Errors wait for ``render``."""
+    import jinja2
+
     env = _env()
     for name in env.list_templates(extensions=["html"]):
         with contextlib.suppress(jinja2.TemplateError):
@@ -52,6 +57,8 @@ def compile_all() -> None:
 
 def render(name: str, context: dict[str, Any]) -> str:
     """Render a template; template mistakes become SiteErrors with the template's line."""
+    import jinja2
+
     try:
         return _env().get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:

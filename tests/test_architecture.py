@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 
 import pytest
 from conftest import ROOT
@@ -22,7 +24,8 @@ FORBIDDEN: dict[str, set[str]] = {
     "writer": {"*", "errors"},
     "pages": {"build", "writer", "cli"},
     "export": {"*", "model", "prepare", "pages"},
-    "build": {"cli"},
+    "build": {"cli", "markdown", "pages", "prepare", "export"},
+    "render": {"build", "cli", "serve"},
     "annotate": {"templates", "pages", "build", "writer", "serve", "cli"},
 }
 
@@ -49,6 +52,17 @@ def test_import_direction(module: str) -> None:
         assert imported <= rule - {"*"}, imported
     else:
         assert not imported & rule, imported & rule
+
+
+def test_a_build_that_renders_nothing_loads_no_renderer() -> None:
+    """A no-op rebuild must not pay for importing what only rendering needs."""
+    code = ("import sys, sitegen.cli, sitegen.build, sitegen.cache, sitegen.content; "
+            "print(' '.join(sorted(sys.modules)))")
+    loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                check=True).stdout.split())
+    heavy = {"jinja2", "markdown_it", "weasyprint", "tornado", "livereload",
+             "concurrent.futures.process", "sitegen.render", "sitegen.pages"}
+    assert not heavy & loaded, heavy & loaded
 
 
 def test_anchoring_knows_nothing_of_markdown_or_templates() -> None:

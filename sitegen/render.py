@@ -1,0 +1,121 @@
+"""Rendering one article, or the site-wide files: every import a render needs (Markdown,
+Jinja, the page and handout modules) is made here, so a build that renders nothing (a
+no-op rebuild) never loads them.
+
+``build_article`` runs in the build's worker processes; ``Job`` is what they share,
+given to each worker once when it starts (``start_worker``), never once per article.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sitegen import export, handout, templates
+from sitegen.cache import Entry, Signature
+from sitegen.content import load_article
+from sitegen.errors import ContentErrors, SiteError
+from sitegen.model import ArticleSummary, Site
+from sitegen.pages import Page, article_contexts, article_pages, index_page, summary_of
+from sitegen.prepare import Prepared, prepare
+from sitegen.validate import Collector
+from sitegen.writer import Previous, Staged, stage
+
+
+def render_pages(pages: Iterable[Page]) -> dict[str, bytes]:
+    """Render pages to bytes; every template error is collected and raised together."""
+    files: dict[str, bytes] = {}
+    errors: list[SiteError] = []
+    for page in pages:
+        try:
+            files[page.path] = templates.render(page.template, page.context).encode("utf-8")
+        except SiteError as exc:
+            errors.append(exc)
+    if errors:
+        raise ContentErrors(errors)
+    return files
+
+
+def render_article(prepared: Prepared, site: Site, *, theme: Mapping[str, bytes] | None,
+                   reuse: handout.Reuse | None = None
+                   ) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Every output file of one article, in every edition: the page, its handouts (HTML,
+    and PDF when ``theme``, the site's assets, is given), each PDF taken from ``reuse``
+    when still good; and the input key of each PDF."""
+    pdf = theme is not None
+    contexts = article_contexts(prepared, site)
+    pages = article_pages(prepared, site, contexts)
+    for page in pages:
+        page.context["handouts"] = handout.links(page.context["t"], pdf=pdf)
+    sheets = handout.handout_pages(prepared, site, pdf=pdf, contexts=contexts)
+    files = render_pages([*pages, *sheets])
+    keys: dict[str, str] = {}
+    if theme is not None:
+        pdfs, keys = handout.pdf_files(sheets, files, site, theme, reuse)
+        files.update(pdfs)
+    files[f"{prepared.article.slug}/annotations.jsonld"] = export.export_article(prepared, site)
+    return files, keys
+
+
+def site_files(site: Site, summaries: list[ArticleSummary]) -> dict[str, bytes]:
+    """The files that do not belong to one article: indexes, stylesheets, script."""
+    files = render_pages(index_page(site, lang, summaries) for lang in site.languages)
+    files.update(handout.assets(site))
+    return files
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every article build of one run shares (inherited by forked workers)."""
+
+    site: Site
+    theme: dict[str, bytes] | None
+    """The site's assets, which every PDF is made with; None when PDFs are off."""
+    out: Path | None
+    staging: Path | None
+    old: dict[str, str]
+    previous: Previous | None
+
+
+@dataclass
+class Done:
+    slug: str
+    errors: list[SiteError]
+    entry: Entry | None = None
+    staged: dict[str, Staged] = field(default_factory=dict)
+
+
+_JOB: Job | None = None
+
+
+def start_worker(job: Job | None) -> None:
+    """Set (or, with None, clear) what this process's article builds share."""
+    global _JOB
+    _JOB = job
+
+
+def build_article(task: tuple[Path, Signature, str]) -> Done:
+    """Load, check, anchor and render one article; stage the files that changed."""
+    folder, sig, key = task
+    job = _JOB
+    assert job is not None
+    local = Collector()
+    article = load_article(folder, job.site, local)
+    ready = prepare(article, local) if article is not None else None
+    if ready is None or local.errors:
+        return Done(folder.name, local.errors)
+    reuse = job.previous.reuse if job.previous is not None else None
+    try:
+        files, pdf_keys = render_article(ready, job.site, theme=job.theme, reuse=reuse)
+    except ContentErrors as exc:
+        return Done(folder.name, exc.errors)
+    staged: dict[str, Staged] = {}
+    if job.out is not None:
+        staged = {rel: stage(job.out, job.staging, job.old, rel, data)
+                  for rel, data in sorted(files.items())}
+    entry = Entry.made(key, staged, sig=sig, summary=summary_of(ready), warnings=local.warnings,
+                       pdf_inputs=pdf_keys)
+    return Done(folder.name, [], entry, staged)
+
+
