@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from sitegen import __version__, cache, templates
 from sitegen.cache import SITE, Entry, Signature, content_key, signature
-from sitegen.content import article_dirs, load_site
+from sitegen.content import article_dirs, check_site_fields, load_site
 from sitegen.errors import ContentErrors, SiteWarning, SourceLocation
 from sitegen.model import Site
 from sitegen.validate import Collector
@@ -144,11 +144,13 @@ class Builder:
         """Phase 1 and rendering; ``previous`` is what the last build left in the output
         folder (None when checking without one)."""
         out = Collector()
-        site = load_site(self.content, out)
+        site = load_site(self.content, out, check_markdown=False)
         if site is None:
             raise ContentErrors(out.errors)
         site_key = self._site_key()
         known = self._known(site_key) if self.out is not None else {}
+        if not known:  # else a build with this very site.yaml and code checked it
+            check_site_fields(site, self.content, out)
         old = previous.files if previous is not None else {}
         entries: dict[str, Entry] = {}
         tasks: list[tuple[Path, Signature, str]] = []

@@ -10,9 +10,7 @@ from pathlib import Path
 
 from sitegen import __version__
 from sitegen.authoring import load_site
-from sitegen.authoring.import_hypothesis import import_hypothesis
 from sitegen.authoring.init import init, parse_languages
-from sitegen.authoring.new import new_article
 from sitegen.authoring.schema import schema_folder, write_schemas
 from sitegen.build import build, check
 from sitegen.errors import ContentErrors, SiteWarning, UsageError
@@ -124,6 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _created(init(args.folder, parse_languages(args.languages)),
                      f"next: sitegen new SLUG --from ARTICLE.txt --content {args.folder}")
         elif args.command == "new":
+            from sitegen.authoring.new import new_article  # loads markdown-it: only here
+
             made = new_article(args.content, args.slug, args.source, args.language)
             _created(made.files, f"language: {made.language}"
                      + (" (guessed: correct it in article.md if wrong)" if made.guessed else "")
@@ -131,6 +131,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                      + ("" if made.schemas else
                         f"\nfor your editor: sitegen schema --content {args.content}"))
         elif args.command == "import-hypothesis":
+            from sitegen.authoring.import_hypothesis import import_hypothesis
+
             done = import_hypothesis(args.content, args.article, args.file, args.tag_map)
             for problem in done.problems:
                 print(f"{problem}", file=sys.stderr)

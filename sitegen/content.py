@@ -6,11 +6,9 @@ import os
 import re
 from pathlib import Path
 
-from sitegen import markdown
 from sitegen.errors import SiteError, SourceLocation
 from sitegen.loader import YNode, outside_error, parse_yaml, read_markdown, read_text
 from sitegen.model import Annotation, Article, Question, Site, Translation, Voice
-from sitegen.prepare import check_fields
 from sitegen.validate import (
     ID_RE,
     AnnotationsParser,
@@ -32,7 +30,9 @@ def _yaml_file(path: Path, root: Path, out: Collector) -> YNode | None:
         return None
 
 
-def load_site(content: Path, out: Collector) -> Site | None:
+def load_site(content: Path, out: Collector, *, check_markdown: bool = True) -> Site | None:
+    """site.yaml → Site; ``check_markdown=False`` leaves its Markdown fields to a later
+    ``check_site_fields`` (a build skips it when its cache shows they were checked)."""
     path = content / "site.yaml"
     if not os.path.lexists(path):
         out.error("site.yaml not found", SourceLocation(str(path)),
@@ -42,9 +42,17 @@ def load_site(content: Path, out: Collector) -> Site | None:
     if node is None and out.errors:
         return None
     site = parse_site(node, str(path), out)
-    if site is not None:
-        check_fields(site, markdown.Fields(), SourceLocation(str(path)), out)
+    if site is not None and check_markdown:
+        check_site_fields(site, content, out)
     return site
+
+
+def check_site_fields(site: Site, content: Path, out: Collector) -> None:
+    """Report the links and images site.yaml's Markdown fields may not use."""
+    from sitegen import markdown  # loaded only when needed: a no-op rebuild renders nothing
+    from sitegen.prepare import check_fields
+
+    check_fields(site, markdown.Fields(), SourceLocation(str(content / "site.yaml")), out)
 
 
 def article_dirs(content: Path, out: Collector) -> list[Path]:
