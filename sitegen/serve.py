@@ -141,9 +141,12 @@ class Preview:
         self.origin = f"http://{HOST}:{port}"
         self.hosts = frozenset({f"{HOST}:{port}", f"localhost:{port}"})
         self.origins = frozenset(f"http://{host}" for host in self.hosts)
-        # In-process (jobs=1): forking a pool from this threaded server is unsafe, and Ctrl-C
-        # would wait for the pool. The cache stays in memory: the folder is new each time.
-        self.builder = Builder(content, out, pdf=pdf, jobs=1, use_cache=False)
+        # The first build renders every article on a process pool started by a fork
+        # server (forking this threaded server itself would be unsafe); later saves
+        # render the few changed articles in-process. The cache stays in memory: the
+        # folder is new each time.
+        self.builder = Builder(content, out, pdf=pdf, use_cache=False,
+                               start_method="forkserver")
         self.errors: list[str] = []
         self.built = False
         self._warnings: set[str] = set()

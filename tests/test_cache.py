@@ -227,12 +227,15 @@ def test_a_cache_folder_others_may_write_is_not_used(site: Path, tmp_path: Path,
     assert any("others may write" in w.message for w in result.warnings)
 
 
-def test_parallel_build_equals_serial_build(tmp_path: Path, theme: Path) -> None:
+@pytest.mark.parametrize("start_method", ["fork", "forkserver"])  # build's, and serve's
+def test_parallel_build_equals_serial_build(tmp_path: Path, theme: Path,
+                                            start_method: str) -> None:
     content = tmp_path / "content"
     shutil.copytree(FIXTURES / "mini", content)
     for i in range(build_module.POOL_THRESHOLD + 2):
         shutil.copytree(FIXTURES / "mini/articles/sample", content / f"articles/copy-{i}")
-    parallel = Builder(content, tmp_path / "a", pdf=False, jobs=2, use_cache=False).build()
+    parallel = Builder(content, tmp_path / "a", pdf=False, jobs=2, use_cache=False,
+                       start_method=start_method).build()
     assert len(parallel.rendered) == build_module.POOL_THRESHOLD + 3
     Builder(content, tmp_path / "b", pdf=False, jobs=1, use_cache=False).build()
     assert _tree(tmp_path / "a") == _tree(tmp_path / "b")

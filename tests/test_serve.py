@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.build import POOL_THRESHOLD
 from sitegen.overlay import allow_origin, inject
 from sitegen.serve import resolve
 
@@ -174,6 +175,29 @@ def test_only_the_edited_article_is_rendered_again(served: Served) -> None:
     wait_until(lambda: any(x.startswith("Rebuilt in") for x in served.stdout), "a rebuild")
     rebuilt = next(x for x in served.stdout if x.startswith("Rebuilt in"))
     assert "second-note" in rebuilt and "first-note" not in rebuilt, rebuilt
+
+
+def test_a_site_big_enough_for_the_pool_is_built_on_it_and_edited(tmp_path: Path) -> None:
+    """The first build of a bigger site runs on worker processes (from a fork server,
+    never forked from the threaded server); a save still renders one article."""
+    site = tmp_path / "big"
+    shutil.copytree(FIXTURE, site)
+    for i in range(POOL_THRESHOLD):
+        shutil.copytree(site / "articles/first-note", site / f"articles/copy-{i}")
+    with serving(tmp_path, fixture=site) as served:
+        for i in range(POOL_THRESHOLD):
+            assert f'href="copy-{i}/index.html"' in served.page("/")
+            assert served.get(f"/copy-{i}/")[0] == 200
+        article = served.content / "articles/copy-3/article.md"
+        article.write_text(article.read_text().rstrip("\n") + " Added while serving.\n")
+        served.wait_for_page("/copy-3/", lambda b: "Added while serving." in b,
+                             "the edited text")
+        wait_until(lambda: any(x.startswith("Rebuilt in") for x in served.stdout), "a rebuild")
+        rebuilt = next(x for x in served.stdout if x.startswith("Rebuilt in"))
+        assert "copy-3" in rebuilt and "copy-4" not in rebuilt, rebuilt
+        served.proc.send_signal(signal.SIGINT)
+        assert served.proc.wait(timeout=10) == 0
+        assert "Traceback" not in "\n".join(served.stderr), served.log()
 
 
 def test_a_burst_of_saves_is_built_once_or_twice(served: Served) -> None:
