@@ -281,8 +281,10 @@ def _indentation(lines: list[str], p_line: int, p_col: int,
         label = _label(above, column)
         options = [(column, label)]
         if above.startswith("- ", column) and not dash:
+            # A key under a list item lines up with the item's first key, not its dash:
+            # on a tie, the key is named.
             inner = column + 2 + len(above[column + 2:]) - len(above[column + 2:].lstrip(" "))
-            options.append((inner, _label(above, inner)))
+            options.insert(0, (inner, _label(above, inner)))
         for col, name in options:
             distance = abs(col - start)
             if best is None or distance < best[0]:
