@@ -10,6 +10,7 @@ import yaml
 from test_serve import TIMEOUT, serving  # tests/ is on sys.path (conftest)
 
 from .conftest import CONTENT, SEED_SLUG
+from .test_accessibility import assert_no_axe_violations
 
 TIMEOUT_MS = int(TIMEOUT * 1000)
 ANNOTATIONS = f"articles/{SEED_SLUG}/annotations.yaml"
@@ -129,6 +130,7 @@ def test_the_panel_works_from_the_keyboard(browser: Any, tmp_path: Path) -> None
             page.wait_for_function("() => document.querySelector("
                                    "'.sitegen-annotate-yaml').textContent.includes('framing')")
             assert select.input_value() == "framing"
+            assert_no_axe_violations(page, "the select-to-annotate panel")
             page.keyboard.press("Tab")
             page.keyboard.press("Tab")
             assert page.evaluate("document.activeElement.textContent") == "Copy"
