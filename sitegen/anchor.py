@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import heapq
 import itertools
 import re
 from dataclasses import dataclass
@@ -84,10 +85,16 @@ class ContextNotFound(AnchorError):
         self.matches = matches
 
 
+AMBIGUOUS_SHOWN = 3
+"""How many of the places an ambiguous quote matches are shown."""
+
+
 class QuoteAmbiguous(AnchorError):
-    def __init__(self, places: list[str]):
+    def __init__(self, places: list[str], count: int):
         super().__init__("quote matches several places")
         self.places = places
+        """The first AMBIGUOUS_SHOWN places, in context."""
+        self.count = count
 
 
 def _occurrences(haystack: str, needle: str) -> list[int]:
@@ -118,19 +125,24 @@ def locate(
         raise QuoteNotFound(closest_passage(haystack.text, needle))
     if prefix is not None:
         want = fold_str(prefix).rstrip(" ")
-        kept = [h for h in hits if haystack.text[:h].rstrip(" ").endswith(want)]
+        # Folded text has single spaces: the prefix ends at most one space before the hit.
+        kept = [h for h in hits
+                if haystack.text[max(0, h - len(want) - 1) : h].rstrip(" ").endswith(want)]
         if not kept:
             raise ContextNotFound("prefix", len(hits))
         hits = kept
     if suffix is not None:
         want = fold_str(suffix).lstrip(" ")
         end = len(needle)
-        kept = [h for h in hits if haystack.text[h + end :].lstrip(" ").startswith(want)]
+        kept = [h for h in hits if haystack.text[h + end : h + end + len(want) + 1]
+                .lstrip(" ").startswith(want)]
         if not kept:
             raise ContextNotFound("suffix", len(hits))
         hits = kept
     if len(hits) > 1:
-        raise QuoteAmbiguous([_context(haystack.text, h, len(needle)) for h in hits])
+        shown = hits[:AMBIGUOUS_SHOWN]
+        raise QuoteAmbiguous([_context(haystack.text, h, len(needle)) for h in shown],
+                             len(hits))
     return haystack.to_source(hits[0], hits[0] + len(needle))
 
 
@@ -140,16 +152,28 @@ def _context(text: str, start: int, length: int, width: int = 25) -> str:
     return f"…{before}[{text[start:start + length]}]{after}…"
 
 
+SUGGEST_MAX_QUOTE = 500
+"""Longer quotes get no closest-passage suggestion (comparing them costs too much)."""
+SUGGEST_CANDIDATES = 32
+"""How many places of a long text are compared with the quote in full."""
+SUGGEST_EVERYWHERE = 20_000
+"""Up to this many word starts times quote letters, every word start is compared."""
+
+
 def closest_passage(text: str, needle: str) -> str | None:
-    """The passage of ``text`` most like ``needle``, when one is reasonably close."""
+    """The passage of ``text`` most like ``needle``, when one is reasonably close.
+
+    In a long text, only the places that share the most three-letter pieces with the
+    quote (and the word starts beside them) are compared in full, so the search grows with
+    the text's length and not with its length times the quote's.
+    """
     size = len(needle)
-    if size == 0 or not text:
+    if size == 0 or not text or size > SUGGEST_MAX_QUOTE:
         return None
-    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == " "]
     best_ratio, best = 0.0, ""
     matcher = difflib.SequenceMatcher(None, autojunk=False)
     matcher.set_seq2(needle)
-    for start in starts:
+    for start in _likely_starts(text, needle):
         for length in {size - 1, size, size + 1}:
             window = text[start : start + length]
             if not window:
@@ -161,3 +185,25 @@ def closest_passage(text: str, needle: str) -> str | None:
             if ratio > best_ratio:
                 best_ratio, best = ratio, window
     return best.strip() if best_ratio >= 0.6 else None
+
+
+def _likely_starts(text: str, needle: str) -> list[int]:
+    """Word starts whose window of the quote's length holds the most of the quote's
+    three-letter pieces, with the word starts on either side of each (all of them when
+    comparing them all costs little)."""
+    starts = [0] + [m.end() for m in re.finditer(" ", text)]
+    if len(starts) * len(needle) <= SUGGEST_EVERYWHERE:
+        return starts
+    n = min(3, len(needle))
+    hits = bytearray(len(text))
+    for gram in {needle[i : i + n] for i in range(len(needle) - n + 1)}:
+        at = text.find(gram)
+        while at != -1:
+            hits[at] = 1
+            at = text.find(gram, at + 1)
+    sums = [0, *itertools.accumulate(hits)]
+    last = len(text)
+    score = [sums[min(s + len(needle), last)] - sums[s] for s in starts]
+    top = heapq.nlargest(SUGGEST_CANDIDATES, range(len(starts)), key=score.__getitem__)
+    chosen = {k for i in top for k in (i - 1, i, i + 1) if 0 <= k < len(starts)}
+    return [starts[k] for k in sorted(chosen)]

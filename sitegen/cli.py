@@ -82,8 +82,7 @@ def _port(text: str) -> int:
 
 def _print_warnings(warnings: Sequence[SiteWarning]) -> None:
     for w in sorted(warnings, key=lambda w: (w.location, w.message)):
-        print(f"{w.location}: warning: {w.message}" + (f" ({w.hint})" if w.hint else ""),
-              file=sys.stderr)
+        print(w.format_message(), file=sys.stderr)
 
 
 def _created(paths: Sequence[Path], next_step: str) -> None:

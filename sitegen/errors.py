@@ -7,6 +7,7 @@ traceback. Errors are collected and raised together as a ``ContentErrors`` group
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,10 +45,13 @@ class SiteError(Exception):
         return (self.__class__, (self.message, self.location, self.hint))
 
     def format_message(self) -> str:
-        text = f"{self.location}: {self.message}"
-        if self.hint:
-            text += f" ({self.hint})"
-        return text
+        """``path:line:col: message (hint)``, safe to print: see ``printable``."""
+        return printable(f"{self.location}: {self._text()}")
+
+    def _text(self) -> str:
+        """The message and hint, each cut short in the middle when content made it long."""
+        text = _bounded(self.message)
+        return text + f" ({_bounded(self.hint)})" if self.hint else text
 
     def __str__(self) -> str:
         return self.format_message()
@@ -55,6 +59,9 @@ class SiteError(Exception):
 
 class SiteWarning(SiteError):
     """A problem that does not stop the build (for example a missing translation)."""
+
+    def format_message(self) -> str:
+        return printable(f"{self.location}: warning: {self._text()}")
 
 
 class ContentErrors(Exception):
@@ -73,3 +80,26 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A 'did you mean' hint naming the closest choice, or None when nothing is close."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
+
+
+# Characters that act on a terminal or reorder the text around them, wherever content puts
+# them (a file name, a quote): C0 and C1 controls but the line feed (ESC starts escape
+# sequences), bidirectional marks and overrides, and lone surrogates (unprintable).
+_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                     "\u2066-\u2069\ud800-\udfff]")
+
+
+MESSAGE_LIMIT = 600
+"""Characters of a message shown at most (a quote can be a whole article)."""
+
+
+def _bounded(text: str) -> str:
+    if len(text) <= MESSAGE_LIMIT:
+        return text
+    cut = len(text) - MESSAGE_LIMIT
+    return f"{text[: MESSAGE_LIMIT * 2 // 3]}[… {cut} characters …]{text[-MESSAGE_LIMIT // 3 :]}"
+
+
+def printable(text: str) -> str:
+    """``text`` with every unsafe character written as an escape: ESC as ``\\x1b``."""
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)

@@ -72,8 +72,10 @@ def prepare(article: Article, out: Collector) -> Prepared | None:
             out.error(f"quote not found in article '{article.slug}': '{sel.quote}'", loc, hint)
             continue
         except QuoteAmbiguous as exc:
-            out.error(f"quote '{sel.quote}' matches {len(exc.places)} places in article "
-                      f"'{article.slug}': " + "; ".join(exc.places), loc,
+            more = exc.count - len(exc.places)
+            out.error(f"quote '{sel.quote}' matches {exc.count} places in article "
+                      f"'{article.slug}': " + "; ".join(exc.places)
+                      + (f"; and {more} more" if more else ""), loc,
                       "add a prefix or suffix to pick one")
             continue
         except ContextNotFound as exc:

@@ -174,8 +174,7 @@ class Preview:
             traceback.print_exc()
             return Outcome(time.perf_counter() - start,
                            errors=[f"sitegen: internal error: {exc!r} (see the terminal)"])
-        warnings = [f"{w.location}: warning: {w.message}" + (f" ({w.hint})" if w.hint else "")
-                    for w in result.warnings]
+        warnings = [w.format_message() for w in result.warnings]
         return Outcome(time.perf_counter() - start, warnings=sorted(warnings),
                        pages=result.pages, rendered=result.rendered,
                        written=result.stats.written, removed=result.stats.removed)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
+import random
+
 import pytest
+from conftest import ROOT
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -16,6 +20,7 @@ from sitegen.anchor import (
     locate,
 )
 
+ARTICLE = ROOT / "content" / "articles" / "musk-riyadh" / "article.md"
 TEXT = "Le 18 février, il a retweeté un article de presse russe. C’est l’incarnation même."
 
 
@@ -145,3 +150,50 @@ def test_every_folded_range_maps_back_to_its_source(text: str, data: st.DataObje
     b = data.draw(st.integers(a + 1, len(folded.text)))
     start, end = folded.to_source(a, b)
     assert fold_str(text[start:end]) == folded.text[a:b]
+
+
+def _every_word_start(text: str, needle: str) -> str | None:
+    """The closest passage by comparing the quote at every word start: what sitegen did
+    before it compared only the likely places, kept as the reference for its answers."""
+    size = len(needle)
+    best_ratio, best = 0.0, ""
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(needle)
+    for start in [0] + [i + 1 for i, ch in enumerate(text) if ch == " "]:
+        for length in {size - 1, size, size + 1}:
+            matcher.set_seq1(text[start : start + length])
+            if matcher.quick_ratio() > best_ratio and matcher.ratio() > best_ratio:
+                best_ratio, best = matcher.ratio(), text[start : start + length]
+    return best.strip() if best_ratio >= 0.6 else None
+
+
+def _mistyped(text: str, rng: random.Random, size: int) -> str:
+    start = rng.randrange(len(text) - size)
+    quote = list(text[start : start + size])
+    for _ in range(rng.randint(1, 3)):
+        at = rng.randrange(len(quote))
+        quote[at : at + 1] = rng.choice([["x"], [], [quote[at], "y"]])
+    return "".join(quote).strip()
+
+
+def test_the_closest_passage_is_the_one_a_full_search_finds() -> None:
+    text = fold_str(ARTICLE.read_text("utf-8"))
+    rng = random.Random(3)
+    for size in (12, 25, 40, 60, 90):
+        quote = _mistyped(text, rng, size)
+        assert closest_passage(text, quote) == _every_word_start(text, quote), quote
+
+
+def test_the_closest_passage_is_found_in_a_long_article() -> None:
+    # A search at every word start took minutes on a 1 MB article.
+    seed = fold_str(ARTICLE.read_text("utf-8"))
+    text = " ".join(f"Part {n}. {seed}" for n in range(1_000_000 // len(seed) + 1))
+    wanted = f"Part 77. {seed[:50]}".strip()
+    assert closest_passage(text, wanted[:20] + "q" + wanted[21:]) == wanted
+
+
+def test_a_quote_matching_many_places_keeps_the_first_few() -> None:
+    with pytest.raises(QuoteAmbiguous) as info:
+        locate("ab " * 5000, "ab")
+    assert info.value.count == 5000
+    assert [p.split("]")[0] for p in info.value.places] == ["…[ab", "…ab [ab", "…ab ab [ab"]

@@ -136,4 +136,41 @@ def test_an_integer_beyond_pythons_digit_limit_is_a_content_error(mini: Path,
     article.write_text(text.replace("author: null", f"author: {number}")
                        .replace("language: en", f"language: {number}"), "utf-8")
     [error] = _errors(mini)  # the number is kept as the text it is: a fine author name
-    assert error.startswith(f"{article}:3:11: '{number}' is not a language code")
+    assert error.startswith(f"{article}:3:11: '{number[:100]}")
+    assert error.endswith("' is not a language code such as 'fr'")
+
+
+def _annotate(mini: Path, old: str, new: str) -> Path:
+    path = mini / "articles" / "sample" / "annotations.yaml"
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    return path
+
+
+def test_escape_sequences_from_content_are_printed_escaped(mini: Path) -> None:
+    # YAML's "\e" is ESC: a quote that would turn the terminal red and clear it.
+    _annotate(mini, 'quote: "a local newspaper"', r'quote: "\e[31m\e[2J a local \u202enewspaper"')
+    result = run_cli("check", "--content", mini)
+    assert result.returncode == 1
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
+    assert r"quote not found in article 'sample': '\x1b[31m\x1b[2J a local \u202enewspaper'" \
+        in result.stderr
+
+
+def test_a_quote_matching_thousands_of_places_lists_a_few(mini: Path) -> None:
+    article = mini / "articles" / "sample" / "article.md"
+    article.write_text(article.read_text("utf-8").rstrip() + " the plan" * 3000, "utf-8")
+    ann = _annotate(mini, 'quote: "a local newspaper"', 'quote: "the plan"')
+    [error] = _errors(mini)
+    assert error.startswith(f"{ann}:4:12: quote 'the plan' matches 3001 places in article "
+                            "'sample': …")
+    assert error.count("[the plan]") == 3
+    assert "; and 2998 more (add a prefix or suffix to pick one)" in error
+
+
+def test_a_whole_article_pasted_as_a_quote_gives_a_short_message(mini: Path) -> None:
+    _annotate(mini, 'quote: "a local newspaper"', f'quote: "{"word " * 20000}"')
+    [error] = _errors(mini)
+    assert len(error) < 1000
+    assert "characters …]" in error
