@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from sitegen import __version__, cache, templates
 from sitegen.cache import SITE, Entry, Signature, content_key, signature
-from sitegen.content import article_dirs, check_site_fields, load_site
+from sitegen.content import article_dirs, check_site_fields, load_site, slug_collisions
 from sitegen.errors import ContentErrors, SiteWarning, SourceLocation
 from sitegen.model import Site
 from sitegen.validate import Collector
@@ -203,6 +203,9 @@ class Builder:
 
                 files = {rel: stage(self.out, staging, old, rel, data) for rel, data in
                          site_files(site, [e.summary for e in entries.values()]).items()}
+            collisions = slug_collisions(self.content, site, files, entries)
+            if collisions:
+                raise ContentErrors(collisions)
             site_entry = Entry.made(key, files)
             pdf_inputs: dict[str, str] = {}
             for entry in entries.values():
@@ -227,7 +230,10 @@ class Builder:
         from sitegen.render import site_files
 
         site, _, entries, _, _ = self._collect(None, None)
-        site_files(site, [e.summary for e in entries.values()])
+        files = site_files(site, [e.summary for e in entries.values()])
+        collisions = slug_collisions(self.content, site, files, entries)
+        if collisions:
+            raise ContentErrors(collisions)
         return self._site_warnings + [w for e in entries.values() for w in e.warnings]
 
 

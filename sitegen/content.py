@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from sitegen.errors import SiteError, SourceLocation
@@ -93,6 +94,19 @@ def _inside(path: Path, content: Path, out: Collector) -> bool:
         out.errors.append(exc)
         return False
     return True
+
+
+def slug_collisions(content: Path, site: Site, site_paths: Iterable[str],
+                    slugs: Iterable[str]) -> list[SiteError]:
+    """An error for each article whose folder name is also a name the site itself writes
+    at its top (taken from ``site_paths``, the site-wide files: an edition's folder,
+    ``assets``…) or an edition's code: their pages would overwrite each other."""
+    taken = {rel.split("/", 1)[0] for rel in site_paths} | set(site.languages)
+    return [SiteError(f"the article folder name '{slug}' is taken by the site itself "
+                      f"('{slug}/' at the top of the site)",
+                      SourceLocation(str(content / "articles" / slug)),
+                      "rename the article folder")
+            for slug in slugs if slug in taken]
 
 
 def load_article(folder: Path, site: Site, out: Collector) -> Article | None:

@@ -22,7 +22,9 @@ def _broken_site(case: str, tmp_path: Path) -> Path:
     source = FIXTURES / "broken" / case
     for path in source.rglob("*"):
         if path.is_file() and path.name != "expected.txt":
-            shutil.copy(path, content / path.relative_to(source))
+            target = content / path.relative_to(source)
+            target.parent.mkdir(parents=True, exist_ok=True)  # a file of a new article
+            shutil.copy(path, target)
     return content
 
 
@@ -39,7 +41,8 @@ def test_bad_input_gets_its_message(case: str, tmp_path: Path) -> None:
     assert f"sitegen: {len(errors)} error(s)" in result.stderr
 
 
-@pytest.mark.parametrize("case", ["quote-not-found", "invalid-yaml", "several-files"])
+@pytest.mark.parametrize("case", ["quote-not-found", "invalid-yaml", "several-files",
+                                  "slug-taken-fr"])
 def test_a_failed_build_leaves_the_last_good_site_untouched(case: str, tmp_path: Path) -> None:
     out = tmp_path / "site"
     good = tmp_path / "good"
