@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from sitegen import __version__
-from sitegen.errors import SiteWarning, SourceLocation
+from sitegen.errors import SiteError, SiteWarning, SourceLocation
+from sitegen.loader import read_bytes
 from sitegen.model import ArticleSummary, Localized
 from sitegen.writer import Staged, atomic_write
 
@@ -52,10 +53,15 @@ def signature(folder: Path) -> Signature:
 
 def content_key(site_key: str, folder: Path, sig: Signature) -> str:
     """A hash of everything an article's pages depend on: the site-wide key and the
-    bytes of each of its files."""
+    bytes of each of its files, read as content is (``folder`` is
+    ``<content>/articles/<slug>``): a file that may not be read counts by its error,
+    which loading the article then reports."""
     h = hashlib.sha256(site_key.encode())
     for name, _, _ in sig:
-        data = (folder / name).read_bytes()
+        try:
+            data = read_bytes(folder / name, name, folder.parent.parent)
+        except SiteError as exc:
+            data = exc.message.encode()
         h.update(name.encode() + b"\0" + len(data).to_bytes(8, "big"))
         h.update(data)
     return h.hexdigest()

@@ -174,3 +174,15 @@ def test_a_whole_article_pasted_as_a_quote_gives_a_short_message(mini: Path) -> 
     [error] = _errors(mini)
     assert len(error) < 1000
     assert "characters …]" in error
+
+
+def test_a_huge_file_outside_is_never_read_whole(tmp_path: Path, mini: Path) -> None:
+    # Every reader goes through the size limit, the build's change detection included:
+    # a link to a terabyte file (sparse, so it costs no disk) is refused, not loaded.
+    huge = tmp_path / "huge.md"
+    with huge.open("wb") as f:
+        f.truncate(1 << 40)
+    article = mini / "articles" / "sample" / "article.md"
+    article.unlink()
+    article.symlink_to(huge)
+    assert [e.split(" (")[0] for e in _errors(mini)] == [f"{article}: {OUTSIDE_FILE}"]
