@@ -1,10 +1,14 @@
-"""Classroom handouts: a student copy and a teacher key per article and edition.
+"""Classroom handouts per article and edition: the exercise copy, the annotated student
+copy and the teacher key.
 
-Both are built from ``article_context`` (the context of the web page), so the highlights
-carry the same numbers on the page and on paper. The student copy gets only what a
-student may see: the text, the questions and the reading aids, never a note or an answer.
-Each handout is an HTML page, and a PDF of that page made by ``sitegen.pdf``; a PDF is
-keyed on everything it is made from, so a build reuses the last one when the key matches.
+All three are built from ``article_context`` (the context of the web page), so highlights
+carry the same numbers on the page and on paper. The student copies get only what a
+student may see: the text, the core questions and the reading aids, never a note, an
+answer or a provenance fact (those are left blank, to investigate). The exercise copy is
+the bare article (``sitegen.exercise``), also the page where students mark it in the
+browser. Each handout is an HTML page, and a PDF of that page made by ``sitegen.pdf``; a
+PDF is keyed on everything it is made from, so a build reuses the last one when the key
+matches.
 """
 
 from __future__ import annotations
@@ -17,20 +21,23 @@ from typing import Any
 from markupsafe import Markup
 
 from sitegen import __version__, pdf, templates
+from sitegen.exercise import exercise_context
 from sitegen.model import Site
 from sitegen.pages import Edition, Page, edition_dir, for_page
 from sitegen.prepare import Prepared
 from sitegen.stylesheet import categories_css
 
-STUDENT, TEACHER = "handout", "teacher"
-KINDS = (STUDENT, TEACHER)
+EXERCISE, STUDENT, TEACHER = "exercise", "handout", "teacher"
+KINDS = (EXERCISE, STUDENT, TEACHER)
+LABELS = {EXERCISE: "handout_exercise", STUDENT: "handout_student", TEACHER: "handout_teacher"}
 GLOSSARY = ("sourcing", "framing", "missing_context", "direct_quote", "paraphrase",
             "attribution", "primary_source", "scare_quotes", "lateral_reading")
-LESSON = (("stop", 5), ("read", 10), ("pairs", 15), ("discuss", 15), ("sift", 10))
-"""The lesson's steps and their minutes (55 in all, one class period)."""
+LESSON = (("stop", 5), ("exercise", 15), ("discuss", 15), ("annotated", 15), ("sift", 5))
+"""The lesson's steps and their minutes (55 in all, one class period): students work on
+the bare article first, then discuss, then read the annotated copy."""
 OBJECTIVES = ("sourcing", "framing", "context")
 TIPS = ("evidence", "wait", "true", "people")
-LINES_PER_QUESTION = {"per_highlight": 2, "general": 3}
+LINES_PER_QUESTION = {"per_highlight": 2, "general": 3, "exercise": 2}
 """Ruled lines left to write on under each question of the student copy."""
 
 Reuse = Callable[[str, str], bytes | None]
@@ -40,16 +47,23 @@ _NOTE_LINK = re.compile(r' tabindex="0" aria-details="note-[a-z0-9-]+"')
 """What makes a highlight point to its note; the student copy has no notes to point to."""
 
 _STUDENT_KEYS = ("lang", "t", "root", "title", "site_title", "categories", "editions", "home",
-                 "article", "headline", "translated_title", "has_translation",
-                 "translation_lang", "sift")
+                 "headline", "translated_title", "has_translation", "translation_lang", "sift")
+_ARTICLE_KEYS = ("slug", "title", "language", "practice")
+"""What a student copy knows of the article: not its outlet, author, date or address."""
 
 
 def links(t: Mapping[str, str], *, pdf: bool, current: str | None = None) -> list[dict[str, Any]]:
-    """The two handouts, as links relative to the article's folder (for every page there)."""
-    labels = {STUDENT: t["handout_student"], TEACHER: t["handout_teacher"]}
-    return [{"kind": kind, "label": labels[kind], "html": f"{kind}.html",
+    """The handouts, as links relative to the article's folder (for every page there)."""
+    return [{"kind": kind, "label": t[LABELS[kind]], "html": f"{kind}.html",
              "pdf": f"{kind}.pdf" if pdf else None, "current": kind == current}
             for kind in KINDS]
+
+
+def core_questions(questions: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """The questions a student copy carries: those marked core, or all when none is."""
+    if not any(q["core"] for group in questions.values() for q in group):
+        return questions
+    return {name: [q for q in group if q["core"]] for name, group in questions.items()}
 
 
 def _glossary(t: Mapping[str, str]) -> list[dict[str, str]]:
@@ -63,14 +77,16 @@ def _student_context(ctx: dict[str, Any]) -> dict[str, Any]:
     fails loudly under StrictUndefined instead of printing an answer on the student copy.
     """
     safe = {k: ctx[k] for k in _STUDENT_KEYS}
+    safe["article"] = {k: ctx["article"][k] for k in _ARTICLE_KEYS}
     safe["headline"] = _unlinked(ctx["headline"])
     safe["blocks"] = [{"html": _unlinked(b["html"]), "translation": b["translation"]}
                       for b in ctx["blocks"]]
+    questions = core_questions(ctx["questions"])
     safe["questions"] = {
         "per_highlight": [{k: q[k] for k in ("number", "id", "question", "quote", "category")}
-                          for q in ctx["questions"]["per_highlight"]],
+                          for q in questions["per_highlight"]],
         "general": [{k: q.get(k) for k in ("question", "step", "id")}
-                    for q in ctx["questions"]["general"]],
+                    for q in questions["general"]],
     }
     return safe
 
@@ -85,14 +101,19 @@ def _lesson(ed: Edition, ctx: dict[str, Any], highlights: int) -> dict[str, Any]
     questions = ctx["questions"]
     per_category = ", ".join(f"{p['category']['letter']} {p['category']['label']}: "
                              f"{len(p['highlights'])}" for p in ctx["panels"])
-    numbers = {"pairs": len(questions["per_highlight"]) or highlights,
-               "discuss": len(questions["general"])}
+    core = core_questions(questions)
+    marked = sum(len(group) for group in core.values())
+    numbers = {"exercise": marked, "discuss": len(questions["general"]),
+               "annotated": highlights}
+    every = len(questions["per_highlight"]) + len(questions["general"])
     return {
         "total": t["lesson_total"].format(n=sum(m for _, m in LESSON)),
         "summary": t["lesson_this_article"].format(
             highlights=highlights, categories=per_category,
             questions=len(questions["per_highlight"]), general=len(questions["general"]),
             voices=len(ctx["voices"])),
+        "core": (t["lesson_core"].format(n=marked) if marked < every
+                 else t["lesson_core_none"]),
         "objectives": [t[f"lesson_objective_{k}"] for k in OBJECTIVES],
         "steps": [{"minutes": t["lesson_minutes"].format(n=minutes), "name": t[f"lesson_{k}"],
                    "text": t[f"lesson_{k}_text"].format(n=numbers.get(k, 0))}
@@ -123,9 +144,11 @@ def handout_pages(prepared: Prepared, site: Site, *, pdf: bool,
             _with_quotes(ctx)
             if kind == TEACHER:
                 ctx["lesson"] = _lesson(ed, ctx, len(prepared.spans))
-            else:
+            elif kind == STUDENT:
                 ctx = _student_context(ctx)
-            title = ed.t["handout_student" if kind == STUDENT else "handout_teacher"]
+            else:
+                ctx = exercise_context(prepared, ctx, core_questions(ctx["questions"]))
+            title = ed.t[LABELS[kind]]
             ctx.update(kind=kind, sheet_title=title,
                        handouts=links(ed.t, pdf=pdf, current=kind), glossary=_glossary(ed.t),
                        lines=LINES_PER_QUESTION)

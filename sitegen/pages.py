@@ -278,17 +278,19 @@ def _chart(ed: Edition, article: Article) -> Markup | None:
 def _questions(ed: Edition, article: Article, numbers: dict[str, int]) -> dict[str, Any]:
     asked = sorted((numbers[a.id], a) for a in article.annotations
                    if a.question is not None and a.id in numbers)
+    # "key" names a question for good (an annotation's id, or its place in `questions:`)
     per_highlight = [
-        {"number": n, "id": a.id, "question": ed.text(a.question, inline=True),
-         "answer": ed.text(a.answer)}
+        {"number": n, "id": a.id, "key": a.id, "question": ed.text(a.question, inline=True),
+         "answer": ed.text(a.answer), "core": a.core}
         for n, a in asked
     ]
     general = [
-        {"question": ed.text(a.question, inline=True), "answer": ed.text(a.answer), "id": a.id}
+        {"question": ed.text(a.question, inline=True), "answer": ed.text(a.answer), "id": a.id,
+         "key": a.id, "core": a.core}
         for a in article.annotations if a.question is not None and a.id not in numbers
     ] + [
         {"question": ed.text(q.question, inline=True), "answer": ed.text(q.answer),
-         "step": q.step, "id": None}
-        for q in article.questions
+         "step": q.step, "id": None, "key": f"question-{i}", "core": q.core}
+        for i, q in enumerate(article.questions, 1)
     ]
     return {"per_highlight": per_highlight, "general": general}

@@ -23,6 +23,11 @@ from tests.htmltree import Element, parse
 LETTER = FIXTURES / "handout-letter"
 NO_QUESTIONS = FIXTURES / "handout-noquestions"
 EDITIONS = {"en": "river", "fr": "fr/river"}
+ANNOTATED = (handout.STUDENT, handout.TEACHER)
+STUDENT_COPIES = (handout.EXERCISE, handout.STUDENT)
+# The fixture's provenance facts, which only the teacher key may show.
+PROVENANCE = ("The Daily Example", "2025-02-18", "example.org/news/river-plan",
+              "Copied from the outlet")
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +63,7 @@ def test_every_edition_gets_a_student_copy_and_a_teacher_key(site: Path, folder:
 def test_handouts_use_the_numbers_of_the_web_page(site: Path, folder: str) -> None:
     web = marks(page(site, f"{folder}/index.html"))
     assert web  # the fixture has highlights
-    for kind in handout.KINDS:
+    for kind in ANNOTATED:
         assert marks(page(site, f"{folder}/{kind}.html")) == web
 
 
@@ -102,7 +107,7 @@ def test_student_copy_leaves_room_to_write(site: Path) -> None:
 @pytest.mark.parametrize(("folder", "lang"), [("river", "en"), ("fr/river", "fr")])
 def test_both_handouts_have_sift_and_a_glossary(site: Path, folder: str, lang: str) -> None:
     t = i18n.catalogue(lang)
-    for kind in handout.KINDS:
+    for kind in ANNOTATED:
         tree = page(site, f"{folder}/{kind}.html")
         sift = tree.find("dl", cls="sift")
         glossary = tree.find("dl", cls="glossary")
@@ -182,13 +187,15 @@ def test_article_page_links_to_its_handouts(site: Path, tmp_path: Path) -> None:
     nav = page(site, "river/index.html").find("nav", cls="handout-links")
     assert nav is not None
     hrefs = [a.attrs["href"] for a in nav.find_all("a")]
-    assert hrefs == ["handout.html", "teacher.html"]  # built with --no-pdf: no PDF links
+    # built with --no-pdf: no PDF links
+    assert hrefs == ["exercise.html", "handout.html", "teacher.html"]
     out = tmp_path / "out"
     Builder(LETTER, out, pdf=True).build()
     nav = page(out, "fr/river/index.html").find("nav", cls="handout-links")
     assert nav is not None
     hrefs = [a.attrs["href"] for a in nav.find_all("a")]
-    assert hrefs == ["handout.html", "handout.pdf", "teacher.html", "teacher.pdf"]
+    assert hrefs == ["exercise.html", "exercise.pdf", "handout.html", "handout.pdf",
+                     "teacher.html", "teacher.pdf"]
     for href in hrefs:
         assert (out / "fr/river" / href).is_file()
 
@@ -232,7 +239,7 @@ def test_check_makes_no_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
     assert build.check(LETTER) == []
 
 
-@pytest.mark.parametrize("kind", handout.KINDS)
+@pytest.mark.parametrize("kind", ANNOTATED)
 def test_highlights_point_only_to_notes_on_the_same_sheet(site: Path, kind: str) -> None:
     tree = page(site, f"river/{kind}.html")
     targets = [m.attrs["aria-details"] for m in tree.find_all("mark")
@@ -243,3 +250,74 @@ def test_highlights_point_only_to_notes_on_the_same_sheet(site: Path, kind: str)
         assert not [m for m in tree.find_all("mark") if "tabindex" in m.attrs]
     else:
         assert len(targets) == 4
+
+
+@pytest.mark.parametrize("kind", STUDENT_COPIES)
+def test_student_copies_leave_the_provenance_to_investigate(site: Path, kind: str) -> None:
+    tree = page(site, f"river/{kind}.html")
+    html = (site / f"river/{kind}.html").read_text("utf-8")
+    for fact in PROVENANCE:
+        assert fact not in html
+    fields = tree.find("dl", cls="investigate-fields")
+    assert fields is not None
+    t = i18n.catalogue("en")
+    assert [text_of(dt) for dt in fields.find_all("dt")] == [
+        t[k] for k in ("outlet", "author", "published", "original_url")]
+    assert all(not text_of(dd) for dd in fields.find_all("dd"))  # blank, to fill in
+    teacher = text_of(page(site, "river/teacher.html"))
+    for fact in PROVENANCE:
+        assert fact in teacher
+
+
+def test_lesson_runs_exercise_then_discussion_then_annotated_reading(site: Path) -> None:
+    steps = page(site, "river/teacher.html").find("table", cls="lesson-steps")
+    assert steps is not None
+    t = i18n.catalogue("en")
+    names = [text_of(td.find("strong")) for td in steps.find_all("td")]  # type: ignore[arg-type]
+    order = [t[f"lesson_{k}"] + "." for k in ("exercise", "discuss", "annotated")]
+    assert [n for n in names if n in order] == order
+
+
+def core_site(tmp_path: Path, core: tuple[str, ...]) -> Path:
+    """The letter fixture with `core: true` on the questions named in ``core`` (annotation
+    ids, or "general-1" for the first of `questions:`), built without PDFs."""
+    content = tmp_path / "content"
+    shutil.copytree(LETTER, content)
+    ann = content / "articles/river/annotations.yaml"
+    text = ann.read_text("utf-8")
+    for name in core:
+        if name == "general-1":
+            step = "    step: investigate\n"
+            text = text.replace(step, step + "    core: true\n")
+        else:
+            text = text.replace(f"  - id: {name}\n", f"  - id: {name}\n    core: true\n")
+    ann.write_text(text, "utf-8")
+    out = tmp_path / "out"
+    Builder(content, out, pdf=False).build()
+    return out
+
+
+def questions_on(out: Path, kind: str) -> list[str]:
+    return [text_of(li) for li in page(out, f"river/{kind}.html").find_all("li", cls="question")]
+
+
+def test_student_copies_carry_only_the_core_questions(tmp_path: Path) -> None:
+    out = core_site(tmp_path, ("historic", "general-1"))
+    for kind in STUDENT_COPIES:
+        asked = questions_on(out, kind)
+        assert len(asked) == 2, kind
+        assert any("Whose word is “historic”?" in q for q in asked)
+        assert any("Who wrote this story?" in q for q in asked)
+    teacher = questions_on(out, handout.TEACHER)
+    assert len(teacher) == 5  # the key has them all, the core ones marked
+    core = [q for q in teacher if "(core)" in q]
+    assert len(core) == 2 and any("Who wrote this story?" in q for q in core)
+    lesson = page(out, "river/teacher.html").find("section", cls="lesson")
+    assert lesson is not None
+    assert i18n.catalogue("en")["lesson_core"].format(n=2) in text_of(lesson)
+
+
+def test_without_core_questions_student_copies_carry_all(site: Path) -> None:
+    for kind in STUDENT_COPIES:
+        assert len(questions_on(site, kind)) == 5
+    assert not [q for q in questions_on(site, handout.TEACHER) if "(core)" in q]

@@ -9,6 +9,7 @@ person to look at (black and white legibility is judged there, not by a test).
 from __future__ import annotations
 
 import functools
+import html
 import re
 import shutil
 import subprocess
@@ -18,9 +19,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from sitegen import cli, handout, i18n, pdf
+from sitegen import cli, exercise, handout, i18n, pdf
 from sitegen.build import Builder
-from sitegen.content import load_site
+from sitegen.content import load_article, load_site
+from sitegen.markdown import render_markdown
+from sitegen.model import Localized
+from sitegen.prepare import prepare
 from sitegen.validate import Collector
 from tests.conftest import FIXTURES, ROOT
 
@@ -110,6 +114,89 @@ def test_seed_pdfs_hold_the_questions_and_only_the_key_has_answers(seed: Path,
     assert t["glossary_title"] in student and t["sift_title"] in student
 
 
+def _words(text: str) -> str:
+    """Only the words, so that quotes and spaces set by typography do not matter."""
+    return " ".join(re.findall(r"\w+", text))
+
+
+def _plain(markdown: str) -> str:
+    """A Markdown field's words as the reader sees them."""
+    return _words(html.unescape(re.sub(r"<[^>]+>", "", render_markdown(markdown))))
+
+
+def _fragments(lang: str) -> dict[str, list[str]]:
+    """Words of every note, answer and provenance text of the seed, every source URL, and
+    the category labels: what no student copy may print."""
+    site = load_site(SEED, Collector())
+    assert site is not None
+    article = load_article(SEED / "articles" / SEED_SLUG, site, Collector())
+    assert article is not None
+
+    def text(value: Localized | None) -> str | None:
+        return value.resolve(lang, site.default_language).text if value else None
+
+    found: dict[str, list[str]] = {"note": [], "answer": [], "url": [], "provenance": [],
+                                   "category": []}
+    for ann in article.annotations:
+        found["note"].append(text(ann.note) or "")
+        found["answer"].append(text(ann.answer) or "")
+        found["url"] += [s.url for s in ann.sources]
+    found["answer"] += [text(q.answer) or "" for q in article.questions]
+    found["provenance"].append(text(article.provenance) or "")
+    found["provenance"] += [_words(v) for v in (article.outlet, article.author,
+                                                article.published, article.original_url) if v]
+    found["category"] = [text(c.label) or "" for c in site.categories]
+    words = {k: [v if k in ("url", "category") else " ".join(_plain(v).split()[:10])
+                 for v in values if v] for k, values in found.items()}
+    return {k: [v for v in values if v] for k, values in words.items()}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_student_copies_print_no_note_answer_source_or_provenance(seed: Path,
+                                                                    lang: str) -> None:
+    folder = SEED_EDITIONS[lang]
+    teacher = _words(" ".join(pages_text(seed / f"{folder}/teacher.pdf")))
+    fragments = _fragments(lang)
+    assert fragments["note"] and fragments["answer"] and fragments["url"]
+    for kind in ("note", "answer", "provenance"):
+        # The key prints them all, so reading them back works and their absence means it.
+        assert all(f in teacher for f in fragments[kind]), kind
+    exercise = " ".join(pages_text(seed / f"{folder}/exercise.pdf"))
+    student = " ".join(pages_text(seed / f"{folder}/handout.pdf"))
+    for copy in (exercise, student):
+        assert "http" not in copy and not [u for u in fragments["url"] if u in copy]
+        for kind in ("note", "answer", "provenance"):
+            leaked = [f for f in fragments[kind] if f in _words(copy)]
+            assert leaked == [], kind
+    t = i18n.catalogue(lang)
+    assert t["handout_how_to_read"] not in exercise
+    for label in fragments["category"]:
+        assert label not in exercise
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_exercise_prints_the_article_with_line_numbers(seed: Path, lang: str) -> None:
+    text = " ".join(pages_text(seed / f"{SEED_EDITIONS[lang]}/exercise.pdf"))
+    site = load_site(SEED, Collector())
+    assert site is not None
+    article = load_article(SEED / "articles" / SEED_SLUG, site, Collector())
+    assert article is not None
+    prepared = prepare(article, Collector())
+    assert prepared is not None
+    lines = [line for p in exercise.paragraphs(prepared) for line in p.lines]
+    assert len(lines) > 10
+    text = re.sub(r"§\s*\d+\s*", " ", text)  # the paragraph numbers
+    between = []
+    for line in lines:  # each line whole and in order, its number next to it
+        at = text.find(" ".join(line.text.split()))
+        assert at >= 0, line
+        between.append(text[:at])
+        text = text[at + len(line.text.rstrip()):]
+    numbers = [int(n) for n in re.findall(r"\d+", " ".join([*between, text]))]
+    expected = iter(numbers)
+    assert all(line.number in expected for line in lines)  # 1, 2, 3... in that order
+
+
 # Paper, pages, margins
 
 def test_letter_paper_from_site_yaml(letter: Path) -> None:
@@ -121,11 +208,16 @@ def test_letter_paper_from_site_yaml(letter: Path) -> None:
 
 def test_seed_pdfs_are_a4(seed: Path) -> None:
     found = sorted(seed.rglob("*.pdf"))
-    assert len(found) == 4
+    assert len(found) == 2 * len(handout.KINDS)
     for path in found:
         for page in PdfReader(path).pages:
             box = page.mediabox
             assert (float(box.width), float(box.height)) == pytest.approx(A4, abs=1)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_seed_exercise_fits_in_four_pages(seed: Path, lang: str) -> None:
+    assert len(PdfReader(seed / f"{SEED_EDITIONS[lang]}/exercise.pdf").pages) <= 4
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -252,7 +344,7 @@ def test_unchanged_inputs_reuse_every_pdf(letter: Path, tmp_path: Path,
                                           counted: list[str]) -> None:
     content, out = built_copy(letter, tmp_path)
     before = _stats(out)
-    assert len(before) == 4
+    assert len(before) == 2 * len(handout.KINDS)
     result = Builder(content, out).build()  # a new builder: nothing cached in memory
     assert counted == []
     assert _stats(out) == before
@@ -294,7 +386,7 @@ def test_paper_size_is_part_of_the_key(letter: Path, tmp_path: Path,
     site_yaml.write_text(site_yaml.read_text("utf-8").replace("paper: Letter", "paper: A4"),
                          "utf-8")
     Builder(content, out).build()
-    assert len(counted) == 4
+    assert len(counted) == 2 * len(handout.KINDS)
     box = PdfReader(out / "river/handout.pdf").pages[0].mediabox
     assert (float(box.width), float(box.height)) == pytest.approx(A4, abs=1)
 

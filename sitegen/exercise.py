@@ -1,0 +1,177 @@
+"""The bare article for the exercise copy: the canonical text without any highlight, cut
+into numbered paragraphs and lines, and the explainer's highlights as data to compare with.
+
+The lines are broken here, not by the browser or WeasyPrint, so "paragraph 3, line 12"
+means the same on paper, on screen and in the questions. A line holds at most ``MEASURE``
+columns (a wide character, as in Chinese or Japanese, counts two) and is broken only at
+white space, or inside a word longer than a line; the break itself adds nothing, so the
+lines joined give back the article's text exactly. Offsets are code points of the
+canonical text, as in the JSON-LD export.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from sitegen.prepare import Prepared
+
+MEASURE = 78
+"""Columns per line: about 13 words, a line that fits the A4 and Letter page at 10 pt."""
+
+_TOKEN = re.compile(r"\S+|\s+")
+_CLOSING = re.compile(r"[»”’)\]:;!?,.…]+")
+"""A word made only of these (French « » spacing) stays on the line of the word before."""
+_OPENING = re.compile(r"[«“‘(\[]+")
+"""A word made only of these stays on the line of the word after."""
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int
+    """Counted from the first line of the body, across paragraphs."""
+    text: str
+    """The line's text, with the white space that follows it (where the break falls)."""
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    number: int
+    start: int
+    """Where the paragraph starts in the canonical text (code points)."""
+    lines: tuple[Line, ...]
+
+    @property
+    def end(self) -> int:
+        return self.start + sum(len(line.text) for line in self.lines)
+
+
+def width(text: str) -> int:
+    """Columns ``text`` takes: two for a wide character, none for a combining mark."""
+    cols = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        cols += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return cols
+
+
+def _split_long(word: str, measure: int) -> list[str]:
+    """A word wider than a line, cut into pieces of at most ``measure`` columns."""
+    pieces, current = [], ""
+    for ch in word:
+        if current and width(current + ch) > measure:
+            pieces.append(current)
+            current = ""
+        current += ch
+    return [*pieces, current]
+
+
+def wrap(text: str, measure: int = MEASURE) -> list[str]:
+    """``text`` cut into lines of at most ``measure`` columns; ``"".join`` gives it back.
+
+    A line break in the text (a hard break, a code block's lines) always ends a line.
+    """
+    lines: list[str] = []
+    current = ""
+    glued = ""  # an opening mark waiting for its word, with the space after it
+    for token in _TOKEN.findall(text):
+        if token.isspace():
+            if glued and "\n" not in token:
+                glued += token
+                continue
+            current += glued + token
+            glued = ""
+            if "\n" in token and current.strip():
+                lines.append(current)
+                current = ""
+            continue
+        if _OPENING.fullmatch(token):
+            glued += token
+            continue
+        word, glued = glued + token, ""
+        for chunk in _split_long(word, measure):
+            if (current.strip() and width(current + chunk) > measure
+                    and not _CLOSING.fullmatch(chunk)):
+                lines.append(current)
+                current = ""
+            current += chunk
+    current += glued
+    if current.strip() or not lines:
+        lines.append(current)
+    else:
+        lines[-1] += current
+    return lines
+
+
+def paragraphs(prepared: Prepared, measure: int = MEASURE) -> list[Paragraph]:
+    """The body's top-level blocks, numbered from 1, each cut into numbered lines."""
+    out: list[Paragraph] = []
+    number = 0
+    text = prepared.body.text
+    for index, (start, end) in enumerate(prepared.body.ranges, 1):
+        lines = []
+        for line in wrap(text[start:end], measure):
+            number += 1
+            lines.append(Line(number, line))
+        out.append(Paragraph(index, prepared.body_offset + start, tuple(lines)))
+    return out
+
+
+def place(paras: list[Paragraph], start: int) -> tuple[int, int] | None:
+    """The paragraph and line where canonical offset ``start`` falls (None: the headline)."""
+    for para in paras:
+        if start < para.start:
+            break
+        offset = para.start
+        for line in para.lines:
+            offset += len(line.text)
+            if start < offset:
+                return para.number, line.number
+    if paras and start >= paras[0].start:
+        last = paras[-1]
+        return last.number, last.lines[-1].number if last.lines else 0
+    return None
+
+
+_SHARED_KEYS = ("lang", "t", "root", "title", "site_title", "categories", "editions", "home",
+                "sift")
+
+
+def exercise_context(prepared: Prepared, ctx: dict[str, Any],
+                     questions: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """The exercise copy's context, from the article page's ``ctx``: the bare text and the
+    student copy's ``questions`` (each passage named by paragraph and line, never by
+    highlight number).
+
+    No note, answer, source or provenance fact is in it.
+    """
+    t = ctx["t"]
+    article = prepared.article
+    paras = paragraphs(prepared)
+    spans = {s.annotation.id: s for s in prepared.spans}
+    items = []
+    for q in questions["per_highlight"]:
+        span = spans[q["id"]]
+        items.append({"key": q["key"], "question": q["question"], "step": None,
+                      "where": _where(t, paras, span.start, span.end),
+                      "quote": q["quote"]})
+    items += [{"key": q["key"], "question": q["question"], "step": q.get("step"),
+               "where": None, "quote": None} for q in questions["general"]]
+    safe = {k: ctx[k] for k in _SHARED_KEYS}
+    safe.update(
+        article={k: ctx["article"][k] for k in ("slug", "title", "language", "practice")},
+        headline=article.title, paragraphs=paras, exercise_questions=items)
+    return safe
+
+
+def _where(t: dict[str, str], paras: list[Paragraph], start: int, end: int) -> str:
+    """Where a passage is, in words: "paragraph 2, lines 5-6", or "in the headline"."""
+    first, last = place(paras, start), place(paras, max(start, end - 1))
+    if first is None:
+        return t["exercise_in_headline"]
+    if last is None or last[1] == first[1]:
+        return t["exercise_where_line"].format(p=first[0], line=first[1])
+    return t["exercise_where_lines"].format(p=first[0], first=first[1], last=last[1])

@@ -1,0 +1,76 @@
+"""The exercise copy as HTML: the bare article cut into numbered paragraphs and lines (the
+text verbatim), blank provenance fields, the questions named by paragraph and line, and
+the explainer's highlights as offsets for the comparison. Its PDF is tested in
+tests/test_pdf.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sitegen import i18n
+from sitegen.exercise import MEASURE, width, wrap
+from tests.test_handout import LETTER, page, site, text_of
+
+__all__ = ["site"]  # the built fixture site, shared with tests/test_handout.py
+
+
+TEXT = st.text(st.sampled_from("ab cdé  «»:!,.\n中文\u0301" + "x" * 5), max_size=400)
+
+
+@given(TEXT, st.integers(min_value=5, max_value=90))
+def test_lines_give_back_the_text_and_fit_the_measure(text: str, measure: int) -> None:
+    lines = wrap(text, measure)
+    assert "".join(lines) == text
+    for line in lines:
+        words = line.split()
+        # Only a closing mark glued to its word may pass the measure, by its own width.
+        if words and width(line.rstrip()) > measure:
+            assert len(words) > 1 or width(words[0]) <= measure + 2
+
+
+def test_lines_break_at_spaces_and_keep_french_marks_with_their_words() -> None:
+    text = ("« C'est l'incarnation même du leadership compétent », a écrit Musk sur X, "
+            "avant les « premiers pourparlers directs » entre la Russie et les États-Unis.")
+    lines = wrap(text, 40)
+    assert "".join(lines) == text
+    assert all(not line.startswith(("»", ":", ",")) for line in lines)
+    assert all(not line.rstrip().endswith("«") for line in lines)
+    assert all(width(line.rstrip()) <= 42 for line in lines)
+    assert wrap("a\nb") == ["a\n", "b"]  # a hard break always ends a line
+
+
+def test_exercise_is_the_bare_article(site: Path) -> None:
+    tree = page(site, "river/exercise.html")
+    html = (site / "river/exercise.html").read_text("utf-8")
+    assert not tree.find_all("mark") and not tree.find_all(cls="badge")
+    assert "pangolin" not in html.lower() and "quokka" not in html.lower()
+    assert "example.org" not in html
+    assert tree.find(cls="sheet-legend") is None
+    paragraphs = tree.find_all("p", cls="ex-text")
+    source = (LETTER / "articles/river/article.md").read_text("utf-8").split("---\n")[2]
+    expected = [" ".join(p.split()) for p in source.replace("*", "").split("\n\n") if p.strip()]
+    assert [p.text() for p in paragraphs] == expected  # verbatim, inline formatting aside
+    numbers = [int(s.attrs["data-n"]) for p in paragraphs for s in p.find_all("span", cls="ln")]
+    assert numbers == list(range(1, len(numbers) + 1))
+    for p in paragraphs:
+        assert all(width(s.text().rstrip()) <= MEASURE for s in p.find_all("span", cls="ln"))
+    pnums = [text_of(s) for s in tree.find_all("span", cls="ex-pnum")]
+    assert [n.split()[-1] for n in pnums] == ["1", "2", "3"]
+
+
+def test_exercise_questions_name_passages_by_paragraph_and_line(site: Path) -> None:
+    tree = page(site, "river/exercise.html")
+    items = [text_of(li) for li in tree.find_all("li", cls="question")]
+    assert len(items) == 5
+    assert not [q for q in items if "highlight" in q.lower()]
+    t = i18n.catalogue("en")
+    # "a local newspaper" ends line 1 and runs onto line 2 (the lines are 78 columns)
+    assert any(q.startswith(t["exercise_where_lines"].format(p=1, first=1, last=2)) and
+               "Can you find the newspaper?" in q for q in items)
+    assert any(q.startswith(t["exercise_where_line"].format(p=3, line=5)) and
+               "What would you need to know about the vote?" in q for q in items)
+    assert all(li.find(cls="write") is not None for li in tree.find_all("li", cls="question"))
