@@ -22,7 +22,7 @@ from pypdf import PdfReader
 from sitegen import cli, exercise, handout, i18n, pdf
 from sitegen.build import Builder
 from sitegen.content import load_article, load_site
-from sitegen.markdown import render_markdown
+from sitegen.markdown import parse_markdown, render
 from sitegen.model import Localized
 from sitegen.prepare import prepare
 from sitegen.validate import Collector
@@ -121,7 +121,7 @@ def _words(text: str) -> str:
 
 def _plain(markdown: str) -> str:
     """A Markdown field's words as the reader sees them."""
-    return _words(html.unescape(re.sub(r"<[^>]+>", "", render_markdown(markdown))))
+    return _words(html.unescape(re.sub(r"<[^>]+>", "", render(parse_markdown(markdown)))))
 
 
 def _fragments(lang: str) -> dict[str, list[str]]:
