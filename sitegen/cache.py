@@ -44,9 +44,10 @@ def signature(folder: Path) -> Signature:
     items = []
     with os.scandir(folder) as entries:
         for entry in entries:
-            if entry.is_file():
-                st = entry.stat()
-                items.append([entry.name, st.st_size, st.st_mtime_ns])
+            with contextlib.suppress(OSError):  # a loop of links: loading reports it
+                if entry.is_file():
+                    st = entry.stat()
+                    items.append([entry.name, st.st_size, st.st_mtime_ns])
     items.sort()
     return items
 

@@ -69,7 +69,8 @@ def article_dirs(content: Path, out: Collector) -> list[Path]:
     with os.scandir(root) as listing:
         # One directory read; only a symlink needs resolving (any other entry of a
         # folder inside the content folder is inside it too).
-        entries = sorted((e.name, e.is_symlink(), e.is_dir()) for e in listing)
+        entries = sorted((e.name, e.is_symlink(), e.is_dir(follow_symlinks=False))
+                         for e in listing)
     for name, is_link, is_dir in entries:
         entry = root / name
         if name.startswith("."):

@@ -6,6 +6,7 @@ Links out of the content folder, files that are not files, files too large to re
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,12 @@ def test_a_huge_file_outside_is_never_read_whole(tmp_path: Path, mini: Path) -> 
     article.unlink()
     article.symlink_to(huge)
     assert [e.split(" (")[0] for e in _errors(mini)] == [f"{article}: {OUTSIDE_FILE}"]
+
+
+@pytest.mark.parametrize("name", ["articles/sample/article.md", "articles/sample"])
+def test_a_link_to_itself_is_refused(mini: Path, name: str) -> None:
+    link = mini / name
+    shutil.rmtree(link) if link.is_dir() else link.unlink()
+    link.symlink_to(link.name)
+    assert [e.split(" (")[0] for e in _errors(mini)] == [
+        f"{link}: is a link that leads back to itself"]
