@@ -42,7 +42,7 @@ from tornado import web
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
-from sitegen import annotate, templates
+from sitegen import annotate, templates, watch
 from sitegen.build import Builder
 from sitegen.errors import ContentErrors, UsageError
 from sitegen.overlay import (
@@ -151,9 +151,9 @@ class Preview:
         self.built = False
         self._warnings: set[str] = set()
         self._dirty_at: float | None = None
-        self.watcher = ScanWatcher()
-        for path in (content, templates.TEMPLATES, templates.STATIC):
-            self.watcher.watch(str(path), self._changed)
+        self.watched = [str(p) for p in (content, templates.TEMPLATES, templates.STATIC)]
+        self.watcher = ScanWatcher()  # polls when file events cannot be had
+        self.events: watch.EventWatcher | None = None
 
     def _changed(self) -> None:
         self._dirty_at = time.monotonic()
@@ -215,6 +215,11 @@ class Preview:
 
     async def watch(self, ready: Callable[[], None]) -> None:
         """Build once, call ``ready``, then rebuild after each burst of changes."""
+        self.events = watch.start(self.watched, self._changed, self.watcher.ignore)
+        if self.events is not None:
+            await self._on_events(ready)
+        for path in self.watched:
+            self.watcher.watch(path, self._changed)
         self.watcher.examine()  # record the files as they are now
         self.watcher.primed = True
         self._dirty_at = None
@@ -232,6 +237,18 @@ class Preview:
             # most a fifth of the time, however big the site.
             pause = DEBOUNCE if self._dirty_at is not None else max(MIN_POLL, 4 * cost)
             await asyncio.sleep(pause)
+
+    async def _on_events(self, ready: Callable[[], None]) -> None:
+        """``watch`` with file events: nothing is scanned, a change is known at once."""
+        self._dirty_at = None
+        await self.build()
+        ready()
+        while True:
+            seen = self._dirty_at
+            await asyncio.sleep(DEBOUNCE if seen is not None else MIN_POLL)
+            if seen is not None and self._dirty_at == seen:  # quiet for a debounce
+                self._dirty_at = None
+                await self.build()
 
     # ------------------------------------------------------------------ serving
 
@@ -424,6 +441,8 @@ async def _run(preview: Preview, sockets: list[Any], open_browser: bool) -> None
     stopped = asyncio.create_task(stop.wait())
     await asyncio.wait({watching, stopped}, return_when=asyncio.FIRST_COMPLETED)
     server.stop()
+    if preview.events is not None:
+        preview.events.stop()
     for waiter in list(LiveReloadHandler.waiters):
         waiter.close()
     watching.cancel()

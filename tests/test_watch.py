@@ -1,0 +1,45 @@
+"""The preview's file events: a write is reported, a read is not; without watchdog the
+server falls back to polling (``start`` gives None)."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from sitegen import watch
+
+
+def _seen_within(flag: threading.Event, seconds: float = 10.0) -> bool:
+    return flag.wait(seconds)
+
+
+def test_a_write_is_an_event_and_a_read_is_not(tmp_path: Path) -> None:
+    target = tmp_path / "articles" / "a" / "article.md"
+    target.parent.mkdir(parents=True)
+    target.write_text("one", "utf-8")
+    changed = threading.Event()
+    watcher = watch.start([str(tmp_path)], changed.set, lambda name: name.endswith("~"))
+    assert watcher is not None
+    try:
+        time.sleep(0.2)
+        for _ in range(3):
+            target.read_bytes()  # what every build does: never a change
+        (tmp_path / "backup.md~").write_text("x", "utf-8")  # ignored, like the polling watcher
+        assert not _seen_within(changed, 1.0)
+        target.write_text("two", "utf-8")
+        assert _seen_within(changed)
+        changed.clear()
+        target.rename(target.with_name("renamed.md"))
+        assert _seen_within(changed)
+    finally:
+        watcher.stop()
+
+
+def test_without_watchdog_there_are_no_events(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "watchdog.observers", None)  # import fails
+    assert watch.start([str(tmp_path)], lambda: None, lambda name: False) is None
