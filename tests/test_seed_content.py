@@ -32,6 +32,7 @@ MAX_NOTE_WORDS = 2000  # all notes of one edition, answers and sources not count
 MAX_WORDS_PER_NOTE = 90
 CORE_QUESTIONS = range(8, 13)  # "about ten" questions a lesson cannot skip
 
+NBSP, NNBSP = "\u00a0", "\u202f"
 LINK = re.compile(r"\[([^\]]*)\]\(([^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\)")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
@@ -229,3 +230,26 @@ def test_every_annotation_renders_in_both_editions(built: tuple[Path, str],
         ids = {el.attrs["id"] for el in doc.iter() if "id" in el.attrs}
         for a in data["annotations"]:
             assert f"note-{a['id']}" in ids, f"{page}: no note-{a['id']}"
+
+
+FRENCH_SPACING = {
+    "« not followed by a no-break space": re.compile(f"«(?!{NBSP})"),
+    "» not preceded by a no-break space": re.compile(f"(?<!{NBSP})»"),
+    "; ! ? without a narrow no-break space before": re.compile(f"(?<![{NNBSP}{NBSP}])[;!?]"),
+    ": without a no-break space before": re.compile("(?<=\\w):|(?<=[)»]):| :"),
+    "thousands not grouped with a no-break space": re.compile(r"(?<!\d)\d{1,3}[ ,]\d{3}(?!\d)"),
+    "% without a no-break space before": re.compile(f"(?<!{NBSP})%"),
+}
+
+
+def test_french_typography(data: dict[str, Any], front: dict[str, Any]) -> None:
+    """Our French text is spaced the French way; the article's own words are left as they are."""
+    problems = []
+    for where, text in texts(data, front, "fr"):
+        visible = LINK.sub(lambda m: f"[{m.group(1)}]", text)
+        problems += [f"{where}: {what}: {visible[max(0, m.start() - 20):m.end() + 20]!r}"
+                     for what, pattern in FRENCH_SPACING.items()
+                     for m in pattern.finditer(visible)]
+    assert not problems, "\n".join(problems)
+    quotes = [a["quote"] for a in data["annotations"] if "quote" in a]
+    assert not any(NBSP in q or NNBSP in q for q in quotes), "a quote no longer copies the article"
