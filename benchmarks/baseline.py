@@ -19,6 +19,7 @@ from pathlib import Path
 import jinja2
 import yaml
 from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 PAGE = jinja2.Environment(autoescape=True).from_string(
     "<!doctype html>\n<html lang=\"{{ lang }}\"><meta charset=utf-8><title>{{ title }}</title>\n"
@@ -35,7 +36,7 @@ def build_article(folder: Path, out: Path) -> tuple[str, str]:
     _, front, body = text.split("---\n", 2)
     meta = yaml.load(front, Loader=yaml.CSafeLoader)
     html = PAGE.render(lang=meta["language"], title=meta["title"],
-                       body=jinja2.utils.markupsafe.Markup(MD.render(body)))
+                       body=Markup(MD.render(body)))
     target = out / folder.name / "index.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html, encoding="utf-8")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -285,21 +286,27 @@ def slug(index: int) -> str:
     return f"article-{index:05d}"
 
 
-def write_site(root: Path, n: int, seed: int = 0) -> None:
-    """Write a content folder with `n` articles into `root` (created if missing)."""
+ArticleWriter = Callable[[Path, int, int], None]
+
+
+def write_site(root: Path, n: int, seed: int = 0, *, article: ArticleWriter = write_article,
+               name: Callable[[int], str] = slug) -> None:
+    """Write a content folder with `n` articles into `root` (created if missing); `article`
+    and `name` make another corpus (synth_links.py)."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
     for index in range(n):
-        write_article(root / "articles" / slug(index), index, seed)
+        article(root / "articles" / name(index), index, seed)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+def main(argv: list[str] | None = None, site: Callable[[Path, int, int], None] = write_site,
+         doc: str | None = __doc__) -> int:
+    parser = argparse.ArgumentParser(description=doc)
     parser.add_argument("root", type=Path, help="content folder to write")
     parser.add_argument("-n", type=int, default=100, help="number of articles")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    write_site(args.root, args.n, args.seed)
+    site(args.root, args.n, args.seed)
     return 0
 
 

@@ -10,11 +10,11 @@ article ends with synth.FREE_TAIL, so benchmarks/edits.py can edit it. Determini
 
 from __future__ import annotations
 
-import argparse
 import random
 from pathlib import Path
 
-from synth import CATEGORIES, FREE_TAIL, NAMES, NOTES, ROLES, SIDES, SITE_YAML, VOCABULARY, _q
+import synth
+from synth import CATEGORIES, FREE_TAIL, NAMES, NOTES, ROLES, SIDES, VOCABULARY, _q
 
 from sitegen.markdown import BLOCK_SEPARATOR, parse_body
 
@@ -118,21 +118,8 @@ def slug(index: int) -> str:
 
 
 def write_site(root: Path, n: int, seed: int = 0) -> None:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
-    for index in range(n):
-        write_article(root / "articles" / slug(index), index, seed)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("root", type=Path, help="content folder to write")
-    parser.add_argument("-n", type=int, default=100, help="number of articles")
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
-    write_site(args.root, args.n, args.seed)
-    return 0
+    synth.write_site(root, n, seed, article=write_article, name=slug)
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(synth.main(site=write_site, doc=__doc__))
