@@ -10,9 +10,15 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# Property tests are judged on what they find, not on how fast examples come on a shared
+# machine: no deadline, and no "too slow" health check failing a run under load.
+settings.register_profile("sitegen", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("sitegen")
 
 # The build cache goes to the user's cache folder; tests keep theirs apart.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="sitegen-test-cache-")
