@@ -142,9 +142,9 @@ _SHARED_KEYS = ("lang", "t", "root", "title", "site_title", "categories", "editi
 
 def exercise_context(prepared: Prepared, ctx: dict[str, Any],
                      questions: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    """The exercise copy's context, from the article page's ``ctx``: the bare text and the
+    """The exercise page's context, from the article page's ``ctx``: the bare text, the
     student copy's ``questions`` (each passage named by paragraph and line, never by
-    highlight number).
+    highlight number) and the explainer's highlights as offsets, for the comparison.
 
     No note, answer, source or provenance fact is in it.
     """
@@ -163,7 +163,12 @@ def exercise_context(prepared: Prepared, ctx: dict[str, Any],
     safe = {k: ctx[k] for k in _SHARED_KEYS}
     safe.update(
         article={k: ctx["article"][k] for k in ("slug", "title", "language", "practice")},
-        headline=article.title, paragraphs=paras, exercise_questions=items)
+        headline=article.title, paragraphs=paras, exercise_questions=items,
+        strings={k.removeprefix("exercise_"): v for k, v in t.items()
+                 if k.startswith("exercise_")},
+        highlights=[{"id": s.annotation.id, "number": s.number,
+                     "category": s.annotation.category, "start": s.start, "end": s.end}
+                    for s in prepared.spans])
     return safe
 
 

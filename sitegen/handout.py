@@ -149,7 +149,7 @@ def handout_pages(prepared: Prepared, site: Site, *, pdf: bool,
             else:
                 ctx = exercise_context(prepared, ctx, core_questions(ctx["questions"]))
             title = ed.t[LABELS[kind]]
-            ctx.update(kind=kind, sheet_title=title,
+            ctx.update(kind=kind, sheet_title=title, interactive=kind == EXERCISE,
                        handouts=links(ed.t, pdf=pdf, current=kind), glossary=_glossary(ed.t),
                        lines=LINES_PER_QUESTION)
             path = f"{edition_dir(site, lang)}{slug}/{kind}.html"

@@ -1,11 +1,12 @@
 """The exercise copy as HTML: the bare article cut into numbered paragraphs and lines (the
 text verbatim), blank provenance fields, the questions named by paragraph and line, and
 the explainer's highlights as offsets for the comparison. Its PDF is tested in
-tests/test_pdf.py.
+tests/test_pdf.py, the page in a browser in tests/browser/test_exercise.py.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from hypothesis import given
@@ -74,3 +75,26 @@ def test_exercise_questions_name_passages_by_paragraph_and_line(site: Path) -> N
     assert any(q.startswith(t["exercise_where_line"].format(p=3, line=5)) and
                "What would you need to know about the vote?" in q for q in items)
     assert all(li.find(cls="write") is not None for li in tree.find_all("li", cls="question"))
+    boxes = tree.find_all("textarea")  # for the page in a browser (hidden on paper)
+    assert len(boxes) == 5 and len({b.attrs["data-answer"] for b in boxes}) == 5
+    for box in boxes:
+        label = [lb for lb in tree.find_all("label") if lb.attrs.get("for") == box.attrs["id"]]
+        assert len(label) == 1
+
+
+def test_explainer_highlights_are_data_in_export_offsets(site: Path) -> None:
+    tree = page(site, "river/exercise.html")
+    key = tree.find("ul", cls="ex-key")
+    assert key is not None and not text_of(key)
+    exported = json.loads((site / "river/annotations.jsonld").read_text("utf-8"))
+    positions = {}
+    for item in exported["first"]["items"]:
+        if isinstance(item["target"], dict):
+            pos = item["target"]["selector"][1]
+            positions[item["id"].rsplit(":", 1)[1]] = (pos["start"], pos["end"])
+    found = {li.attrs["data-id"]: (int(li.attrs["data-start"]), int(li.attrs["data-end"]))
+             for li in key.find_all("li")}
+    assert found == positions
+    # The offsets count from the headline, as the texts on the page do.
+    starts = [int(el.attrs["data-start"]) for el in tree.find_all(cls="ex-text")]
+    assert starts[0] == 0 and starts == sorted(starts)

@@ -166,7 +166,11 @@ def test_handouts_are_self_contained(site: Path, kind: str) -> None:
         assert not re.match(r"[a-z]+:|/", url), url
     for link in tree.find_all("link", rel="stylesheet"):
         assert (site / "fr/river" / link.attrs["href"]).resolve().is_file()
-    assert "<script" not in html and "style=" not in html
+    assert "style=" not in html
+    scripts = [s.attrs.get("src") for s in tree.find_all("script")]  # the exercise page's own
+    assert scripts == (["../../assets/exercise.js"] if kind == handout.EXERCISE else [])
+    for src in scripts:
+        assert src is not None and (site / "fr/river" / src).resolve().is_file()
 
 
 def test_highlights_are_told_apart_without_colour(site: Path) -> None:
