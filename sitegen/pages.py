@@ -146,6 +146,7 @@ def article_context(prepared: Prepared, site: Site, lang: str, root: str, page: 
                      len(blocks) - 1)
         by_block[index].append(notes[span.annotation.id])
     article_notes = [notes[a.id] for a in article.annotations if a.id not in starts]
+    numbered = sorted((notes[i] for i in numbers), key=lambda n: n["number"])
     tr = article.translation(lang)
     ctx = ed.base(root, page, article.title)
     ctx.update(
@@ -162,6 +163,8 @@ def article_context(prepared: Prepared, site: Site, lang: str, root: str, page: 
         has_translation=tr_blocks is not None,
         translation_lang=lang if tr_blocks is not None else None,
         article_notes=article_notes,
+        notes_in_order=numbered + article_notes,
+        glance=_glance(ed, article, numbered),
         panels=_category_panels(ed, article, notes, numbers),
         voices=_voices(ed, article, sources),
         chart=_chart(ed, article),
@@ -249,6 +252,14 @@ def _category_panels(ed: Edition, article: Article, notes: dict[str, dict[str, A
                           key=lambda n: n["number"])
         panels.append({"category": cat, "highlights": anchored})
     return panels
+
+
+def _glance(ed: Edition, article: Article, numbered: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the "at a glance" box counts: highlights per category, voices, the original."""
+    counts = [{"category": c, "count": sum(n["category"]["key"] == c["key"] for n in numbered)}
+              for c in ed.categories]
+    return {"categories": [c for c in counts if c["count"]], "voices": len(article.voices),
+            "original": article.original_url is not None}
 
 
 def _voices(ed: Edition, article: Article, sources: _SourceList) -> list[dict[str, Any]]:

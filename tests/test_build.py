@@ -81,15 +81,22 @@ def test_every_annotation_has_marks_notes_and_numbers_in_text_order(site: Path) 
     assert historic[0].ancestors().__next__().tag != "h1"  # the body's, not the headline's
 
 
-def test_notes_sit_after_the_paragraph_where_their_highlight_starts(site: Path) -> None:
+def test_notes_follow_the_article_in_text_order_then_article_level(site: Path) -> None:
     doc = _page(site, "sample/index.html")
-    blocks = doc.find_all("div", cls="block")
-    first = [n.attrs["id"] for n in blocks[0].find_all("div", cls="note")]
-    second = [n.attrs["id"] for n in blocks[1].find_all("div", cls="note")]
-    assert first == ["note-historic", "note-across", "note-local-newspaper"]
-    assert second == ["note-critics"]
-    header = doc.find("header", cls="explainer-header")
-    assert header is not None and header.by_id("note-headline-historic") is not None
+    assert all(not b.find_all("div", cls="note") for b in doc.find_all("div", cls="block")), (
+        "a note sits between the paragraphs of the article"
+    )
+    panel = doc.find("section", cls="note-panel")
+    assert panel is not None
+    ids = [n.attrs["id"] for n in panel.find_all("div", cls="note")]
+    assert ids == ["note-headline-historic", "note-historic", "note-across",
+                   "note-local-newspaper", "note-critics", "note-no-opposition"]
+    body = doc.find("div", cls="article-body")
+    order = list(doc.iter())
+    assert body is not None and order.index(body) < order.index(panel)
+    for note in panel.find_all("div", cls="note"):
+        link = note.find("a", cls="note-link")
+        assert link is not None and link.attrs["href"] == f"#{note.attrs['id']}"
 
 
 def test_unknowns_are_said_plainly_and_provenance_is_shown(site: Path) -> None:

@@ -52,6 +52,21 @@ def test_explainer_has_no_axe_violations(
     assert_no_axe_violations(page, f"explainer ({lang}, {viewport['width']} px)")
 
 
+@pytest.mark.parametrize("viewport", [WIDE, NARROW], ids=["wide", "narrow"])
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_explainer_with_a_note_open_has_no_axe_violations(
+    browsing: Browsing, lang: str, viewport: dict[str, int]
+) -> None:
+    page = browsing.open(explainer_path(lang), viewport=viewport)
+    marks = page.locator("mark.hl[aria-details]")
+    mark = marks.nth(marks.count() // 2)
+    mark.click()
+    note = page.locator(f"#{mark.get_attribute('aria-details')}")
+    note.wait_for(state="visible")
+    assert mark.get_attribute("aria-expanded") == "true"
+    assert_no_axe_violations(page, f"explainer, note open ({lang}, {viewport['width']} px)")
+
+
 @pytest.mark.parametrize("lang", EDITIONS)
 def test_explainer_without_its_scripts_has_no_axe_violations(browsing: Browsing, lang: str) -> None:
     # axe itself needs JavaScript, so the page's own script files are answered with an empty

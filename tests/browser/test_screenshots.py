@@ -1,5 +1,5 @@
-"""Screenshots of the explainer's wide, narrow and print views, saved to artifacts/screenshots/
-(git-ignored) for people to look at."""
+"""Screenshots of the explainer's wide, narrow (each also with a note open) and print views,
+saved to artifacts/screenshots/ (git-ignored) for people to look at."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import struct
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import EDITIONS, NARROW, WIDE, Browsing, explainer_path
 
@@ -32,6 +33,13 @@ def test_screenshots_of_wide_narrow_and_print_views(
         page.screenshot(path=str(shot), full_page=True)
         width, height = png_size(shot)
         assert width == viewport["width"] and height >= viewport["height"], (view, width, height)
+        # The screen a reader sees with a note open, beside or below its highlight.
+        mark = page.locator("mark.hl[aria-details]").nth(5)
+        mark.click()
+        expect(page.locator(f"#{mark.get_attribute('aria-details')}")).to_be_in_viewport()
+        shot = screenshot_dir / f"{view}-{lang}-note-open.png"
+        page.screenshot(path=str(shot))
+        assert png_size(shot) == (viewport["width"], viewport["height"])
 
     page = browsing.open(explainer_path(lang), viewport=WIDE, device_scale_factor=1)
     page.emulate_media(media="print")

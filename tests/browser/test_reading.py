@@ -1,0 +1,335 @@
+"""The explainer read as a reader would, in both editions at 1280 and 375 px: the article as
+one continuous text, a note on demand beside its highlight or in a sheet that leaves it in view,
+the walk through the notes, links that open a note, "at a glance", and printing the page.
+Counts come from the built page, never from here."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from sitegen.markdown import parse_body
+
+from .conftest import CONTENT, EDITIONS, SEED_SLUG, WIDE, Browsing, explainer_path
+
+ARTICLE = CONTENT / "articles" / SEED_SLUG
+
+PHONE = {"width": 375, "height": 800}
+VIEWPORTS = pytest.mark.parametrize("viewport", [PHONE, WIDE], ids=["375px", "1280px"])
+MAX_HEIGHT_RATIO = 1.5
+MAX_PRINT_PAGES = 12
+
+# The article body's height as shown, then with every note and the note panel taken out.
+HEIGHT_RATIO_JS = """
+() => {
+  const body = document.querySelector('.article-body');
+  const shown = body.getBoundingClientRect().height;
+  const out = [...document.querySelectorAll('.note, [data-note-panel]')];
+  out.forEach(el => el.style.setProperty('display', 'none', 'important'));
+  const bare = body.getBoundingClientRect().height;
+  out.forEach(el => el.style.removeProperty('display'));
+  return {shown, bare};
+}
+"""
+
+BOX_JS = """
+(el) => { const r = el.getBoundingClientRect();
+          return {top: r.top, bottom: r.bottom, left: r.left, right: r.right}; }
+"""
+
+
+def walk_order(page: Any) -> list[str]:
+    """Note ids in the order the walk takes them: the panel's list, as built."""
+    ids: list[str] = page.eval_on_selector_all("[data-note-panel] .note", "ns => ns.map(n => n.id)")
+    assert ids, "the explainer has no note"
+    return ids
+
+
+def highlights(page: Any) -> list[dict[str, str]]:
+    found: list[dict[str, str]] = page.eval_on_selector_all(
+        "mark.hl[aria-details]",
+        "ms => ms.map(m => ({id: m.id, note: m.getAttribute('aria-details'),"
+        " category: m.closest('[data-annotation]') && "
+        " document.getElementById(m.getAttribute('aria-details')).dataset.category}))",
+    )
+    assert found, "the explainer has no highlight"
+    return found
+
+
+# Everything a step of a test looks at, in one round trip: which notes are shown, where focus
+# is, the walk's position, and the boxes of the note, its highlight and the panel.
+STATE_JS = """
+() => {
+  const box = (el) => { if (!el) return null; const r = el.getBoundingClientRect();
+    return {top: r.top, bottom: r.bottom, left: r.left, right: r.right,
+            inView: r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth}; };
+  const open = [...document.querySelectorAll('[data-note-panel] .note')]
+    .filter(n => n.getClientRects().length > 0);
+  const note = open[0] || null;
+  const mark = note && document.getElementById('hl-' + note.dataset.annotation);
+  return {
+    open: open.map(n => n.id), focus: document.activeElement && document.activeElement.id,
+    position: (document.querySelector('[data-walk-position]') || {}).textContent,
+    note: box(note), mark: box(mark), panel: box(document.querySelector('[data-note-panel]')),
+    current: mark ? mark.classList.contains('is-current') : null,
+    expanded: mark ? mark.getAttribute('aria-expanded') : null,
+    controls: mark ? mark.getAttribute('aria-controls') : null,
+    role: mark ? mark.getAttribute('role') : null,
+  };
+}
+"""
+
+
+def state(page: Any) -> dict[str, Any]:
+    found: dict[str, Any] = page.evaluate(STATE_JS)
+    return found
+
+
+def open_notes(page: Any) -> list[str]:
+    shown: list[str] = state(page)["open"]
+    return shown
+
+
+def position(page: Any) -> str:
+    text: str = page.locator("[data-walk-position]").inner_text()
+    return text.strip()
+
+
+@VIEWPORTS
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_the_article_reads_as_one_text_with_no_note_between_paragraphs(
+    browsing: Browsing, lang: str, viewport: dict[str, int]
+) -> None:
+    page = browsing.open(explainer_path(lang), viewport=viewport)
+    closed = page.evaluate(HEIGHT_RATIO_JS)
+    first = highlights(page)[0]
+    page.locator(f"#{first['id']}").click()
+    expect(page.locator(f"#{first['note']}")).to_be_visible()
+    opened = page.evaluate(HEIGHT_RATIO_JS)
+    for state, h in (("no note open", closed), ("a note open", opened)):
+        assert h["bare"] > 0
+        ratio = h["shown"] / h["bare"]
+        assert ratio <= MAX_HEIGHT_RATIO, (
+            f"{state}: the article body is {ratio:.2f} times the height of its paragraphs alone"
+        )
+
+
+@VIEWPORTS
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_every_highlight_opens_its_own_note_in_view_beside_or_below_it(
+    browsing: Browsing, lang: str, viewport: dict[str, int]
+) -> None:
+    page = browsing.open(explainer_path(lang), viewport=viewport)
+    assert open_notes(page) == [], "a note is open before the reader asks"
+    wide = viewport["width"] >= 992
+    for h in highlights(page):
+        page.click(f"#{h['id']}")
+        st = state(page)
+        assert st["open"] == [h["note"]], f"{h['id']} opens {st['open']}"
+        assert st["focus"] == h["note"], f"focus is on {st['focus']}, not in {h['note']}"
+        assert st["note"]["inView"] and st["mark"]["inView"], st
+        assert st["current"], f"{h['id']} is not marked as the current highlight"
+        assert st["controls"] == h["note"]
+        if st["role"] == "button":
+            assert st["expanded"] == "true"
+        m, n = st["mark"], st["note"]
+        if wide:
+            assert n["left"] >= m["right"], f"{h['note']} is not beside {h['id']}: {m} {n}"
+        else:
+            assert m["bottom"] <= st["panel"]["top"] + 1, f"the sheet covers {h['id']}: {st}"
+    last = highlights(page)[-1]
+    page.locator(f"#{last['id']}").click()  # a second click on the current highlight closes
+    assert open_notes(page) == []
+    assert page.locator(f"#{last['id']}").get_attribute("aria-expanded") in ("false", None)
+
+
+@VIEWPORTS
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_the_walk_goes_through_every_note_in_text_order_and_back(
+    browsing: Browsing, lang: str, viewport: dict[str, int]
+) -> None:
+    page = browsing.open(explainer_path(lang), viewport=viewport)
+    order = walk_order(page)
+    numbered = [h["note"] for h in highlights(page)]
+    assert order[: len(numbered)] == numbered, "the walk does not follow the highlight numbers"
+    start = page.locator("[data-walk-start]:not([data-walk-category])")
+    start.click()
+    expect(page.locator(f"#{order[0]}")).to_be_focused()
+    total = len(order)
+    assert position(page) == f"1 / {total}"
+    following = page.locator("[data-walk='next']")
+    previous = page.locator("[data-walk='prev']")
+    for k in range(1, total):
+        following.click()
+        st = state(page)
+        assert st["open"] == [order[k]], f"Next from note {k} does not show note {k + 1}"
+        assert st["position"] == f"{k + 1} / {total}"
+        assert st["note"]["inView"] and (st["mark"] is None or st["mark"]["inView"]), st
+    following.click()  # past the last note, the walk stays
+    assert open_notes(page) == [order[-1]]
+    for k in range(total - 2, -1, -1):
+        previous.click()
+        assert open_notes(page) == [order[k]], f"Previous from note {k + 2} does not return"
+    page.keyboard.press("Escape")
+    assert open_notes(page) == []
+    expect(page.locator(f"#hl-{order[0].removeprefix('note-')}")).to_be_focused()
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_a_category_switched_off_leaves_the_walk(browsing: Browsing, lang: str) -> None:
+    page = browsing.open(explainer_path(lang))
+    order = walk_order(page)
+    categories = page.eval_on_selector_all(
+        "[data-note-panel] .note", "ns => ns.map(n => n.dataset.category)"
+    )
+    off = categories[0]
+    page.locator(f"input.category-toggle[value='{off}']").uncheck()
+    kept = [i for i, c in zip(order, categories, strict=True) if c != off]
+    assert kept and len(kept) < len(order)
+    page.locator("[data-walk-start]:not([data-walk-category])").click()
+    seen = [open_notes(page)[0]]
+    for _ in range(len(kept) - 1):
+        page.locator("[data-walk='next']").click()
+        seen.append(open_notes(page)[0])
+    assert seen == kept, f"the walk still goes through {off}"
+    assert position(page) == f"{len(kept)} / {len(kept)}"
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_at_a_glance_counts_each_category_and_starts_its_walk(
+    browsing: Browsing, lang: str
+) -> None:
+    page = browsing.open(explainer_path(lang))
+    categories = page.eval_on_selector_all(
+        "[data-note-panel] .note", "ns => ns.map(n => n.dataset.category)"
+    )
+    numbered = page.eval_on_selector_all(
+        "mark.hl[aria-details]",
+        "ms => ms.map(m => document.getElementById(m.getAttribute('aria-details'))"
+        ".dataset.category)",
+    )
+    links = page.locator(".glance a[data-walk-category]")
+    assert links.count() == len(set(numbered))
+    for i in range(links.count()):
+        link = links.nth(i)
+        category = link.get_attribute("data-walk-category")
+        assert f"{numbered.count(category)}" in link.inner_text()
+        link.click()
+        first = open_notes(page)
+        assert len(first) == 1
+        assert page.locator(f"#{first[0]}").get_attribute("data-category") == category
+        assert position(page) == f"1 / {categories.count(category)}"
+        page.keyboard.press("Escape")
+        expect(page.locator(f"#hl-{first[0].removeprefix('note-')}")).to_be_focused()
+        for box in page.locator("input.category-toggle").all():
+            box.check()
+
+
+@VIEWPORTS
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_an_address_ending_in_note_id_opens_that_note(
+    browsing: Browsing, lang: str, viewport: dict[str, int]
+) -> None:
+    probe = browsing.open(explainer_path(lang), viewport=viewport)
+    order = walk_order(probe)
+    for target in (order[len(order) // 2], order[-1]):
+        page = browsing.open(f"{explainer_path(lang)}#{target}", viewport=viewport)
+        note = page.locator(f"#{target}")
+        expect(note).to_be_visible()
+        expect(note).to_be_in_viewport()
+        expect(note).to_be_focused()
+        assert open_notes(page) == [target]
+        # The note's heading links to this address, to copy and share.
+        assert note.locator("h3 a.note-link").get_attribute("href") == f"#{target}"
+
+
+@VIEWPORTS
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_escape_closes_the_note_and_returns_focus_to_its_highlight(
+    browsing: Browsing, lang: str, viewport: dict[str, int]
+) -> None:
+    page = browsing.open(explainer_path(lang), viewport=viewport)
+    marks = highlights(page)
+    for h in (marks[0], marks[len(marks) // 2], marks[-1]):
+        mark = page.locator(f"#{h['id']}")
+        mark.focus()
+        page.keyboard.press("Enter")
+        expect(page.locator(f"#{h['note']}")).to_be_focused()
+        page.keyboard.press("Tab")  # into the note's own links
+        page.keyboard.press("Escape")
+        expect(mark).to_be_focused()
+        assert open_notes(page) == []
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_printing_the_page_gives_article_notes_sources_within_the_page_limit(
+    browsing: Browsing, lang: str
+) -> None:
+    page = browsing.open(explainer_path(lang))
+    order = walk_order(page)
+    page.locator(f"#hl-{order[0].removeprefix('note-')}").click()  # one note open on screen
+    reader = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
+    pages = len(reader.pages)
+    assert 1 < pages <= MAX_PRINT_PAGES, f"the page prints on {pages} A4 pages"
+    text = " ".join((p.extract_text() or "") for p in reader.pages)
+    text = " ".join(text.split())
+    headings = page.eval_on_selector_all(
+        "#article-title, #notes-title, #sources-title", "hs => hs.map(h => h.textContent.trim())"
+    )
+    places = [text.find(h) for h in headings]
+    assert -1 not in places and places == sorted(places), (
+        f"not article, then notes, then sources: {list(zip(headings, places, strict=True))}"
+    )
+    # Every note is printed, not only the one open on screen.
+    titles = page.eval_on_selector_all(
+        "[data-note-panel] .note .note-category", "ns => ns.map(n => n.textContent.trim())"
+    )
+    missing = [t for t in titles if " ".join(t.split()) not in text]
+    assert not missing, f"notes missing from the print: {missing[:5]}"
+
+
+# Every text node of the page outside the article's own words (its body, headline and the
+# quotes of it in notes), with the language it is in.
+OUR_TEXT_JS = """
+() => {
+  const verbatim = '.article-body, h1.headline, q, code, title, script, style';
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const found = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (el.closest(verbatim) || /^https?:/.test(n.textContent.trim())) continue;
+    found.push({text: n.textContent, lang: el.closest('[lang]').getAttribute('lang')});
+  }
+  return found;
+}
+"""
+# An ordinary space (or none) where French wants a no-break one.
+BAD_FRENCH = re.compile(
+    r"[ \t\n][;:!?]|[^\s\u00a0\u202f][;!?](?=\s)|« | »|[^\s\u00a0\u202f]»|«[^\s\u00a0\u202f]"
+)
+
+
+def test_the_french_page_is_in_french_typography_and_the_article_word_for_word(
+    browsing: Browsing,
+) -> None:
+    lang = EDITIONS[0]
+    page = browsing.open(explainer_path(lang))
+    texts = page.evaluate(OUR_TEXT_JS)
+    french = [t["text"] for t in texts if t["lang"] == lang]
+    assert len(french) > 100, "too little of our own text found to check"
+    bad = [f"{m.group(0)!r} in {t[:70]!r}" for t in french for m in BAD_FRENCH.finditer(t)]
+    assert not bad, "French typography broken:\n" + "\n".join(bad[:20])
+
+    source = (ARTICLE / "article.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+    expected = parse_body(source).text
+    shown = page.eval_on_selector_all(
+        ".article-body .original", "os => os.map(o => o.textContent.trim()).join('\\n\\n')"
+    )
+    assert re.sub(r"[ \n]+", " ", shown) == re.sub(r"[ \n]+", " ", expected), (
+        "the article's words on the page differ from article.md"
+    )
