@@ -20,6 +20,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.token import Token
 
+from sitegen import typography
 from sitegen.model import Span
 
 BLOCK_SEPARATOR = "\n\n"
@@ -220,7 +221,7 @@ class Fields:
 
     def __init__(self) -> None:
         self._tokens: dict[str, list[Token]] = {}
-        self._html: dict[str, str] = {}
+        self._html: dict[tuple[str, str | None], str] = {}
 
     def tokens(self, text: str) -> list[Token]:
         found = self._tokens.get(text)
@@ -228,10 +229,14 @@ class Fields:
             found = self._tokens[text] = parse_markdown(text)
         return found
 
-    def html(self, text: str, *, inline: bool = False) -> str:
-        found = self._html.get(text)
+    def html(self, text: str, *, inline: bool = False, lang: str | None = None) -> str:
+        """With ``lang``, the text is ours, written in that language's typography."""
+        found = self._html.get((text, lang))
         if found is None:
-            found = self._html[text] = render(self.tokens(text))
+            tokens = self.tokens(text)
+            if lang is not None:
+                tokens = typography.tokens(tokens, lang)
+            found = self._html[(text, lang)] = render(tokens)
         return unwrap(found) if inline else found
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from sitegen import i18n
+from sitegen import i18n, typography
 from sitegen.chart import Bar, voices_svg
 from sitegen.markdown import Fields, render_blocks, render_text
 from sitegen.model import Annotation, Article, ArticleSummary, Localized, Site, Source, Span
@@ -58,18 +58,19 @@ class Edition:
     def __init__(self, site: Site, lang: str, fields: Fields | None = None):
         self.site = site
         self.lang = lang
-        self.t = i18n.catalogue(lang)
+        self.t = typography.strings(i18n.catalogue(lang), lang)
         self.fields = fields if fields is not None else Fields()
 
     def text(self, value: Localized | None, *, inline: bool = False) -> Rich | None:
         if value is None:
             return None
         resolved = value.resolve(self.lang, self.site.default_language)
-        html = self.fields.html(resolved.text, inline=inline)
+        html = self.fields.html(resolved.text, inline=inline, lang=resolved.lang)
         return Rich(Markup(html), None if resolved.lang == self.lang else resolved.lang)
 
     def plain(self, value: Localized) -> str:
-        return value.resolve(self.lang, self.site.default_language).text
+        resolved = value.resolve(self.lang, self.site.default_language)
+        return typography.plain(resolved.text, resolved.lang)
 
     @cached_property
     def categories(self) -> list[dict[str, Any]]:
@@ -132,7 +133,7 @@ def article_context(prepared: Prepared, site: Site, lang: str, root: str, page: 
     blocks = render_blocks(prepared.body, spans, offset)
     translation = prepared.translations.get(lang)
     tr_blocks = render_blocks(translation, (), 0) if translation else None
-    sources = _SourceList()
+    sources = _SourceList(lang)
     notes = {a.id: _note(ed, a, numbers.get(a.id), spans, prepared, sources)
              for a in article.annotations}
     starts = {s.annotation.id: s.start for s in spans}
@@ -152,7 +153,7 @@ def article_context(prepared: Prepared, site: Site, lang: str, root: str, page: 
     ctx.update(
         article=_article_meta(ed, article),
         headline=Markup(render_text(article.title, spans, 0)),
-        translated_title=tr.title if tr else None,
+        translated_title=typography.plain(tr.title, lang) if tr and tr.title else None,
         headline_notes=headline_notes,
         blocks=[
             {"html": Markup(b.html), "notes": by_block[i],
@@ -203,13 +204,16 @@ def article_pages(prepared: Prepared, site: Site,
 class _SourceList:
     """Every source cited on a page, once each, in order of first citation."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
         self.items: list[dict[str, Any]] = []
         self._index: dict[str, int] = {}
 
     def add(self, source: Source) -> int:
         if source.url not in self._index:
-            self.items.append({"title": source.title, "publisher": source.publisher,
+            title = typography.plain(source.title, self.lang) if source.title else None
+            self.items.append({"title": title,
+                               "publisher": typography.plain(source.publisher, self.lang),
                                "date": source.date, "url": source.url,
                                "number": len(self.items) + 1})
             self._index[source.url] = len(self.items)

@@ -108,7 +108,7 @@ def test_unknowns_are_said_plainly_and_provenance_is_shown(site: Path) -> None:
     assert facts["Author"] == "Not known"
     assert facts["Outlet"] == "The Daily Example"
     assert facts["Published"] == "2025-02-18"
-    assert "Copied from the outlet's website." in box.text()
+    assert "Copied from the outlet’s website." in box.text()  # our text: typography
 
 
 def test_translation_beside_the_original_in_its_edition_only(site: Path) -> None:
@@ -124,7 +124,7 @@ def test_translation_beside_the_original_in_its_edition_only(site: Path) -> None
 def test_localized_fields_follow_the_edition(site: Path) -> None:
     fr = _page(site, "fr/sample/index.html")
     note = fr.by_id("note-local-newspaper")
-    assert note is not None and "Quel journal ?" in note.text()
+    assert note is not None and "Quel journal\u202f?" in note.text()  # French typography
     legend = fr.find("section", cls="legend")
     assert legend is not None and "Cadrage" in legend.text()
 

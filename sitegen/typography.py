@@ -1,0 +1,113 @@
+"""Typography per language for the texts sitegen writes: notes, questions, labels, interface
+strings, sources. Never for the article's own words, which stay as published.
+
+Quotation marks come from markdown-it's typographer (its ``quotes`` option, per language);
+the spacing rules of French are written here, once. Every function is idempotent: text that
+already has the right characters comes back unchanged, and a no-break space an author typed
+is kept as typed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from functools import cache
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_core.smartquotes import smartquotes
+from markdown_it.token import Token
+
+NBSP = "\u00a0"
+NNBSP = "\u202f"
+
+# Double then single quotation marks, opening and closing, per language. A language that is
+# not here keeps its straight quotes: better plain than another language's marks.
+QUOTES: dict[str, list[str]] = {
+    "en": ["\u201c", "\u201d", "\u2018", "\u2019"],
+    "fr": ["\u00ab" + NBSP, NBSP + "\u00bb", "\u201c", "\u201d"],
+}
+
+_WS = r"[ \t\n]"  # ordinary white space: what may break a line
+_NOBREAK = "\u00a0\u202f"
+_END = r"""(?=\s|$|[»)\]"'”’])"""  # what may follow a sentence's punctuation
+_UNITS = (r"%|‰|€|\$|£|°C|°|km|cm|mm|m|kg|g|h|min|s|ans?|mois|jours?|millions?|milliards?")
+
+# (pattern, replacement) in order; each leaves text it already fixed alone.
+_FRENCH: tuple[tuple[re.Pattern[str], str], ...] = (
+    # ; ! ? take a narrow no-break space: replace an ordinary one, or add one after a word.
+    (re.compile(_WS + r"+([;!?])"), NNBSP + r"\1"),
+    (re.compile(r"(?<=[^\s" + _NOBREAK + r";!?(\[«])([;!?]+)" + _END), NNBSP + r"\1"),
+    # : takes a no-break space (not in addresses or times: a space or the end must follow).
+    (re.compile(_WS + r"+:"), NBSP + ":"),
+    (re.compile(r"(?<=[^\s" + _NOBREAK + r"\d:/(\[«])(:)" + _END), NBSP + ":"),
+    # « and » hold their words with a no-break space.
+    (re.compile("«" + _WS + r"*(?=[^\s" + _NOBREAK + "])"), "«" + NBSP),
+    (re.compile(r"(?<=[^\s" + _NOBREAK + "])" + _WS + "*»"), NBSP + "»"),
+    # A number and its unit, or a {placeholder} for one, are not split across lines.
+    (re.compile(r"(?<=[\d}])" + _WS + r"+(?=(?:" + _UNITS + r")(?!\w))"), NBSP),
+    (re.compile(r"(?<=\d)%"), NBSP + "%"),
+)
+
+
+def spacing(text: str, lang: str) -> str:
+    """``text`` with the no-break spaces ``lang`` asks for (French; other languages as is)."""
+    if lang.split("-")[0] != "fr":
+        return text
+    while True:  # until nothing changes: one rule's space may make room for another's
+        before = text
+        for pattern, replacement in _FRENCH:
+            text = pattern.sub(replacement, text)
+        if text == before:
+            return text
+
+
+def _spacing_rule(lang: str) -> Callable[[StateCore], None]:
+    def rule(state: StateCore) -> None:
+        for token in state.tokens:
+            for child in token.children or []:
+                if child.type == "text":
+                    child.content = spacing(child.content, lang)
+    return rule
+
+
+@cache
+def _parser(lang: str) -> MarkdownIt:
+    """A parser that reads every character as text (the "zero" preset) and writes
+    ``lang``'s typography: spaces first, so the quotes see the white space they keep."""
+    key = lang.split("-")[0]
+    md = MarkdownIt("zero", {"typographer": key in QUOTES, "quotes": QUOTES.get(key, "")})
+    md.core.ruler.before("smartquotes", "spacing", _spacing_rule(key))
+    if key in QUOTES:
+        md.enable("smartquotes")
+    return md
+
+
+def tokens(parsed: Sequence[Token], lang: str) -> list[Token]:
+    """Parsed Markdown (shared, left as it is) with its text in ``lang``'s typography.
+    Code, links' addresses and everything but text keep their characters."""
+    copies = [t.copy(children=[c.copy() if c.type == "text" else c for c in t.children])
+              if t.type == "inline" and t.children else t for t in parsed]
+    md = _parser(lang)
+    state = StateCore("", md, {}, copies)
+    _spacing_rule(lang.split("-")[0])(state)
+    smartquotes(state)  # does nothing where the language has no quotes here
+    return copies
+
+
+def plain(text: str, lang: str) -> str:
+    """A plain string (a label, an interface string, a publisher) in ``lang``'s typography."""
+    if not text:
+        return text
+    inline = _parser(lang).parseInline(text)
+    return "".join(child.content for child in inline[0].children or [])
+
+
+@cache
+def _catalogue(items: tuple[tuple[str, str], ...], lang: str) -> dict[str, str]:
+    return {key: plain(value, lang) for key, value in items}
+
+
+def strings(catalogue: Mapping[str, str], lang: str) -> dict[str, str]:
+    """An interface catalogue with every string in ``lang``'s typography (made once)."""
+    return dict(_catalogue(tuple(catalogue.items()), lang))
