@@ -7,6 +7,7 @@ and white.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
@@ -18,16 +19,18 @@ class Bar:
     not_linked: int
 
 
-def voices_svg(bars: list[Bar], title: str, linked_label: str, not_linked_label: str) -> str:
-    """An accessible SVG: a title, one row per side, a legend; sized by its viewBox."""
+def voices_svg(bars: list[Bar], title: str, linked_label: str, not_linked_label: str,
+               typeset: Callable[[str], str] = str) -> str:
+    """An accessible SVG: a title, one row per side, a legend; sized by its viewBox.
+    ``typeset`` puts the description it writes in the page's typography."""
     row, label_w, bar_w, unit_max = 28, 150, 260, max((b.linked + b.not_linked for b in bars),
                                                         default=1)
     unit = bar_w / max(unit_max, 1)
     height = 40 + row * len(bars) + 30
     width = label_w + bar_w + 40
-    desc = "; ".join(
+    desc = typeset("; ".join(
         f"{b.label}: {b.linked} {linked_label}, {b.not_linked} {not_linked_label}" for b in bars
-    )
+    ))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="voices-chart" role="img" '
         f'viewBox="0 0 {width} {height}" aria-labelledby="chart-title chart-desc">',

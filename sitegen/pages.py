@@ -6,7 +6,7 @@ resolved for the edition (with their own ``lang`` when they fall back), links re
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -132,7 +132,11 @@ def article_context(prepared: Prepared, site: Site, lang: str, root: str, page: 
     offset = prepared.body_offset
     blocks = render_blocks(prepared.body, spans, offset)
     translation = prepared.translations.get(lang)
-    tr_blocks = render_blocks(translation, (), 0) if translation else None
+    tr_blocks = None
+    if translation:  # our own text, so in the edition's typography
+        ours = replace(translation, groups=tuple(tuple(typography.tokens(g, lang))
+                                                 for g in translation.groups))
+        tr_blocks = render_blocks(ours, (), 0)
     sources = _SourceList(lang)
     notes = {a.id: _note(ed, a, numbers.get(a.id), spans, prepared, sources)
              for a in article.annotations}
@@ -268,7 +272,7 @@ def _glance(ed: Edition, article: Article, numbered: list[dict[str, Any]]) -> di
 
 def _voices(ed: Edition, article: Article, sources: _SourceList) -> list[dict[str, Any]]:
     return [
-        {"name": v.name, "role": ed.text(v.role, inline=True),
+        {"name": typography.plain(v.name, ed.lang), "role": ed.text(v.role, inline=True),
          "affiliation": ed.text(v.affiliation, inline=True),
          "side": ed.plain(v.side) if v.side else None,
          "quoted": ed.t[v.quoted], "linked": ed.t["yes" if v.linked else "no"],
@@ -286,7 +290,8 @@ def _chart(ed: Edition, article: Article) -> Markup | None:
         counts = bars.setdefault(side, [0, 0])
         counts[0 if v.linked else 1] += 1
     svg = voices_svg([Bar(k, c[0], c[1]) for k, c in bars.items()], ed.t["chart_title"],
-                     ed.t["chart_linked"], ed.t["chart_not_linked"])
+                     ed.t["chart_linked"], ed.t["chart_not_linked"],
+                     lambda text: typography.plain(text, ed.lang))
     return Markup(svg)
 
 
