@@ -28,6 +28,7 @@ QUOTES: dict[str, list[str]] = {
     "fr": ["\u00ab" + NBSP, NBSP + "\u00bb", "\u201c", "\u201d"],
 }
 
+_PASSES = 3
 _WS = r"[ \t\n]"  # ordinary white space: what may break a line
 _NOBREAK = "\u00a0\u202f"
 _END = r"""(?=\s|$|[»)\]"'”’])"""  # what may follow a sentence's punctuation
@@ -88,10 +89,14 @@ def tokens(parsed: Sequence[Token], lang: str) -> list[Token]:
     Code, links' addresses and everything but text keep their characters."""
     copies = [t.copy(children=[c.copy() if c.type == "text" else c for c in t.children])
               if t.type == "inline" and t.children else t for t in parsed]
-    md = _parser(lang)
-    state = StateCore("", md, {}, copies)
-    _spacing_rule(lang.split("-")[0])(state)
-    smartquotes(state)  # does nothing where the language has no quotes here
+    state = StateCore("", _parser(lang), {}, copies)
+    texts = [c for t in copies if t.type == "inline" for c in t.children or [] if c.type == "text"]
+    for _ in range(_PASSES):  # a quote placed in one pass may settle another in the next
+        before = [t.content for t in texts]
+        _spacing_rule(lang.split("-")[0])(state)
+        smartquotes(state)  # does nothing where the language has no quotes here
+        if [t.content for t in texts] == before:
+            break
     return copies
 
 
@@ -99,8 +104,12 @@ def plain(text: str, lang: str) -> str:
     """A plain string (a label, an interface string, a publisher) in ``lang``'s typography."""
     if not text:
         return text
-    inline = _parser(lang).parseInline(text)
-    return "".join(child.content for child in inline[0].children or [])
+    for _ in range(_PASSES):  # a quote placed in one pass may settle another in the next
+        inline = _parser(lang).parseInline(text)
+        before, text = text, "".join(child.content for child in inline[0].children or [])
+        if text == before:
+            break
+    return text
 
 
 @cache
