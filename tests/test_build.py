@@ -272,3 +272,19 @@ def test_shipped_content_builds(tmp_path: Path) -> None:
     _build(ROOT / "content", tmp_path / "out")
     assert (tmp_path / "out/musk-riyadh/index.html").is_file()
     assert (tmp_path / "out/en/musk-riyadh/index.html").is_file()
+
+
+def test_unknowns_agree_with_their_field_in_french(mini: Path, tmp_path: Path) -> None:
+    article = mini / "articles" / "sample" / "article.md"
+    text = article.read_text("utf-8")
+    text = text.replace("published: 2025-02-18", "published: null")
+    article.write_text(text.replace("original_url: https://example.org/news/river-plan",
+                                    "original_url: null"), "utf-8")
+    _build(mini, tmp_path / "site")
+    box = _page(tmp_path / "site", "fr/sample/index.html").find("section", cls="provenance")
+    assert box is not None
+    facts = {f.find("dt").text(): f.find("dd").text()  # type: ignore[union-attr]
+             for f in box.find_all("div", cls="fact")}
+    # un auteur inconnu, une date / une adresse inconnue
+    assert facts["Auteur"] == "Inconnu"
+    assert facts["Date de publication"] == facts["Adresse d’origine"] == "Inconnue"
