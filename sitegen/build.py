@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,18 +21,10 @@ from sitegen import __version__, cache, templates
 from sitegen.cache import SITE, Entry, Signature, content_key, signature
 from sitegen.content import article_dirs, check_site_fields, load_site, slug_collisions
 from sitegen.errors import ContentErrors, SiteWarning, SourceLocation
+from sitegen.ledger import Record
 from sitegen.model import Site
 from sitegen.validate import Collector
-from sitegen.writer import (
-    Previous,
-    Staged,
-    WriteStats,
-    check_output_dir,
-    commit,
-    is_in_place,
-    new_staging,
-    stage,
-)
+from sitegen.writer import Output, Previous, Staged, WriteStats, is_in_place, stage
 
 if TYPE_CHECKING:
     from sitegen.render import Done, Job
@@ -101,7 +93,7 @@ class Builder:
         return self._entries
 
     def _reusable(self, entry: Entry | None, folder: Path, sig: Signature, site_key: str,
-                  old: dict[str, str]) -> tuple[bool, str]:
+                  old: Mapping[str, Record]) -> tuple[bool, str]:
         """Whether ``entry`` still holds for this folder, and the folder's content key."""
         if entry is not None and entry.signature == sig:
             key = entry.key
@@ -111,7 +103,7 @@ class Builder:
             return False, key
         return self._in_place(entry, old), key
 
-    def _in_place(self, entry: Entry, old: dict[str, str]) -> bool:
+    def _in_place(self, entry: Entry, old: Mapping[str, Record]) -> bool:
         """Whether every file ``entry`` produced is still in the output as written."""
         out = self.out
         return out is None or all(is_in_place(out, old, rel, digest, size)
@@ -185,12 +177,10 @@ class Builder:
         """Check, render and write the whole site; the cache is updated only on success."""
         if self.out is None:
             raise ValueError("Builder.build needs an output folder")
-        check_output_dir(self.out, self.content)
-        previous = Previous.load(self.out)  # the manifest, read once for the whole build
-        old = previous.files
-        staging = new_staging(self.out)
-        try:
-            site, site_key, entries, staged, rendered = self._collect(staging, previous)
+        with Output(self.out, self.content) as output:  # locked until the files are in
+            previous = output.previous
+            old = previous.files
+            site, site_key, entries, staged, rendered = self._collect(output.staging, previous)
             # The indexes and assets depend on the site-wide inputs and on each article's
             # summary, which its key determines.
             key = hashlib.sha256("\0".join([site_key, *(f"{slug}\0{e.key}" for slug, e in
@@ -201,7 +191,7 @@ class Builder:
             else:
                 from sitegen.render import site_files
 
-                files = {rel: stage(self.out, staging, old, rel, data) for rel, data in
+                files = {rel: stage(self.out, output.staging, old, rel, data) for rel, data in
                          site_files(site, [e.summary for e in entries.values()]).items()}
             collisions = slug_collisions(self.content, site, files, entries)
             if collisions:
@@ -212,16 +202,14 @@ class Builder:
                 for rel, (digest, size) in entry.files.items():
                     files[rel] = staged.get(rel) or Staged(digest, size)
                 pdf_inputs.update(entry.pdf_inputs)
-            stats = commit(self.out, staging, files, old, pdf_inputs)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-        self._entries, self._entries_key = {**entries, SITE: site_entry}, site_key
+            stats = output.commit(files, pdf_inputs)
+            self._entries, self._entries_key = {**entries, SITE: site_entry}, site_key
+            if self._store is not None:  # under the output folder's lock, as it is its cache
+                self._store.save(site_key, self._entries)
         warnings = self._site_warnings + [w for e in entries.values() for w in e.warnings]
-        if self._store is not None:
-            self._store.save(site_key, self._entries)
-            if self._store.problem:
-                warnings.append(SiteWarning(self._store.problem,
-                                            SourceLocation(str(self._store.path.parent))))
+        if self._store is not None and self._store.problem:
+            warnings.append(SiteWarning(self._store.problem,
+                                        SourceLocation(str(self._store.path.parent))))
         pages = sum(1 for path in files if path.endswith(".html"))
         return BuildResult(pages, stats, warnings, rendered)
 

@@ -105,6 +105,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                            jobs=args.jobs, use_cache=not args.no_cache)
             _print_warnings(result.warnings)
             s = result.stats
+            for rel in s.kept:
+                print(f"sitegen: kept {args.out / rel}: sitegen no longer makes it, but it "
+                      "was changed after sitegen wrote it", file=sys.stderr)
             print(f"Built {result.pages} pages into {args.out} ({s.written} written, "
                   f"{s.unchanged} unchanged, {s.removed} removed).")
         elif args.command == "check":

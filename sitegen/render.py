@@ -16,6 +16,7 @@ from sitegen import export, handout, templates
 from sitegen.cache import Entry, Signature
 from sitegen.content import load_article
 from sitegen.errors import ContentErrors, SiteError
+from sitegen.ledger import Record
 from sitegen.model import ArticleSummary, Site
 from sitegen.pages import Page, article_contexts, article_pages, index_page, summary_of
 from sitegen.prepare import Prepared, prepare
@@ -74,7 +75,7 @@ class Job:
     """The site's assets, which every PDF is made with; None when PDFs are off."""
     out: Path | None
     staging: Path | None
-    old: dict[str, str]
+    old: Mapping[str, Record]
     previous: Previous | None
 
 

@@ -55,6 +55,7 @@ from sitegen.overlay import (
     inject,
     not_found_page,
 )
+from sitegen.writer import forget
 
 HOST = "127.0.0.1"
 DEBOUNCE = 0.02
@@ -468,6 +469,7 @@ def serve(content: Path, *, port: int = 8000, open_browser: bool = False,
         for thread in threading.enumerate():  # let a build in progress finish writing
             if thread.name == "sitegen-build":
                 thread.join(timeout=0.5)
+        forget(out)
         _remove_in_background(out)
     return 0
 

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from sitegen.writer import MARKER
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -20,8 +22,10 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 settings.register_profile("sitegen", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("sitegen")
 
-# The build cache goes to the user's cache folder; tests keep theirs apart.
+# The build cache and the ledger of output folders go to the user's cache and state
+# folders; tests keep theirs apart.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="sitegen-test-cache-")
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="sitegen-test-state-")
 
 
 def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -30,6 +34,13 @@ def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedP
         [sys.executable, "-m", "sitegen.cli", *map(str, args)],
         cwd=cwd or ROOT, capture_output=True, text=True, timeout=300, check=False,
     )
+
+
+def site_bytes(out: Path) -> dict[str, bytes]:
+    """Every file of a built site (path → bytes), but for the marker, which holds the
+    folder's own random id."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.name != MARKER}
 
 
 @pytest.fixture

@@ -13,15 +13,11 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES
+from conftest import site_bytes as _tree
 
 from sitegen import build as build_module
 from sitegen import cache, templates
 from sitegen.build import Builder
-
-
-def _tree(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes()
-            for p in sorted(out.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture

@@ -1,71 +1,406 @@
-"""Output writing: atomic, only into folders sitegen owns, and the failure path."""
+"""The output folder is somebody's folder: each attack or accident, then sitegen's refusal
+or repair. Writer-level tests first, then `sitegen build` in real processes."""
 
 from __future__ import annotations
 
+import errno
+import fcntl
+import json
 import os
+import secrets
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, ROOT, run_cli, site_bytes
 
-from sitegen import writer
+from sitegen import cli, ledger, writer
 from sitegen.errors import UsageError
-from sitegen.writer import MARKER, check_output_dir, read_manifest, write_site
+from sitegen.writer import MARKER, STAGING_PREFIX, Output, WriteStats, check_output_dir, stage
 
 
-def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch
-                                                            ) -> None:
-    write_site(tmp_path, {"a.html": b"old"})
-
-    def broken_replace(src: str, dst: str) -> None:
-        raise OSError("disk full")
-
-    monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError, match="disk full"):
-        write_site(tmp_path, {"a.html": b"new"})
-    assert (tmp_path / "a.html").read_bytes() == b"old"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [MARKER, "a.html"]
+def write_site(out: Path, files: dict[str, bytes]) -> WriteStats:
+    """One build of exactly ``files`` into ``out``, through the same steps as `build`."""
+    with Output(out) as output:
+        staged = {rel: stage(output.out, output.staging, output.manifest.files, rel, data)
+                  for rel, data in files.items()}
+        return output.commit(staged)
 
 
-def test_manifest_lists_what_was_written(tmp_path: Path) -> None:
+def manifest(out: Path) -> ledger.Manifest:
+    ident = json.loads((out / MARKER).read_text("utf-8"))["id"]
+    found = ledger.load(ident)
+    assert found is not None
+    return found
+
+
+def names(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def test_manifest_lists_what_was_written_and_stale_files_go(tmp_path: Path) -> None:
     stats = write_site(tmp_path, {"x/a.html": b"1", "b.css": b"2"})
     assert stats.written == 2
-    manifest = read_manifest(tmp_path)
-    assert manifest is not None and set(manifest) == {"x/a.html", "b.css"}
+    assert set(manifest(tmp_path).files) == {"x/a.html", "b.css"}
     stats = write_site(tmp_path, {"b.css": b"2"})
     assert (stats.written, stats.unchanged, stats.removed) == (0, 1, 1)
     assert not (tmp_path / "x").exists()
+    assert names(tmp_path) == [MARKER, "b.css"]
+
+
+def test_the_marker_holds_only_an_id_the_manifest_lives_outside(tmp_path: Path) -> None:
+    write_site(tmp_path / "out", {"a.html": b"1"})
+    marker = json.loads((tmp_path / "out" / MARKER).read_text("utf-8"))
+    assert set(marker) == {"kind", "id"}
+    state = Path(os.environ["XDG_STATE_HOME"]) / "sitegen/outputs" / f"{marker['id']}.json"
+    assert "a.html" in json.loads(state.read_text("utf-8"))["files"]
+    assert (state.parent.stat().st_mode & 0o777) == 0o700
+
+
+@pytest.mark.parametrize("rel", ["../escape.html", "/abs.html", "a/../../b.html", MARKER,
+                                 STAGING_PREFIX + "x/a.html"])
+def test_paths_outside_the_folder_are_refused(tmp_path: Path, rel: str) -> None:
+    with pytest.raises(ValueError):
+        write_site(tmp_path / "out", {rel: b"x"})
+    assert not (tmp_path / "escape.html").exists() and not (tmp_path / "b.html").exists()
+
+
+def test_a_failed_commit_keeps_the_old_file_and_the_next_build_finishes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_site(tmp_path, {"a.html": b"old"})
+    with monkeypatch.context() as patched:
+        def broken_replace(*args: object, **kwargs: object) -> None:
+            raise OSError("rename failed")
+
+        patched.setattr(os, "replace", broken_replace)
+        with pytest.raises(OSError, match="rename failed"):
+            write_site(tmp_path, {"a.html": b"new"})
+    assert (tmp_path / "a.html").read_bytes() == b"old"
+    write_site(tmp_path, {"a.html": b"new"})
+    assert (tmp_path / "a.html").read_bytes() == b"new"
+    assert names(tmp_path) == [MARKER, "a.html"]  # no staging folder left behind
+
+
+# --------------------------------------------------------------------------- repair
 
 
 def test_a_file_changed_by_hand_is_rewritten(tmp_path: Path) -> None:
     write_site(tmp_path, {"a.html": b"built"})
-    (tmp_path / "a.html").write_bytes(b"edited!")
+    (tmp_path / "a.html").write_bytes(b"edited, longer")
     assert write_site(tmp_path, {"a.html": b"built"}).written == 1
     assert (tmp_path / "a.html").read_bytes() == b"built"
 
 
-@pytest.mark.parametrize("rel", ["../escape.html", "/abs.html", MARKER])
-def test_paths_outside_the_folder_are_refused(tmp_path: Path, rel: str) -> None:
-    with pytest.raises(ValueError):
-        write_site(tmp_path / "out", {rel: b"x"})
+@pytest.mark.parametrize("how", ["in place, old time (cp -p)", "new file, old time (rsync -t)"])
+def test_a_same_size_edit_with_the_old_time_is_found_by_content(tmp_path: Path,
+                                                                how: str) -> None:
+    write_site(tmp_path, {"a.html": b"built"})
+    page = tmp_path / "a.html"
+    before = page.stat()
+    if how.startswith("in place"):
+        with page.open("r+b") as fh:
+            fh.write(b"BUILT")
+    else:
+        (tmp_path / "other").write_bytes(b"BUILT")
+        os.replace(tmp_path / "other", page)
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert page.stat().st_size == before.st_size
+    assert write_site(tmp_path, {"a.html": b"built"}).written == 1
+    assert page.read_bytes() == b"built"
 
 
-def test_a_foreign_marker_does_not_make_a_folder_ours(tmp_path: Path) -> None:
+def test_a_same_size_edit_is_repaired_even_when_its_article_is_cached(tmp_path: Path,
+                                                                      mini: Path) -> None:
     out = tmp_path / "out"
+    build = ["build", "--content", str(mini), "--out", str(out), "--no-pdf"]
+    assert cli.main(build) == 0
+    page = out / "sample/index.html"
+    built, before = page.read_bytes(), page.stat()
+    page.write_bytes(built.replace(b"Which newspaper?", b"WHICH NEWSPAPER"))
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert cli.main(build) == 0
+    assert page.read_bytes() == built
+
+
+def test_an_unchanged_file_is_not_rewritten(tmp_path: Path) -> None:
+    write_site(tmp_path, {"a.html": b"built"})
+    inode = (tmp_path / "a.html").stat().st_ino
+    assert write_site(tmp_path, {"a.html": b"built"}).written == 0
+    assert (tmp_path / "a.html").stat().st_ino == inode
+
+
+# --------------------------------------------------------------------------- links
+
+
+def test_a_link_at_an_output_path_is_not_written_through(tmp_path: Path) -> None:
+    out, victim = tmp_path / "out", tmp_path / "victim.html"
+    victim.write_bytes(b"someone's page")
+    write_site(out, {"a.html": b"1"})
+    (out / "a.html").unlink()
+    (out / "a.html").symlink_to(victim)
+    with pytest.raises(UsageError, match="is a link"):
+        write_site(out, {"a.html": b"2"})
+    assert victim.read_bytes() == b"someone's page"
+    assert (out / "a.html").is_symlink()
+
+
+def test_a_linked_folder_is_not_written_through(tmp_path: Path) -> None:
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "a.html").write_bytes(b"someone's page")
+    write_site(out, {"en/a.html": b"1"})
+    shutil.rmtree(out / "en")
+    (out / "en").symlink_to(elsewhere)
+    with pytest.raises(UsageError, match="not a folder"):
+        write_site(out, {"en/a.html": b"2", "en/new.html": b"3"})
+    assert names(elsewhere) == ["a.html"]
+    assert (elsewhere / "a.html").read_bytes() == b"someone's page"
+
+
+def test_a_linked_folder_is_not_deleted_through(tmp_path: Path) -> None:
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    write_site(out, {"en/a.html": b"1", "b.html": b"2"})
+    shutil.copytree(out / "en", elsewhere)  # the very bytes sitegen wrote
+    shutil.rmtree(out / "en")
+    (out / "en").symlink_to(elsewhere)
+    stats = write_site(out, {"b.html": b"2"})
+    assert stats.kept == ["en/a.html"]
+    assert (elsewhere / "a.html").read_bytes() == b"1"
+
+
+# --------------------------------------------------------------------------- ownership
+
+
+def test_a_changed_stale_file_is_kept_and_reported(tmp_path: Path) -> None:
+    write_site(tmp_path, {"a.html": b"1", "notes/b.html": b"2", "c.html": b"3"})
+    (tmp_path / "notes/b.html").write_bytes(b"my own notes now")
+    stats = write_site(tmp_path, {"a.html": b"1"})
+    assert stats.kept == ["notes/b.html"] and stats.removed == 1
+    assert (tmp_path / "notes/b.html").read_bytes() == b"my own notes now"
+    assert not (tmp_path / "c.html").exists()
+    assert write_site(tmp_path, {"a.html": b"1"}).kept == []  # reported once: it is yours
+
+
+def test_a_file_sitegen_did_not_write_is_not_replaced(tmp_path: Path) -> None:
+    write_site(tmp_path, {"a.html": b"1"})
+    (tmp_path / "b.html").write_bytes(b"mine")
+    with pytest.raises(UsageError, match="not written by sitegen"):
+        write_site(tmp_path, {"a.html": b"1", "b.html": b"2"})
+    assert (tmp_path / "b.html").read_bytes() == b"mine"
+
+
+@pytest.mark.parametrize("marker", [
+    {"kind": "sitegen-output", "id": secrets.token_hex(16)},
+    {"kind": "sitegen-output", "files": {}},  # the old marker: a manifest anyone can write
+    {"kind": "something-else"},
+])
+def test_a_forged_marker_does_not_make_a_folder_ours(tmp_path: Path, marker: dict[str, object],
+                                                    ) -> None:
+    out = tmp_path / "shared"
     out.mkdir()
-    (out / MARKER).write_text('{"kind": "something-else", "files": {}}', "utf-8")
-    with pytest.raises(UsageError):
+    (out / "index.html").write_bytes(b"a colleague's page")
+    (out / "old.html").write_bytes(b"a colleague's old page")
+    if "files" in marker:
+        marker["files"] = {name: writer.hashlib.sha256((out / name).read_bytes()).hexdigest()
+                           for name in ("index.html", "old.html")}
+    (out / MARKER).write_text(json.dumps(marker), "utf-8")
+    with pytest.raises(UsageError, match="new sub-folder such as") as refused:
         check_output_dir(out, tmp_path / "content")
+    assert str(out / "site") in str(refused.value)
+    result = run_cli("build", "--content", FIXTURES / "mini", "--out", out, "--no-pdf")
+    assert result.returncode == 2, result.stderr
+    assert (out / "index.html").read_bytes() == b"a colleague's page"
+    assert (out / "old.html").read_bytes() == b"a colleague's old page"
 
 
-def test_write_is_atomic_via_rename(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[tuple[str, str]] = []
-    real = os.replace
+def test_a_copy_of_a_folder_gets_its_own_record(tmp_path: Path) -> None:
+    write_site(tmp_path / "a", {"x.html": b"1"})
+    shutil.copytree(tmp_path / "a", tmp_path / "b")
+    write_site(tmp_path / "b", {"x.html": b"2"})
+    assert manifest(tmp_path / "a").files["x.html"].digest != \
+        manifest(tmp_path / "b").files["x.html"].digest
+    assert write_site(tmp_path / "a", {"x.html": b"1"}).written == 0
 
-    def spy(src: str, dst: str) -> None:
-        seen.append((Path(src).name, Path(dst).name))
-        real(src, dst)
 
-    monkeypatch.setattr(os, "replace", spy)
-    writer.atomic_write(tmp_path / "page.html", b"x")
-    assert len(seen) == 1 and seen[0][1] == "page.html" and seen[0][0].startswith(".tmp-")
+def test_a_failed_first_build_leaves_no_marker(tmp_path: Path) -> None:
+    out = tmp_path / "new"
+    with pytest.raises(RuntimeError), Output(out):
+        raise RuntimeError("content errors")
+    assert not out.exists()
+
+
+# --------------------------------------------------------------------------- one at a time
+
+
+@contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """Hold the output folder's lock as a running build does."""
+    fd = os.open(out / MARKER, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def test_a_second_build_is_refused_and_leaves_the_staging_folder(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run_cli("build", "--content", FIXTURES / "mini", "--out", out, "--no-pdf"
+                   ).returncode == 0
+    staging = out / f"{STAGING_PREFIX}running"
+    with locked(out):
+        staging.mkdir()
+        (staging / "page.html").write_bytes(b"being written")
+        result = run_cli("build", "--content", FIXTURES / "mini", "--out", out, "--no-pdf")
+        assert result.returncode == 2
+        assert result.stderr.strip() == (f"sitegen: error: another build is writing {out}; "
+                                          "wait for it to finish, then build again")
+        assert (staging / "page.html").read_bytes() == b"being written"
+
+
+def test_two_builds_at_once_give_the_clean_site(tmp_path: Path, mini: Path) -> None:
+    shutil.copytree(mini / "articles/sample", mini / "articles/second")
+    clean, out = tmp_path / "clean", tmp_path / "out"
+    assert run_cli("build", "--content", mini, "--out", clean, "--no-pdf").returncode == 0
+    command = [sys.executable, "-m", "sitegen.cli", "build", "--content", str(mini),
+               "--out", str(out), "--no-pdf", "--no-cache"]
+    procs = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for _ in range(2)]
+    results = [(p.wait(timeout=300), p.communicate()[1]) for p in procs]
+    for code, err in results:
+        assert code == 0 or (code == 2 and "another build is writing" in err), err
+    assert 0 in [code for code, _ in results]
+    assert site_bytes(out) == site_bytes(clean)
+    assert not [p for p in out.iterdir() if p.name.startswith(STAGING_PREFIX)]
+
+
+# --------------------------------------------------------------------------- kill -9
+
+
+KILLED_BUILD = textwrap.dedent("""
+    import os, signal, sys
+    from sitegen import cli, writer
+
+    real_move = writer.Output._move
+
+    def move_then_die(self, temp, staging_fd, name, folder_fd):
+        done = real_move(self, temp, staging_fd, name, folder_fd)
+        if os.readlink(f"/proc/self/fd/{folder_fd}").endswith(sys.argv[1]):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return done
+
+    writer.Output._move = move_then_die
+    sys.exit(cli.main(sys.argv[2:]))
+""")
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="the fault point reads /proc")
+@pytest.mark.parametrize("revert", [True, False], ids=["content reverted", "content kept"])
+def test_a_build_killed_while_committing_is_finished_by_the_next(tmp_path: Path, mini: Path,
+                                                                 revert: bool) -> None:
+    """The killed build changes a note and adds an article; it dies right after moving the
+    first page of the new article's second edition into place (a fault point injected in
+    its process), its other pages still staged."""
+    out = tmp_path / "out"
+    build = ["build", "--content", str(mini), "--out", str(out), "--no-pdf", "--jobs", "1"]
+    assert cli.main(build) == 0
+    first = site_bytes(out)
+    notes = mini / "articles/sample/annotations.yaml"
+    original = notes.read_text("utf-8")
+    notes.write_text(original.replace("Which newspaper?", "KILLED-BUILD Which?"), "utf-8")
+    shutil.copytree(mini / "articles/sample", mini / "articles/second")
+
+    killed = subprocess.run([sys.executable, "-c", KILLED_BUILD, "/fr/second", *build],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert killed.returncode == -9, killed.stderr
+    half = site_bytes(out)
+    assert [rel for rel in half if rel.startswith("fr/second/")] and "second/index.html" \
+        not in half
+    assert half["sample/index.html"] == first["sample/index.html"]  # still staged
+    assert [p for p in out.iterdir() if p.name.startswith(STAGING_PREFIX)]
+
+    if revert:
+        notes.write_text(original, "utf-8")
+        shutil.rmtree(mini / "articles/second")
+    assert cli.main(build) == 0
+    clean = tmp_path / "clean"
+    assert cli.main(["build", "--content", str(mini), "--out", str(clean), "--no-pdf"]) == 0
+    assert site_bytes(out) == site_bytes(clean)
+    assert (b"KILLED-BUILD" in site_bytes(out)["sample/index.html"]) is not revert
+    assert not [p for p in out.iterdir() if p.name.startswith(STAGING_PREFIX)]
+
+
+# --------------------------------------------------------------------------- disk problems
+
+
+def _one_line_usage_error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
+    assert cli.main(argv) == cli.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    return err
+
+
+def test_no_space_left_is_a_usage_error_and_the_site_is_kept(
+        tmp_path: Path, mini: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    build = ["build", "--content", str(mini), "--out", str(out), "--no-pdf", "--jobs", "1"]
+    assert cli.main(build) == 0
+    before = site_bytes(out)
+    (mini / "site.yaml").write_text((mini / "site.yaml").read_text("utf-8") + "\n", "utf-8")
+    notes = mini / "articles/sample/annotations.yaml"
+    notes.write_text(notes.read_text("utf-8").replace("Which newspaper?", "New?"), "utf-8")
+    real = writer._write_new
+    calls = 0
+
+    def disk_full(folder: Path, suffix: str, data: bytes) -> str:
+        nonlocal calls
+        calls += 1
+        if calls == 3:  # a few files fit, then the disk is full
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(folder / "x.html"))
+        return real(folder, suffix, data)
+
+    monkeypatch.setattr(writer, "_write_new", disk_full)
+    capsys.readouterr()
+    err = _one_line_usage_error(capsys, build)
+    assert "No space left on device" in err and "the last good site is unchanged" in err
+    assert site_bytes(out) == before
+    assert names(out) == sorted([MARKER, *{rel.split("/")[0] for rel in before}])
+
+
+def test_a_read_only_folder_is_a_usage_error(tmp_path: Path, mini: Path,
+                                             monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    build = ["build", "--content", str(mini), "--out", str(out), "--no-pdf"]
+    assert cli.main(build) == 0
+    before = site_bytes(out)
+
+    class ReadOnly:
+        @staticmethod
+        def mkdtemp(dir: Path, prefix: str) -> str:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(dir))
+
+    monkeypatch.setattr(writer, "tempfile", ReadOnly)
+    capsys.readouterr()
+    err = _one_line_usage_error(capsys, build)
+    assert f"cannot write {out}: Read-only file system" in err
+    assert site_bytes(out) == before
+
+
+def test_a_dangling_out_link_is_a_usage_error(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    link = tmp_path / "site"
+    link.symlink_to(tmp_path / "unplugged-usb-stick")
+    err = _one_line_usage_error(capsys, ["build", "--content", str(FIXTURES / "mini"),
+                                         "--out", str(link), "--no-pdf"])
+    assert "which does not exist" in err
+    assert not (tmp_path / "unplugged-usb-stick").exists()

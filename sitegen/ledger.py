@@ -1,0 +1,154 @@
+"""sitegen's ledger of the output folders it made, kept outside every one of them.
+
+An output folder's marker file holds only a random id. Under that id, the ledger (in the
+user's state folder: ``$XDG_STATE_HOME/sitegen/outputs``, else
+``~/.local/state/sitegen/outputs``) keeps the manifest of what sitegen wrote there and,
+while a build moves files into place, its journal. A marker whose id the ledger does not
+know makes nothing sitegen's: writing a file into a folder cannot make sitegen delete or
+rewrite what is in it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sitegen.errors import UsageError
+
+FORMAT = "sitegen-ledger/1"
+_ID = re.compile(r"[0-9a-f]{32}")
+
+Seen = tuple[int, int, int]
+"""(mtime_ns, inode, ctime_ns) of a file when sitegen last wrote or checked its bytes."""
+
+
+@dataclass(frozen=True)
+class Record:
+    """A file sitegen wrote: the SHA-256 and size of its bytes, and its stat afterwards."""
+
+    digest: str
+    size: int
+    seen: Seen | None = None
+
+
+@dataclass
+class Manifest:
+    """What sitegen wrote into one output folder (its real path): path → record, and the
+    input key of each PDF (so the next build can keep a PDF whose inputs are unchanged)."""
+
+    folder: str
+    files: dict[str, Record] = field(default_factory=dict)
+    pdf_inputs: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"folder": self.folder,
+                "files": {rel: [r.digest, r.size, list(r.seen) if r.seen else None]
+                          for rel, r in sorted(self.files.items())},
+                "pdf_inputs": dict(sorted(self.pdf_inputs.items()))}
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> Manifest:
+        files = {}
+        for rel, (digest, size, seen) in raw["files"].items():
+            files[str(rel)] = Record(str(digest), int(size),
+                                     (int(seen[0]), int(seen[1]), int(seen[2])) if seen
+                                     else None)
+        return cls(str(raw["folder"]), files,
+                   {str(k): str(v) for k, v in raw["pdf_inputs"].items()})
+
+
+@dataclass(frozen=True)
+class Journal:
+    """A commit in progress: the staging folder (a name inside the output folder), the
+    moves still to make (temporary file name → output path) and the manifest after."""
+
+    staging: str
+    moves: list[tuple[str, str]]
+    manifest: Manifest
+
+
+def _folder() -> Path:
+    base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+    folder = base / "sitegen" / "outputs"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    st = folder.stat()
+    if st.st_uid != os.getuid() or stat.S_IMODE(st.st_mode) & 0o022:
+        raise UsageError(f"{folder} can be changed by another user: sitegen keeps there what "
+                         "it wrote into each output folder; make it yours (chmod 700)")
+    return folder
+
+
+def valid_id(text: object) -> bool:
+    return isinstance(text, str) and _ID.fullmatch(text) is not None
+
+
+def new_id() -> str:
+    return secrets.token_hex(16)
+
+
+def _path(ident: str, suffix: str) -> Path:
+    assert valid_id(ident)
+    return _folder() / f"{ident}{suffix}"
+
+
+def _read(path: Path) -> Any:
+    try:
+        return json.loads(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except ValueError:  # only a foreign or damaged file: not a record of ours
+        return None
+
+
+def _write(path: Path, data: dict[str, Any]) -> None:
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    try:
+        tmp.write_bytes(json.dumps({"format": FORMAT, **data}, separators=(",", ":")).encode())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def load(ident: str) -> Manifest | None:
+    """The manifest of the folder marked ``ident``, or None if sitegen never made it."""
+    raw = _read(_path(ident, ".json"))
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+        return None
+    try:
+        return Manifest.from_json(raw)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+        return None
+
+
+def save(ident: str, manifest: Manifest) -> None:
+    _write(_path(ident, ".json"), manifest.to_json())
+
+
+def forget(ident: str) -> None:
+    """Drop the record of a folder sitegen has deleted (the preview's)."""
+    for suffix in (".json", ".journal.json"):
+        _path(ident, suffix).unlink(missing_ok=True)
+
+
+def save_journal(ident: str, journal: Journal) -> None:
+    _write(_path(ident, ".journal.json"),
+           {"staging": journal.staging, "moves": journal.moves,
+            "manifest": journal.manifest.to_json()})
+
+
+def load_journal(ident: str) -> Journal | None:
+    raw = _read(_path(ident, ".journal.json"))
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+        return None
+    return Journal(str(raw["staging"]), [(str(a), str(b)) for a, b in raw["moves"]],
+                   Manifest.from_json(raw["manifest"]))
+
+
+def drop_journal(ident: str) -> None:
+    _path(ident, ".journal.json").unlink(missing_ok=True)
