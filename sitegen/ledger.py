@@ -115,6 +115,11 @@ def _write(path: Path, data: dict[str, Any]) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def known(ident: str) -> bool:
+    """Whether the ledger has a record under ``ident`` (without reading it)."""
+    return _path(ident, ".json").is_file()
+
+
 def load(ident: str) -> Manifest | None:
     """The manifest of the folder marked ``ident``, or None if sitegen never made it."""
     raw = _read(_path(ident, ".json"))

@@ -99,7 +99,7 @@ def _owner(out: Path, shown: Path) -> str | None:
     except FileNotFoundError:
         return None
     ident = _read_marker(out)
-    if ident is not None and ledger.load(ident) is not None:
+    if ident is not None and ledger.known(ident):
         return ident
     if names <= {MARKER}:
         return None
@@ -298,13 +298,12 @@ class Output:
         try:
             self.out.mkdir(parents=True, exist_ok=True)
             self._lock_fd = self._lock()
-            self.ident = self._claim()
+            self.ident, self.manifest = self._claim()
             self._root_fd = os.open(self.out, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
             journal = ledger.load_journal(self.ident)
             if journal is not None:  # a build was killed while moving files into place
                 self._apply(journal, trust_stat=False)
             self._remove_leftover_staging()
-            self.manifest = ledger.load(self.ident) or Manifest(str(self.out))
             self.staging = Path(tempfile.mkdtemp(dir=self.out, prefix=STAGING_PREFIX))
         except BaseException as exc:
             self.close(failed=True)
@@ -338,14 +337,18 @@ class Output:
                              "wait for it to finish, then build again") from None
         return fd
 
-    def _claim(self) -> str:
+    def _claim(self) -> tuple[str, Manifest]:
         """The folder's ledger id (checked again now that it is locked). A new folder gets
         one; so does a copy (or a move) of a folder sitegen made, with that folder's
         manifest but no stat taken on trust, so the two never share a record."""
         ident = _owner(self.out, self.shown)
         known = ledger.load(ident) if ident is not None else None
+        if ident is not None and known is None:
+            raise UsageError(f"sitegen's record of what it wrote into {self.shown} is damaged, "
+                             "so it cannot tell its files from yours; "
+                             + _empty_subfolder(self.shown))
         if ident is not None and known is not None and known.folder == str(self.out):
-            return ident
+            return ident, known
         st = os.fstat(self._lock_fd)
         if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
             raise UsageError(f"{self.shown / MARKER} is not a file sitegen made; "
@@ -360,7 +363,7 @@ class Output:
         os.ftruncate(self._lock_fd, 0)
         os.pwrite(self._lock_fd, marker, 0)
         self._claimed_empty = known is None
-        return ident
+        return ident, manifest
 
     def _remove_leftover_staging(self) -> None:
         # Only while locked: a staging folder now is one a killed build left.
@@ -457,7 +460,7 @@ class Output:
         """Carry out a journal (this build's, or one a killed build left): move what is
         still staged, remove stale files of ours, record the manifest, drop the journal."""
         stats = WriteStats()
-        old = ledger.load(self.ident) or Manifest(str(self.out))
+        old = self.manifest
         walker = _Walker(self._root_fd, self.shown)
         try:
             staging_fd = _open_folder(journal.staging, self._root_fd)
