@@ -305,7 +305,7 @@ def test_live_reload_is_added_while_serving_never_written(served: Served) -> Non
     "/assets/../../../../etc/passwd",
     "/%2e%2e%5c%2e%2e%5cetc%5cpasswd",
     "//etc/passwd",
-    "/.sitegen-manifest.json",
+    "/.sitegen-output.json",
     "/first-note/%00index.html",
 ])
 def test_nothing_outside_the_site_is_served(served: Served, target: str) -> None:
