@@ -311,6 +311,12 @@ def test_without_javascript_every_note_is_readable(
         note = notes.nth(i)
         expect(note).to_be_visible()
         assert_note_readable(note, viewport, note.get_attribute("id") or "")
+    # Each highlight links to its note: a link under its paragraph, numbered as the mark.
+    refs = page.eval_on_selector_all(
+        ".note-refs a", "as => as.map(a => a.getAttribute('href'))")
+    assert sorted(refs) == sorted(f"#note-{annotation}" for annotation in ids)
+    for ref in page.locator(".note-refs a").all():
+        expect(ref).to_be_visible()
     # Controls that only work with the script are not offered without it.
     for switch in page.locator("input.category-toggle").all():
         expect(switch).to_be_hidden()
