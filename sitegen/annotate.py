@@ -90,11 +90,13 @@ def propose(text: str, start: int, end: int) -> Selector:
                          "select a longer passage")
 
 
-def new_id(quote: str, taken: Collection[str]) -> str:
-    """An id made of the quote's first words (a-z, 0-9, '-'), not one of ``taken``."""
+def new_id(quote: str, taken: Collection[str], *, words: int = 4, fallback: str = "note"
+           ) -> str:
+    """An id made of the quote's first ``words`` words (a-z, 0-9, '-'), not one of
+    ``taken``; ``fallback`` when the quote has no such letter."""
     ascii_text = unicodedata.normalize("NFKD", quote).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())[:4]
-    base = "-".join(words)[:40].strip("-") or "note"
+    parts = re.findall(r"[a-z0-9]+", ascii_text.lower())[:words]
+    base = "-".join(parts)[:40].strip("-") or fallback
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1

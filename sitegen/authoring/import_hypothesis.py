@@ -10,8 +10,6 @@ or the new entries are inserted as new lines after a comment.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,6 +25,7 @@ from sitegen.anchor import (
     fold_str,
     locate,
 )
+from sitegen.annotate import new_id
 from sitegen.authoring import create_files, load_site, modeline, yaml_string
 from sitegen.authoring.imported import Record, read_records
 from sitegen.errors import ContentErrors, SiteError, SourceLocation, UsageError, did_you_mean
@@ -158,13 +157,7 @@ def _new_id(record: Record, taken: set[str]) -> str:
         taken.add(record.id_hint)
         return record.id_hint
     words = record.quote or next(iter(record.note.values()), "") or "imported"
-    ascii_text = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode()
-    parts = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    base = "-".join(parts[:5])[:40].strip("-") or "imported"
-    candidate, n = base, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{base}-{n}"
+    candidate = new_id(words, taken, words=5, fallback="imported")
     taken.add(candidate)
     return candidate
 
