@@ -11,6 +11,7 @@ canonical text, as in the JSON-LD export.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -50,22 +51,30 @@ class Paragraph:
 
 def width(text: str) -> int:
     """Columns ``text`` takes: two for a wide character, none for a combining mark."""
-    cols = 0
-    for ch in text:
-        if unicodedata.combining(ch):
-            continue
-        cols += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-    return cols
+    if text.isascii():  # no ASCII character is wide or combining
+        return len(text)
+    return sum(_char_width(ch) for ch in text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _char_width(ch: str) -> int:
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
 def _split_long(word: str, measure: int) -> list[str]:
     """A word wider than a line, cut into pieces of at most ``measure`` columns."""
-    pieces, current = [], ""
+    if width(word) <= measure:
+        return [word]
+    pieces, current, cols = [], "", 0
     for ch in word:
-        if current and width(current + ch) > measure:
+        size = _char_width(ch)
+        if current and cols + size > measure:
             pieces.append(current)
-            current = ""
+            current, cols = "", 0
         current += ch
+        cols += size
     return [*pieces, current]
 
 
@@ -73,9 +82,11 @@ def wrap(text: str, measure: int = MEASURE) -> list[str]:
     """``text`` cut into lines of at most ``measure`` columns; ``"".join`` gives it back.
 
     A line break in the text (a hard break, a code block's lines) always ends a line.
+    Widths are added up as the line grows (a character's width does not depend on its
+    neighbours), so the cost is linear in the text.
     """
     lines: list[str] = []
-    current = ""
+    current, cols, filled = "", 0, False  # filled: the line has more than white space
     glued = ""  # an opening mark waiting for its word, with the space after it
     for token in _TOKEN.findall(text):
         if token.isspace():
@@ -83,21 +94,25 @@ def wrap(text: str, measure: int = MEASURE) -> list[str]:
                 glued += token
                 continue
             current += glued + token
+            cols += width(glued + token)
+            filled = filled or bool(glued)
             glued = ""
-            if "\n" in token and current.strip():
+            if "\n" in token and filled:
                 lines.append(current)
-                current = ""
+                current, cols, filled = "", 0, False
             continue
         if _OPENING.fullmatch(token):
             glued += token
             continue
         word, glued = glued + token, ""
         for chunk in _split_long(word, measure):
-            if (current.strip() and width(current + chunk) > measure
-                    and not _CLOSING.fullmatch(chunk)):
+            size = width(chunk)
+            if filled and cols + size > measure and not _CLOSING.fullmatch(chunk):
                 lines.append(current)
-                current = ""
+                current, cols = "", 0
             current += chunk
+            cols += size
+            filled = True
     current += glued
     if current.strip() or not lines:
         lines.append(current)
