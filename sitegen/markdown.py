@@ -76,9 +76,32 @@ def _make_parser() -> MarkdownIt:
     return md
 
 
+_PLAIN = re.compile(r"(?![\d#>+*=_~`-])[^\x00-\x1f\x7f-\x9f\u2028\u2029\\`*_\[\]!<>&]+\n?")
+"""One line that markdown-it reads as one paragraph of text: no character that opens
+inline syntax (escapes, code, emphasis, links, images, autolinks, entities), no control
+character, and no first character that could open a block (heading, quote, list, rule,
+fence). Most notes, questions and labels are such a line."""
+
+
+def _plain_tokens(source: str) -> list[Token] | None:
+    """The tokens markdown-it makes of ``source`` when it is a plain line, else None."""
+    if not _PLAIN.fullmatch(source):
+        return None
+    text = source.rstrip("\n")
+    if text[0].isspace() or text[-1].isspace():  # markdown-it would trim it
+        return None
+    child = Token("text", "", 0, content=text)
+    return [Token("paragraph_open", "p", 1, map=[0, 1], block=True),
+            Token("inline", "", 0, map=[0, 1], level=1, children=[child], content=text,
+                  block=True),
+            Token("paragraph_close", "p", -1, block=True)]
+
+
 def parse_markdown(source: str) -> list[Token]:
-    """The tokens of a Markdown field: parsed once, then checked and rendered."""
-    return PARSER.parse(source, {})
+    """The tokens of a Markdown field: parsed once, then checked and rendered. A plain
+    line skips the parser, which gives the same tokens at about ten times the cost."""
+    plain = _plain_tokens(source)
+    return plain if plain is not None else PARSER.parse(source, {})
 
 
 def problems(tokens: Sequence[Token]) -> list[tuple[int, str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -180,12 +181,27 @@ def localized_texts(value: object) -> Iterator[tuple[str, SourceLocation | None]
     if isinstance(value, Localized):
         for i, (_, text) in enumerate(value.texts):
             yield text, value.locations[i] if i < len(value.locations) else None
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            yield from localized_texts(getattr(value, f.name))
     elif isinstance(value, (tuple, list)):
         for item in value:
-            yield from localized_texts(item)
+            if not isinstance(item, _SCALARS):
+                yield from localized_texts(item)
+    else:
+        for name in _field_names(type(value)):
+            item = getattr(value, name)
+            if not isinstance(item, _SCALARS):
+                yield from localized_texts(item)
+
+
+_SCALARS = (str, int, float, bool, type(None))
+"""What holds no Localized text (plain strings are names, keys, addresses, dates)."""
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    """The fields of a model class, or none for any other type."""
+    if not dataclasses.is_dataclass(cls):
+        return ()
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 @dataclass(frozen=True)

@@ -145,3 +145,24 @@ def test_link_problems(source: str, found: list[str]) -> None:
     ["https://example.org/a/b-c_d.e~f", "http://x", "https://ex.org/"]))
 def test_plain_urls_skip_normalizing_with_the_same_result(url: str) -> None:
     assert markdown.normalize_link(url) == normalizeLink(url) == url
+
+
+_FIELD_CHARS = st.sampled_from([*"ab dé,.:;'\"?«»()-09#>+*=_~`[]!<>&\\|\n\t\u00a0\u2028中",
+                                "word", " ", "a"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_FIELD_CHARS, min_size=1, max_size=25).map("".join)
+       | st.from_regex(markdown._PLAIN, fullmatch=True))
+def test_plain_fields_skip_the_parser_with_the_same_tokens(source: str) -> None:
+    fast = markdown._plain_tokens(source)
+    slow = markdown.PARSER.parse(source, {})
+    if fast is not None:
+        assert [t.as_dict() for t in fast] == [t.as_dict() for t in slow]
+    assert [t.as_dict() for t in parse_markdown(source)] == [t.as_dict() for t in slow]
+
+
+@pytest.mark.parametrize("source", ["A plain note.", "Une note « simple » : oui.\n",
+                                    "Says 3 o'clock, not 4."])
+def test_a_plain_line_is_recognised(source: str) -> None:
+    assert markdown._plain_tokens(source) is not None
