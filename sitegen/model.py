@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -196,12 +195,16 @@ _SCALARS = (str, int, float, bool, type(None))
 """What holds no Localized text (plain strings are names, keys, addresses, dates)."""
 
 
-@functools.cache
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _field_names(cls: type) -> tuple[str, ...]:
-    """The fields of a model class, or none for any other type."""
-    if not dataclasses.is_dataclass(cls):
-        return ()
-    return tuple(f.name for f in dataclasses.fields(cls))
+    """The fields of a model class, or none for any other type (looked up once)."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = (tuple(f.name for f in dataclasses.fields(cls))
+                                     if dataclasses.is_dataclass(cls) else ())
+    return names
 
 
 @dataclass(frozen=True)
