@@ -9,10 +9,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sitegen import __version__
-from sitegen.authoring import load_site
-from sitegen.authoring.init import init, parse_languages
-from sitegen.authoring.schema import schema_folder, write_schemas
-from sitegen.build import build, check
 from sitegen.errors import ContentErrors, SiteWarning, UsageError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -100,7 +96,11 @@ def _content_dir(path: Path) -> Path:
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     try:
+        # Each command imports what it needs when it runs: a no-op build must not pay for
+        # the authoring commands, Markdown or Jinja.
         if args.command == "build":
+            from sitegen.build import build
+
             result = build(_content_dir(args.content), args.out, pdf=not args.no_pdf,
                            jobs=args.jobs, use_cache=not args.no_cache)
             _print_warnings(result.warnings)
@@ -111,20 +111,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"Built {result.pages} pages into {args.out} ({s.written} written, "
                   f"{s.unchanged} unchanged, {s.removed} removed).")
         elif args.command == "check":
+            from sitegen.build import check
+
             warnings = check(_content_dir(args.content))
             _print_warnings(warnings)
             print(f"{args.content}: no errors" + (f", {len(warnings)} warning(s)"
                                                    if warnings else "") + ".")
         elif args.command == "serve":
-            from sitegen.serve import serve  # Tornado is loaded only to serve
+            from sitegen.serve import serve
 
             return serve(_content_dir(args.content), port=args.port, open_browser=args.open,
                          pdf=args.pdf)
         elif args.command == "init":
+            from sitegen.authoring.init import init, parse_languages
+
             _created(init(args.folder, parse_languages(args.languages)),
                      f"next: sitegen new SLUG --from ARTICLE.txt --content {args.folder}")
         elif args.command == "new":
-            from sitegen.authoring.new import new_article  # loads markdown-it: only here
+            from sitegen.authoring.new import new_article
 
             made = new_article(args.content, args.slug, args.source, args.language)
             _created(made.files, f"language: {made.language}"
@@ -142,6 +146,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                   + (f", {done.held} written as comments to fix" if done.held else "")
                   + f"; next: sitegen check --content {args.content}")
         elif args.command == "schema":
+            from sitegen.authoring import load_site
+            from sitegen.authoring.schema import schema_folder, write_schemas
+
             site = load_site(args.content)
             _created(write_schemas(site, schema_folder(args.content, args.out)),
                      "editors that read the yaml-language-server line now check these files")
