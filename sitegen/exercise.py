@@ -25,7 +25,8 @@ MEASURE = 78
 _TOKEN = re.compile(r"\S+|\s+")
 _CLOSING = re.compile(r"[»”’)\]:;!?,.…]+")
 """A word made only of these (French « » spacing) stays on the line of the word before."""
-_OPENING = re.compile(r"[«“‘(\[]+")
+_OPENERS = "«“‘(["
+_OPENING = re.compile(f"[{re.escape(_OPENERS)}]+")
 """A word made only of these stays on the line of the word after."""
 
 
@@ -65,8 +66,6 @@ def _char_width(ch: str) -> int:
 
 def _split_long(word: str, measure: int) -> list[str]:
     """A word wider than a line, cut into pieces of at most ``measure`` columns."""
-    if width(word) <= measure:
-        return [word]
     pieces, current, cols = [], "", 0
     for ch in word:
         size = _char_width(ch)
@@ -101,13 +100,16 @@ def wrap(text: str, measure: int = MEASURE) -> list[str]:
                 lines.append(current)
                 current, cols, filled = "", 0, False
             continue
-        if _OPENING.fullmatch(token):
+        if token[0] in _OPENERS and _OPENING.fullmatch(token):
             glued += token
             continue
         word, glued = glued + token, ""
-        for chunk in _split_long(word, measure):
-            size = width(chunk)
-            if filled and cols + size > measure and not _CLOSING.fullmatch(chunk):
+        size = width(word)
+        whole = size <= measure
+        pieces = [(word, size)] if whole else [(c, width(c)) for c in _split_long(word, measure)]
+        for chunk, size in pieces:
+            # A word of closing marks stays on the line of the word before it.
+            if filled and cols + size > measure and not (whole and _CLOSING.fullmatch(chunk)):
                 lines.append(current)
                 current, cols = "", 0
             current += chunk
@@ -155,17 +157,17 @@ _SHARED_KEYS = ("lang", "t", "root", "title", "site_title", "categories", "editi
                 "sift")
 
 
-def exercise_context(prepared: Prepared, ctx: dict[str, Any],
+def exercise_context(prepared: Prepared, paras: list[Paragraph], ctx: dict[str, Any],
                      questions: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    """The exercise page's context, from the article page's ``ctx``: the bare text, the
-    student copy's ``questions`` (each passage named by paragraph and line, never by
-    highlight number) and the explainer's highlights as offsets, for the comparison.
+    """The exercise page's context, from the article page's ``ctx``: the bare text (cut
+    into ``paras``, the same in every edition), the student copy's ``questions`` (each
+    passage named by paragraph and line, never by highlight number) and the explainer's
+    highlights as offsets, for the comparison.
 
     No note, answer, source or provenance fact is in it.
     """
     t = ctx["t"]
     article = prepared.article
-    paras = paragraphs(prepared)
     spans = {s.annotation.id: s for s in prepared.spans}
     items = []
     for q in questions["per_highlight"]:

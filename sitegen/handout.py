@@ -21,7 +21,7 @@ from typing import Any
 from markupsafe import Markup
 
 from sitegen import __version__, pdf, templates
-from sitegen.exercise import exercise_context
+from sitegen.exercise import exercise_context, paragraphs
 from sitegen.model import Site
 from sitegen.pages import Edition, Page, edition_dir, for_page
 from sitegen.prepare import Prepared
@@ -136,6 +136,7 @@ def handout_pages(prepared: Prepared, site: Site, *, pdf: bool,
     """The student copy and teacher key of one article, in every edition, from the
     contexts of its web page (``pages.article_contexts``)."""
     slug = prepared.article.slug
+    paras = paragraphs(prepared)
     pages = []
     for lang in site.languages:
         ed = Edition(site, lang)
@@ -147,7 +148,7 @@ def handout_pages(prepared: Prepared, site: Site, *, pdf: bool,
             elif kind == STUDENT:
                 ctx = _student_context(ctx)
             else:
-                ctx = exercise_context(prepared, ctx, core_questions(ctx["questions"]))
+                ctx = exercise_context(prepared, paras, ctx, core_questions(ctx["questions"]))
             title = ed.t[LABELS[kind]]
             ctx.update(kind=kind, sheet_title=title, interactive=kind == EXERCISE,
                        handouts=links(ed.t, pdf=pdf, current=kind), glossary=_glossary(ed.t),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -100,8 +100,10 @@ def tokens(parsed: Sequence[Token], lang: str) -> list[Token]:
     return copies
 
 
+@lru_cache(maxsize=4096)
 def plain(text: str, lang: str) -> str:
-    """A plain string (a label, an interface string, a publisher) in ``lang``'s typography."""
+    """A plain string (a label, an interface string, a publisher) in ``lang``'s typography
+    (the same few recur on every page: remembered)."""
     if not text:
         return text
     for _ in range(_PASSES):  # a quote placed in one pass may settle another in the next
