@@ -19,10 +19,12 @@ STATIC = THEME / "static"
 def environment() -> jinja2.Environment:
     import jinja2  # loaded only when something is rendered
 
+    from sitegen import fragments
+
     if not TEMPLATES.is_dir():
         raise RuntimeError(f"sitegen's templates are missing ({TEMPLATES}); "
                            "install sitegen from its source folder with 'pip install -e .'")
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -30,6 +32,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals.update(fragments.GLOBALS)
+    return env
 
 
 _ENV: jinja2.Environment | None = None
