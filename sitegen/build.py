@@ -93,21 +93,29 @@ class Builder:
         return self._entries
 
     def _reusable(self, entry: Entry | None, folder: Path, sig: Signature, site_key: str,
-                  old: Mapping[str, Record]) -> tuple[bool, str]:
-        """Whether ``entry`` still holds for this folder, and the folder's content key."""
+                  old: Mapping[str, Record]) -> tuple[dict[str, Staged] | None, str]:
+        """The files ``entry`` produced if it still holds for this folder (see
+        ``_in_place``), and the folder's content key."""
         if entry is not None and entry.signature == sig:
             key = entry.key
         else:
             key = content_key(site_key, folder, sig)
         if entry is None or entry.key != key:
-            return False, key
+            return None, key
         return self._in_place(entry, old), key
 
-    def _in_place(self, entry: Entry, old: Mapping[str, Record]) -> bool:
-        """Whether every file ``entry`` produced is still in the output as written."""
-        out = self.out
-        return out is None or all(is_in_place(out, old, rel, digest, size)
-                                  for rel, (digest, size) in entry.files.items())
+    def _in_place(self, entry: Entry, old: Mapping[str, Record]) -> dict[str, Staged] | None:
+        """The files ``entry`` produced, each with the stat it was found with, if every
+        one is still in the output as written; else None."""
+        assert self.out is not None
+        root = os.fspath(self.out)
+        files: dict[str, Staged] = {}
+        for rel, (digest, size) in entry.files.items():
+            seen = is_in_place(root, old, rel, digest, size)
+            if seen is None:
+                return None
+            files[rel] = Staged(digest, size, seen=seen)
+        return files
 
     def _run(self, job: Job, tasks: list[tuple[Path, Signature, str]]) -> list[Done]:
         from sitegen import render  # only a build that renders loads Markdown and Jinja
@@ -146,12 +154,14 @@ class Builder:
         old = previous.files if previous is not None else {}
         entries: dict[str, Entry] = {}
         tasks: list[tuple[Path, Signature, str]] = []
+        staged: dict[str, Staged] = {}
         for folder in article_dirs(self.content, out):
             sig = signature(folder)
-            ok, key = self._reusable(known.get(folder.name), folder, sig, site_key, old)
-            if ok:
+            found, key = self._reusable(known.get(folder.name), folder, sig, site_key, old)
+            if found is not None:
                 entries[folder.name] = known[folder.name]
                 entries[folder.name].resign(sig)
+                staged.update(found)
             else:
                 tasks.append((folder, sig, key))
         done: list[Done] = []
@@ -164,7 +174,6 @@ class Builder:
         errors = out.errors + [e for d in done for e in d.errors]
         if errors:
             raise ContentErrors(errors)
-        staged: dict[str, Staged] = {}
         for d in done:
             assert d.entry is not None
             entries[d.slug] = d.entry
@@ -186,8 +195,10 @@ class Builder:
             key = hashlib.sha256("\0".join([site_key, *(f"{slug}\0{e.key}" for slug, e in
                                                           entries.items())]).encode()).hexdigest()
             known = self._known(site_key).get(SITE)
-            if known is not None and known.key == key and self._in_place(known, old):
-                files = known.staged()
+            reused = (self._in_place(known, old) if known is not None and known.key == key
+                      else None)
+            if reused is not None:
+                files = reused
             else:
                 from sitegen.render import site_files
 
@@ -198,9 +209,8 @@ class Builder:
                 raise ContentErrors(collisions)
             site_entry = Entry.made(key, files)
             pdf_inputs: dict[str, str] = {}
+            files.update(staged)
             for entry in entries.values():
-                for rel, (digest, size) in entry.files.items():
-                    files[rel] = staged.get(rel) or Staged(digest, size)
                 pdf_inputs.update(entry.pdf_inputs)
             stats = output.commit(files, pdf_inputs)
             self._entries, self._entries_key = {**entries, SITE: site_entry}, site_key

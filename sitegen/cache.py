@@ -110,9 +110,6 @@ class Entry:
                             None if h is None else str(h))
                 for m, p, li, co, h in self.warnings_json]
 
-    def staged(self) -> dict[str, Staged]:
-        return {rel: Staged(str(d), int(size)) for rel, (d, size) in self.files.items()}
-
     def resign(self, sig: Signature) -> None:
         """The article's files were touched but not changed: record their new signature."""
         if sig != self.signature:

@@ -17,7 +17,7 @@ import secrets
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sitegen.errors import UsageError
 
@@ -28,9 +28,9 @@ Seen = tuple[int, int, int]
 """(mtime_ns, inode, ctime_ns) of a file when sitegen last wrote or checked its bytes."""
 
 
-@dataclass(frozen=True)
-class Record:
-    """A file sitegen wrote: the SHA-256 and size of its bytes, and its stat afterwards."""
+class Record(NamedTuple):
+    """A file sitegen wrote: the SHA-256 and size of its bytes, and its stat afterwards.
+    (A named tuple: a big site's manifest holds tens of thousands.)"""
 
     digest: str
     size: int

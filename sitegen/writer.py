@@ -28,7 +28,7 @@ from types import TracebackType
 
 from sitegen import ledger
 from sitegen.errors import UsageError
-from sitegen.ledger import Journal, Manifest, Record
+from sitegen.ledger import Journal, Manifest, Record, Seen
 
 MARKER = ".sitegen-output.json"
 MARKER_KIND = "sitegen-output"
@@ -159,25 +159,33 @@ class Staged:
     digest: str
     size: int
     temp: str | None = None
+    seen: Seen | None = None
+    """For a file found in place: its stat when found, which the ledger then records
+    without a second look."""
 
 
-def is_in_place(out: Path, old: Mapping[str, Record], rel: str, digest: str, size: int) -> bool:
-    """Whether the file sitegen wrote at ``rel`` is still there holding these bytes.
+def is_in_place(root: str, old: Mapping[str, Record], rel: str, digest: str,
+                size: int) -> Seen | None:
+    """Whether the file sitegen wrote at ``rel`` in the folder ``root`` is still there
+    holding these bytes: its stat if so, else None.
 
     The bytes are hashed unless size, mtime, inode and ctime are all as sitegen recorded
     after writing or checking them (so an edit of the same size with an old time, as
-    ``cp -p`` or ``rsync -t`` make, is found). Avoids pathlib: it runs for every file."""
+    ``cp -p`` or ``rsync -t`` make, is found). The stat is taken before hashing, so a
+    change made while hashing shows at the next build. Runs for every file: plain
+    strings, no pathlib."""
     record = old.get(rel)
     if record is None or record.digest != digest or record.size != size:
-        return False
-    path = os.path.join(out, rel)
+        return None
+    path = os.path.join(root, rel)
     try:
         st = os.lstat(path)
     except OSError:
-        return False
+        return None
     if not stat.S_ISREG(st.st_mode) or st.st_size != size:
-        return False
-    return record.seen == _seen(st) or _hash_file(path) == digest
+        return None
+    seen = _seen(st)
+    return seen if record.seen == seen or _hash_file(path) == digest else None
 
 
 def stage(out: Path, staging: Path | None, old: Mapping[str, Record], rel: str,
@@ -186,8 +194,11 @@ def stage(out: Path, staging: Path | None, old: Mapping[str, Record], rel: str,
     temporary file in ``staging`` (inside ``out``). Safe to call from worker processes."""
     _safe_relpath(rel)
     digest = hashlib.sha256(data).hexdigest()
-    if staging is None or is_in_place(out, old, rel, digest, len(data)):
+    if staging is None:
         return Staged(digest, len(data))
+    seen = is_in_place(os.fspath(out), old, rel, digest, len(data))
+    if seen is not None:
+        return Staged(digest, len(data), seen=seen)
     return Staged(digest, len(data), _write_new(staging, PurePosixPath(rel).suffix, data))
 
 
@@ -419,7 +430,9 @@ class Output:
         moves = [(Path(item.temp).name, rel) for rel, item in sorted(files.items())
                  if item.temp is not None]
         after = Manifest(str(self.out),
-                         {rel: Record(item.digest, item.size) for rel, item in files.items()},
+                         {rel: Record(item.digest, item.size,
+                                      None if item.temp is not None else item.seen)
+                          for rel, item in files.items()},
                          {k: v for k, v in sorted((pdf_inputs or {}).items()) if k in files})
         self._check_targets([rel for _, rel in moves])
         journal = Journal(self.staging.name, moves, after)
@@ -544,13 +557,19 @@ class Output:
 
     def _restat(self, manifest: Manifest, trust_stat: bool) -> Manifest:
         """``manifest`` with each file's stat now; after a killed build nothing is taken
-        on trust (no stat recorded), so the next build hashes every file again."""
+        on trust (no stat recorded), so the next build hashes every file again. A file
+        found in place this build keeps the stat it was found with: a no-op build looks
+        at each file once."""
         files: dict[str, Record] = {}
+        root = os.fspath(self.out)
         for rel, record in manifest.files.items():
+            if trust_stat and record.seen is not None:
+                files[rel] = record
+                continue
             seen = None
             if trust_stat:
                 try:
-                    st = os.lstat(os.path.join(self.out, rel))
+                    st = os.lstat(os.path.join(root, rel))
                     if stat.S_ISREG(st.st_mode) and st.st_size == record.size:
                         seen = _seen(st)
                 except OSError:

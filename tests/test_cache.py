@@ -16,7 +16,7 @@ from conftest import FIXTURES
 from conftest import site_bytes as _tree
 
 from sitegen import build as build_module
-from sitegen import cache, templates
+from sitegen import cache, templates, writer
 from sitegen.build import Builder
 
 
@@ -176,6 +176,31 @@ def test_an_unchanged_rebuild_leaves_the_cache_file_alone(site: Path, tmp_path: 
     assert Builder(site, out, pdf=False, jobs=1).build().rendered == []
     after = path.stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+def test_a_no_op_build_looks_at_each_output_file_once(site: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found in place by its stat, a file is recorded with that stat, not looked at again;
+    a file found by its hash (touched, same bytes) is recorded with its new stat, so the
+    build after that does not hash it again."""
+    out = tmp_path / "out"
+    Builder(site, out, pdf=False, jobs=1).build()
+    files = sorted(_tree(out))
+    (out / files[0]).touch()
+    looked: list[str] = []
+    hashed: list[str] = []
+    real_lstat, real_hash = os.lstat, writer._hash_file
+    monkeypatch.setattr(os, "lstat", lambda p, **kw: (looked.append(os.fspath(p)),
+                                                      real_lstat(p, **kw))[1])
+    monkeypatch.setattr(writer, "_hash_file", lambda p, fd=None: (hashed.append(p),
+                                                                  real_hash(p, fd))[1])
+    for expected in ([str(out / files[0])], []):
+        looked.clear()
+        hashed.clear()
+        assert Builder(site, out, pdf=False, jobs=1).build().rendered == []
+        assert hashed == expected
+        paths = {f"{out}/{rel}" for rel in files}
+        assert sorted(p for p in looked if p in paths) == sorted(paths)
 
 
 def test_the_cache_folder_is_private(site: Path, tmp_path: Path,
