@@ -21,10 +21,22 @@ def environment() -> jinja2.Environment:
 
     from sitegen import fragments
 
+    class _Environment(jinja2.Environment):
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            # ``note.id`` on a dict: Jinja asks for the attribute first and reads the key
+            # only after an AttributeError, thousands of times per page. A dict has no
+            # attribute but its methods, so reading the key at once gives the same value.
+            if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+                try:
+                    return obj[attribute]
+                except KeyError:
+                    return self.undefined(obj=obj, name=attribute)
+            return super().getattr(obj, attribute)
+
     if not TEMPLATES.is_dir():
         raise RuntimeError(f"sitegen's templates are missing ({TEMPLATES}); "
                            "install sitegen from its source folder with 'pip install -e .'")
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -35,6 +47,8 @@ def environment() -> jinja2.Environment:
     env.globals.update(fragments.GLOBALS)
     return env
 
+
+_DICT_ATTRIBUTES = frozenset(dir(dict))
 
 _ENV: jinja2.Environment | None = None
 
