@@ -191,7 +191,7 @@ class Builder:
             old = previous.files
             site, site_key, entries, staged, rendered = self._collect(output.staging, previous)
             # The indexes and assets depend on the site-wide inputs and on each article's
-            # summary, which its key determines.
+            # card, which its key determines.
             key = hashlib.sha256("\0".join([site_key, *(f"{slug}\0{e.key}" for slug, e in
                                                           entries.items())]).encode()).hexdigest()
             known = self._known(site_key).get(SITE)
@@ -203,7 +203,7 @@ class Builder:
                 from sitegen.render import site_files
 
                 files = {rel: stage(self.out, output.staging, old, rel, data) for rel, data in
-                         site_files(site, [e.summary for e in entries.values()]).items()}
+                         site_files(site, [e.cards for e in entries.values()]).items()}
             collisions = slug_collisions(self.content, site, files, entries)
             if collisions:
                 raise ContentErrors(collisions)
@@ -228,7 +228,7 @@ class Builder:
         from sitegen.render import site_files
 
         site, _, entries, _, _ = self._collect(None, None)
-        files = site_files(site, [e.summary for e in entries.values()])
+        files = site_files(site, [e.cards for e in entries.values()])
         collisions = slug_collisions(self.content, site, files, entries)
         if collisions:
             raise ContentErrors(collisions)

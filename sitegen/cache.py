@@ -29,10 +29,9 @@ from typing import Any
 from sitegen import __version__
 from sitegen.errors import SiteError, SiteWarning, SourceLocation
 from sitegen.loader import read_bytes
-from sitegen.model import ArticleSummary, Localized
 from sitegen.writer import Staged, atomic_write
 
-FORMAT = "sitegen-build-cache/3"
+FORMAT = "sitegen-build-cache/4"
 SECRET_NAME = "secret"
 SECRET_SIZE = 32
 
@@ -77,7 +76,8 @@ class Entry:
     files: dict[str, list[Any]]
     """Output path → [hash, size]."""
     signature: Signature = field(default_factory=list)
-    summary_json: list[Any] = field(default_factory=list)
+    cards: dict[str, str] = field(default_factory=dict)
+    """Edition → the article's card on that edition's index, as HTML."""
     warnings_json: list[list[Any]] = field(default_factory=list)
     pdf_inputs: dict[str, str] = field(default_factory=dict)
     raw: bytes | None = field(default=None, compare=False)
@@ -85,24 +85,15 @@ class Entry:
 
     @classmethod
     def made(cls, key: str, files: dict[str, Staged], *, sig: Signature | None = None,
-             summary: ArticleSummary | None = None, warnings: list[SiteWarning] | None = None,
+             cards: dict[str, str] | None = None, warnings: list[SiteWarning] | None = None,
              pdf_inputs: dict[str, str] | None = None) -> Entry:
-        s = summary
         return cls(
             key, {rel: [f.digest, f.size] for rel, f in files.items()}, sig or [],
-            [s.slug, s.title, s.language,
-             [list(t) for t in s.summary.texts] if s.summary else None, s.highlights]
-            if s else [],
+            cards or {},
             [[w.message, w.location.path, w.location.line, w.location.column, w.hint]
              for w in warnings or []],
             pdf_inputs or {},
         )
-
-    @cached_property
-    def summary(self) -> ArticleSummary:
-        slug, title, language, summary, highlights = self.summary_json
-        texts = Localized(tuple((str(a), str(b)) for a, b in summary)) if summary else None
-        return ArticleSummary(str(slug), str(title), str(language), texts, int(highlights))
 
     @cached_property
     def warnings(self) -> list[SiteWarning]:
@@ -118,7 +109,7 @@ class Entry:
 
     def line(self, slug: str) -> bytes:
         if self.raw is None:
-            self.raw = json.dumps([slug, self.key, self.files, self.signature, self.summary_json,
+            self.raw = json.dumps([slug, self.key, self.files, self.signature, self.cards,
                                    self.warnings_json, self.pdf_inputs],
                                   separators=(",", ":"), ensure_ascii=False).encode("utf-8")
         return self.raw
@@ -126,11 +117,13 @@ class Entry:
     @classmethod
     def from_json(cls, raw: bytes, line: list[Any]) -> tuple[str, Entry]:
         """An entry from its line in the state file, as bytes and as parsed."""
-        slug, key, files, sig, summary, warnings, pdf_inputs = line
+        slug, key, files, sig, cards, warnings, pdf_inputs = line
         for value in files.values():
             if not (isinstance(value, list) and len(value) == 2):
                 raise ValueError("bad file record")
-        entry = cls(str(key), dict(files), list(sig), list(summary), list(warnings),
+        if not all(isinstance(html, str) for html in cards.values()):
+            raise ValueError("bad card")
+        entry = cls(str(key), dict(files), list(sig), dict(cards), list(warnings),
                     dict(pdf_inputs), raw)
         return str(slug), entry
 

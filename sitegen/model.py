@@ -205,14 +205,3 @@ def _field_names(cls: type) -> tuple[str, ...]:
         names = _FIELD_NAMES[cls] = (tuple(f.name for f in dataclasses.fields(cls))
                                      if dataclasses.is_dataclass(cls) else ())
     return names
-
-
-@dataclass(frozen=True)
-class ArticleSummary:
-    """What the index needs of an article, without its text."""
-
-    slug: str
-    title: str
-    language: str
-    summary: Localized | None
-    highlights: int

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from sitegen import i18n, typography
 from sitegen.chart import Bar, voices_svg
 from sitegen.markdown import Fields, render_blocks, render_text
-from sitegen.model import Annotation, Article, ArticleSummary, Localized, Site, Source, Span
+from sitegen.model import Annotation, Article, Localized, Site, Source, Span
 from sitegen.prepare import Prepared
 
 LINE_STYLES = ("solid", "dashed", "dotted", "double", "wavy")
@@ -104,22 +104,22 @@ def _root(site: Site, lang: str, depth: int) -> str:
     return "../" * (depth + (0 if lang == site.default_language else 1))
 
 
-def index_page(site: Site, lang: str, articles: list[ArticleSummary]) -> Page:
+def index_page(site: Site, lang: str, cards: list[str]) -> Page:
+    """An edition's index: the articles' cards (HTML rendered with each article, and
+    cached with it) joined in order, so a rebuild renders no card it already has."""
     ed = Edition(site, lang)
-    root = _root(site, lang, 0)
-    cards = [
-        {"title": a.title, "language": a.language, "href": f"{a.slug}/index.html",
-         "summary": ed.text(a.summary), "highlights": a.highlights}
-        for a in articles
-    ]
-    ctx = ed.base(root, "index.html", ed.plain(site.title))
-    ctx.update(cards=cards, tagline=ed.t["site_tagline"])
+    ctx = ed.base(_root(site, lang, 0), "index.html", ed.plain(site.title))
+    ctx.update(cards=Markup("".join(cards)), tagline=ed.t["site_tagline"])
     return Page(edition_dir(site, lang) + "index.html", "index.html", ctx)
 
 
-def summary_of(prepared: Prepared) -> ArticleSummary:
+def card_context(prepared: Prepared, site: Site, lang: str) -> dict[str, Any]:
+    """The context of ``_card.html``: the article's card on edition ``lang``'s index."""
     a = prepared.article
-    return ArticleSummary(a.slug, a.title, a.language, a.summary, len(prepared.spans))
+    ed = Edition(site, lang, prepared.fields)
+    card = {"title": a.title, "language": a.language, "href": f"{a.slug}/index.html",
+            "summary": ed.text(a.summary), "highlights": len(prepared.spans)}
+    return {"t": ed.t, "c": card}
 
 
 def article_context(prepared: Prepared, site: Site, lang: str, root: str, page: str) -> dict[

@@ -17,8 +17,8 @@ from sitegen.cache import Entry, Signature
 from sitegen.content import load_article
 from sitegen.errors import ContentErrors, SiteError
 from sitegen.ledger import Record
-from sitegen.model import ArticleSummary, Site
-from sitegen.pages import Page, article_contexts, article_pages, index_page, summary_of
+from sitegen.model import Site
+from sitegen.pages import Page, article_contexts, article_pages, card_context, index_page
 from sitegen.prepare import Prepared, prepare
 from sitegen.validate import Collector
 from sitegen.writer import Previous, Staged, stage
@@ -59,9 +59,20 @@ def render_article(prepared: Prepared, site: Site, *, theme: Mapping[str, bytes]
     return files, keys
 
 
-def site_files(site: Site, summaries: list[ArticleSummary]) -> dict[str, bytes]:
-    """The files that do not belong to one article: indexes, stylesheets, script."""
-    files = render_pages(index_page(site, lang, summaries) for lang in site.languages)
+def render_cards(prepared: Prepared, site: Site) -> dict[str, str]:
+    """The article's card on each edition's index, as HTML (kept in its cache entry)."""
+    try:
+        return {lang: templates.render("_card.html", card_context(prepared, site, lang))
+                for lang in site.languages}
+    except SiteError as exc:
+        raise ContentErrors([exc]) from None
+
+
+def site_files(site: Site, cards: list[dict[str, str]]) -> dict[str, bytes]:
+    """The files that do not belong to one article: indexes (each article's cards, in
+    order, edition → HTML), stylesheets, script."""
+    files = render_pages(index_page(site, lang, [c[lang] for c in cards])
+                         for lang in site.languages)
     files.update(handout.assets(site))
     return files
 
@@ -109,13 +120,14 @@ def build_article(task: tuple[Path, Signature, str]) -> Done:
     reuse = job.previous.reuse if job.previous is not None else None
     try:
         files, pdf_keys = render_article(ready, job.site, theme=job.theme, reuse=reuse)
+        cards = render_cards(ready, job.site)
     except ContentErrors as exc:
         return Done(folder.name, exc.errors)
     staged: dict[str, Staged] = {}
     if job.out is not None:
         staged = {rel: stage(job.out, job.staging, job.old, rel, data)
                   for rel, data in sorted(files.items())}
-    entry = Entry.made(key, staged, sig=sig, summary=summary_of(ready), warnings=local.warnings,
+    entry = Entry.made(key, staged, sig=sig, cards=cards, warnings=local.warnings,
                        pdf_inputs=pdf_keys)
     return Done(folder.name, [], entry, staged)
 

@@ -11,6 +11,7 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
+import htmltree
 import pytest
 from conftest import FIXTURES
 from conftest import site_bytes as _tree
@@ -68,6 +69,10 @@ CHANGES: dict[str, Callable[[Path, Path, pytest.MonkeyPatch], None]] = {
     "renamed article": lambda c, t, m: (c / "articles/other").rename(c / "articles/renamed"),
     "translation": lambda c, t, m: _edit(c / "articles/other/translation.fr.md", "en mars",
                                          "en avril"),
+    "card": lambda c, t, m: _edit(c / "articles/other/article.md", "A short story",
+                                  "A new story"),
+    "card template": lambda c, t, m: _edit(t / "templates/_card.html", "card-meta",
+                                           "card-meta edited"),
 }
 
 
@@ -87,8 +92,12 @@ def test_incremental_build_equals_clean_build(change: str, site: Path, theme: Pa
         assert sorted(result.rendered) == ["other", "sample"]
     else:
         assert incremental != before
-    if change in ("article text", "annotation", "translation"):
+    if change in ("article text", "annotation", "translation", "card"):
         assert result.rendered == ["other"]  # the other article came from the cache
+    if change == "card":  # the index shows the new summary; its other card is reused
+        index = htmltree.parse((out / "index.html").read_text("utf-8"))
+        cards = [c.text() for c in index.find_all("li", "card")]
+        assert ["A new story" in c for c in cards] == [True, False]
 
 
 def test_unchanged_rebuild_renders_nothing_and_writes_nothing(site: Path,
@@ -123,10 +132,9 @@ def _lines(path: Path) -> list[bytes]:
 
 
 def _tamper_entry(line: bytes) -> bytes:
-    """An article's entry with its title changed."""
+    """An article's entry with its card, shown on the index as it is, forged."""
     entry = json.loads(line)
-    if entry[4]:  # the site-wide entry has no summary
-        entry[4][1] = "<script>forged</script>"  # the title, shown on the index
+    entry[4] = dict.fromkeys(entry[4], "<script>forged</script>")  # the site's: none
     return json.dumps(entry).encode()
 
 
