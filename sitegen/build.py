@@ -27,7 +27,7 @@ from sitegen.validate import Collector
 from sitegen.writer import Output, Previous, Staged, WriteStats, is_in_place, stage
 
 if TYPE_CHECKING:
-    from sitegen.render import Done, Job
+    from sitegen.render import Done, Job, Task
 
 POOL_THRESHOLD = 8
 """Fewer changed articles than this are built in-process: a pool would cost more."""
@@ -93,14 +93,14 @@ class Builder:
         return self._entries
 
     def _reusable(self, entry: Entry | None, folder: Path, sig: Signature, site_key: str,
-                  old: Mapping[str, Record]) -> tuple[dict[str, Staged] | None, str]:
+                  old: Mapping[str, Record]) -> tuple[dict[str, Staged] | None, str | None]:
         """The files ``entry`` produced if it still holds for this folder (see
-        ``_in_place``), and the folder's content key."""
-        if entry is not None and entry.signature == sig:
-            key = entry.key
-        else:
-            key = content_key(site_key, folder, sig)
-        if entry is None or entry.key != key:
+        ``_in_place``), and the folder's content key (None when there is no entry: the
+        worker that renders the article hashes it, in parallel)."""
+        if entry is None:
+            return None, None
+        key = entry.key if entry.signature == sig else content_key(site_key, folder, sig)
+        if entry.key != key:
             return None, key
         return self._in_place(entry, old), key
 
@@ -117,7 +117,7 @@ class Builder:
             files[rel] = Staged(digest, size, seen=seen)
         return files
 
-    def _run(self, job: Job, tasks: list[tuple[Path, Signature, str]]) -> list[Done]:
+    def _run(self, job: Job, tasks: list[Task]) -> list[Done]:
         from sitegen import render  # only a build that renders loads Markdown and Jinja
 
         if self.jobs == 1 or len(tasks) < POOL_THRESHOLD:
@@ -153,7 +153,7 @@ class Builder:
             check_site_fields(site, self.content, out)
         old = previous.files if previous is not None else {}
         entries: dict[str, Entry] = {}
-        tasks: list[tuple[Path, Signature, str]] = []
+        tasks: list[Task] = []
         staged: dict[str, Staged] = {}
         for folder in article_dirs(self.content, out):
             sig = signature(folder)
@@ -169,7 +169,8 @@ class Builder:
             from sitegen import handout, render
 
             theme = handout.assets(site) if self.pdf else None
-            job = render.Job(site, theme, self.out, staging, old, previous if self.pdf else None)
+            job = render.Job(site, site_key, theme, self.out, staging, old,
+                             previous if self.pdf else None)
             done = self._run(job, tasks)
         errors = out.errors + [e for d in done for e in d.errors]
         if errors:

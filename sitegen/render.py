@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import export, handout, templates
-from sitegen.cache import Entry, Signature
+from sitegen.cache import Entry, Signature, content_key
 from sitegen.content import load_article
 from sitegen.errors import ContentErrors, SiteError
 from sitegen.ledger import Record
@@ -82,6 +82,7 @@ class Job:
     """What every article build of one run shares (inherited by forked workers)."""
 
     site: Site
+    site_key: str
     theme: dict[str, bytes] | None
     """The site's assets, which every PDF is made with; None when PDFs are off."""
     out: Path | None
@@ -107,11 +108,17 @@ def start_worker(job: Job | None) -> None:
     _JOB = job
 
 
-def build_article(task: tuple[Path, Signature, str]) -> Done:
+Task = tuple[Path, Signature, str | None]
+"""An article folder, its signature and its content key (None: not hashed yet)."""
+
+
+def build_article(task: Task) -> Done:
     """Load, check, anchor and render one article; stage the files that changed."""
     folder, sig, key = task
     job = _JOB
     assert job is not None
+    if key is None:  # hashed here, in parallel, rather than in the parent beforehand
+        key = content_key(job.site_key, folder, sig)
     local = Collector()
     article = load_article(folder, job.site, local)
     ready = prepare(article, local) if article is not None else None
