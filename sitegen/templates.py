@@ -19,7 +19,7 @@ STATIC = THEME / "static"
 def environment() -> jinja2.Environment:
     import jinja2  # loaded only when something is rendered
 
-    from sitegen import fragments
+    from sitegen import compiled, fragments
 
     class _Environment(jinja2.Environment):
         def getattr(self, obj: Any, attribute: str) -> Any:
@@ -43,6 +43,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=compiled.CompiledTemplates(compiled.FOLDER, TEMPLATES),
     )
     env.globals.update(fragments.GLOBALS)
     return env
@@ -54,8 +55,8 @@ _ENV: jinja2.Environment | None = None
 
 
 def _env() -> jinja2.Environment:
-    # Compiled templates are kept in this process only: loading compiled code from a
-    # folder on disk would run whatever someone able to write there put in it.
+    # Compiled once per process, from sitegen's own compiled copies when they may be
+    # trusted (see sitegen/compiled.py).
     global _ENV
     if _ENV is None:
         _ENV = environment()

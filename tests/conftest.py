@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from sitegen import compiled
 from sitegen.writer import MARKER
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +27,9 @@ settings.load_profile("sitegen")
 # folders; tests keep theirs apart.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="sitegen-test-cache-")
 os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="sitegen-test-state-")
+# Tests compile copies of the templates in temporary folders: their compiled copies are
+# kept apart from sitegen's own (subprocesses, which build with the real templates, use it).
+compiled.FOLDER = Path(tempfile.mkdtemp(prefix="sitegen-test-compiled-"))
 
 
 def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

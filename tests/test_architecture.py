@@ -15,6 +15,7 @@ PACKAGE = ROOT / "sitegen"
 # module → sitegen modules it must not import; {"*", a, b} means "only a and b"
 FORBIDDEN: dict[str, set[str]] = {
     "errors": {"*"},
+    "compiled": {"*"},
     "model": {"*", "errors"},
     "anchor": {"*"},
     "loader": {"*", "errors", "yaml_errors"},
