@@ -47,30 +47,51 @@ class Manifest:
     pdf_inputs: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {"folder": self.folder,
-                "files": {rel: [r.digest, r.size, list(r.seen) if r.seen else None]
-                          for rel, r in sorted(self.files.items())},
+        return {"folder": self.folder, "files": _records_json(self.files),
                 "pdf_inputs": dict(sorted(self.pdf_inputs.items()))}
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> Manifest:
-        files = {}
-        for rel, (digest, size, seen) in raw["files"].items():
-            files[str(rel)] = Record(str(digest), int(size),
-                                     (int(seen[0]), int(seen[1]), int(seen[2])) if seen
-                                     else None)
-        return cls(str(raw["folder"]), files,
-                   {str(k): str(v) for k, v in raw["pdf_inputs"].items()})
+        return cls(str(raw["folder"]), _records(raw["files"]), _pdf_inputs(raw["pdf_inputs"]))
+
+
+def _records_json(files: dict[str, Record]) -> dict[str, list[Any]]:
+    return {rel: [r.digest, r.size, list(r.seen) if r.seen else None]
+            for rel, r in sorted(files.items())}
+
+
+def _records(raw: dict[str, Any]) -> dict[str, Record]:
+    files = {}
+    for rel, (digest, size, seen) in raw.items():
+        files[str(rel)] = Record(str(digest), int(size),
+                                 (int(seen[0]), int(seen[1]), int(seen[2])) if seen else None)
+    return files
+
+
+def _pdf_inputs(raw: dict[str, Any]) -> dict[str, str]:
+    return {str(k): str(v) for k, v in raw.items()}
 
 
 @dataclass(frozen=True)
 class Journal:
     """A commit in progress: the staging folder (a name inside the output folder), the
-    moves still to make (temporary file name → output path) and the manifest after."""
+    moves still to make (temporary file name → output path), and how the commit changes
+    the manifest: the records it adds or changes, the paths it no longer makes, the PDFs'
+    input keys after it. Only the changes: a whole manifest (tens of thousands of records
+    on a big site) would cost as much again to write as the manifest itself."""
 
     staging: str
     moves: list[tuple[str, str]]
-    manifest: Manifest
+    changed: dict[str, Record]
+    removed: list[str]
+    pdf_inputs: dict[str, str]
+
+    def after(self, before: Manifest) -> Manifest:
+        """The manifest once the commit is done; the same if ``before`` already is."""
+        gone = set(self.removed)
+        files = {rel: r for rel, r in before.files.items() if rel not in gone}
+        files.update(self.changed)
+        return Manifest(before.folder, files, dict(self.pdf_inputs))
 
 
 def _folder() -> Path:
@@ -144,15 +165,22 @@ def forget(ident: str) -> None:
 def save_journal(ident: str, journal: Journal) -> None:
     _write(_path(ident, ".journal.json"),
            {"staging": journal.staging, "moves": journal.moves,
-            "manifest": journal.manifest.to_json()})
+            "changed": _records_json(journal.changed), "removed": journal.removed,
+            "pdf_inputs": journal.pdf_inputs})
 
 
 def load_journal(ident: str) -> Journal | None:
+    """The journal a killed build left; None if there is none, or none of this form (then
+    the next commit replaces only files the manifest says are sitegen's)."""
     raw = _read(_path(ident, ".journal.json"))
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         return None
-    return Journal(str(raw["staging"]), [(str(a), str(b)) for a, b in raw["moves"]],
-                   Manifest.from_json(raw["manifest"]))
+    try:
+        return Journal(str(raw["staging"]), [(str(a), str(b)) for a, b in raw["moves"]],
+                       _records(raw["changed"]), [str(r) for r in raw["removed"]],
+                       _pdf_inputs(raw["pdf_inputs"]))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
 
 
 def drop_journal(ident: str) -> None:

@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import TracebackType
+from typing import NamedTuple
 
 from sitegen import ledger
 from sitegen.errors import UsageError
@@ -151,10 +152,10 @@ def _seen(st: os.stat_result) -> ledger.Seen:
     return (st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
 
-@dataclass(frozen=True)
-class Staged:
+class Staged(NamedTuple):
     """One output file of a build: its hash and size, and where its new bytes wait
-    (``None`` when the file already in place has exactly these bytes)."""
+    (``None`` when the file already in place has exactly these bytes). A named tuple:
+    a big site has tens of thousands."""
 
     digest: str
     size: int
@@ -173,11 +174,11 @@ def is_in_place(root: str, old: Mapping[str, Record], rel: str, digest: str,
     after writing or checking them (so an edit of the same size with an old time, as
     ``cp -p`` or ``rsync -t`` make, is found). The stat is taken before hashing, so a
     change made while hashing shows at the next build. Runs for every file: plain
-    strings, no pathlib."""
+    strings, no pathlib (``rel`` is relative, with '/' separators)."""
     record = old.get(rel)
     if record is None or record.digest != digest or record.size != size:
         return None
-    path = os.path.join(root, rel)
+    path = f"{root}/{rel}"
     try:
         st = os.lstat(path)
     except OSError:
@@ -435,8 +436,11 @@ class Output:
                           for rel, item in files.items()},
                          {k: v for k, v in sorted((pdf_inputs or {}).items()) if k in files})
         self._check_targets([rel for _, rel in moves])
-        journal = Journal(self.staging.name, moves, after)
-        if moves or set(self.manifest.files) - set(files):
+        before = self.manifest.files
+        journal = Journal(self.staging.name, moves,
+                          {rel: r for rel, r in after.files.items() if before.get(rel) != r},
+                          sorted(set(before) - set(after.files)), after.pdf_inputs)
+        if moves or journal.removed:
             self.committing = True
             ledger.save_journal(self.ident, journal)
         stats = self._apply(journal, trust_stat=True)
@@ -484,14 +488,16 @@ class Output:
                 parents, name = _leaf(rel)
                 if self._move(temp, staging_fd, name, walker.folder(parents, create=True)):
                     stats.written += 1
-            for rel in sorted(set(old.files) - set(journal.manifest.files)):
+            for rel in journal.removed:
+                if rel not in old.files:  # the killed build recorded its removal already
+                    continue
                 removed = self._remove(rel, old.files[rel], walker)
                 if removed:
                     stats.removed += 1
                 elif removed is False:
                     stats.kept.append(rel)
             walker.close()
-            manifest = self._restat(journal.manifest, trust_stat)
+            manifest = self._restat(journal.after(old), trust_stat)
         finally:
             walker.close()
             if staging_fd >= 0:

@@ -338,6 +338,37 @@ def test_a_build_killed_while_committing_is_finished_by_the_next(tmp_path: Path,
     assert not [p for p in out.iterdir() if p.name.startswith(STAGING_PREFIX)]
 
 
+KILLED_AFTER_RECORDING = textwrap.dedent("""
+    import os, signal, sys
+    from sitegen import cli, ledger
+
+    ledger.drop_journal = lambda ident: os.kill(os.getpid(), signal.SIGKILL)
+    sys.exit(cli.main(sys.argv[1:]))
+""")
+
+
+def test_a_build_killed_after_recording_its_commit_is_finished_by_the_next(
+        tmp_path: Path, mini: Path) -> None:
+    """Killed with the new manifest recorded but its journal (a removal, a change) still
+    there: the next build carries the journal out again, harmlessly."""
+    out = tmp_path / "out"
+    build = ["build", "--content", str(mini), "--out", str(out), "--no-pdf", "--jobs", "1"]
+    shutil.copytree(mini / "articles/sample", mini / "articles/second")
+    assert cli.main(build) == 0
+    shutil.rmtree(mini / "articles/second")
+    notes = mini / "articles/sample/annotations.yaml"
+    notes.write_text(notes.read_text("utf-8").replace("Which newspaper?", "Which one?"),
+                     "utf-8")
+    killed = subprocess.run([sys.executable, "-c", KILLED_AFTER_RECORDING, *build], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300, check=False)
+    assert killed.returncode == -9, killed.stderr
+    assert not (out / "second").exists()
+    assert cli.main(build) == 0
+    clean = tmp_path / "clean"
+    assert cli.main(["build", "--content", str(mini), "--out", str(clean), "--no-pdf"]) == 0
+    assert site_bytes(out) == site_bytes(clean)
+
+
 # --------------------------------------------------------------------------- disk problems
 
 
