@@ -1,9 +1,9 @@
 """Profile one article build in one process: load, check, anchor, render, export.
 
 Writes a synthetic site (benchmarks/synth.py) and builds every article of it in this
-process under cProfile, as a worker of `sitegen build --no-pdf` does (no files written),
-then prints the functions with the most cumulative and own time. Use it before and after a
-change to the pipeline:
+process, as a worker of `sitegen build --no-pdf` does (no files written): first timed phase
+by phase (CPU time per article), then under cProfile, printing the functions with the most
+cumulative and own time. Use it before and after a change to the pipeline:
 
     .venv/bin/python benchmarks/profile_build.py -n 40 [--top 25] [--corpus links]
 """
@@ -15,30 +15,54 @@ import cProfile
 import pstats
 import tempfile
 import time
+from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import synth
 import synth_links
 
+from sitegen import export, handout, pages, templates
 from sitegen.content import article_dirs, load_article, load_site
 from sitegen.prepare import prepare
-from sitegen.render import render_article
+from sitegen.render import render_cards
 from sitegen.validate import Collector
 
+Phases = defaultdict[str, float]
 
-def build_all(content: Path) -> int:
-    """Build every article of ``content`` in memory; the number of files made."""
+
+def build_all(content: Path, phases: Phases | None = None) -> int:
+    """Build every article of ``content`` in memory, adding each phase's CPU time to
+    ``phases``; the number of files made. The steps are those of ``render.build_article``."""
+    times: Phases = phases if phases is not None else defaultdict(float)
+
+    def timed(name: str, step: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        start = time.process_time()
+        result = step(*args, **kwargs)
+        times[name] += time.process_time() - start
+        return result
+
     out = Collector()
     site = load_site(content, out)
     assert site is not None, out.errors
     made = 0
     for folder in article_dirs(content, out):
-        article = load_article(folder, site, out)
+        article = timed("load and validate the YAML", load_article, folder, site, out)
         assert article is not None, out.errors
-        ready = prepare(article, out)
+        ready = timed("prepare: parse, check links, anchor", prepare, article, out)
         assert ready is not None, out.errors
-        files, _ = render_article(ready, site, theme=None)
-        made += len(files)
+        contexts = timed("page contexts (notes rendered)", pages.article_contexts, ready, site)
+        web = pages.article_pages(ready, site, contexts)
+        for page in web:
+            page.context["handouts"] = handout.links(page.context["t"], pdf=False)
+        sheets = timed("handout contexts (exercise lines)", handout.handout_pages, ready, site,
+                       pdf=False, contexts=contexts)
+        for page in [*web, *sheets]:
+            timed(f"template {page.template}", templates.render, page.template, page.context)
+        timed("JSON-LD export", export.export_article, ready, site)
+        timed("index cards", render_cards, ready, site)
+        made += len(web) + len(sheets) + 1
     return made
 
 
@@ -53,8 +77,9 @@ def main(argv: list[str] | None = None) -> int:
         content = Path(tmp) / "content"
         (synth_links if args.corpus == "links" else synth).write_site(content, args.n)
         build_all(content)  # warm up: imports, compiled templates
+        phases: Phases = defaultdict(float)
         start = time.process_time()  # CPU time: the machine may be shared
-        build_all(content)
+        build_all(content, phases)
         plain = time.process_time() - start
         profile = cProfile.Profile()
         profile.runcall(build_all, content)
@@ -62,7 +87,11 @@ def main(argv: list[str] | None = None) -> int:
     parses = sum(calls for (path, _, name), (_, calls, *_) in vars(stats)["stats"].items()
                  if name == "parse" and path.endswith("markdown_it/main.py"))
     print(f"{args.n} articles: {plain / args.n * 1000:.1f} ms of CPU per article without the "
-          f"profiler; {parses / args.n:.1f} Markdown parses per article")
+          f"profiler; {parses / args.n:.1f} Markdown parses per article\n")
+    print("| phase | ms per article | share |\n| --- | ---: | ---: |")
+    for name, seconds in sorted(phases.items(), key=lambda item: -item[1]):
+        print(f"| {name} | {seconds / args.n * 1000:.2f} | {seconds / plain:.0%} |")
+    print()
     stats.sort_stats("cumulative").print_stats(args.top)
     stats.sort_stats("tottime").print_stats(args.top)
     return 0
