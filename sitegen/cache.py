@@ -40,13 +40,16 @@ Signature = list[list[Any]]
 
 
 def signature(folder: Path) -> Signature:
+    """Runs for every article of every build: one directory read, a stat per file."""
     items = []
     with os.scandir(folder) as entries:
         for entry in entries:
-            with contextlib.suppress(OSError):  # a loop of links: loading reports it
+            try:
                 if entry.is_file():
                     st = entry.stat()
                     items.append([entry.name, st.st_size, st.st_mtime_ns])
+            except OSError:  # a loop of links: loading the article reports it
+                pass
     items.sort()
     return items
 

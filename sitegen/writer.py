@@ -430,16 +430,20 @@ class Output:
         assert self.staging is not None
         moves = [(Path(item.temp).name, rel) for rel, item in sorted(files.items())
                  if item.temp is not None]
-        after = Manifest(str(self.out),
-                         {rel: Record(item.digest, item.size,
-                                      None if item.temp is not None else item.seen)
-                          for rel, item in files.items()},
-                         {k: v for k, v in sorted((pdf_inputs or {}).items()) if k in files})
         self._check_targets([rel for _, rel in moves])
-        before = self.manifest.files
-        journal = Journal(self.staging.name, moves,
-                          {rel: r for rel, r in after.files.items() if before.get(rel) != r},
-                          sorted(set(before) - set(after.files)), after.pdf_inputs)
+        before = self.manifest
+        changed = {}
+        for rel, item in files.items():
+            # A file found in place keeps the stat it was found with; a new one is looked at
+            # once it is in place.
+            record = Record(item.digest, item.size, None if item.temp is not None else item.seen)
+            if before.files.get(rel) != record:
+                changed[rel] = record
+        journal = Journal(self.staging.name, moves, changed,
+                          sorted(rel for rel in before.files if rel not in files),
+                          {k: v for k, v in sorted((pdf_inputs or {}).items()) if k in files})
+        if not (moves or changed or journal.removed or journal.pdf_inputs != before.pdf_inputs):
+            return WriteStats(unchanged=len(files))  # nothing to do, nothing to write
         if moves or journal.removed:
             self.committing = True
             ledger.save_journal(self.ident, journal)
