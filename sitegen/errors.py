@@ -9,13 +9,13 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class SourceLocation:
-    """A place in a content file; line and column count from 1."""
+class SourceLocation(NamedTuple):
+    """A place in a content file; line and column count from 1. (A named tuple: the loader
+    makes one for every YAML key and value, and a tuple is the cheapest to make.)"""
 
     path: str
     line: int = 0

@@ -20,7 +20,7 @@ from sitegen import yaml_errors
 from sitegen.errors import SiteError, SourceLocation
 
 
-@dataclass
+@dataclass(slots=True)
 class YNode:
     """A YAML value with its location; mappings also keep where each key is."""
 
@@ -183,6 +183,8 @@ def _convert(
         # also rules out exponential "billion laughs" expansion.
         raise SiteError("YAML anchors and aliases are not supported", loc, "write the value out")
     seen.add(id(node))
+    if node.tag == _STR and type(node) is yaml.ScalarNode:
+        return YNode(node.value, loc)  # most values: no constructor needed
     if node.tag not in _PLAIN_TAGS:
         raise SiteError(f"unsupported YAML tag {node.tag}", loc, "remove the tag")
     if isinstance(node, yaml.MappingNode):
