@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 POOL_THRESHOLD = 8
 """Fewer changed articles than this are built in-process: a pool would cost more."""
+CHUNK = 8
+"""The most articles handed to a worker at once."""
 
 
 @dataclass
@@ -131,7 +133,9 @@ class Builder:
 
         templates.compile_all()  # once: forked workers inherit the compiled templates
         workers = min(self.jobs, len(tasks))
-        chunk = max(1, len(tasks) // (workers * 8))
+        # Small chunks (a few articles, well under a second of work) keep both cores busy
+        # to the end; each costs one message to the worker and one back.
+        chunk = max(1, min(CHUNK, len(tasks) // (workers * 8)))
         context = multiprocessing.get_context(self.start_method)
         # The job goes to each worker once, as it starts (inherited by a forked worker,
         # pickled once for the others); each task is only a folder and its key.
