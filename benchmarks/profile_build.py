@@ -24,7 +24,8 @@ import synth
 import synth_links
 
 from sitegen import export, handout, pages, templates
-from sitegen.content import article_dirs, load_article, load_site
+from sitegen.content import load_article, load_site
+from sitegen.folders import article_dirs
 from sitegen.prepare import prepare
 from sitegen.render import render_cards
 from sitegen.validate import Collector

@@ -19,20 +19,35 @@ from typing import TYPE_CHECKING
 
 from sitegen import __version__, cache, templates
 from sitegen.cache import SITE, Entry, Signature, content_key, signature
-from sitegen.content import article_dirs, check_site_fields, load_site, slug_collisions
-from sitegen.errors import ContentErrors, SiteWarning, SourceLocation
+from sitegen.errors import Collector, ContentErrors, SiteWarning, SourceLocation
+from sitegen.folders import article_dirs
 from sitegen.ledger import Record
-from sitegen.model import Site
-from sitegen.validate import Collector
 from sitegen.writer import Output, Previous, Staged, WriteStats, is_in_place, stage
 
 if TYPE_CHECKING:
+    from sitegen.model import Site
     from sitegen.render import Done, Job, Task
 
 POOL_THRESHOLD = 8
 """Fewer changed articles than this are built in-process: a pool would cost more."""
 CHUNK = 8
 """The most articles handed to a worker at once."""
+
+
+@dataclass
+class _Phase1:
+    """What phase 1 found: every article's entry, the files of those it rendered."""
+
+    site: Site | None
+    """None when nothing needed site.yaml read (nothing rendered)."""
+    site_key: str
+    entries: dict[str, Entry]
+    staged: dict[str, Staged]
+    rendered: list[str]
+    site_warnings: list[SiteWarning]
+    """site.yaml's, kept with the site-wide files for builds that do not read it."""
+    warnings: list[SiteWarning]
+    """Every warning: site.yaml's, the content folder's and each article's."""
 
 
 @dataclass
@@ -73,7 +88,6 @@ class Builder:
         self._store = cache.Store(out) if use_cache and out is not None else None
         self._entries: dict[str, Entry] = {}
         self._entries_key: str | None = None
-        self._site_warnings: list[SiteWarning] = []
 
     def _site_key(self) -> str:
         # The content folder is named by its full path, so `content` and `/x/content`
@@ -91,8 +105,21 @@ class Builder:
         """Last build's entries, when they were made with the same site-wide inputs."""
         if self._entries_key != site_key:
             self._entries = self._store.load(site_key) if self._store else {}
+            if SITE not in self._entries:  # only a finished build's entries count
+                self._entries = {}
             self._entries_key = site_key
         return self._entries
+
+    def _site(self, out: Collector, *, check: bool) -> Site:
+        """site.yaml, read only when something is rendered or no build has used these
+        very bytes yet (a no-op build loads neither YAML nor the model); ``check`` also
+        checks its Markdown fields."""
+        from sitegen.content import load_site
+
+        site = load_site(self.content, out, check_markdown=check)
+        if site is None:
+            raise ContentErrors(out.errors)
+        return site
 
     def _reusable(self, entry: Entry | None, folder: Path, sig: Signature, site_key: str,
                   old: Mapping[str, Record]) -> tuple[dict[str, Staged] | None, str | None]:
@@ -143,18 +170,17 @@ class Builder:
                                  initargs=(job,)) as pool:
             return list(pool.map(render.build_article, tasks, chunksize=chunk))
 
-    def _collect(self, staging: Path | None, previous: Previous | None
-                 ) -> tuple[Site, str, dict[str, Entry], dict[str, Staged], list[str]]:
+    def _collect(self, staging: Path | None, previous: Previous | None) -> _Phase1:
         """Phase 1 and rendering; ``previous`` is what the last build left in the output
         folder (None when checking without one)."""
         out = Collector()
-        site = load_site(self.content, out, check_markdown=False)
-        if site is None:
-            raise ContentErrors(out.errors)
         site_key = self._site_key()
         known = self._known(site_key) if self.out is not None else {}
-        if not known:  # else a build with this very site.yaml and code checked it
-            check_site_fields(site, self.content, out)
+        site_out = Collector()
+        # A build with this very site.yaml and code loaded and checked it: its warnings
+        # were kept with the site-wide files.
+        site = None if known else self._site(site_out, check=True)
+        site_warnings = known[SITE].warnings if known else site_out.warnings
         old = previous.files if previous is not None else {}
         entries: dict[str, Entry] = {}
         tasks: list[Task] = []
@@ -172,11 +198,12 @@ class Builder:
         if tasks:
             from sitegen import handout, render
 
+            site = site or self._site(site_out, check=False)
             theme = handout.assets(site) if self.pdf else None
             job = render.Job(site, site_key, theme, self.out, staging, old,
                              previous if self.pdf else None)
             done = self._run(job, tasks)
-        errors = out.errors + [e for d in done for e in d.errors]
+        errors = site_out.errors + out.errors + [e for d in done for e in d.errors]
         if errors:
             raise ContentErrors(errors)
         for d in done:
@@ -184,60 +211,65 @@ class Builder:
             entries[d.slug] = d.entry
             staged.update(d.staged)
         ordered = dict(sorted(entries.items()))
-        self._site_warnings = out.warnings
-        return site, site_key, ordered, staged, [d.slug for d in done]
+        warnings = site_warnings + out.warnings + [w for e in ordered.values() for w in e.warnings]
+        return _Phase1(site, site_key, ordered, staged, [d.slug for d in done], site_warnings,
+                       warnings)
 
     def build(self) -> BuildResult:
         """Check, render and write the whole site; the cache is updated only on success."""
         if self.out is None:
             raise ValueError("Builder.build needs an output folder")
         with Output(self.out, self.content) as output:  # locked until the files are in
-            previous = output.previous
-            old = previous.files
-            site, site_key, entries, staged, rendered = self._collect(output.staging, previous)
+            old = output.previous.files
+            found = self._collect(output.staging, output.previous)
+            entries = found.entries
             # The indexes and assets depend on the site-wide inputs and on each article's
-            # card, which its key determines.
-            key = hashlib.sha256("\0".join([site_key, *(f"{slug}\0{e.key}" for slug, e in
-                                                          entries.items())]).encode()).hexdigest()
-            known = self._known(site_key).get(SITE)
-            reused = (self._in_place(known, old) if known is not None and known.key == key
-                      else None)
-            if reused is not None:
-                files = reused
-            else:
-                from sitegen.render import site_files
-
-                files = {rel: stage(self.out, output.staging, old, rel, data) for rel, data in
-                         site_files(site, [e.cards for e in entries.values()]).items()}
-            collisions = slug_collisions(self.content, site, files, entries)
-            if collisions:
-                raise ContentErrors(collisions)
-            site_entry = Entry.made(key, files)
+            # card, which its key determines; so do the names they take (see
+            # ``_site_files``).
+            key = hashlib.sha256("\0".join([found.site_key, *(f"{slug}\0{e.key}" for slug, e in
+                                                                entries.items())]).encode()
+                                 ).hexdigest()
+            known = self._known(found.site_key).get(SITE)
+            files = (self._in_place(known, old) if known is not None and known.key == key
+                     else None)
+            if files is None:
+                site = found.site or self._site(Collector(), check=False)
+                files = {rel: stage(self.out, output.staging, old, rel, data)
+                         for rel, data in self._site_files(site, entries).items()}
+            site_entry = Entry.made(key, files, warnings=found.site_warnings)
+            files.update(found.staged)
             pdf_inputs: dict[str, str] = {}
-            files.update(staged)
             for entry in entries.values():
                 pdf_inputs.update(entry.pdf_inputs)
             stats = output.commit(files, pdf_inputs)
-            self._entries, self._entries_key = {**entries, SITE: site_entry}, site_key
+            self._entries, self._entries_key = {**entries, SITE: site_entry}, found.site_key
             if self._store is not None:  # under the output folder's lock, as it is its cache
-                self._store.save(site_key, self._entries)
-        warnings = self._site_warnings + [w for e in entries.values() for w in e.warnings]
+                self._store.save(found.site_key, self._entries)
+        warnings = list(found.warnings)
         if self._store is not None and self._store.problem:
             warnings.append(SiteWarning(self._store.problem,
                                         SourceLocation(str(self._store.path.parent))))
         pages = sum(1 for path in files if path.endswith(".html"))
-        return BuildResult(pages, stats, warnings, rendered)
+        return BuildResult(pages, stats, warnings, found.rendered)
 
-    def check(self) -> list[SiteWarning]:
-        """Everything a build checks, without writing; returns the warnings."""
+    def _site_files(self, site: Site, entries: dict[str, Entry]) -> dict[str, bytes]:
+        """The site-wide files, after checking no article's folder takes one of their
+        names (reused site-wide files were checked with these very articles)."""
+        from sitegen.content import slug_collisions
         from sitegen.render import site_files
 
-        site, _, entries, _, _ = self._collect(None, None)
         files = site_files(site, [e.cards for e in entries.values()])
         collisions = slug_collisions(self.content, site, files, entries)
         if collisions:
             raise ContentErrors(collisions)
-        return self._site_warnings + [w for e in entries.values() for w in e.warnings]
+        return files
+
+    def check(self) -> list[SiteWarning]:
+        """Everything a build checks, without writing; returns the warnings."""
+        found = self._collect(None, None)
+        assert found.site is not None  # read: nothing is known without an output folder
+        self._site_files(found.site, found.entries)
+        return found.warnings
 
 
 def build(content: Path, out: Path, *, pdf: bool = True, jobs: int | None = None,

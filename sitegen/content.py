@@ -8,10 +8,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from sitegen.errors import SiteError, SourceLocation
-from sitegen.loader import YNode, outside_error, parse_yaml, read_markdown, read_text
+from sitegen.loader import YNode, parse_yaml, read_markdown, read_text
 from sitegen.model import Annotation, Article, Question, Site, Translation, Voice
 from sitegen.validate import (
-    ID_RE,
     AnnotationsParser,
     Collector,
     Fields,
@@ -54,47 +53,6 @@ def check_site_fields(site: Site, content: Path, out: Collector) -> None:
     from sitegen.prepare import check_fields
 
     check_fields(site, markdown.Fields(), SourceLocation(str(content / "site.yaml")), out)
-
-
-def article_dirs(content: Path, out: Collector) -> list[Path]:
-    """The article folders, sorted by slug; other entries are reported."""
-    root = content / "articles"
-    if not _inside(root, content, out):
-        return []
-    if not root.is_dir():
-        out.warn("no articles folder", SourceLocation(str(root)),
-                 "create articles/<slug>/article.md")
-        return []
-    dirs = []
-    with os.scandir(root) as listing:
-        # One directory read; only a symlink needs resolving (any other entry of a
-        # folder inside the content folder is inside it too).
-        entries = sorted((e.name, e.is_symlink(), e.is_dir(follow_symlinks=False))
-                         for e in listing)
-    for name, is_link, is_dir in entries:
-        entry = root / name
-        if name.startswith("."):
-            continue
-        if is_link and not _inside(entry, content, out):
-            continue
-        if not (entry.is_dir() if is_link else is_dir):
-            out.warn("not an article folder, ignored", SourceLocation(str(entry)))
-        elif not ID_RE.fullmatch(name):
-            out.error(f"article folder name '{name}' may only use a-z, 0-9 and '-'",
-                      SourceLocation(str(entry)), "the name becomes the page's URL")
-        else:
-            dirs.append(entry)
-    return dirs
-
-
-def _inside(path: Path, content: Path, out: Collector) -> bool:
-    """Whether ``path`` really is in the content folder (an error is added if not)."""
-    try:
-        outside_error(path, content, str(path))
-    except SiteError as exc:
-        out.errors.append(exc)
-        return False
-    return True
 
 
 def slug_collisions(content: Path, site: Site, site_paths: Iterable[str],

@@ -103,3 +103,17 @@ def _bounded(text: str) -> str:
 def printable(text: str) -> str:
     """``text`` with every unsafe character written as an escape: ESC as ``\\x1b``."""
     return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+class Collector:
+    """Errors and warnings found so far."""
+
+    def __init__(self) -> None:
+        self.errors: list[SiteError] = []
+        self.warnings: list[SiteWarning] = []
+
+    def error(self, message: str, loc: SourceLocation, hint: str | None = None) -> None:
+        self.errors.append(SiteError(message, loc, hint))
+
+    def warn(self, message: str, loc: SourceLocation, hint: str | None = None) -> None:
+        self.warnings.append(SiteWarning(message, loc, hint))

@@ -6,7 +6,6 @@ so validation can point at the exact place of a mistake.
 
 from __future__ import annotations
 
-import errno
 import os
 import stat
 import sys
@@ -18,6 +17,7 @@ import yaml
 
 from sitegen import yaml_errors
 from sitegen.errors import SiteError, SourceLocation
+from sitegen.folders import outside_error
 
 
 @dataclass(slots=True)
@@ -73,23 +73,6 @@ def read_bytes(path: Path, display: str, root: Path | None = None) -> bytes:
         raise SiteError(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", loc,
                         "split it, or remove what the page does not need")
     return data
-
-
-def outside_error(path: Path, root: Path, display: str) -> None:
-    """Refuse ``path`` when its real location (links followed) is outside ``root``."""
-    try:
-        real = path.resolve()
-    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links (Python 3.11)
-        if isinstance(exc, OSError) and exc.errno != errno.ELOOP:
-            raise SiteError(f"cannot read the file: {exc.strerror or exc}",
-                            SourceLocation(display, 0, 0)) from None
-        raise SiteError("is a link that leads back to itself", SourceLocation(display, 0, 0),
-                        "point the link at a file, or replace it with the file") from None
-    if not real.is_relative_to(root.resolve()):
-        what = "folder" if real.is_dir() else "file"
-        raise SiteError(f"is a link to a {what} outside the content folder",
-                        SourceLocation(display, 0, 0),
-                        "copy it into the content folder instead of linking to it")
 
 
 def _file_kind(mode: int) -> str:

@@ -13,7 +13,9 @@ from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 from sitegen import i18n
-from sitegen.errors import SiteError, SiteWarning, SourceLocation, did_you_mean
+from sitegen.errors import Collector as Collector  # where most modules look for it
+from sitegen.errors import SourceLocation, did_you_mean
+from sitegen.folders import ID_RE as ID_RE  # where most modules look for it
 from sitegen.loader import YNode
 from sitegen.model import (
     Annotation,
@@ -26,7 +28,6 @@ from sitegen.model import (
     Voice,
 )
 
-ID_RE = re.compile(r"[a-z0-9-]+")
 LANG_RE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 COLOR_RE = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
 # `en "text"` under `note:` is valid YAML (one plain text) but meant `en: "text"`.
@@ -40,20 +41,6 @@ KINDS = ("published", "practice")
 """``kind`` in article.md: a published text (the default), or one written for teaching."""
 
 T = TypeVar("T")
-
-
-class Collector:
-    """Errors and warnings found so far."""
-
-    def __init__(self) -> None:
-        self.errors: list[SiteError] = []
-        self.warnings: list[SiteWarning] = []
-
-    def error(self, message: str, loc: SourceLocation, hint: str | None = None) -> None:
-        self.errors.append(SiteError(message, loc, hint))
-
-    def warn(self, message: str, loc: SourceLocation, hint: str | None = None) -> None:
-        self.warnings.append(SiteWarning(message, loc, hint))
 
 
 class Fields:

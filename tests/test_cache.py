@@ -186,6 +186,18 @@ def test_an_unchanged_rebuild_leaves_the_cache_file_alone(site: Path, tmp_path: 
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
 
 
+def test_site_yaml_warnings_are_reported_by_builds_that_do_not_read_it(
+        site: Path, tmp_path: Path) -> None:
+    _edit(site / "site.yaml", '{en: "Mini explainers", fr: "Mini explications"}',
+          '{en: "Mini explainers"}')
+    out = tmp_path / "out"
+    first = Builder(site, out, pdf=False, jobs=1).build()
+    again = Builder(site, out, pdf=False, jobs=1).build()  # a new process: the disk cache
+    assert again.rendered == []
+    for result in (first, again):
+        assert [w.message for w in result.warnings] == ["'title' has no 'fr' translation"]
+
+
 def test_a_no_op_build_looks_at_each_output_file_once(site: Path, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """Found in place by its stat, a file is recorded with that stat, not looked at again;
