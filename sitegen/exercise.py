@@ -84,6 +84,8 @@ def wrap(text: str, measure: int = MEASURE) -> list[str]:
     Widths are added up as the line grows (a character's width does not depend on its
     neighbours), so the cost is linear in the text.
     """
+    # Most text has no wide or combining character: then a width is a length.
+    size_of = len if text.isascii() or all(_char_width(ch) == 1 for ch in set(text)) else width
     lines: list[str] = []
     current, cols, filled = "", 0, False  # filled: the line has more than white space
     glued = ""  # an opening mark waiting for its word, with the space after it
@@ -93,7 +95,7 @@ def wrap(text: str, measure: int = MEASURE) -> list[str]:
                 glued += token
                 continue
             current += glued + token
-            cols += width(glued + token)
+            cols += size_of(glued + token)
             filled = filled or bool(glued)
             glued = ""
             if "\n" in token and filled:
@@ -104,12 +106,19 @@ def wrap(text: str, measure: int = MEASURE) -> list[str]:
             glued += token
             continue
         word, glued = glued + token, ""
-        size = width(word)
-        whole = size <= measure
-        pieces = [(word, size)] if whole else [(c, width(c)) for c in _split_long(word, measure)]
-        for chunk, size in pieces:
+        size = size_of(word)
+        if size <= measure:
             # A word of closing marks stays on the line of the word before it.
-            if filled and cols + size > measure and not (whole and _CLOSING.fullmatch(chunk)):
+            if filled and cols + size > measure and not _CLOSING.fullmatch(word):
+                lines.append(current)
+                current, cols = "", 0
+            current += word
+            cols += size
+            filled = True
+            continue
+        for chunk in _split_long(word, measure):
+            size = size_of(chunk)
+            if filled and cols + size > measure:
                 lines.append(current)
                 current, cols = "", 0
             current += chunk
