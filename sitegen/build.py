@@ -143,7 +143,7 @@ class Builder:
             seen = is_in_place(root, old, rel, digest, size)
             if seen is None:
                 return None
-            files[rel] = Staged(digest, size, seen=seen)
+            files[rel] = Staged(digest, size, None, seen)
         return files
 
     def _run(self, job: Job, tasks: list[Task]) -> list[Done]:

@@ -435,10 +435,10 @@ class Output:
         changed = {}
         for rel, item in files.items():
             # A file found in place keeps the stat it was found with; a new one is looked at
-            # once it is in place.
-            record = Record(item.digest, item.size, None if item.temp is not None else item.seen)
-            if before.files.get(rel) != record:
-                changed[rel] = record
+            # once it is in place. (Records are tuples: compared without making one.)
+            seen = None if item.temp is not None else item.seen
+            if before.files.get(rel) != (item.digest, item.size, seen):
+                changed[rel] = Record(item.digest, item.size, seen)
         journal = Journal(self.staging.name, moves, changed,
                           sorted(rel for rel in before.files if rel not in files),
                           {k: v for k, v in sorted((pdf_inputs or {}).items()) if k in files})
