@@ -18,7 +18,6 @@ import logging
 import posixpath
 import warnings
 from collections.abc import Mapping
-from importlib import metadata
 from types import ModuleType
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -41,6 +40,8 @@ class PdfUnavailable(UsageError):
 
 def engine_version() -> str:
     """WeasyPrint's version, read without importing it (part of each PDF's input key)."""
+    from importlib import metadata  # about 20 ms: only for a build that makes PDFs
+
     try:
         return metadata.version("weasyprint")
     except metadata.PackageNotFoundError:
