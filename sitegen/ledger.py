@@ -149,23 +149,50 @@ def known(ident: str) -> bool:
     return _path(ident, ".json").is_file()
 
 
+_SEEN: dict[str, tuple[tuple[int, int, int, int], Manifest]] = {}
+"""The last manifest this process read or wrote under each id, with its file's stat
+then: a long-running process (``sitegen serve``) reads a record again only when the file
+changed (its change time moves with any write). Manifests are never changed in place."""
+
+
+def _stat_key(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
 def load(ident: str) -> Manifest | None:
     """The manifest of the folder marked ``ident``, or None if sitegen never made it."""
-    raw = _read(_path(ident, ".json"))
+    path = _path(ident, ".json")
+    before = _stat_key(path)
+    seen = _SEEN.get(ident)
+    if seen is not None and before is not None and seen[0] == before:
+        return seen[1]
+    raw = _read(path)
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         return None
     try:
-        return Manifest.from_json(raw)
+        manifest = Manifest.from_json(raw)
     except (KeyError, TypeError, ValueError, IndexError, AttributeError):
         return None
+    if before is not None and _stat_key(path) == before:  # not replaced while read
+        _SEEN[ident] = (before, manifest)
+    return manifest
 
 
 def save(ident: str, manifest: Manifest) -> None:
-    _write(_path(ident, ".json"), manifest.to_json())
+    path = _path(ident, ".json")
+    _write(path, manifest.to_json())
+    key = _stat_key(path)
+    if key is not None:
+        _SEEN[ident] = (key, manifest)
 
 
 def forget(ident: str) -> None:
     """Drop the record of a folder sitegen has deleted (the preview's)."""
+    _SEEN.pop(ident, None)
     for suffix in (".json", ".journal.json"):
         _path(ident, suffix).unlink(missing_ok=True)
 

@@ -56,6 +56,20 @@ def test_manifest_lists_what_was_written_and_stale_files_go(tmp_path: Path) -> N
     assert names(tmp_path) == [MARKER, "b.css"]
 
 
+def test_a_record_is_read_again_only_when_its_file_changed(tmp_path: Path) -> None:
+    """A long-running process (the preview) keeps the record it read or wrote; a record
+    changed on disk since, by anyone, is read again."""
+    write_site(tmp_path, {"a.html": b"1"})
+    first = manifest(tmp_path)
+    assert manifest(tmp_path) is first
+    ident = json.loads((tmp_path / MARKER).read_text("utf-8"))["id"]
+    path = ledger._path(ident, ".json")
+    raw = json.loads(path.read_bytes())
+    raw["files"]["a.html"][0] = "0" * 64
+    path.write_text(json.dumps(raw), "utf-8")
+    assert manifest(tmp_path).files["a.html"].digest == "0" * 64
+
+
 def test_the_marker_holds_only_an_id_the_manifest_lives_outside(tmp_path: Path) -> None:
     write_site(tmp_path / "out", {"a.html": b"1"})
     marker = json.loads((tmp_path / "out" / MARKER).read_text("utf-8"))
