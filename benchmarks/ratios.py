@@ -6,8 +6,9 @@ no-op and one-article rebuilds of the biggest site.
     .venv/bin/python benchmarks/ratios.py [--n 1000] [--big 4000] [--runs 3]
 
 Prints a Markdown table: median wall and CPU seconds, peak memory, and each ratio. Every
-command is a new process; sitegen's cache is a private $XDG_CACHE_HOME, wiped for clean
-builds. Quicker than `make bench` (no other generators), which it does not replace.
+command is a new process; sitegen's cache and records are private ($XDG_CACHE_HOME and
+$XDG_STATE_HOME), wiped for clean builds. Quicker than `make bench` (no other generators),
+which it does not replace.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def clean_pair(name: str, content: Path, runs: int) -> list[str]:
     """Baseline and sitegen clean builds of ``content``, interleaved run by run."""
     out, cache = OUT / f"{name}-site", OUT / f"{name}-cache"
     base_out = OUT / f"{name}-baseline"
-    env = {"XDG_CACHE_HOME": str(cache)}
+    env = {"XDG_CACHE_HOME": str(cache / "cache"), "XDG_STATE_HOME": str(cache / "state")}
     base: list[Measurement] = []
     ours: list[Measurement] = []
     for _ in range(runs):
@@ -76,7 +77,7 @@ def clean_pair(name: str, content: Path, runs: int) -> list[str]:
 def rebuilds(name: str, content: Path, runs: int) -> list[str]:
     """sitegen clean (once), then no-op and one-article-edited rebuilds, against the clean."""
     out, cache = OUT / f"{name}-site", OUT / f"{name}-cache"
-    env = {"XDG_CACHE_HOME": str(cache)}
+    env = {"XDG_CACHE_HOME": str(cache / "cache"), "XDG_STATE_HOME": str(cache / "state")}
     command = [*_sitegen(), "--content", str(content), "--out", str(out)]
     shutil.rmtree(out, ignore_errors=True)
     shutil.rmtree(cache, ignore_errors=True)
