@@ -11,10 +11,6 @@ import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
-WRITES = frozenset({"created", "deleted", "modified", "moved", "closed"})
-"""Event types that may change what a build reads. Not "opened", "closed_no_write" or
-"attrib": the build's own reads (and the access times they update) are not edits."""
-
 
 class EventWatcher:
     """Calls ``on_change`` from watchdog's thread for every write under ``paths``."""
@@ -30,16 +26,23 @@ def start(paths: Iterable[str], on_change: Callable[[], None],
           ignore: Callable[[str], bool]) -> EventWatcher | None:
     """Watch ``paths`` recursively; ``ignore`` gets each file's name (editor temporaries)."""
     try:
-        from watchdog.events import FileSystemEvent, FileSystemEventHandler
+        from watchdog import events
         from watchdog.observers import Observer
     except ImportError:
         return None
 
-    class Handler(FileSystemEventHandler):
-        def on_any_event(self, event: FileSystemEvent) -> None:
-            if event.event_type not in WRITES or (event.is_directory
-                                                  and event.event_type == "modified"):
-                return  # a folder "modified" only echoes the event of a file in it
+    # Only the events that may change what a build reads: not a file or folder opened,
+    # read or closed unwritten, nor a folder "modified" (it echoes a file's event). With
+    # this filter inotify does not even report the others, which matters: a build opens
+    # every article folder, and handling those thousands of events in Python made a
+    # preview rebuild of 1,000 articles two to three times slower.
+    writes: list[type[events.FileSystemEvent]] = [
+        events.FileCreatedEvent, events.DirCreatedEvent, events.FileDeletedEvent,
+        events.DirDeletedEvent, events.FileMovedEvent, events.DirMovedEvent,
+        events.FileModifiedEvent, events.FileClosedEvent]
+
+    class Handler(events.FileSystemEventHandler):
+        def on_any_event(self, event: events.FileSystemEvent) -> None:
             paths = (event.src_path, getattr(event, "dest_path", ""))
             if any(p and not ignore(os.path.basename(str(p))) for p in paths):
                 on_change()
@@ -47,7 +50,7 @@ def start(paths: Iterable[str], on_change: Callable[[], None],
     observer = Observer()
     try:
         for path in paths:
-            observer.schedule(Handler(), path, recursive=True)
+            observer.schedule(Handler(), path, recursive=True, event_filter=writes)
         observer.daemon = True
         observer.start()
     except OSError:  # for example, no inotify watches left

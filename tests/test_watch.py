@@ -3,6 +3,7 @@ server falls back to polling (``start`` gives None)."""
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -43,3 +44,31 @@ def test_without_watchdog_there_are_no_events(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "watchdog.observers", None)  # import fails
     assert watch.start([str(tmp_path)], lambda: None, lambda name: False) is None
+
+
+def test_reads_never_reach_python(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build lists every article folder and reads its files: those events are filtered
+    out before they are made (handling them slowed a rebuild of 1,000 articles threefold)."""
+    from watchdog.events import FileSystemEventHandler
+
+    folder = tmp_path / "articles" / "a"
+    folder.mkdir(parents=True)
+    (folder / "article.md").write_text("one", "utf-8")
+    handled: list[object] = []
+    real = FileSystemEventHandler.dispatch
+    monkeypatch.setattr(FileSystemEventHandler, "dispatch",
+                        lambda self, event: (handled.append(event), real(self, event))[1])
+    changed = threading.Event()
+    watcher = watch.start([str(tmp_path)], changed.set, lambda name: False)
+    assert watcher is not None
+    try:
+        time.sleep(0.2)
+        for _ in range(3):
+            list(os.scandir(folder))
+            (folder / "article.md").read_bytes()
+        time.sleep(0.5)
+        assert handled == []
+        (folder / "article.md").write_text("two", "utf-8")
+        assert _seen_within(changed)
+    finally:
+        watcher.stop()
