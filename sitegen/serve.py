@@ -152,12 +152,19 @@ class Preview:
         self.built = False
         self._warnings: set[str] = set()
         self._dirty_at: float | None = None
+        self._wake: tuple[asyncio.AbstractEventLoop, asyncio.Event] | None = None
+        """With file events: the server's loop, and what wakes it when a change comes."""
         self.watched = [str(p) for p in (content, templates.TEMPLATES, templates.STATIC)]
         self.watcher = ScanWatcher()  # polls when file events cannot be had
         self.events: watch.EventWatcher | None = None
 
     def _changed(self) -> None:
+        """A watched file changed (called from the file events' thread, or by a scan)."""
         self._dirty_at = time.monotonic()
+        if self._wake is not None:
+            loop, event = self._wake
+            with contextlib.suppress(RuntimeError):  # the loop closed: the server is stopping
+                loop.call_soon_threadsafe(event.set)
 
     # ------------------------------------------------------------------ building
 
@@ -240,16 +247,18 @@ class Preview:
             await asyncio.sleep(pause)
 
     async def _on_events(self, ready: Callable[[], None]) -> None:
-        """``watch`` with file events: nothing is scanned, a change is known at once."""
-        self._dirty_at = None
-        await self.build()
+        """``watch`` with file events: nothing is scanned, and a change wakes the loop at
+        once (no polling while idle)."""
+        changed = asyncio.Event()
+        self._wake = (asyncio.get_running_loop(), changed)
+        await self.build()  # changes made meanwhile have set ``changed``: built next
         ready()
         while True:
-            seen = self._dirty_at
-            await asyncio.sleep(DEBOUNCE if seen is not None else MIN_POLL)
-            if seen is not None and self._dirty_at == seen:  # quiet for a debounce
-                self._dirty_at = None
-                await self.build()
+            await changed.wait()
+            while changed.is_set():  # until quiet for a debounce
+                changed.clear()
+                await asyncio.sleep(DEBOUNCE)
+            await self.build()
 
     # ------------------------------------------------------------------ serving
 
