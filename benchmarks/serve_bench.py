@@ -7,8 +7,9 @@ two measures, each the median of several edits to different articles:
 
 - build: one `Builder` made as `sitegen serve` makes it, kept across edits; time of
   `Builder.build()` after the save, i.e. the incremental rebuild alone;
-- served: the real `sitegen serve --port 0` in a subprocess; time from the save until an HTTP
-  GET of the page returns the new text (file watching, debounce, rebuild and serving).
+- served: the real `sitegen serve --port 0` in a subprocess; time from the save until the
+  server reports the rebuild and an HTTP GET of the page returns the new text (file
+  watching, debounce, rebuild and serving), as an open page reloads when told to.
 
 Not a test: run it by hand, `.venv/bin/python benchmarks/serve_bench.py`, and copy the table
 it prints into docs/performance.md ("Preview server").
@@ -17,6 +18,7 @@ it prints into docs/performance.md ("Preview server").
 from __future__ import annotations
 
 import argparse
+import functools
 import platform
 import re
 import shutil
@@ -102,6 +104,11 @@ def _wait(check: Callable[[], bool], timeout: float) -> None:
         time.sleep(0.005)  # leave the server's build thread the CPU (and the GIL)
 
 
+def _reported(lines: list[str], before: int) -> bool:
+    """Whether the server has reported a rebuild since line ``before`` of its output."""
+    return any(line.startswith("Rebuilt in") for line in lines[before:])
+
+
 def _get(url: str) -> str:
     with urllib.request.urlopen(url, timeout=10) as response:
         body: bytes = response.read()
@@ -140,6 +147,11 @@ def bench_server(content: Path, edits: int) -> tuple[float, list[float]]:
             saved = time.perf_counter()
             marker = save_edit(article, 1000 + n)
             try:
+                # As an open page does: wait for the server's word that it rebuilt (the
+                # reload it sends its pages follows it), then fetch the page once. Polling
+                # the page instead would have the server answer hundreds of requests while
+                # it builds, slowing the build it measures.
+                _wait(functools.partial(_reported, lines, before), 30)
                 _wait(lambda: marker in _get(page), 30)  # noqa: B023 (used at once)
             except TimeoutError:
                 raise TimeoutError(
