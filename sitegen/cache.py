@@ -28,6 +28,7 @@ from typing import Any
 
 from sitegen import __version__
 from sitegen.errors import SiteError, SiteWarning, SourceLocation
+from sitegen.folders import read_bytes
 from sitegen.writer import Staged, atomic_write
 
 FORMAT = "sitegen-build-cache/4"
@@ -58,8 +59,6 @@ def content_key(site_key: str, folder: Path, sig: Signature) -> str:
     bytes of each of its files, read as content is (``folder`` is
     ``<content>/articles/<slug>``): a file that may not be read counts by its error,
     which loading the article then reports."""
-    from sitegen.loader import read_bytes  # YAML's import: only for an article that changed
-
     h = hashlib.sha256(site_key.encode())
     for name, _, _ in sig:
         try:

@@ -1,12 +1,14 @@
-"""The article folders of a content folder, listed without reading any file (all that a
-build which renders nothing needs of the content), and the check that a path really is
-inside the content folder. Imports nothing but ``errors``: a no-op build stops here."""
+"""The content folder's files: its article folders, listed without reading any file (all
+that a build which renders nothing needs of the content), the check that a path really is
+inside the content folder, and ``read_bytes``, the one reader of content files. Imports
+nothing but ``errors``: a no-op build stops here."""
 
 from __future__ import annotations
 
 import errno
 import os
 import re
+import stat
 from pathlib import Path
 
 from sitegen.errors import Collector, SiteError, SourceLocation
@@ -30,6 +32,55 @@ def outside_error(path: Path, root: Path, display: str) -> None:
         raise SiteError(f"is a link to a {what} outside the content folder",
                         SourceLocation(display, 0, 0),
                         "copy it into the content folder instead of linking to it")
+
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+"""The largest content file sitegen reads (a long article is about 100 kB)."""
+
+
+def read_bytes(path: Path, display: str, root: Path | None = None) -> bytes:
+    """The bytes of one content file: the one place where content files are opened.
+
+    With ``root`` (the content folder), a path whose real location is outside it (through
+    a symbolic link) is refused. Only regular files are read: a FIFO, a device or a folder
+    is an error, never a hang or an endless read; and no more than ``MAX_FILE_BYTES``.
+    """
+    loc = SourceLocation(display, 0, 0)
+    if root is not None:
+        outside_error(path, root, display)
+    try:
+        # Non-blocking, so that opening a FIFO returns at once; the type is then checked
+        # on the opened file itself, which cannot be swapped after the check.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise SiteError(f"cannot read the file: {exc.strerror or exc}", loc) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise SiteError(f"not a regular file ({_file_kind(mode)})", loc,
+                            "content files must be ordinary files")
+        with os.fdopen(os.dup(fd), "rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise SiteError(f"cannot read the file: {exc.strerror or exc}", loc) from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE_BYTES:
+        raise SiteError(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", loc,
+                        "split it, or remove what the page does not need")
+    return data
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a file"
 
 
 def article_dirs(content: Path, out: Collector) -> list[Path]:

@@ -6,8 +6,6 @@ so validation can point at the exact place of a mistake.
 
 from __future__ import annotations
 
-import os
-import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +15,7 @@ import yaml
 
 from sitegen import yaml_errors
 from sitegen.errors import SiteError, SourceLocation
-from sitegen.folders import outside_error
+from sitegen.folders import read_bytes
 
 
 @dataclass(slots=True)
@@ -36,55 +34,6 @@ class YNode:
         if isinstance(self.value, list):
             return "list"
         return "scalar"
-
-
-MAX_FILE_BYTES = 5 * 1024 * 1024
-"""The largest content file sitegen reads (a long article is about 100 kB)."""
-
-
-def read_bytes(path: Path, display: str, root: Path | None = None) -> bytes:
-    """The bytes of one content file: the one place where content files are opened.
-
-    With ``root`` (the content folder), a path whose real location is outside it (through
-    a symbolic link) is refused. Only regular files are read: a FIFO, a device or a folder
-    is an error, never a hang or an endless read; and no more than ``MAX_FILE_BYTES``.
-    """
-    loc = SourceLocation(display, 0, 0)
-    if root is not None:
-        outside_error(path, root, display)
-    try:
-        # Non-blocking, so that opening a FIFO returns at once; the type is then checked
-        # on the opened file itself, which cannot be swapped after the check.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError as exc:
-        raise SiteError(f"cannot read the file: {exc.strerror or exc}", loc) from None
-    try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise SiteError(f"not a regular file ({_file_kind(mode)})", loc,
-                            "content files must be ordinary files")
-        with os.fdopen(os.dup(fd), "rb") as file:
-            data = file.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise SiteError(f"cannot read the file: {exc.strerror or exc}", loc) from None
-    finally:
-        os.close(fd)
-    if len(data) > MAX_FILE_BYTES:
-        raise SiteError(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", loc,
-                        "split it, or remove what the page does not need")
-    return data
-
-
-def _file_kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a file"
 
 
 def read_text(path: Path, display: str, root: Path | None = None) -> str:

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
-from sitegen.build import check
+from sitegen.build import build, check
 from sitegen.errors import ContentErrors, SiteError, SourceLocation
-from sitegen.loader import MAX_FILE_BYTES, read_bytes
+from sitegen.folders import MAX_FILE_BYTES, read_bytes
 from sitegen.model import Localized, Voice, localized_texts
 
 
@@ -43,6 +43,36 @@ def test_a_file_linked_from_outside_is_refused(tmp_path: Path, mini: Path, name:
     errors = _errors(mini)
     assert errors == [f"{target}: {OUTSIDE_FILE} (copy it into the content folder instead "
                       "of linking to it)"]
+
+
+def test_site_yaml_linked_to_a_huge_file_outside_is_refused_unread(tmp_path: Path,
+                                                                    mini: Path) -> None:
+    # Hashed for the build cache before anything is loaded: that read must be the
+    # content reader too, or this would read 64 GiB (sparse: costs no disk).
+    huge = tmp_path / "huge.yaml"
+    with huge.open("wb") as f:
+        f.truncate(64 * 1024**3)
+    site = mini / "site.yaml"
+    site.unlink()
+    site.symlink_to(huge)
+    assert [e.split(" (")[0] for e in _errors(mini)] == [f"{site}: {OUTSIDE_FILE}"]
+
+
+def test_site_yaml_swapped_for_a_link_with_the_same_bytes_is_refused(tmp_path: Path,
+                                                                       mini: Path) -> None:
+    # A build that has seen these very bytes skips loading site.yaml: the link must
+    # still count.
+    out = tmp_path / "site"
+    build(mini, out, pdf=False)
+    copy = tmp_path / "copy.yaml"
+    site = mini / "site.yaml"
+    copy.write_bytes(site.read_bytes())
+    site.unlink()
+    site.symlink_to(copy)
+    with pytest.raises(ContentErrors) as caught:
+        build(mini, out, pdf=False)
+    assert [e.format_message().split(" (")[0] for e in caught.value.errors] == [
+        f"{site}: {OUTSIDE_FILE}"]
 
 
 def test_an_article_folder_linked_from_outside_is_refused(tmp_path: Path, mini: Path) -> None:
