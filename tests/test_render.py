@@ -3,13 +3,14 @@ highlights; the article's text unchanged; hostile markup escaped."""
 
 from __future__ import annotations
 
+import jinja2
 import pytest
 from htmltree import Element, parse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it.common.normalize_url import normalizeLink
 
-from sitegen import markdown
+from sitegen import markdown, templates
 from sitegen.markdown import (
     parse_body,
     parse_markdown,
@@ -166,3 +167,20 @@ def test_plain_fields_skip_the_parser_with_the_same_tokens(source: str) -> None:
                                     "Says 3 o'clock, not 4."])
 def test_a_plain_line_is_recognised(source: str) -> None:
     assert markdown._plain_tokens(source) is not None
+
+
+@pytest.mark.parametrize("source", [
+    "{{ d.a }}", "{{ d.items is callable }}", "{{ d['items'] }}", "{{ d.get('a') }}",
+    "{{ n.texts }}", "{{ d.a.b }}", "{{ d.missing is defined }}", "{{ d.keys is callable }}",
+])
+def test_templates_read_dicts_as_jinja_does(source: str) -> None:
+    # sitegen's environment reads a dict's key at once; the answers must be Jinja's own.
+    values = {"d": {"a": {"b": "<x>"}, "items": 2, "keys": 3}, "n": Localized((("", "text"),))}
+    ours = templates.environment().from_string(source)
+    plain = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    assert ours.render(values) == plain.from_string(source).render(values)
+
+
+def test_a_missing_key_is_still_an_error_in_templates() -> None:
+    with pytest.raises(jinja2.UndefinedError, match="missing"):
+        templates.environment().from_string("{{ d.missing }}").render(d={})
