@@ -107,21 +107,14 @@ def wrap(text: str, measure: int = MEASURE) -> list[str]:
             continue
         word, glued = glued + token, ""
         size = size_of(word)
-        if size <= measure:
+        whole = size <= measure
+        pieces = [(word, size)] if whole else [(p, size_of(p)) for p in _split_long(word, measure)]
+        for piece, size in pieces:
             # A word of closing marks stays on the line of the word before it.
-            if filled and cols + size > measure and not _CLOSING.fullmatch(word):
+            if filled and cols + size > measure and not (whole and _CLOSING.fullmatch(piece)):
                 lines.append(current)
                 current, cols = "", 0
-            current += word
-            cols += size
-            filled = True
-            continue
-        for chunk in _split_long(word, measure):
-            size = size_of(chunk)
-            if filled and cols + size > measure:
-                lines.append(current)
-                current, cols = "", 0
-            current += chunk
+            current += piece
             cols += size
             filled = True
     current += glued
