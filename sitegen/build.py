@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen import __version__, cache, templates
-from sitegen.cache import SITE, Entry, Signature, content_key, signature
-from sitegen.errors import Collector, ContentErrors, SiteError, SiteWarning, SourceLocation
-from sitegen.folders import article_dirs, read_bytes
+from sitegen.cache import SITE, Entry, Signature, content_key, input_bytes, signature
+from sitegen.errors import Collector, ContentErrors, SiteWarning, SourceLocation
+from sitegen.folders import article_dirs
 from sitegen.ledger import Record
 from sitegen.writer import Output, Previous, Staged, WriteStats, is_in_place, stage
 
@@ -94,10 +94,8 @@ class Builder:
         # share a cache; theme and code files by their place in the source tree.
         h = hashlib.sha256(f"{__version__}\0{self.pdf}\0{self.content.resolve()}".encode())
         theme_root = templates.TEMPLATES.parent
-        try:  # read as content is read (no link out, no FIFO, no endless file)
-            site_yaml = read_bytes(self.content / "site.yaml", "site.yaml", self.content)
-        except SiteError as exc:  # loading site.yaml reports it
-            site_yaml = exc.message.encode()
+        # Read as content is read: no link out, no FIFO, no endless file.
+        site_yaml = input_bytes(self.content / "site.yaml", "site.yaml", self.content)
         h.update(b"\0" + hashlib.sha256(site_yaml).digest())
         for path in [*theme_files(), *_code_files()]:
             h.update(os.path.relpath(path, theme_root).encode() + b"\0")

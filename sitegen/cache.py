@@ -54,17 +54,22 @@ def signature(folder: Path) -> Signature:
     return items
 
 
+def input_bytes(path: Path, display: str, root: Path) -> bytes:
+    """A content file's bytes for a cache key, read as content is (``root`` is the
+    content folder); a file that may not be read counts by its error, which loading the
+    content then reports."""
+    try:
+        return read_bytes(path, display, root)
+    except SiteError as exc:
+        return exc.message.encode()
+
+
 def content_key(site_key: str, folder: Path, sig: Signature) -> str:
     """A hash of everything an article's pages depend on: the site-wide key and the
-    bytes of each of its files, read as content is (``folder`` is
-    ``<content>/articles/<slug>``): a file that may not be read counts by its error,
-    which loading the article then reports."""
+    bytes of each of its files (``folder`` is ``<content>/articles/<slug>``)."""
     h = hashlib.sha256(site_key.encode())
     for name, _, _ in sig:
-        try:
-            data = read_bytes(folder / name, name, folder.parent.parent)
-        except SiteError as exc:
-            data = exc.message.encode()
+        data = input_bytes(folder / name, name, folder.parent.parent)
         h.update(name.encode() + b"\0" + len(data).to_bytes(8, "big"))
         h.update(data)
     return h.hexdigest()
