@@ -18,6 +18,13 @@ PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
 SAMPLE_SECONDS = 0.05
 
 
+def private_env(folder: Path) -> dict[str, str]:
+    """Environment for a sitegen run whose build cache ($XDG_CACHE_HOME) and records of
+    output folders ($XDG_STATE_HOME) live under ``folder``: deleting it makes the next
+    build clean, and the user's own are left alone."""
+    return {"XDG_CACHE_HOME": str(folder / "cache"), "XDG_STATE_HOME": str(folder / "state")}
+
+
 @dataclass(frozen=True)
 class Measurement:
     seconds: float

@@ -25,7 +25,7 @@ from pathlib import Path
 import synth
 import synth_links
 from edits import edit_article
-from measure import Measurement, run
+from measure import Measurement, private_env, run
 
 OUT = Path(__file__).resolve().parent / "out" / "ratios"
 BASELINE = Path(__file__).resolve().parent / "baseline.py"
@@ -58,7 +58,7 @@ def clean_pair(name: str, content: Path, runs: int) -> list[str]:
     """Baseline and sitegen clean builds of ``content``, interleaved run by run."""
     out, cache = OUT / f"{name}-site", OUT / f"{name}-cache"
     base_out = OUT / f"{name}-baseline"
-    env = {"XDG_CACHE_HOME": str(cache / "cache"), "XDG_STATE_HOME": str(cache / "state")}
+    env = private_env(cache)
     base: list[Measurement] = []
     ours: list[Measurement] = []
     for _ in range(runs):
@@ -77,7 +77,7 @@ def clean_pair(name: str, content: Path, runs: int) -> list[str]:
 def rebuilds(name: str, content: Path, runs: int) -> list[str]:
     """sitegen clean (once), then no-op and one-article-edited rebuilds, against the clean."""
     out, cache = OUT / f"{name}-site", OUT / f"{name}-cache"
-    env = {"XDG_CACHE_HOME": str(cache / "cache"), "XDG_STATE_HOME": str(cache / "state")}
+    env = private_env(cache)
     command = [*_sitegen(), "--content", str(content), "--out", str(out)]
     shutil.rmtree(out, ignore_errors=True)
     shutil.rmtree(cache, ignore_errors=True)

@@ -23,7 +23,7 @@ from typing import Any
 import competitors
 import report
 from edits import edit_article, edited_template, page_template
-from measure import Measurement, run
+from measure import Measurement, private_env, run
 from synth import slug, write_site
 
 REPO = Path(__file__).resolve().parents[1]
@@ -83,10 +83,8 @@ def _repeat(result: Result, times: int, step: Callable[[], Measurement]) -> Resu
 
 def time_sitegen(content: Path, n: int, runs: int, templates: Path) -> list[Result]:
     out = OUT / "sites" / f"sitegen-{n}"
-    # sitegen keeps its build cache in $XDG_CACHE_HOME and its record of each output folder
-    # in $XDG_STATE_HOME: folders of our own, wiped for clean builds.
     cache = OUT / "cache" / f"sitegen-{n}"
-    env = {"XDG_CACHE_HOME": str(cache / "cache"), "XDG_STATE_HOME": str(cache / "state")}
+    env = private_env(cache)
     command = [
         *sitegen_command(),
         "build",

@@ -33,7 +33,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from measure import run
+from measure import private_env, run
 from synth import write_site
 
 from sitegen.build import Builder
@@ -62,7 +62,7 @@ def clean_build(content: Path) -> float:
     """Wall time of `sitegen build --no-pdf` in a new process, with no cache or output."""
     work = Path(tempfile.mkdtemp(prefix="sitegen-bench-clean-"))
     try:
-        env = {"XDG_CACHE_HOME": str(work / "cache"), "XDG_STATE_HOME": str(work / "state")}
+        env = private_env(work)
         done = run([sys.executable, "-m", "sitegen.cli", "build", "--no-pdf", "--content",
                     str(content), "--out", str(work / "site")], env=env, sample=False)
         if done.returncode != 0:
