@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen import __version__, cache, templates
+from sitegen import __version__, cache, ledger, snapshot, templates
 from sitegen.cache import SITE, Entry, Signature, content_key, input_bytes, signature
 from sitegen.errors import Collector, ContentErrors, SiteWarning, SourceLocation
 from sitegen.folders import article_dirs
@@ -48,6 +48,17 @@ class _Phase1:
     """site.yaml's, kept with the site-wide files for builds that do not read it."""
     warnings: list[SiteWarning]
     """Every warning: site.yaml's, the content folder's and each article's."""
+
+
+@dataclass
+class _Look:
+    """What a build looks at before it knows whether it has work: each article folder
+    with its signature, what listing them reported, and the stat of each output file the
+    last build's snapshot named (taken once, used by the full check too)."""
+
+    folders: list[tuple[Path, Signature]]
+    listing: Collector
+    stats: dict[str, os.stat_result] = field(default_factory=dict)
 
 
 @dataclass
@@ -123,7 +134,8 @@ class Builder:
         return site
 
     def _reusable(self, entry: Entry | None, folder: Path, sig: Signature, site_key: str,
-                  old: Mapping[str, Record]) -> tuple[dict[str, Staged] | None, str | None]:
+                  old: Mapping[str, Record], stats: Mapping[str, os.stat_result]
+                  ) -> tuple[dict[str, Staged] | None, str | None]:
         """The files ``entry`` produced if it still holds for this folder (see
         ``_in_place``), and the folder's content key (None when there is no entry: the
         worker that renders the article hashes it, in parallel)."""
@@ -132,16 +144,18 @@ class Builder:
         key = entry.key if entry.signature == sig else content_key(site_key, folder, sig)
         if entry.key != key:
             return None, key
-        return self._in_place(entry, old), key
+        return self._in_place(entry, old, stats), key
 
-    def _in_place(self, entry: Entry, old: Mapping[str, Record]) -> dict[str, Staged] | None:
-        """The files ``entry`` produced, each with the stat it was found with, if every
-        one is still in the output as written; else None."""
+    def _in_place(self, entry: Entry, old: Mapping[str, Record],
+                  stats: Mapping[str, os.stat_result]) -> dict[str, Staged] | None:
+        """The files ``entry`` produced, each with the stat it was found with (``stats``
+        holds those this build took already), if every one is still in the output as
+        written; else None."""
         assert self.out is not None
         root = os.fspath(self.out)
         files: dict[str, Staged] = {}
         for rel, (digest, size) in entry.files.items():
-            seen = is_in_place(root, old, rel, digest, size)
+            seen = is_in_place(root, old, rel, digest, size, stats.get(rel))
             if seen is None:
                 return None
             files[rel] = Staged(digest, size, None, seen)
@@ -171,11 +185,17 @@ class Builder:
                                  initargs=(job,)) as pool:
             return list(pool.map(render.build_article, tasks, chunksize=chunk))
 
-    def _collect(self, staging: Path | None, previous: Previous | None) -> _Phase1:
+    def _look(self) -> _Look:
+        """Each article folder with its signature, and what listing them reported."""
+        listing = Collector()
+        return _Look([(folder, signature(folder))
+                      for folder in article_dirs(self.content, listing)], listing)
+
+    def _collect(self, staging: Path | None, previous: Previous | None, site_key: str,
+                 look: _Look) -> _Phase1:
         """Phase 1 and rendering; ``previous`` is what the last build left in the output
         folder (None when checking without one)."""
-        out = Collector()
-        site_key = self._site_key()
+        out = look.listing
         known = self._known(site_key) if self.out is not None else {}
         site_out = Collector()
         # A build with this very site.yaml and code loaded and checked it: its warnings
@@ -186,9 +206,9 @@ class Builder:
         entries: dict[str, Entry] = {}
         tasks: list[Task] = []
         staged: dict[str, Staged] = {}
-        for folder in article_dirs(self.content, out):
-            sig = signature(folder)
-            found, key = self._reusable(known.get(folder.name), folder, sig, site_key, old)
+        for folder, sig in look.folders:
+            found, key = self._reusable(known.get(folder.name), folder, sig, site_key, old,
+                                        look.stats)
             if found is not None:
                 entries[folder.name] = known[folder.name]
                 entries[folder.name].resign(sig)
@@ -221,8 +241,13 @@ class Builder:
         if self.out is None:
             raise ValueError("Builder.build needs an output folder")
         with Output(self.out, self.content) as output:  # locked until the files are in
-            old = output.previous.files
-            found = self._collect(output.staging, output.previous)
+            site_key, look = self._site_key(), self._look()
+            unchanged = self._unchanged(output, site_key, look)
+            if unchanged is not None:
+                return unchanged
+            previous = output.open()
+            old = previous.files
+            found = self._collect(output.staging, previous, site_key, look)
             entries = found.entries
             # The indexes and assets depend on the site-wide inputs and on each article's
             # card, which its key determines; so do the names they take (see
@@ -231,8 +256,8 @@ class Builder:
                                                                 entries.items())]).encode()
                                  ).hexdigest()
             known = self._known(found.site_key).get(SITE)
-            files = (self._in_place(known, old) if known is not None and known.key == key
-                     else None)
+            files = (self._in_place(known, old, look.stats)
+                     if known is not None and known.key == key else None)
             if files is None:
                 site = found.site or self._site(Collector(), check=False)
                 files = {rel: stage(self.out, output.staging, old, rel, data)
@@ -244,14 +269,49 @@ class Builder:
                 pdf_inputs.update(entry.pdf_inputs)
             stats = output.commit(files, pdf_inputs)
             self._entries, self._entries_key = {**entries, SITE: site_entry}, found.site_key
+            pages = sum(1 for path in files if path.endswith(".html"))
             if self._store is not None:  # under the output folder's lock, as it is its cache
                 self._store.save(found.site_key, self._entries)
-        warnings = list(found.warnings)
-        if self._store is not None and self._store.problem:
-            warnings.append(SiteWarning(self._store.problem,
-                                        SourceLocation(str(self._store.path.parent))))
-        pages = sum(1 for path in files if path.endswith(".html"))
-        return BuildResult(pages, stats, warnings, found.rendered)
+                self._save_snapshot(output, found, pages)
+        return BuildResult(pages, stats, self._with_store_problem(found.warnings),
+                           found.rendered)
+
+    def _with_store_problem(self, warnings: list[SiteWarning]) -> list[SiteWarning]:
+        if self._store is None or not self._store.problem:
+            return list(warnings)
+        return [*warnings, SiteWarning(self._store.problem,
+                                       SourceLocation(str(self._store.path.parent)))]
+
+    def _unchanged(self, output: Output, site_key: str, look: _Look) -> BuildResult | None:
+        """The result of this build if it has nothing to do, as the last build's snapshot
+        shows without reading the ledger or the cache (see ``snapshot``); else None. The
+        stats taken go into ``look`` for the full check."""
+        if self._store is None or output.found is None:
+            return None
+        manifest = ledger.digest(output.found)  # None while a killed build's commit waits
+        if manifest is None:
+            return None
+        found = snapshot.load(self._store, output.out, site_key, output.found, manifest)
+        if found is None or look.listing.errors:
+            return None
+        articles = [(folder.name, sig) for folder, sig in look.folders]
+        seen, look.stats = snapshot.look(articles, output.out, found.outputs)
+        if seen != found.seen:
+            return None
+        warnings = found.site_warnings + look.listing.warnings + found.article_warnings
+        return BuildResult(found.pages, WriteStats(unchanged=len(found.outputs)),
+                           self._with_store_problem(warnings))
+
+    def _save_snapshot(self, output: Output, found: _Phase1, pages: int) -> None:
+        """What this build saw, for the next build to compare (see ``snapshot``)."""
+        assert self._store is not None
+        manifest = ledger.digest(output.ident)
+        if manifest is None:
+            return
+        articles = [(slug, entry.signature) for slug, entry in found.entries.items()]
+        snapshot.save(self._store, output.out, found.site_key, output.ident, manifest,
+                      articles, output.manifest, pages, found.site_warnings,
+                      [w for entry in found.entries.values() for w in entry.warnings])
 
     def _site_files(self, site: Site, entries: dict[str, Entry]) -> dict[str, bytes]:
         """The site-wide files, after checking no article's folder takes one of their
@@ -267,7 +327,7 @@ class Builder:
 
     def check(self) -> list[SiteWarning]:
         """Everything a build checks, without writing; returns the warnings."""
-        found = self._collect(None, None)
+        found = self._collect(None, None, self._site_key(), self._look())
         assert found.site is not None  # read: nothing is known without an output folder
         self._site_files(found.site, found.entries)
         return found.warnings

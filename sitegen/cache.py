@@ -75,6 +75,17 @@ def content_key(site_key: str, folder: Path, sig: Signature) -> str:
     return h.hexdigest()
 
 
+def warnings_json(warnings: list[SiteWarning]) -> list[list[Any]]:
+    """Warnings as kept in the cache's files."""
+    return [[w.message, w.location.path, w.location.line, w.location.column, w.hint]
+            for w in warnings]
+
+
+def warnings_from_json(raw: list[list[Any]]) -> list[SiteWarning]:
+    return [SiteWarning(str(m), SourceLocation(str(p), int(li), int(co)),
+                        None if h is None else str(h)) for m, p, li, co, h in raw]
+
+
 @dataclass
 class Entry:
     """What one article (or the site-wide files, under ``SITE``) produced, and the key of
@@ -98,16 +109,13 @@ class Entry:
         return cls(
             key, {rel: [f.digest, f.size] for rel, f in files.items()}, sig or [],
             cards or {},
-            [[w.message, w.location.path, w.location.line, w.location.column, w.hint]
-             for w in warnings or []],
+            warnings_json(warnings or []),
             pdf_inputs or {},
         )
 
     @cached_property
     def warnings(self) -> list[SiteWarning]:
-        return [SiteWarning(str(m), SourceLocation(str(p), int(li), int(co)),
-                            None if h is None else str(h))
-                for m, p, li, co, h in self.warnings_json]
+        return warnings_from_json(self.warnings_json)
 
     def resign(self, sig: Signature) -> None:
         """The article's files were touched but not changed: record their new signature."""
@@ -172,23 +180,45 @@ class Store:
                 self.problem = str(exc)
         return self._secret
 
-    def load(self, site_key: str) -> dict[str, Entry]:
-        """The entries saved for ``site_key``; none when the file's seal does not hold."""
+    def read_sealed(self, path: Path, header: bytes) -> bytes | None:
+        """The body of a file of the cache folder written by ``write_sealed`` with this
+        very header; None when it is missing, has another header or its seal does not
+        hold."""
         key = self._key()
         if key is None:
+            return None
+        try:
+            found, seal, body = path.read_bytes().split(b"\n", 2)
+        except (OSError, ValueError):
+            return None
+        if found != header or not hmac.compare_digest(seal, _seal(key, header, body)):
+            return None
+        return body
+
+    def write_sealed(self, path: Path, header: bytes, body: bytes) -> bool:
+        """Write a header line, the seal of both, then the body; False if it could not
+        be written (a cache that cannot be written only costs speed next time)."""
+        key = self._key()
+        if key is None:
+            return False
+        try:
+            atomic_write(path, b"\n".join([header, _seal(key, header, body), body]))
+        except OSError:
+            return False
+        return True
+
+    def load(self, site_key: str) -> dict[str, Entry]:
+        """The entries saved for ``site_key``; none when the file's seal does not hold."""
+        body = self.read_sealed(self.path, _header(site_key))
+        if body is None:
             return {}
         try:
-            header, seal, body = self.path.read_bytes().split(b"\n", 2)
-            if json.loads(header) != [FORMAT, __version__, site_key]:
-                return {}
-            if not hmac.compare_digest(seal, _seal(key, header, body)):
-                return {}
             lines = body.split(b"\n")
             # One JSON document for all lines (none holds a raw newline): one C call.
             parsed = json.loads(b"[" + b",".join(lines) + b"]")
             entries = dict(Entry.from_json(raw, line) for raw, line in zip(lines, parsed,
                                                                          strict=True))
-        except (OSError, ValueError, TypeError, AttributeError):
+        except (ValueError, TypeError, AttributeError):
             return {}
         self._saved = (site_key, lines)
         return entries
@@ -198,16 +228,12 @@ class Store:
         lines = [entry.line(slug) for slug, entry in sorted(entries.items())]
         if self._saved == (site_key, lines):
             return
-        key = self._key()
-        if key is None:
-            return
-        header = json.dumps([FORMAT, __version__, site_key]).encode()
-        body = b"\n".join(lines)
-        try:
-            atomic_write(self.path, b"\n".join([header, _seal(key, header, body), body]))
-        except OSError:
-            return  # a cache that cannot be written only costs speed next time
-        self._saved = (site_key, lines)
+        if self.write_sealed(self.path, _header(site_key), b"\n".join(lines)):
+            self._saved = (site_key, lines)
+
+
+def _header(site_key: str) -> bytes:
+    return json.dumps([FORMAT, __version__, site_key]).encode()
 
 
 def _seal(key: bytes, header: bytes, body: bytes) -> bytes:

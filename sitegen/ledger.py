@@ -10,6 +10,7 @@ rewrite what is in it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -161,6 +162,17 @@ def _stat_key(path: Path) -> tuple[int, int, int, int] | None:
     except OSError:
         return None
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def digest(ident: str) -> str | None:
+    """The SHA-256 of the folder's manifest as stored, without parsing it; None when
+    there is none, or while a commit is pending (a killed build's journal is there)."""
+    if _path(ident, ".journal.json").exists():
+        return None
+    try:
+        return hashlib.sha256(_path(ident, ".json").read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def load(ident: str) -> Manifest | None:

@@ -166,7 +166,7 @@ class Staged(NamedTuple):
 
 
 def is_in_place(root: str, old: Mapping[str, Record], rel: str, digest: str,
-                size: int) -> Seen | None:
+                size: int, st: os.stat_result | None = None) -> Seen | None:
     """Whether the file sitegen wrote at ``rel`` in the folder ``root`` is still there
     holding these bytes: its stat if so, else None.
 
@@ -174,15 +174,17 @@ def is_in_place(root: str, old: Mapping[str, Record], rel: str, digest: str,
     after writing or checking them (so an edit of the same size with an old time, as
     ``cp -p`` or ``rsync -t`` make, is found). The stat is taken before hashing, so a
     change made while hashing shows at the next build. Runs for every file: plain
-    strings, no pathlib (``rel`` is relative, with '/' separators)."""
+    strings, no pathlib (``rel`` is relative, with '/' separators). ``st`` is the file's
+    ``lstat`` if this build took it already."""
     record = old.get(rel)
     if record is None or record.digest != digest or record.size != size:
         return None
     path = f"{root}/{rel}"
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return None
+    if st is None:
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return None
     if not stat.S_ISREG(st.st_mode) or st.st_size != size:
         return None
     seen = _seen(st)
@@ -295,8 +297,9 @@ def _leaf(rel: str) -> tuple[tuple[str, ...], str]:
 
 
 class Output:
-    """An output folder opened for one build (a context manager): checked, locked, any
-    commit a killed build left finished, and a fresh staging folder made."""
+    """An output folder opened for one build (a context manager): checked and locked; then
+    ``open`` finishes any commit a killed build left and makes a fresh staging folder (a
+    build with nothing to do, see ``snapshot``, stops before that)."""
 
     def __init__(self, out: Path, content: Path | None = None):
         check_output_dir(out, content)
@@ -307,9 +310,23 @@ class Output:
         self.committing = False
         self._claimed_empty = False
         self._made_folder = not self.out.exists()
+        self.found: str | None = None
+        """The folder's ledger id as found once locked; None for a new folder."""
+        self._found_empty = False
         try:
             self.out.mkdir(parents=True, exist_ok=True)
             self._lock_fd = self._lock()
+            self.found = _owner(self.out, self.shown)  # again, now that it is locked
+            self._found_empty = self.found is None
+        except BaseException as exc:
+            self.close(failed=True)
+            self._raise_disk_error(exc)
+            raise
+
+    def open(self) -> Previous:
+        """Make the folder ready for a commit: claimed in the ledger, a killed build's
+        commit finished, a fresh staging folder made; returns what the last build left."""
+        try:
             self.ident, self.manifest = self._claim()
             self._root_fd = os.open(self.out, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
             journal = ledger.load_journal(self.ident)
@@ -321,7 +338,7 @@ class Output:
             self.close(failed=True)
             self._raise_disk_error(exc)
             raise
-        self.previous = Previous(self.out, self.manifest.files, self.manifest.pdf_inputs)
+        return Previous(self.out, self.manifest.files, self.manifest.pdf_inputs)
 
     # ------------------------------------------------------------------ opening
 
@@ -353,7 +370,7 @@ class Output:
         """The folder's ledger id (checked again now that it is locked). A new folder gets
         one; so does a copy (or a move) of a folder sitegen made, with that folder's
         manifest but no stat taken on trust, so the two never share a record."""
-        ident = _owner(self.out, self.shown)
+        ident = self.found
         known = ledger.load(ident) if ident is not None else None
         if ident is not None and known is None:
             raise UsageError(f"sitegen's record of what it wrote into {self.shown} is damaged, "
@@ -391,10 +408,11 @@ class Output:
         if self.staging is not None and not (failed and self.committing):
             shutil.rmtree(self.staging, ignore_errors=True)
             self.staging = None
-        if failed and self._claimed_empty and not self.committing:
+        if failed and self._found_empty and not self.committing:
             with contextlib.suppress(OSError):
                 os.unlink(self.out / MARKER)
-                ledger.forget(self.ident)
+                if self._claimed_empty:
+                    ledger.forget(self.ident)
                 if self._made_folder:
                     self.out.rmdir()
         if self._root_fd >= 0:

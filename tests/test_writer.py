@@ -27,6 +27,7 @@ from sitegen.writer import MARKER, STAGING_PREFIX, Output, WriteStats, check_out
 def write_site(out: Path, files: dict[str, bytes]) -> WriteStats:
     """One build of exactly ``files`` into ``out``, through the same steps as `build`."""
     with Output(out) as output:
+        output.open()
         staged = {rel: stage(output.out, output.staging, output.manifest.files, rel, data)
                   for rel, data in files.items()}
         return output.commit(staged)
@@ -436,6 +437,9 @@ def test_a_read_only_folder_is_a_usage_error(tmp_path: Path, mini: Path,
 
     monkeypatch.setattr(writer, "tempfile", ReadOnly)
     capsys.readouterr()
+    assert cli.main(build) == 0  # with nothing to write, nothing is written
+    md = mini / "articles/sample/article.md"
+    md.write_text(md.read_text("utf-8") + "\nOne more line.\n", "utf-8")
     err = _one_line_usage_error(capsys, build)
     assert f"cannot write {out}: Read-only file system" in err
     assert site_bytes(out) == before

@@ -1,0 +1,137 @@
+"""What the last successful build of an output folder saw, kept in one small sealed file,
+so that a build with nothing to do finds that out without reading the ledger's manifest or
+the build cache (several megabytes each on a big site).
+
+The file's header names the site-wide key, the output folder's ledger id and the hash of
+its manifest as stored; its body holds one hash of every article folder's signature and
+every output file's stat (size, mtime, inode, ctime), the list of those files and what
+that build reported. A build that finds the same header and, looking again, the same hash
+has nothing to do: each article's signature is the one its cache entry was made with, and
+each output file has the stat the manifest recorded after writing or checking it, which
+is all the full check trusts too. Any difference, and the build runs the full check.
+
+The file lives beside the build cache and is sealed like it, with the cache folder's
+secret: a forged snapshot is ignored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen import __version__
+from sitegen.cache import Signature, Store, default_path, warnings_from_json, warnings_json
+from sitegen.errors import SiteWarning
+from sitegen.ledger import Manifest
+
+FORMAT = "sitegen-snapshot/1"
+
+Articles = list[tuple[str, Signature]]
+"""Each article folder's name and signature, sorted by name."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A successful build's look at its inputs and outputs, and what it reported."""
+
+    seen: str
+    """The hash of the articles' signatures and the output files' stats (see ``look``)."""
+    outputs: list[str]
+    """Every file the build made, sorted."""
+    pages: int
+    site_warnings: list[SiteWarning]
+    article_warnings: list[SiteWarning]
+
+
+def _path(out: Path) -> Path:
+    return default_path(out).with_suffix(".snapshot")
+
+
+def _header(site_key: str, ident: str, manifest: str) -> bytes:
+    return json.dumps([FORMAT, __version__, site_key, ident, manifest]).encode()
+
+
+def _stat_line(size: int, mtime_ns: int, inode: int, ctime_ns: int) -> str:
+    return f"{size} {mtime_ns} {inode} {ctime_ns}"
+
+
+def _hash(articles: Articles, stat_lines: list[str]) -> str:
+    # Tuples and lists encode alike in JSON, so a look and a record of the same
+    # signatures agree.
+    return hashlib.sha256("\n".join([json.dumps(articles), *stat_lines]).encode()).hexdigest()
+
+
+def look(articles: Articles, out: Path, outputs: list[str]
+         ) -> tuple[str | None, dict[str, os.stat_result]]:
+    """The hash of what a build sees now (None if an output file is missing or is not a
+    regular file), and the stat of each output file found, which the full check then
+    uses rather than looking again. Plain strings, no pathlib: it runs for every file."""
+    root = os.fspath(out)
+    stats: dict[str, os.stat_result] = {}
+    lines = []
+    whole = True
+    for rel in outputs:
+        try:
+            st = os.lstat(f"{root}/{rel}")
+        except OSError:
+            whole = False
+            continue
+        stats[rel] = st
+        whole = whole and stat.S_ISREG(st.st_mode)
+        lines.append(_stat_line(st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns))
+    return (_hash(articles, lines) if whole else None), stats
+
+
+def _recorded(articles: Articles, manifest: Manifest) -> tuple[str, list[str]] | None:
+    """The hash a look would give if nothing changed after the build that recorded
+    ``manifest``, and its files; None if a file's stat was not recorded."""
+    outputs = sorted(manifest.files)
+    lines = []
+    for rel in outputs:
+        record = manifest.files[rel]
+        if record.seen is None:
+            return None
+        mtime, inode, ctime = record.seen
+        lines.append(_stat_line(record.size, mtime, inode, ctime))
+    return _hash(articles, lines), outputs
+
+
+def load(store: Store, out: Path, site_key: str, ident: str, manifest: str
+         ) -> Snapshot | None:
+    """The snapshot of the last build of ``out``, if it was made with this site-wide key
+    and this very manifest; None otherwise (or when it is damaged or forged)."""
+    body = store.read_sealed(_path(out), _header(site_key, ident, manifest))
+    if body is None:
+        return None
+    try:
+        raw = json.loads(body)
+        snapshot = Snapshot(str(raw["seen"]), [str(rel) for rel in raw["outputs"]],
+                            int(raw["pages"]), warnings_from_json(raw["site_warnings"]),
+                            warnings_from_json(raw["article_warnings"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return snapshot
+
+
+def save(store: Store, out: Path, site_key: str, ident: str, manifest: str,
+         articles: Articles, recorded: Manifest, pages: int,
+         site_warnings: list[SiteWarning], article_warnings: list[SiteWarning]) -> None:
+    """Record what a successful build saw (``recorded`` is the manifest it left, whose
+    stored bytes hash to ``manifest``); nothing when a file's stat is unknown, as after a
+    killed build's commit was finished: the next build then runs the full check."""
+    found = _recorded(articles, recorded)
+    if found is None:
+        with contextlib.suppress(OSError):
+            _path(out).unlink(missing_ok=True)
+        return
+    seen, outputs = found
+    body = json.dumps({"seen": seen, "outputs": outputs, "pages": pages,
+                       "site_warnings": warnings_json(site_warnings),
+                       "article_warnings": warnings_json(article_warnings)},
+                      ensure_ascii=False).encode("utf-8")
+    store.write_sealed(_path(out), _header(site_key, ident, manifest), body)
