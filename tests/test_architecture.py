@@ -28,7 +28,7 @@ FORBIDDEN: dict[str, set[str]] = {
     "validate": {"anchor", "markdown", "templates", "pages", "build", "writer", "cli"},
     "writer": {"*", "errors", "ledger"},
     "ledger": {"*", "errors"},
-    "snapshot": {"*", "cache", "errors", "ledger"},
+    "snapshot": {"*", "__version__", "cache", "errors", "ledger"},
     "pages": {"build", "writer", "cli"},
     "export": {"*", "model", "prepare", "pages"},
     "build": {"cli", "markdown", "pages", "prepare", "export"},
