@@ -56,9 +56,10 @@ class Manifest:
         return cls(str(raw["folder"]), _records(raw["files"]), _pdf_inputs(raw["pdf_inputs"]))
 
 
-def _records_json(files: dict[str, Record]) -> dict[str, list[Any]]:
-    return {rel: [r.digest, r.size, list(r.seen) if r.seen else None]
-            for rel, r in sorted(files.items())}
+def _records_json(files: dict[str, Record]) -> dict[str, Record]:
+    """Records as JSON encodes them: a named tuple, like its ``seen`` tuple, is written as
+    a list (``[digest, size, [mtime, inode, ctime]]``, or ``null`` for no stat)."""
+    return dict(sorted(files.items()))
 
 
 def _records(raw: dict[str, Any]) -> dict[str, Record]:

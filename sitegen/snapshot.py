@@ -3,12 +3,13 @@ so that a build with nothing to do finds that out without reading the ledger's m
 the build cache (several megabytes each on a big site).
 
 The file's header names the site-wide key, the output folder's ledger id and the hash of
-its manifest as stored; its body holds one hash of every article folder's signature and
-every output file's stat (size, mtime, inode, ctime), the list of those files and what
-that build reported. A build that finds the same header and, looking again, the same hash
-has nothing to do: each article's signature is the one its cache entry was made with, and
-each output file has the stat the manifest recorded after writing or checking it, which
-is all the full check trusts too. Any difference, and the build runs the full check.
+its manifest as stored; its body holds a hash of every article folder's signature, a
+hash of every output file's stat (size, mtime, inode, ctime), the list of those files and
+what that build reported. A build that finds the same header and, looking again, the same
+hashes has nothing to do: each article's signature is the one its cache entry was made
+with, and each output file has the stat the manifest recorded after writing or checking
+it, which is all the full check trusts too. Any difference, and the build runs the full
+check (an article changed: it does not look at the output files first).
 
 The file lives beside the build cache and is sealed like it, with the cache folder's
 secret: a forged snapshot is ignored.
@@ -39,8 +40,10 @@ Articles = list[tuple[str, Signature]]
 class Snapshot:
     """A successful build's look at its inputs and outputs, and what it reported."""
 
-    seen: str
-    """The hash of the articles' signatures and the output files' stats (see ``look``)."""
+    articles: str
+    """The hash of the article folders' names and signatures (see ``articles_seen``)."""
+    outputs_seen: str
+    """The hash of the output files' stats (see ``look``)."""
     outputs: list[str]
     """Every file the build made, sorted."""
     pages: int
@@ -56,21 +59,24 @@ def _header(site_key: str, ident: str, manifest: str) -> bytes:
     return json.dumps([FORMAT, __version__, site_key, ident, manifest]).encode()
 
 
+def articles_seen(articles: Articles) -> str:
+    """The hash of each article folder's name and signature. (Tuples and lists encode
+    alike in JSON, so a look and a record of the same signatures agree.)"""
+    return hashlib.sha256(json.dumps(articles).encode()).hexdigest()
+
+
 def _stat_line(size: int, mtime_ns: int, inode: int, ctime_ns: int) -> str:
     return f"{size} {mtime_ns} {inode} {ctime_ns}"
 
 
-def _hash(articles: Articles, stat_lines: list[str]) -> str:
-    # Tuples and lists encode alike in JSON, so a look and a record of the same
-    # signatures agree.
-    return hashlib.sha256("\n".join([json.dumps(articles), *stat_lines]).encode()).hexdigest()
+def _outputs_seen(stat_lines: list[str]) -> str:
+    return hashlib.sha256("\n".join(stat_lines).encode()).hexdigest()
 
 
-def look(articles: Articles, out: Path, outputs: list[str]
-         ) -> tuple[str | None, dict[str, os.stat_result]]:
-    """The hash of what a build sees now (None if an output file is missing or is not a
-    regular file), and the stat of each output file found, which the full check then
-    uses rather than looking again. Plain strings, no pathlib: it runs for every file."""
+def look(out: Path, outputs: list[str]) -> tuple[str | None, dict[str, os.stat_result]]:
+    """The hash of the output files' stats now (None if one is missing or is not a
+    regular file), and the stat of each file found, which the full check then uses
+    rather than looking again. Plain strings, no pathlib: it runs for every file."""
     root = os.fspath(out)
     stats: dict[str, os.stat_result] = {}
     lines = []
@@ -84,10 +90,10 @@ def look(articles: Articles, out: Path, outputs: list[str]
         stats[rel] = st
         whole = whole and stat.S_ISREG(st.st_mode)
         lines.append(_stat_line(st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns))
-    return (_hash(articles, lines) if whole else None), stats
+    return (_outputs_seen(lines) if whole else None), stats
 
 
-def _recorded(articles: Articles, manifest: Manifest) -> tuple[str, list[str]] | None:
+def _recorded(manifest: Manifest) -> tuple[str, list[str]] | None:
     """The hash a look would give if nothing changed after the build that recorded
     ``manifest``, and its files; None if a file's stat was not recorded."""
     outputs = sorted(manifest.files)
@@ -98,7 +104,7 @@ def _recorded(articles: Articles, manifest: Manifest) -> tuple[str, list[str]] |
             return None
         mtime, inode, ctime = record.seen
         lines.append(_stat_line(record.size, mtime, inode, ctime))
-    return _hash(articles, lines), outputs
+    return _outputs_seen(lines), outputs
 
 
 def load(store: Store, out: Path, site_key: str, ident: str, manifest: str
@@ -110,8 +116,9 @@ def load(store: Store, out: Path, site_key: str, ident: str, manifest: str
         return None
     try:
         raw = json.loads(body)
-        snapshot = Snapshot(str(raw["seen"]), [str(rel) for rel in raw["outputs"]],
-                            int(raw["pages"]), warnings_from_json(raw["site_warnings"]),
+        snapshot = Snapshot(str(raw["articles"]), str(raw["outputs_seen"]),
+                            [str(rel) for rel in raw["outputs"]], int(raw["pages"]),
+                            warnings_from_json(raw["site_warnings"]),
                             warnings_from_json(raw["article_warnings"]))
     except (KeyError, TypeError, ValueError):
         return None
@@ -124,13 +131,14 @@ def save(store: Store, out: Path, site_key: str, ident: str, manifest: str,
     """Record what a successful build saw (``recorded`` is the manifest it left, whose
     stored bytes hash to ``manifest``); nothing when a file's stat is unknown, as after a
     killed build's commit was finished: the next build then runs the full check."""
-    found = _recorded(articles, recorded)
+    found = _recorded(recorded)
     if found is None:
         with contextlib.suppress(OSError):
             _path(out).unlink(missing_ok=True)
         return
     seen, outputs = found
-    body = json.dumps({"seen": seen, "outputs": outputs, "pages": pages,
+    body = json.dumps({"articles": articles_seen(articles), "outputs_seen": seen,
+                       "outputs": outputs, "pages": pages,
                        "site_warnings": warnings_json(site_warnings),
                        "article_warnings": warnings_json(article_warnings)},
                       ensure_ascii=False).encode("utf-8")
