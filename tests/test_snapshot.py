@@ -75,7 +75,8 @@ def test_a_no_op_build_reads_no_record_writes_nothing_and_reports_the_same(
 
 
 @pytest.mark.parametrize("change", ["content touched", "output touched", "output removed",
-                                    "output replaced", "manifest", "new article folder"])
+                                    "output replaced", "manifest", "pending commit",
+                                    "new article folder"])
 def test_any_difference_means_the_full_check(change: str, site: Path, tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
@@ -97,6 +98,8 @@ def test_any_difference_means_the_full_check(change: str, site: Path, tmp_path: 
         data = json.loads(manifest.read_bytes())
         data["pdf_inputs"] = {"x.pdf": "0"}
         manifest.write_text(json.dumps(data), "utf-8")
+    elif change == "pending commit":  # a build killed with nothing left to move
+        ledger.save_journal(_manifest(out).stem, ledger.Journal("gone", [], {}, [], {}))
     else:
         shutil.copytree(site / "articles/other", site / "articles/third")
     loads: list[str] = []
