@@ -118,7 +118,8 @@ def card_context(prepared: Prepared, site: Site, lang: str) -> dict[str, Any]:
     a = prepared.article
     ed = Edition(site, lang, prepared.fields)
     card = {"title": a.title, "language": a.language, "href": f"{a.slug}/index.html",
-            "summary": ed.text(a.summary), "highlights": len(prepared.spans)}
+            "summary": ed.text(a.summary), "highlights": len(prepared.spans),
+            "practice": a.kind == "practice"}
     return {"t": ed.t, "c": card}
 
 

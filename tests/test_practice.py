@@ -66,6 +66,16 @@ def test_a_practice_text_says_so_where_the_article_is_shown(sites: dict[bool, Pa
                    for u in _texts(published, "unknown-note"))
 
 
+@pytest.mark.parametrize("rel", ["index.html", "fr/index.html"])
+def test_the_index_card_of_a_practice_text_says_so(sites: dict[bool, Path], rel: str) -> None:
+    """On the index, where a reader picks an explainer, a practice text is labelled too."""
+    badge = i18n.catalogue("fr" if rel.startswith("fr/") else "en")["practice_badge"]
+    (card,) = parse((sites[True] / rel).read_text("utf-8")).find_all("li", cls="card")
+    assert [_same(b, badge) for b in _texts(card, "practice-badge")] == [True]
+    (published,) = parse((sites[False] / rel).read_text("utf-8")).find_all("li", cls="card")
+    assert not published.find_all(cls="practice-badge")
+
+
 @pytest.mark.parametrize("rel", ["sample/index.html", "fr/sample/index.html"])
 def test_the_exactly_as_published_sentence_changes(sites: dict[bool, Path], rel: str) -> None:
     t = i18n.catalogue(PAGES[rel])
