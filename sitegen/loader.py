@@ -67,7 +67,10 @@ def parse_yaml(text: str, display: str, line_offset: int = 0) -> YNode | None:
         node = loader.get_single_node()
         if node is None:
             return None
-        return _convert(loader, node, display, line_offset, set())
+        tree = _convert(loader, node, display, line_offset, set())  # no aliases: a tree
+        if "#" in text:
+            _refuse_cut_text(node, text.split("\n"), display, line_offset)
+        return tree
     except yaml.MarkedYAMLError as exc:
         raise yaml_errors.explain(exc, text, display, line_offset) from None
     except yaml.reader.ReaderError as exc:
@@ -91,6 +94,7 @@ def parse_yaml(text: str, display: str, line_offset: int = 0) -> YNode | None:
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
 # Integers Python can still print in decimal (at least 3 bits per digit, under its limit).
 _MAX_INT_BITS = 3 * sys.get_int_max_str_digits()
 _PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in
@@ -101,6 +105,34 @@ def _loc(display: str, mark: Any, line_offset: int) -> SourceLocation:
     if mark is None:
         return SourceLocation(display, 1 + line_offset, 1)
     return SourceLocation(display, mark.line + 1 + line_offset, mark.column + 1)
+
+
+def _refuse_cut_text(node: yaml.Node, lines: list[str], display: str, offset: int) -> None:
+    """Refuse unquoted text that a `` #`` cut short: YAML reads the rest of the line as a
+    comment and drops it without a word (``note: See point #3 of the plan``, or
+    ``note: #Musk trends`` where nothing is left). A comment after a one-word value, or
+    after no value (``category: framing  # why``, ``sources:  # none yet``), is taken
+    for what it is, unless it reads like a tag or a number (``#3``)."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, yaml.MappingNode):
+            stack.extend(reversed([value for _, value in item.value]))  # in file order
+        elif isinstance(item, yaml.SequenceNode):
+            stack.extend(reversed(item.value))
+        elif (isinstance(item, yaml.ScalarNode) and not item.style  # plain: '' or None
+              and (item.tag == _STR or (item.tag == _NULL and not item.value))
+              and item.end_mark is not None):
+            end = item.end_mark
+            rest = lines[end.line][end.column:] if end.line < len(lines) else ""
+            after = rest.lstrip(" \t")
+            if after.startswith("#") and (" " in item.value or after[1:2].strip()):
+                raise SiteError(
+                    "the text after ' #' is read as a YAML comment and would be dropped",
+                    SourceLocation(display, end.line + 1 + offset,
+                                   end.column + len(rest) - len(after) + 1),
+                    "put the whole text in double quotes, or the comment on a line of its "
+                    "own")
 
 
 def _convert(

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
+from sitegen import loader
 from sitegen.errors import SiteError
 from sitegen.loader import parse_yaml, read_markdown, read_text
 
@@ -64,3 +66,43 @@ def test_a_folder_where_a_file_should_be_is_a_content_error(tmp_path: Path) -> N
     folder.mkdir()
     with pytest.raises(SiteError, match=r"not a regular file \(a folder\)"):
         read_text(folder, "annotations.yaml")
+
+
+@pytest.fixture(params=["libyaml", "pure Python"])
+def yaml_loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run a test with each of PyYAML's safe loaders (marks and styles differ slightly)."""
+    if request.param == "pure Python":
+        monkeypatch.setattr(loader, "_SafeLoader", yaml.SafeLoader)
+    elif not hasattr(yaml, "CSafeLoader"):
+        pytest.skip("PyYAML built without libyaml")
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    ("note: See point #3 of the plan.\n", "f.yaml:1:17"),
+    ("note:\n  en: Who are they? See #3\n  fr: Qui ?\n", "f.yaml:2:25"),
+    ("note: Voir #Musk\n", "f.yaml:1:12"),
+    ("note: #Musk trends today\n", "f.yaml:1:7"),
+    ("note: a text on\n  two lines # and a third part\n", "f.yaml:2:13"),
+    ("- id: x\n  notes:\n    - one two #three\n", "f.yaml:3:15"),
+])
+def test_text_cut_short_by_a_hash_is_refused(yaml_loader: None, text: str, where: str) -> None:
+    with pytest.raises(SiteError, match="read as a YAML comment") as info:
+        parse_yaml(text, "f.yaml")
+    assert str(info.value.location) == where
+    assert "double quotes" in (info.value.hint or "")
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("category: framing  # why this one\n", {"category": "framing"}),
+    ('note: "See point #3"\n', {"note": "See point #3"}),
+    ("note: |\n  See point #3\n", {"note": "See point #3\n"}),
+    ("sources:  # none yet\n", {"sources": None}),
+    ("outlet: null  # unknown\n", {"outlet": None}),
+    ("note: C# and F#, no space before\n", {"note": "C# and F#, no space before"}),
+    ("# a comment of its own\nnote: a text\n# another\n", {"note": "a text"}),
+])
+def test_comments_that_cut_no_text_are_comments(yaml_loader: None, text: str,
+                                                 value: dict[str, object]) -> None:
+    node = parse_yaml(text, "f.yaml")
+    assert node is not None
+    assert {key: item.value for key, item in node.value.items()} == value
