@@ -31,12 +31,15 @@ from sitegen.errors import SiteError, SiteWarning, SourceLocation
 from sitegen.folders import read_bytes
 from sitegen.writer import Staged, atomic_write
 
-FORMAT = "sitegen-build-cache/4"
+FORMAT = "sitegen-build-cache/5"
 SECRET_NAME = "secret"
 SECRET_SIZE = 32
 
 Signature = list[list[Any]]
-"""[name, size, mtime in ns] of each file of an article folder: a cheap change test."""
+"""[name, size, mtime, ctime (both in ns), inode] of each file of an article folder: a
+cheap change test. The change time and inode are there because a same-size edit can keep
+its old modification time (``cp -p``, ``rsync -t``, a backup restored), but no write can
+keep the change time."""
 
 
 def signature(folder: Path) -> Signature:
@@ -47,7 +50,8 @@ def signature(folder: Path) -> Signature:
             try:
                 if entry.is_file():
                     st = entry.stat()
-                    items.append([entry.name, st.st_size, st.st_mtime_ns])
+                    items.append([entry.name, st.st_size, st.st_mtime_ns, st.st_ctime_ns,
+                                  st.st_ino])
             except OSError:  # a loop of links: loading the article reports it
                 pass
     items.sort()
@@ -68,7 +72,7 @@ def content_key(site_key: str, folder: Path, sig: Signature) -> str:
     """A hash of everything an article's pages depend on: the site-wide key and the
     bytes of each of its files (``folder`` is ``<content>/articles/<slug>``)."""
     h = hashlib.sha256(site_key.encode())
-    for name, _, _ in sig:
+    for name, *_ in sig:
         data = input_bytes(folder / name, name, folder.parent.parent)
         h.update(name.encode() + b"\0" + len(data).to_bytes(8, "big"))
         h.update(data)

@@ -53,6 +53,16 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), "utf-8")
 
 
+def _edit_keeping_time(path: Path, old: str, new: str) -> None:
+    """A same-size edit that restores the file's old times, as ``cp -p``, ``rsync -t`` or
+    a restored backup leave it."""
+    assert len(old.encode()) == len(new.encode())
+    before = path.stat()
+    _edit(path, old, new)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+
+
 CHANGES: dict[str, Callable[[Path, Path, pytest.MonkeyPatch], None]] = {
     "article text": lambda c, t, m: _edit(c / "articles/other/article.md", "in March",
                                           "in April"),
@@ -73,6 +83,8 @@ CHANGES: dict[str, Callable[[Path, Path, pytest.MonkeyPatch], None]] = {
                                   "A new story"),
     "card template": lambda c, t, m: _edit(t / "templates/_card.html", "card-meta",
                                            "card-meta edited"),
+    "same-size edit, old time": lambda c, t, m: _edit_keeping_time(
+        c / "articles/other/article.md", "in March", "in Marsh"),
 }
 
 
@@ -92,7 +104,8 @@ def test_incremental_build_equals_clean_build(change: str, site: Path, theme: Pa
         assert sorted(result.rendered) == ["other", "sample"]
     else:
         assert incremental != before
-    if change in ("article text", "annotation", "translation", "card"):
+    if change in ("article text", "annotation", "translation", "card",
+                  "same-size edit, old time"):
         assert result.rendered == ["other"]  # the other article came from the cache
     if change == "card":  # the index shows the new summary; its other card is reused
         index = htmltree.parse((out / "index.html").read_text("utf-8"))
