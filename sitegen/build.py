@@ -40,14 +40,27 @@ class _Phase1:
 
     site: Site | None
     """None when nothing needed site.yaml read (nothing rendered)."""
-    site_key: str
     entries: dict[str, Entry]
     staged: dict[str, Staged]
     rendered: list[str]
     site_warnings: list[SiteWarning]
     """site.yaml's, kept with the site-wide files for builds that do not read it."""
-    warnings: list[SiteWarning]
-    """Every warning: site.yaml's, the content folder's and each article's."""
+    listing_warnings: list[SiteWarning]
+    """What listing the article folders reported."""
+
+    @property
+    def article_warnings(self) -> list[SiteWarning]:
+        return [w for entry in self.entries.values() for w in entry.warnings]
+
+    @property
+    def warnings(self) -> list[SiteWarning]:
+        return _all_warnings(self.site_warnings, self.listing_warnings, self.article_warnings)
+
+
+def _all_warnings(site: list[SiteWarning], listing: list[SiteWarning],
+                  articles: list[SiteWarning]) -> list[SiteWarning]:
+    """Every warning of a build, in the order it reports them."""
+    return [*site, *listing, *articles]
 
 
 @dataclass
@@ -231,10 +244,8 @@ class Builder:
             assert d.entry is not None
             entries[d.slug] = d.entry
             staged.update(d.staged)
-        ordered = dict(sorted(entries.items()))
-        warnings = site_warnings + out.warnings + [w for e in ordered.values() for w in e.warnings]
-        return _Phase1(site, site_key, ordered, staged, [d.slug for d in done], site_warnings,
-                       warnings)
+        return _Phase1(site, dict(sorted(entries.items())), staged, [d.slug for d in done],
+                       site_warnings, out.warnings)
 
     def build(self) -> BuildResult:
         """Check, render and write the whole site; the cache is updated only on success."""
@@ -252,10 +263,10 @@ class Builder:
             # The indexes and assets depend on the site-wide inputs and on each article's
             # card, which its key determines; so do the names they take (see
             # ``_site_files``).
-            key = hashlib.sha256("\0".join([found.site_key, *(f"{slug}\0{e.key}" for slug, e in
-                                                                entries.items())]).encode()
+            key = hashlib.sha256("\0".join([site_key, *(f"{slug}\0{e.key}" for slug, e in
+                                                          entries.items())]).encode()
                                  ).hexdigest()
-            known = self._known(found.site_key).get(SITE)
+            known = self._known(site_key).get(SITE)
             files = (self._in_place(known, old, look.stats)
                      if known is not None and known.key == key else None)
             if files is None:
@@ -268,11 +279,11 @@ class Builder:
             for entry in entries.values():
                 pdf_inputs.update(entry.pdf_inputs)
             stats = output.commit(files, pdf_inputs)
-            self._entries, self._entries_key = {**entries, SITE: site_entry}, found.site_key
+            self._entries, self._entries_key = {**entries, SITE: site_entry}, site_key
             pages = sum(1 for path in files if path.endswith(".html"))
             if self._store is not None:  # under the output folder's lock, as it is its cache
-                self._store.save(found.site_key, self._entries)
-                self._save_snapshot(output, found, pages)
+                self._store.save(site_key, self._entries)
+                self._save_snapshot(output, site_key, found, pages)
         return BuildResult(pages, stats, self._with_store_problem(found.warnings),
                            found.rendered)
 
@@ -291,7 +302,7 @@ class Builder:
         manifest = ledger.digest(output.found)  # None while a killed build's commit waits
         if manifest is None:
             return None
-        found = snapshot.load(self._store, output.out, site_key, output.found, manifest)
+        found = snapshot.load(self._store, site_key, output.found, manifest)
         if found is None or look.listing.errors:
             return None
         articles = [(folder.name, sig) for folder, sig in look.folders]
@@ -300,20 +311,21 @@ class Builder:
         seen, look.stats = snapshot.look(output.out, found.outputs)
         if seen != found.outputs_seen:
             return None
-        warnings = found.site_warnings + look.listing.warnings + found.article_warnings
+        warnings = _all_warnings(found.site_warnings, look.listing.warnings,
+                                 found.article_warnings)
         return BuildResult(found.pages, WriteStats(unchanged=len(found.outputs)),
                            self._with_store_problem(warnings))
 
-    def _save_snapshot(self, output: Output, found: _Phase1, pages: int) -> None:
+    def _save_snapshot(self, output: Output, site_key: str, found: _Phase1,
+                       pages: int) -> None:
         """What this build saw, for the next build to compare (see ``snapshot``)."""
         assert self._store is not None
         manifest = ledger.digest(output.ident)
         if manifest is None:
             return
         articles = [(slug, entry.signature) for slug, entry in found.entries.items()]
-        snapshot.save(self._store, output.out, found.site_key, output.ident, manifest,
-                      articles, output.manifest, pages, found.site_warnings,
-                      [w for entry in found.entries.values() for w in entry.warnings])
+        snapshot.save(self._store, site_key, output.ident, manifest, articles,
+                      output.manifest, pages, found.site_warnings, found.article_warnings)
 
     def _site_files(self, site: Site, entries: dict[str, Entry]) -> dict[str, bytes]:
         """The site-wide files, after checking no article's folder takes one of their

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen import __version__
-from sitegen.cache import Signature, Store, default_path, warnings_from_json, warnings_json
+from sitegen.cache import Signature, Store, warnings_from_json, warnings_json
 from sitegen.errors import SiteWarning
 from sitegen.ledger import Manifest
 
@@ -51,8 +51,9 @@ class Snapshot:
     article_warnings: list[SiteWarning]
 
 
-def _path(out: Path) -> Path:
-    return default_path(out).with_suffix(".snapshot")
+def _path(store: Store) -> Path:
+    """Beside the build cache's state file of the same output folder."""
+    return store.path.with_suffix(".snapshot")
 
 
 def _header(site_key: str, ident: str, manifest: str) -> bytes:
@@ -107,11 +108,11 @@ def _recorded(manifest: Manifest) -> tuple[str, list[str]] | None:
     return _outputs_seen(lines), outputs
 
 
-def load(store: Store, out: Path, site_key: str, ident: str, manifest: str
-         ) -> Snapshot | None:
-    """The snapshot of the last build of ``out``, if it was made with this site-wide key
-    and this very manifest; None otherwise (or when it is damaged or forged)."""
-    body = store.read_sealed(_path(out), _header(site_key, ident, manifest))
+def load(store: Store, site_key: str, ident: str, manifest: str) -> Snapshot | None:
+    """The snapshot of the last build of the store's output folder, if it was made with
+    this site-wide key and this very manifest; None otherwise (or when it is damaged or
+    forged)."""
+    body = store.read_sealed(_path(store), _header(site_key, ident, manifest))
     if body is None:
         return None
     try:
@@ -125,7 +126,7 @@ def load(store: Store, out: Path, site_key: str, ident: str, manifest: str
     return snapshot
 
 
-def save(store: Store, out: Path, site_key: str, ident: str, manifest: str,
+def save(store: Store, site_key: str, ident: str, manifest: str,
          articles: Articles, recorded: Manifest, pages: int,
          site_warnings: list[SiteWarning], article_warnings: list[SiteWarning]) -> None:
     """Record what a successful build saw (``recorded`` is the manifest it left, whose
@@ -134,7 +135,7 @@ def save(store: Store, out: Path, site_key: str, ident: str, manifest: str,
     found = _recorded(recorded)
     if found is None:
         with contextlib.suppress(OSError):
-            _path(out).unlink(missing_ok=True)
+            _path(store).unlink(missing_ok=True)
         return
     seen, outputs = found
     body = json.dumps({"articles": articles_seen(articles), "outputs_seen": seen,
@@ -142,4 +143,4 @@ def save(store: Store, out: Path, site_key: str, ident: str, manifest: str,
                        "site_warnings": warnings_json(site_warnings),
                        "article_warnings": warnings_json(article_warnings)},
                       ensure_ascii=False).encode("utf-8")
-    store.write_sealed(_path(out), _header(site_key, ident, manifest), body)
+    store.write_sealed(_path(store), _header(site_key, ident, manifest), body)

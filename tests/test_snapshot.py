@@ -60,7 +60,7 @@ def test_a_no_op_build_reads_no_record_writes_nothing_and_reports_the_same(
     assert sorted(w.message for w in full.warnings) == [
         "not an article folder, ignored", "unknown file in an article folder, ignored"]
     tree = _tree(out)
-    snap = snapshot._path(out)
+    snap = snapshot._path(cache.Store(out))
     records = [snap, cache.default_path(out), _manifest(out)]
     before = _stamps(out, *records)
     listing = sorted(os.listdir(out))
@@ -124,7 +124,7 @@ def test_a_snapshot_that_does_not_hold_is_ignored(damage: str, site: Path,
                                                   tmp_path: Path) -> None:
     out = tmp_path / "out"
     full = Builder(site, out, pdf=False, jobs=1).build()
-    path = snapshot._path(out)
+    path = snapshot._path(cache.Store(out))
     header, seal, body = path.read_bytes().split(b"\n", 2)
     claims = json.loads(body)
     claims["pages"] = 999
