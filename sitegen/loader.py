@@ -67,10 +67,9 @@ def parse_yaml(text: str, display: str, line_offset: int = 0) -> YNode | None:
         node = loader.get_single_node()
         if node is None:
             return None
-        tree = _convert(loader, node, display, line_offset, set())  # no aliases: a tree
-        if "#" in text:
-            _refuse_cut_text(node, text.split("\n"), display, line_offset)
-        return tree
+        # The lines, to look behind unquoted text for a comment, only where there may be one.
+        lines = text.split("\n") if "#" in text else None
+        return _convert(loader, node, display, line_offset, set(), lines)
     except yaml.MarkedYAMLError as exc:
         raise yaml_errors.explain(exc, text, display, line_offset) from None
     except yaml.reader.ReaderError as exc:
@@ -107,38 +106,34 @@ def _loc(display: str, mark: Any, line_offset: int) -> SourceLocation:
     return SourceLocation(display, mark.line + 1 + line_offset, mark.column + 1)
 
 
-def _refuse_cut_text(node: yaml.Node, lines: list[str], display: str, offset: int) -> None:
+def _refuse_cut_text(node: yaml.ScalarNode, lines: list[str], display: str,
+                     offset: int) -> None:
     """Refuse unquoted text that a `` #`` cut short: YAML reads the rest of the line as a
     comment and drops it without a word (``note: See point #3 of the plan``, or
     ``note: #Musk trends`` where nothing is left). A comment after a one-word value, or
     after no value (``category: framing  # why``, ``sources:  # none yet``), is taken
     for what it is, unless it reads like a tag or a number (``#3``)."""
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, yaml.MappingNode):
-            stack.extend(reversed([value for _, value in item.value]))  # in file order
-        elif isinstance(item, yaml.SequenceNode):
-            stack.extend(reversed(item.value))
-        elif (isinstance(item, yaml.ScalarNode) and not item.style  # plain: '' or None
-              and (item.tag == _STR or (item.tag == _NULL and not item.value))
-              and item.end_mark is not None):
-            end = item.end_mark
-            rest = lines[end.line][end.column:] if end.line < len(lines) else ""
-            after = rest.lstrip(" \t")
-            if after.startswith("#") and (" " in item.value or after[1:2].strip()):
-                raise SiteError(
-                    "the text after ' #' is read as a YAML comment and would be dropped",
-                    SourceLocation(display, end.line + 1 + offset,
-                                   end.column + len(rest) - len(after) + 1),
-                    "put the whole text in double quotes, or the comment on a line of its "
-                    "own")
+    if node.style or node.end_mark is None:  # quoted or a block: '#' is text there
+        return
+    if not (node.tag == _STR or (node.tag == _NULL and not node.value)):
+        return
+    end = node.end_mark
+    rest = lines[end.line][end.column:] if end.line < len(lines) else ""
+    after = rest.lstrip(" \t")
+    if after.startswith("#") and (" " in node.value or after[1:2].strip()):
+        raise SiteError(
+            "the text after ' #' is read as a YAML comment and would be dropped",
+            SourceLocation(display, end.line + 1 + offset,
+                           end.column + len(rest) - len(after) + 1),
+            "put the whole text in double quotes, or the comment on a line of its own")
 
 
 def _convert(
     loader: yaml.SafeLoader | yaml.CSafeLoader, node: yaml.Node, display: str, offset: int,
-    seen: set[int], depth: int = 0,
+    seen: set[int], lines: list[str] | None, depth: int = 0,
 ) -> YNode:
+    """``node`` as located values; ``lines`` (the text's, when it holds a '#') to check
+    that no unquoted text was cut short by a comment."""
     loc = _loc(display, node.start_mark, offset)
     if depth > 50:
         raise SiteError("YAML nested too deeply", loc)
@@ -147,6 +142,8 @@ def _convert(
         # also rules out exponential "billion laughs" expansion.
         raise SiteError("YAML anchors and aliases are not supported", loc, "write the value out")
     seen.add(id(node))
+    if isinstance(node, yaml.ScalarNode) and lines is not None:
+        _refuse_cut_text(node, lines, display, offset)
     if node.tag == _STR and type(node) is yaml.ScalarNode:
         return YNode(node.value, loc)  # most values: no constructor needed
     if node.tag not in _PLAIN_TAGS:
@@ -166,11 +163,13 @@ def _convert(
                     f"duplicate key '{key}'; it is already at line {first.line}", key_loc,
                     "remove one of the two",
                 )
-            items[key] = _convert(loader, value_node, display, offset, seen, depth + 1)
+            items[key] = _convert(loader, value_node, display, offset, seen, lines,
+                                  depth + 1)
             key_locs[key] = key_loc
         return YNode(items, loc, key_locs)
     if isinstance(node, yaml.SequenceNode):
-        items_list = [_convert(loader, n, display, offset, seen, depth + 1) for n in node.value]
+        items_list = [_convert(loader, n, display, offset, seen, lines, depth + 1)
+                      for n in node.value]
         return YNode(items_list, loc)
     if isinstance(node, yaml.ScalarNode):
         if node.tag == _STR:
