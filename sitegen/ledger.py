@@ -128,22 +128,27 @@ def _path(ident: str, suffix: str) -> Path:
     return _folder() / f"{ident}{suffix}"
 
 
-def _read(path: Path) -> Any:
+def _read(path: Path) -> tuple[Any, bytes]:
+    """A record as parsed (None if missing or not JSON), and its bytes."""
     try:
-        return json.loads(path.read_bytes())
+        data = path.read_bytes()
+        return json.loads(data), data
     except FileNotFoundError:
-        return None
+        return None, b""
     except ValueError:  # only a foreign or damaged file: not a record of ours
-        return None
+        return None, b""
 
 
-def _write(path: Path, data: dict[str, Any]) -> None:
+def _write(path: Path, data: dict[str, Any]) -> bytes:
+    """Write a record whole (never in place); the bytes written."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    encoded = json.dumps({"format": FORMAT, **data}, separators=(",", ":")).encode()
     try:
-        tmp.write_bytes(json.dumps({"format": FORMAT, **data}, separators=(",", ":")).encode())
+        tmp.write_bytes(encoded)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+    return encoded
 
 
 def known(ident: str) -> bool:
@@ -151,10 +156,12 @@ def known(ident: str) -> bool:
     return _path(ident, ".json").is_file()
 
 
-_SEEN: dict[str, tuple[tuple[int, int, int, int], Manifest]] = {}
-"""The last manifest this process read or wrote under each id, with its file's stat
-then: a long-running process (``sitegen serve``) reads a record again only when the file
-changed (its change time moves with any write). Manifests are never changed in place."""
+_SEEN: dict[str, tuple[tuple[int, int, int, int], Manifest, str]] = {}
+"""The last manifest this process read or wrote under each id, with its file's stat then
+and the SHA-256 of its bytes: a record is read again only when the file changed (its
+change time moves with any write), whether a long-running process (``sitegen serve``)
+builds again or a build asks for the digest of the manifest it just wrote. Manifests are
+never changed in place."""
 
 
 def _stat_key(path: Path) -> tuple[int, int, int, int] | None:
@@ -170,8 +177,12 @@ def digest(ident: str) -> str | None:
     there is none, or while a commit is pending (a killed build's journal is there)."""
     if _path(ident, ".journal.json").exists():
         return None
+    path = _path(ident, ".json")
+    seen = _SEEN.get(ident)
+    if seen is not None and seen[0] == _stat_key(path):
+        return seen[2]
     try:
-        return hashlib.sha256(_path(ident, ".json").read_bytes()).hexdigest()
+        return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return None
 
@@ -183,7 +194,7 @@ def load(ident: str) -> Manifest | None:
     seen = _SEEN.get(ident)
     if seen is not None and before is not None and seen[0] == before:
         return seen[1]
-    raw = _read(path)
+    raw, data = _read(path)
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         return None
     try:
@@ -191,16 +202,16 @@ def load(ident: str) -> Manifest | None:
     except (KeyError, TypeError, ValueError, IndexError, AttributeError):
         return None
     if before is not None and _stat_key(path) == before:  # not replaced while read
-        _SEEN[ident] = (before, manifest)
+        _SEEN[ident] = (before, manifest, hashlib.sha256(data).hexdigest())
     return manifest
 
 
 def save(ident: str, manifest: Manifest) -> None:
     path = _path(ident, ".json")
-    _write(path, manifest.to_json())
+    data = _write(path, manifest.to_json())
     key = _stat_key(path)
     if key is not None:
-        _SEEN[ident] = (key, manifest)
+        _SEEN[ident] = (key, manifest, hashlib.sha256(data).hexdigest())
 
 
 def forget(ident: str) -> None:
@@ -220,7 +231,7 @@ def save_journal(ident: str, journal: Journal) -> None:
 def load_journal(ident: str) -> Journal | None:
     """The journal a killed build left; None if there is none, or none of this form (then
     the next commit replaces only files the manifest says are sitegen's)."""
-    raw = _read(_path(ident, ".journal.json"))
+    raw, _ = _read(_path(ident, ".journal.json"))
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         return None
     try:
