@@ -141,3 +141,29 @@ def test_a_snapshot_that_does_not_hold_is_ignored(damage: str, site: Path,
     again = Builder(site, out, pdf=False, jobs=1).build()
     assert again.pages == full.pages != 999
     assert _shown(again.warnings) == _shown(full.warnings)
+
+
+@pytest.mark.parametrize("edit", [False, True])
+def test_each_unchanged_article_folder_is_listed_once(edit: bool, site: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The quick check and the full check share one look at the article folders (an
+    article that is rendered is read again, its folder listed by the loader)."""
+    out = tmp_path / "out"
+    Builder(site, out, pdf=False, jobs=1).build()
+    if edit:
+        md = site / "articles/other/article.md"
+        md.write_text(md.read_text("utf-8").replace("in March", "in April"), "utf-8")
+    listed: list[str] = []
+    real = os.scandir
+
+    def scandir(path: str | int | Path = ".") -> object:
+        if not isinstance(path, int):
+            listed.append(os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = Builder(site, out, pdf=False, jobs=1).build()
+    assert result.rendered == (["other"] if edit else [])
+    unchanged = ["sample"] if edit else ["other", "sample"]
+    for name in unchanged:
+        assert listed.count(os.fspath(site / "articles" / name)) == 1, name
