@@ -10,6 +10,7 @@ cache (kept in memory between rebuilds and on disk between runs) says what it pr
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Mapping
@@ -22,6 +23,7 @@ from sitegen.cache import SITE, Entry, Signature, content_key, input_bytes, sign
 from sitegen.errors import Collector, ContentErrors, SiteWarning, SourceLocation
 from sitegen.folders import article_dirs
 from sitegen.ledger import Record
+from sitegen.workers import Workers
 from sitegen.writer import Output, Previous, Staged, WriteStats, is_in_place, stage
 
 if TYPE_CHECKING:
@@ -30,8 +32,6 @@ if TYPE_CHECKING:
 
 POOL_THRESHOLD = 8
 """Fewer changed articles than this are built in-process: a pool would cost more."""
-CHUNK = 8
-"""The most articles handed to a worker at once."""
 
 
 @dataclass
@@ -174,29 +174,31 @@ class Builder:
             files[rel] = Staged(digest, size, None, seen)
         return files
 
-    def _run(self, job: Job, tasks: list[Task]) -> list[Done]:
+    def _run(self, job: Job, tasks: list[Task], workers: Workers | None) -> list[Done]:
+        """Build ``tasks`` on ``workers`` (started early), on workers started now when
+        there are enough tasks, else in this process."""
         from sitegen import render  # only a build that renders loads Markdown and Jinja
 
+        if workers is not None:
+            return workers.run(job, tasks)
         if self.jobs == 1 or len(tasks) < POOL_THRESHOLD:
             render.start_worker(job)
             try:
                 return [render.build_article(t) for t in tasks]
             finally:
                 render.start_worker(None)
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        with Workers(min(self.jobs, len(tasks)), self.start_method) as late:
+            return late.run(job, tasks)
 
-        templates.compile_all()  # once: forked workers inherit the compiled templates
-        workers = min(self.jobs, len(tasks))
-        # Small chunks (a few articles, well under a second of work) keep both cores busy
-        # to the end; each costs one message to the worker and one back.
-        chunk = max(1, min(CHUNK, len(tasks) // (workers * 8)))
-        context = multiprocessing.get_context(self.start_method)
-        # The job goes to each worker once, as it starts (inherited by a forked worker,
-        # pickled once for the others); each task is only a folder and its key.
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=render.start_worker,
-                                 initargs=(job,)) as pool:
-            return list(pool.map(render.build_article, tasks, chunksize=chunk))
+    def _early_workers(self, look: _Look, known: Mapping[str, Entry]
+                       ) -> contextlib.AbstractContextManager[Workers | None]:
+        """Workers started before the content is read, when so many articles have no
+        entry (a clean build, new site-wide inputs) that the pool is sure to be used (an
+        article whose entry may still hold is not counted); else nothing."""
+        surely = sum(1 for folder, _ in look.folders if folder.name not in known)
+        if self.jobs == 1 or surely < POOL_THRESHOLD:
+            return contextlib.nullcontext()
+        return Workers(min(self.jobs, surely), self.start_method)
 
     def _look(self) -> _Look:
         """Each article folder with its signature, and what listing them reported."""
@@ -210,33 +212,34 @@ class Builder:
         folder (None when checking without one)."""
         out = look.listing
         known = self._known(site_key) if self.out is not None else {}
-        site_out = Collector()
-        # A build with this very site.yaml and code loaded and checked it: its warnings
-        # were kept with the site-wide files.
-        site = None if known else self._site(site_out, check=True)
-        site_warnings = known[SITE].warnings if known else site_out.warnings
-        old = previous.files if previous is not None else {}
-        entries: dict[str, Entry] = {}
-        tasks: list[Task] = []
-        staged: dict[str, Staged] = {}
-        for folder, sig in look.folders:
-            found, key = self._reusable(known.get(folder.name), folder, sig, site_key, old,
-                                        look.stats)
-            if found is not None:
-                entries[folder.name] = known[folder.name]
-                entries[folder.name].resign(sig)
-                staged.update(found)
-            else:
-                tasks.append((folder, sig, key))
-        done: list[Done] = []
-        if tasks:
-            from sitegen import handout, render
+        with self._early_workers(look, known) as workers:
+            site_out = Collector()
+            # A build with this very site.yaml and code loaded and checked it: its
+            # warnings were kept with the site-wide files.
+            site = None if known else self._site(site_out, check=True)
+            site_warnings = known[SITE].warnings if known else site_out.warnings
+            old = previous.files if previous is not None else {}
+            entries: dict[str, Entry] = {}
+            tasks: list[Task] = []
+            staged: dict[str, Staged] = {}
+            for folder, sig in look.folders:
+                found, key = self._reusable(known.get(folder.name), folder, sig, site_key,
+                                            old, look.stats)
+                if found is not None:
+                    entries[folder.name] = known[folder.name]
+                    entries[folder.name].resign(sig)
+                    staged.update(found)
+                else:
+                    tasks.append((folder, sig, key))
+            done: list[Done] = []
+            if tasks:
+                from sitegen import handout, render
 
-            site = site or self._site(site_out, check=False)
-            theme = handout.assets(site) if self.pdf else None
-            job = render.Job(site, site_key, theme, self.out, staging, old,
-                             previous if self.pdf else None)
-            done = self._run(job, tasks)
+                site = site or self._site(site_out, check=False)
+                theme = handout.assets(site) if self.pdf else None
+                job = render.Job(site, site_key, theme, self.out, staging, old,
+                                 previous if self.pdf else None)
+                done = self._run(job, tasks, workers)
         errors = site_out.errors + out.errors + [e for d in done for e in d.errors]
         if errors:
             raise ContentErrors(errors)

@@ -3,7 +3,7 @@ Jinja, the page and handout modules) is made here, so a build that renders nothi
 no-op rebuild) never loads them.
 
 ``build_article`` runs in the build's worker processes; ``Job`` is what they share,
-given to each worker once when it starts (``start_worker``), never once per article.
+given to each worker once (``start_worker``, see ``workers``), never once per article.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def site_files(site: Site, cards: list[dict[str, str]]) -> dict[str, bytes]:
 
 @dataclass(frozen=True)
 class Job:
-    """What every article build of one run shares (inherited by forked workers)."""
+    """What every article build of one run shares (sent to each worker once)."""
 
     site: Site
     site_key: str

@@ -1,0 +1,131 @@
+"""A build sure to render many articles starts its workers before it reads the content,
+gives them the job once it has it, and stops them whatever happens; workers started early,
+late or not at all make the same site."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+from conftest import site_bytes as _tree
+
+from sitegen import content as content_module
+from sitegen import workers
+from sitegen.build import POOL_THRESHOLD, Builder
+from sitegen.errors import ContentErrors
+
+COPIES = POOL_THRESHOLD + 2
+
+
+def _big_site(root: Path) -> Path:
+    content = root / "content"
+    shutil.copytree(FIXTURES / "mini", content)
+    for i in range(COPIES):
+        shutil.copytree(FIXTURES / "mini/articles/sample", content / f"articles/copy-{i}")
+    return content
+
+
+def _watch_site_yaml(monkeypatch: pytest.MonkeyPatch, seen: list[int],
+                     marks: Path | None = None) -> None:
+    """Record how many worker processes are alive each time the build reads site.yaml;
+    with ``marks``, let the reading last until two workers left a mark in that folder
+    (30 s at most), and record how many did."""
+    real = content_module.load_site
+
+    def load_site(*args: object, **kwargs: object) -> object:
+        seen.append(len(multiprocessing.active_children()))
+        if marks is not None:
+            deadline = time.monotonic() + 30
+            while len(list(marks.iterdir())) < 2 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            seen.append(len(list(marks.iterdir())))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(content_module, "load_site", load_site)
+
+
+@pytest.mark.parametrize("start_method", ["fork", "forkserver"])  # build's, and serve's
+def test_a_clean_build_starts_its_workers_before_it_reads_site_yaml(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start_method: str) -> None:
+    content = _big_site(tmp_path)
+    seen: list[int] = []
+    _watch_site_yaml(monkeypatch, seen)
+    result = Builder(content, tmp_path / "out", pdf=False, jobs=2, use_cache=False,
+                     start_method=start_method).build()
+    assert len(result.rendered) == COPIES + 1
+    assert seen == [2]
+    assert multiprocessing.active_children() == []
+
+
+def test_the_workers_warm_up_while_site_yaml_is_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each forked worker is through its imports and templates, and waits for the job,
+    while the build is still reading site.yaml (which waits for them here)."""
+    content = _big_site(tmp_path)
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    parent = os.getpid()
+    real_warm_up = workers._warm_up
+
+    def warm_up() -> None:
+        real_warm_up()
+        if os.getpid() != parent:
+            (marks / str(os.getpid())).touch()
+
+    monkeypatch.setattr(workers, "_warm_up", warm_up)
+    seen: list[int] = []
+    _watch_site_yaml(monkeypatch, seen, marks)
+    Builder(content, tmp_path / "out", pdf=False, jobs=2, use_cache=False).build()
+    assert seen == [2, 2]  # two workers alive, both warmed up, before site.yaml was read
+
+
+@pytest.mark.parametrize("start_method", ["fork", "forkserver"])
+def test_a_build_stopped_before_the_job_stops_its_workers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start_method: str) -> None:
+    content = _big_site(tmp_path)
+    site_yaml = content / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text("utf-8") + "languages: [en\n", "utf-8")
+    seen: list[int] = []
+    _watch_site_yaml(monkeypatch, seen)
+    out = tmp_path / "out"
+    with pytest.raises(ContentErrors) as info:
+        Builder(content, out, pdf=False, jobs=2, start_method=start_method).build()
+    assert seen == [2]  # the workers were waiting for a job that never came
+    assert all(e.location.path.endswith("site.yaml") for e in info.value.errors)
+    assert multiprocessing.active_children() == []
+    assert not out.exists() or not [p for p in out.iterdir() if not p.name.startswith(".")]
+
+
+def test_many_edited_articles_start_the_workers_when_their_work_is_known(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An article with an entry may need no render, so it never starts workers early;
+    once ten of them turn out to have changed, the pool builds them."""
+    content = _big_site(tmp_path)
+    out = tmp_path / "out"
+    Builder(content, out, pdf=False, jobs=2).build()
+    for i in range(COPIES):
+        article = content / f"articles/copy-{i}/article.md"
+        text = article.read_text("utf-8")
+        article.write_text(text.replace("vote in March", f"vote on day {i}"), "utf-8")
+    seen: list[int] = []
+    _watch_site_yaml(monkeypatch, seen)
+    runs: list[int] = []
+    real_run = workers.Workers.run
+
+    def run(self: workers.Workers, job: object, tasks: list[object]) -> object:
+        runs.append(len(tasks))
+        return real_run(self, job, tasks)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(workers.Workers, "run", run)
+    result = Builder(content, out, pdf=False, jobs=2).build()
+    assert sorted(result.rendered) == sorted(f"copy-{i}" for i in range(COPIES))
+    assert seen == [0] and runs == [COPIES]
+    assert multiprocessing.active_children() == []
+    clean = tmp_path / "clean"
+    Builder(content, clean, pdf=False, jobs=1, use_cache=False).build()
+    assert _tree(out) == _tree(clean)
