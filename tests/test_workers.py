@@ -129,3 +129,24 @@ def test_many_edited_articles_start_the_workers_when_their_work_is_known(
     clean = tmp_path / "clean"
     Builder(content, clean, pdf=False, jobs=1, use_cache=False).build()
     assert _tree(out) == _tree(clean)
+
+
+@pytest.mark.parametrize("start_method", ["fork", "forkserver"])
+def test_the_shared_job_is_pickled_once_per_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start_method: str) -> None:
+    """The site and the last build's records go to the workers as one pickle, whatever
+    the number of workers and articles; each task is only a folder and its key."""
+    from sitegen import render
+
+    content = _big_site(tmp_path)
+    pickled: list[int] = []
+
+    def getstate(self: render.Job) -> dict[str, object]:
+        pickled.append(os.getpid())
+        return dict(self.__dict__)
+
+    monkeypatch.setattr(render.Job, "__getstate__", getstate, raising=False)
+    result = Builder(content, tmp_path / "out", pdf=False, jobs=2, use_cache=False,
+                     start_method=start_method).build()
+    assert len(result.rendered) == COPIES + 1
+    assert pickled == [os.getpid()]
