@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sitegen import __version__
 from sitegen.errors import ContentErrors, SiteWarning, UsageError
+from sitegen.gcpolicy import collect_less
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -95,6 +96,7 @@ def _content_dir(path: Path) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
+    collect_less()
     try:
         # Each command imports what it needs when it runs: a no-op build must not pay for
         # the authoring commands, Markdown or Jinja.

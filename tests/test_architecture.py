@@ -28,6 +28,8 @@ FORBIDDEN: dict[str, set[str]] = {
     "validate": {"anchor", "markdown", "templates", "pages", "build", "writer", "cli"},
     "writer": {"*", "errors", "ledger"},
     "ledger": {"*", "errors"},
+    "gcpolicy": {"*"},
+    "workers": {"build", "cli", "serve"},
     "snapshot": {"*", "__version__", "cache", "errors", "ledger"},
     "pages": {"build", "writer", "cli"},
     "export": {"*", "model", "prepare", "pages"},

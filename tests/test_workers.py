@@ -4,18 +4,20 @@ late or not at all make the same site."""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import shutil
 import time
+import weakref
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURES
 from conftest import site_bytes as _tree
 
+from sitegen import cli, workers
 from sitegen import content as content_module
-from sitegen import workers
 from sitegen.build import POOL_THRESHOLD, Builder
 from sitegen.errors import ContentErrors
 
@@ -150,3 +152,30 @@ def test_the_shared_job_is_pickled_once_per_build(
                      start_method=start_method).build()
     assert len(result.rendered) == COPIES + 1
     assert pickled == [os.getpid()]
+
+
+
+class _Node:
+    """An object that can hold itself: a reference cycle."""
+
+
+def test_a_command_collects_cycles_less_often_and_still_collects(tmp_path: Path) -> None:
+    """sitegen's commands wait for 100,000 new objects, not 700, before looking for
+    cycles (a build keeps most of what it makes); cycles are still collected then."""
+    default = gc.get_threshold()
+    try:
+        assert cli.main(["build", "--content", str(FIXTURES / "mini"),
+                         "--out", str(tmp_path / "out"), "--no-pdf"]) == 0
+        assert gc.get_threshold() == (100_000, *default[1:])
+        gc.collect()
+        node = _Node()
+        node.itself = node  # type: ignore[attr-defined]
+        gone = weakref.ref(node)
+        del node
+        few = [[n] for n in range(1_000)]
+        assert gone() is not None  # 700 new objects used to be enough
+        many = [[n] for n in range(100_000)]
+        assert gone() is None
+        assert len(few) + len(many) == 101_000
+    finally:
+        gc.set_threshold(*default)
