@@ -3,10 +3,10 @@
 A build is a short process that makes hundreds of thousands of objects and keeps most of
 them: the records of a big site (tens of thousands of files, each a tuple of tuples), the
 tokens and contexts of each page. Python's cycle collector, by default, runs after every
-700 new container objects and now and then walks every object alive; at 4,000 articles
-that was about a sixth of an edited build's time, spent finding almost nothing (the
-records hold no cycle). Waiting for 100,000 new objects keeps the collector, and the
-memory that cycles hold, while it runs a hundred times less often (docs/performance.md).
+700 new container objects and now and then walks every object alive: at 4,000 articles,
+about a seventh of a one-article rebuild's time, spent finding almost nothing (the records
+hold no cycle). Waiting for 100,000 new objects keeps the collector, which still frees
+what cycles hold, but runs it about 140 times less often (docs/performance.md).
 """
 
 from __future__ import annotations
