@@ -302,7 +302,7 @@ class Builder:
         stats taken go into ``look`` for the full check."""
         if self._store is None or output.found is None:
             return None
-        manifest = ledger.digest(output.found)  # None while a killed build's commit waits
+        manifest = ledger.stamp(output.found)  # None while a killed build's commit waits
         if manifest is None:
             return None
         found = snapshot.load(self._store, site_key, output.found, manifest)
@@ -323,7 +323,7 @@ class Builder:
                        pages: int) -> None:
         """What this build saw, for the next build to compare (see ``snapshot``)."""
         assert self._store is not None
-        manifest = ledger.digest(output.ident)
+        manifest = ledger.stamp(output.ident)
         if manifest is None:
             return
         articles = [(slug, entry.signature) for slug, entry in found.entries.items()]

@@ -10,7 +10,6 @@ rewrite what is in it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -128,19 +127,18 @@ def _path(ident: str, suffix: str) -> Path:
     return _folder() / f"{ident}{suffix}"
 
 
-def _read(path: Path) -> tuple[Any, bytes]:
-    """A record as parsed (None if missing or not JSON), and its bytes."""
+def _read(path: Path) -> Any:
+    """A record as parsed; None if missing or not JSON."""
     try:
-        data = path.read_bytes()
-        return json.loads(data), data
+        return json.loads(path.read_bytes())
     except FileNotFoundError:
-        return None, b""
+        return None
     except ValueError:  # only a foreign or damaged file: not a record of ours
-        return None, b""
+        return None
 
 
-def _write(path: Path, data: dict[str, Any]) -> bytes:
-    """Write a record whole (never in place); the bytes written."""
+def _write(path: Path, data: dict[str, Any]) -> None:
+    """Write a record whole (never in place)."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
     encoded = json.dumps({"format": FORMAT, **data}, separators=(",", ":")).encode()
     try:
@@ -148,7 +146,6 @@ def _write(path: Path, data: dict[str, Any]) -> bytes:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-    return encoded
 
 
 def known(ident: str) -> bool:
@@ -156,12 +153,10 @@ def known(ident: str) -> bool:
     return _path(ident, ".json").is_file()
 
 
-_SEEN: dict[str, tuple[tuple[int, int, int, int], Manifest, str]] = {}
-"""The last manifest this process read or wrote under each id, with its file's stat then
-and the SHA-256 of its bytes: a record is read again only when the file changed (its
-change time moves with any write), whether a long-running process (``sitegen serve``)
-builds again or a build asks for the digest of the manifest it just wrote. Manifests are
-never changed in place."""
+_SEEN: dict[str, tuple[tuple[int, int, int, int], Manifest]] = {}
+"""The last manifest this process read or wrote under each id, with its file's stat then:
+a record is read again only when the file changed (see ``stamp``), so a long-running
+process (``sitegen serve``) that builds again does not parse it again."""
 
 
 def _stat_key(path: Path) -> tuple[int, int, int, int] | None:
@@ -172,19 +167,15 @@ def _stat_key(path: Path) -> tuple[int, int, int, int] | None:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
-def digest(ident: str) -> str | None:
-    """The SHA-256 of the folder's manifest as stored, without parsing it; None when
-    there is none, or while a commit is pending (a killed build's journal is there)."""
+def stamp(ident: str) -> str | None:
+    """The folder's manifest as stored, named by its file's size, times and inode, without
+    reading it: a manifest is never changed in place but replaced whole (a new inode), and
+    any write moves the change time, which no one but root can set back. None when there
+    is none, or while a commit is pending (a killed build's journal is there)."""
     if _path(ident, ".journal.json").exists():
         return None
-    path = _path(ident, ".json")
-    seen = _SEEN.get(ident)
-    if seen is not None and seen[0] == _stat_key(path):
-        return seen[2]
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
+    key = _stat_key(_path(ident, ".json"))
+    return None if key is None else " ".join(map(str, key))
 
 
 def load(ident: str) -> Manifest | None:
@@ -194,7 +185,7 @@ def load(ident: str) -> Manifest | None:
     seen = _SEEN.get(ident)
     if seen is not None and before is not None and seen[0] == before:
         return seen[1]
-    raw, data = _read(path)
+    raw = _read(path)
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         return None
     try:
@@ -202,16 +193,16 @@ def load(ident: str) -> Manifest | None:
     except (KeyError, TypeError, ValueError, IndexError, AttributeError):
         return None
     if before is not None and _stat_key(path) == before:  # not replaced while read
-        _SEEN[ident] = (before, manifest, hashlib.sha256(data).hexdigest())
+        _SEEN[ident] = (before, manifest)
     return manifest
 
 
 def save(ident: str, manifest: Manifest) -> None:
     path = _path(ident, ".json")
-    data = _write(path, manifest.to_json())
+    _write(path, manifest.to_json())
     key = _stat_key(path)
     if key is not None:
-        _SEEN[ident] = (key, manifest, hashlib.sha256(data).hexdigest())
+        _SEEN[ident] = (key, manifest)
 
 
 def forget(ident: str) -> None:
@@ -231,7 +222,7 @@ def save_journal(ident: str, journal: Journal) -> None:
 def load_journal(ident: str) -> Journal | None:
     """The journal a killed build left; None if there is none, or none of this form (then
     the next commit replaces only files the manifest says are sitegen's)."""
-    raw, _ = _read(_path(ident, ".journal.json"))
+    raw = _read(_path(ident, ".journal.json"))
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         return None
     try:

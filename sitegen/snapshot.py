@@ -2,14 +2,15 @@
 so that a build with nothing to do finds that out without reading the ledger's manifest or
 the build cache (several megabytes each on a big site).
 
-The file's header names the site-wide key, the output folder's ledger id and the hash of
-its manifest as stored; its body holds a hash of every article folder's signature, a
-hash of every output file's stat (size, mtime, inode, ctime), the list of those files and
-what that build reported. A build that finds the same header and, looking again, the same
-hashes has nothing to do: each article's signature is the one its cache entry was made
-with, and each output file has the stat the manifest recorded after writing or checking
-it, which is all the full check trusts too. Any difference, and the build runs the full
-check (an article changed: it does not look at the output files first).
+The file's header names the site-wide key, the output folder's ledger id and its manifest
+as stored (``ledger.stamp``: the file's size, times and inode); its body holds a hash of
+every article folder's signature, a hash of every output file's stat (size, mtime, inode,
+ctime), the list of those files and what that build reported. A build that finds the
+same header and, looking again, the same hashes has nothing to do: each article's
+signature is the one its cache entry was made with, and each output file has the stat the
+manifest recorded after writing or checking it, which is all the full check trusts too.
+Any difference, and the build runs the full check (an article changed: it does not look
+at the output files first).
 
 The file lives beside the build cache and is sealed like it, with the cache folder's
 secret: a forged snapshot is ignored.
@@ -30,7 +31,7 @@ from sitegen.cache import Signature, Store, warnings_from_json, warnings_json
 from sitegen.errors import SiteWarning
 from sitegen.ledger import Manifest
 
-FORMAT = "sitegen-snapshot/1"
+FORMAT = "sitegen-snapshot/2"
 
 Articles = list[tuple[str, Signature]]
 """Each article folder's name and signature, sorted by name."""
@@ -57,6 +58,7 @@ def _path(store: Store) -> Path:
 
 
 def _header(site_key: str, ident: str, manifest: str) -> bytes:
+    """``manifest``: the manifest's stamp (``ledger.stamp``)."""
     return json.dumps([FORMAT, __version__, site_key, ident, manifest]).encode()
 
 
@@ -129,8 +131,8 @@ def load(store: Store, site_key: str, ident: str, manifest: str) -> Snapshot | N
 def save(store: Store, site_key: str, ident: str, manifest: str,
          articles: Articles, recorded: Manifest, pages: int,
          site_warnings: list[SiteWarning], article_warnings: list[SiteWarning]) -> None:
-    """Record what a successful build saw (``recorded`` is the manifest it left, whose
-    stored bytes hash to ``manifest``); nothing when a file's stat is unknown, as after a
+    """Record what a successful build saw (``recorded`` is the manifest it left, stored
+    as ``manifest`` stamps it); nothing when a file's stat is unknown, as after a
     killed build's commit was finished: the next build then runs the full check."""
     found = _recorded(recorded)
     if found is None:
