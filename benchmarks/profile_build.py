@@ -26,7 +26,6 @@ import synth_links
 from sitegen import export, handout, pages, templates
 from sitegen.content import load_article, load_site
 from sitegen.folders import article_dirs
-from sitegen.gcpolicy import collect_less
 from sitegen.prepare import prepare
 from sitegen.render import render_cards
 from sitegen.validate import Collector
@@ -75,7 +74,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", choices=("synth", "links"), default="synth",
                         help="benchmarks/synth.py or the link-heavy synth_links.py")
     args = parser.parse_args(argv)
-    collect_less()  # as in a worker of `sitegen build`
     with tempfile.TemporaryDirectory() as tmp:
         content = Path(tmp) / "content"
         (synth_links if args.corpus == "links" else synth).write_site(content, args.n)

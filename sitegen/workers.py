@@ -16,7 +16,7 @@ import pickle
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from sitegen.gcpolicy import collect_less
+from sitegen.gcpolicy import collect_as_usual
 
 if TYPE_CHECKING:
     from multiprocessing.queues import Queue
@@ -38,7 +38,7 @@ def _warm_up() -> None:
 def _start(jobs: Queue[bytes | None]) -> None:
     """A worker's start: warm up, then take the job, pickled (None when the build stopped
     before it had one: the worker then gets no task)."""
-    collect_less()  # a forked worker has it already; a fresh one (forkserver) not
+    collect_as_usual()
     try:
         _warm_up()
     finally:  # whatever happened, take the one job meant for this worker

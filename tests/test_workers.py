@@ -16,7 +16,7 @@ import pytest
 from conftest import FIXTURES
 from conftest import site_bytes as _tree
 
-from sitegen import cli, workers
+from sitegen import cli, gcpolicy, workers
 from sitegen import content as content_module
 from sitegen.build import POOL_THRESHOLD, Builder
 from sitegen.errors import ContentErrors
@@ -179,3 +179,28 @@ def test_a_command_collects_cycles_less_often_and_still_collects(tmp_path: Path)
         assert len(few) + len(many) == 101_000
     finally:
         gc.set_threshold(*default)
+
+
+def test_workers_collect_cycles_as_python_does(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command's policy pays where records are decoded, not where pages are rendered:
+    a forked worker goes back to Python's default."""
+    content = _big_site(tmp_path)
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    default = gc.get_threshold()
+    real_warm_up = workers._warm_up
+
+    def warm_up() -> None:
+        real_warm_up()
+        (marks / str(os.getpid())).write_text(repr(gc.get_threshold()))
+
+    monkeypatch.setattr(workers, "_warm_up", warm_up)
+    try:
+        gcpolicy.collect_less()
+        Builder(content, tmp_path / "out", pdf=False, jobs=2, use_cache=False).build()
+        assert gc.get_threshold() == (100_000, *default[1:])  # the command's, unchanged
+    finally:
+        gc.set_threshold(*default)
+    seen = {m.read_text() for m in marks.iterdir() if m.name != str(os.getpid())}
+    assert seen == {repr(default)}
