@@ -51,6 +51,23 @@ def _watch_site_yaml(monkeypatch: pytest.MonkeyPatch, seen: list[int],
     monkeypatch.setattr(content_module, "load_site", load_site)
 
 
+def _mark_warm_ups(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder where each forked worker, once warmed up, leaves a file named by its
+    process id and holding its cycle collector's thresholds."""
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    parent = os.getpid()
+    real_warm_up = workers._warm_up
+
+    def warm_up() -> None:
+        real_warm_up()
+        if os.getpid() != parent:  # under fork, the build warms up too
+            (marks / str(os.getpid())).write_text(repr(gc.get_threshold()))
+
+    monkeypatch.setattr(workers, "_warm_up", warm_up)
+    return marks
+
+
 @pytest.mark.parametrize("start_method", ["fork", "forkserver"])  # build's, and serve's
 def test_a_clean_build_starts_its_workers_before_it_reads_site_yaml(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start_method: str) -> None:
@@ -69,17 +86,7 @@ def test_the_workers_warm_up_while_site_yaml_is_read(
     """Each forked worker is through its imports and templates, and waits for the job,
     while the build is still reading site.yaml (which waits for them here)."""
     content = _big_site(tmp_path)
-    marks = tmp_path / "marks"
-    marks.mkdir()
-    parent = os.getpid()
-    real_warm_up = workers._warm_up
-
-    def warm_up() -> None:
-        real_warm_up()
-        if os.getpid() != parent:
-            (marks / str(os.getpid())).touch()
-
-    monkeypatch.setattr(workers, "_warm_up", warm_up)
+    marks = _mark_warm_ups(tmp_path, monkeypatch)
     seen: list[int] = []
     _watch_site_yaml(monkeypatch, seen, marks)
     Builder(content, tmp_path / "out", pdf=False, jobs=2, use_cache=False).build()
@@ -186,21 +193,12 @@ def test_workers_collect_cycles_as_python_does(tmp_path: Path,
     """The command's policy pays where records are decoded, not where pages are rendered:
     a forked worker goes back to Python's default."""
     content = _big_site(tmp_path)
-    marks = tmp_path / "marks"
-    marks.mkdir()
+    marks = _mark_warm_ups(tmp_path, monkeypatch)
     default = gc.get_threshold()
-    real_warm_up = workers._warm_up
-
-    def warm_up() -> None:
-        real_warm_up()
-        (marks / str(os.getpid())).write_text(repr(gc.get_threshold()))
-
-    monkeypatch.setattr(workers, "_warm_up", warm_up)
     try:
         gcpolicy.collect_less()
         Builder(content, tmp_path / "out", pdf=False, jobs=2, use_cache=False).build()
         assert gc.get_threshold() == (100_000, *default[1:])  # the command's, unchanged
     finally:
         gc.set_threshold(*default)
-    seen = {m.read_text() for m in marks.iterdir() if m.name != str(os.getpid())}
-    assert seen == {repr(default)}
+    assert {m.read_text() for m in marks.iterdir()} == {repr(default)}
