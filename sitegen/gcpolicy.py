@@ -18,14 +18,15 @@ import gc
 
 _FIRST_GENERATION = 100_000
 """New container objects between two collections of the youngest objects (default 700)."""
-_DEFAULT = gc.get_threshold()
+PYTHON_DEFAULT = gc.get_threshold()
+"""The thresholds this process had before any policy: Python's own."""
 
 
 def collect_less() -> None:
     """Apply the policy to this process (the older generations keep their thresholds)."""
-    gc.set_threshold(_FIRST_GENERATION, *_DEFAULT[1:])
+    gc.set_threshold(_FIRST_GENERATION, *PYTHON_DEFAULT[1:])
 
 
 def collect_as_usual() -> None:
     """Python's default, as a worker needs it (a forked one inherits the policy)."""
-    gc.set_threshold(*_DEFAULT)
+    gc.set_threshold(*PYTHON_DEFAULT)
