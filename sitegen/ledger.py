@@ -140,9 +140,8 @@ def _read(path: Path) -> Any:
 def _write(path: Path, data: dict[str, Any]) -> None:
     """Write a record whole (never in place)."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
-    encoded = json.dumps({"format": FORMAT, **data}, separators=(",", ":")).encode()
     try:
-        tmp.write_bytes(encoded)
+        tmp.write_bytes(json.dumps({"format": FORMAT, **data}, separators=(",", ":")).encode())
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
