@@ -15,6 +15,7 @@ import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -72,6 +73,11 @@ class _Look:
     folders: list[tuple[Path, Signature]]
     listing: Collector
     stats: dict[str, os.stat_result] = field(default_factory=dict)
+
+    @cached_property
+    def articles_seen(self) -> str:
+        """The folders' hash as a snapshot keeps it: compared, then saved, once."""
+        return snapshot.articles_seen([(folder.name, sig) for folder, sig in self.folders])
 
 
 @dataclass
@@ -286,7 +292,7 @@ class Builder:
             pages = sum(1 for path in files if path.endswith(".html"))
             if self._store is not None:  # under the output folder's lock, as it is its cache
                 self._store.save(site_key, self._entries)
-                self._save_snapshot(output, site_key, found, pages)
+                self._save_snapshot(output, site_key, look, found, pages)
         return BuildResult(pages, stats, self._with_store_problem(found.warnings),
                            found.rendered)
 
@@ -308,8 +314,7 @@ class Builder:
         found = snapshot.load(self._store, site_key, output.found, manifest)
         if found is None or look.listing.errors:
             return None
-        articles = [(folder.name, sig) for folder, sig in look.folders]
-        if snapshot.articles_seen(articles) != found.articles:
+        if look.articles_seen != found.articles:
             return None  # an article changed: the full check looks at the output files
         seen, look.stats = snapshot.look(output.out, found.outputs)
         if seen != found.outputs_seen:
@@ -319,15 +324,15 @@ class Builder:
         return BuildResult(found.pages, WriteStats(unchanged=len(found.outputs)),
                            self._with_store_problem(warnings))
 
-    def _save_snapshot(self, output: Output, site_key: str, found: _Phase1,
+    def _save_snapshot(self, output: Output, site_key: str, look: _Look, found: _Phase1,
                        pages: int) -> None:
-        """What this build saw, for the next build to compare (see ``snapshot``)."""
+        """What this build saw, for the next build to compare (see ``snapshot``): each
+        entry holds the signature its folder had in ``look``."""
         assert self._store is not None
         manifest = ledger.stamp(output.ident)
         if manifest is None:
             return
-        articles = [(slug, entry.signature) for slug, entry in found.entries.items()]
-        snapshot.save(self._store, site_key, output.ident, manifest, articles,
+        snapshot.save(self._store, site_key, output.ident, manifest, look.articles_seen,
                       output.manifest, pages, found.site_warnings, found.article_warnings)
 
     def _site_files(self, site: Site, entries: dict[str, Entry]) -> dict[str, bytes]:

@@ -129,18 +129,19 @@ def load(store: Store, site_key: str, ident: str, manifest: str) -> Snapshot | N
 
 
 def save(store: Store, site_key: str, ident: str, manifest: str,
-         articles: Articles, recorded: Manifest, pages: int,
+         articles: str, recorded: Manifest, pages: int,
          site_warnings: list[SiteWarning], article_warnings: list[SiteWarning]) -> None:
-    """Record what a successful build saw (``recorded`` is the manifest it left, stored
-    as ``manifest`` stamps it); nothing when a file's stat is unknown, as after a
-    killed build's commit was finished: the next build then runs the full check."""
+    """Record what a successful build saw (``articles`` as ``articles_seen`` hashes them,
+    ``recorded`` the manifest it left, stored as ``manifest`` stamps it); nothing when a
+    file's stat is unknown, as after a killed build's commit was finished: the next build
+    then runs the full check."""
     found = _recorded(recorded)
     if found is None:
         with contextlib.suppress(OSError):
             _path(store).unlink(missing_ok=True)
         return
     seen, outputs = found
-    body = json.dumps({"articles": articles_seen(articles), "outputs_seen": seen,
+    body = json.dumps({"articles": articles, "outputs_seen": seen,
                        "outputs": outputs, "pages": pages,
                        "site_warnings": warnings_json(site_warnings),
                        "article_warnings": warnings_json(article_warnings)},
