@@ -202,3 +202,34 @@ def test_workers_collect_cycles_as_python_does(tmp_path: Path,
     finally:
         gc.set_threshold(*before)
     assert {m.read_text() for m in marks.iterdir()} == {repr(gcpolicy.PYTHON_DEFAULT)}
+
+
+def test_tasks_reach_the_workers_in_chunks(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """With many articles, each worker takes eight at a time (one message each way per
+    eight), not one by one: every run of eight articles in slug order is built by one
+    process, and both workers build some."""
+    from sitegen import render
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "mini", content)
+    shutil.rmtree(content / "articles/sample")
+    count = workers.CHUNK * 2 * 8  # enough for the largest chunk with two workers
+    for i in range(count):
+        shutil.copytree(FIXTURES / "mini/articles/sample", content / f"articles/a-{i:03d}")
+    where = tmp_path / "where"
+    where.mkdir()
+    real_key = render.content_key
+
+    def content_key(site_key: str, folder: Path, sig: list[list[object]]) -> str:
+        """Where each article is built: its worker hashes it first."""
+        (where / folder.name).write_text(str(os.getpid()))  # inherited by forked workers
+        return real_key(site_key, folder, sig)
+
+    monkeypatch.setattr(render, "content_key", content_key)
+    result = Builder(content, tmp_path / "out", pdf=False, jobs=2, use_cache=False).build()
+    assert len(result.rendered) == count
+    pids = [(where / f"a-{i:03d}").read_text() for i in range(count)]
+    chunks = [set(pids[i:i + workers.CHUNK]) for i in range(0, count, workers.CHUNK)]
+    assert all(len(chunk) == 1 for chunk in chunks), chunks
+    assert len(set(pids)) == 2 and str(os.getpid()) not in pids
