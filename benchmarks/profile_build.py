@@ -23,12 +23,13 @@ from typing import Any
 import synth
 import synth_links
 
-from sitegen import export, handout, pages, templates
-from sitegen.content import load_article, load_site
-from sitegen.folders import article_dirs
-from sitegen.prepare import prepare
-from sitegen.render import render_cards
-from sitegen.validate import Collector
+from sitegen.build.article import render_cards
+from sitegen.content.folders import article_dirs
+from sitegen.content.load import load_article, load_site
+from sitegen.errors import Collector
+from sitegen.text.anchoring import prepare
+from sitegen.theme import templates
+from sitegen.views import export, handouts, pages
 
 Phases = defaultdict[str, float]
 
@@ -56,8 +57,8 @@ def build_all(content: Path, phases: Phases | None = None) -> int:
         contexts = timed("page contexts (notes rendered)", pages.article_contexts, ready, site)
         web = pages.article_pages(ready, site, contexts)
         for page in web:
-            page.context["handouts"] = handout.links(page.context["t"], pdf=False)
-        sheets = timed("handout contexts (exercise lines)", handout.handout_pages, ready, site,
+            page.context["handouts"] = handouts.links(page.context["t"], pdf=False)
+        sheets = timed("handout contexts (exercise lines)", handouts.handout_pages, ready, site,
                        pdf=False, contexts=contexts)
         for page in [*web, *sheets]:
             timed(f"template {page.template}", templates.render, page.template, page.context)

@@ -36,7 +36,7 @@ from pathlib import Path
 from measure import private_env, run
 from synth import write_site
 
-from sitegen.build import Builder
+from sitegen.build.builder import Builder
 
 ROOT = Path(__file__).resolve().parent.parent
 MARK = re.compile(r" Benchmark edit \d+\.\Z")

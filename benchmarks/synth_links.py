@@ -16,7 +16,7 @@ from pathlib import Path
 import synth
 from synth import CATEGORIES, FREE_TAIL, NAMES, NOTES, ROLES, SIDES, VOCABULARY, _q
 
-from sitegen.markdown import BLOCK_SEPARATOR, parse_body
+from sitegen.text.markdown import BLOCK_SEPARATOR, parse_body
 
 SECTIONS = 6
 LINKS_PER_PARAGRAPH = 4

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sitegen import __version__
+from sitegen.build.gcpolicy import collect_less
 from sitegen.errors import ContentErrors, SiteWarning, UsageError
-from sitegen.gcpolicy import collect_less
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -101,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Each command imports what it needs when it runs: a no-op build must not pay for
         # the authoring commands, Markdown or Jinja.
         if args.command == "build":
-            from sitegen.build import build
+            from sitegen.build.builder import build
 
             result = build(_content_dir(args.content), args.out, pdf=not args.no_pdf,
                            jobs=args.jobs, use_cache=not args.no_cache)
@@ -113,14 +113,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"Built {result.pages} pages into {args.out} ({s.written} written, "
                   f"{s.unchanged} unchanged, {s.removed} removed).")
         elif args.command == "check":
-            from sitegen.build import check
+            from sitegen.build.builder import check
 
             warnings = check(_content_dir(args.content))
             _print_warnings(warnings)
             print(f"{args.content}: no errors" + (f", {len(warnings)} warning(s)"
                                                    if warnings else "") + ".")
         elif args.command == "serve":
-            from sitegen.serve import serve
+            from sitegen.serve.app import serve
 
             return serve(_content_dir(args.content), port=args.port, open_browser=args.open,
                          pdf=args.pdf)

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from sitegen import compiled
-from sitegen.writer import MARKER
+from sitegen.output.writer import MARKER
+from sitegen.theme import template_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -29,7 +29,7 @@ os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="sitegen-test-cache-")
 os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="sitegen-test-state-")
 # Tests compile copies of the templates in temporary folders: their compiled copies are
 # kept apart from sitegen's own (subprocesses, which build with the real templates, use it).
-compiled.FOLDER = Path(tempfile.mkdtemp(prefix="sitegen-test-compiled-"))
+template_cache.FOLDER = Path(tempfile.mkdtemp(prefix="sitegen-test-compiled-"))
 
 
 def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -10,7 +10,7 @@ from conftest import ROOT
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from sitegen.anchor import (
+from sitegen.text.quote import (
     ContextNotFound,
     QuoteAmbiguous,
     QuoteNotFound,

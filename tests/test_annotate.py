@@ -17,20 +17,13 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from sitegen.anchor import AnchorError, locate
-from sitegen.annotate import (
-    BROWSER_SPACE,
-    SelectionError,
-    answer,
-    from_counts,
-    new_id,
-    propose,
-    yaml_block,
-)
-from sitegen.content import load_article, load_site
+from sitegen.content.load import load_article, load_site
+from sitegen.errors import Collector
 from sitegen.model import Selector
-from sitegen.prepare import Prepared, prepare
-from sitegen.validate import Collector
+from sitegen.serve.annotate import BROWSER_SPACE, answer, from_counts, yaml_block
+from sitegen.text.anchoring import Prepared, prepare
+from sitegen.text.quote import AnchorError, locate
+from sitegen.text.selection import SelectionError, annotation_id, propose
 from tests.conftest import ROOT
 
 SEED = ROOT / "content"
@@ -77,7 +70,7 @@ def test_every_seed_highlight_is_proposed_as_an_entry_the_build_anchors_there(
     blocks, expected = [], {}
     for span in seed.spans:
         selector = propose(text, span.start, span.end)
-        new = new_id(selector.quote, taken)
+        new = annotation_id(selector.quote, taken)
         taken.add(new)
         blocks.append(yaml_block(selector, span.annotation.category, new))
         expected[new] = (span.start, span.end)
@@ -163,9 +156,9 @@ def test_counts_from_the_page_map_back_to_the_text() -> None:
 
 
 def test_new_ids_are_valid_and_unique() -> None:
-    assert new_id("L'incarnation même du leadership", set()) == "l-incarnation-meme-du"
-    assert new_id("Élan", {"elan", "elan-2"}) == "elan-3"
-    assert new_id("« … »", set()) == "note"
+    assert annotation_id("L'incarnation même du leadership", set()) == "l-incarnation-meme-du"
+    assert annotation_id("Élan", {"elan", "elan-2"}) == "elan-3"
+    assert annotation_id("« … »", set()) == "note"
 
 
 # --------------------------------------------------------------------------- the endpoint

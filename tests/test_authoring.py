@@ -15,8 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sitegen.authoring.new import escape_markdown, guess_language
-from sitegen.loader import read_markdown
-from sitegen.markdown import BLOCK_SEPARATOR, parse_body
+from sitegen.content.loader import read_markdown
+from sitegen.text.markdown import BLOCK_SEPARATOR, parse_body
 
 SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "seed" / "article.txt"
 

@@ -10,7 +10,7 @@ import pytest
 from conftest import FIXTURES, ROOT, run_cli, site_bytes
 from htmltree import Element, parse
 
-from sitegen.markdown import parse_body
+from sitegen.text.markdown import parse_body
 
 
 def _build(content: Path, out: Path) -> str:

@@ -16,9 +16,11 @@ import pytest
 from conftest import FIXTURES
 from conftest import site_bytes as _tree
 
-from sitegen import build as build_module
-from sitegen import cache, templates, writer
-from sitegen.build import Builder
+from sitegen.build import builder as build_module
+from sitegen.build import cache
+from sitegen.build.builder import Builder
+from sitegen.output import writer
+from sitegen.theme import templates
 
 
 @pytest.fixture

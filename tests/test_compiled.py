@@ -12,8 +12,8 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from sitegen import compiled, templates
-from sitegen.compiled import CompiledTemplates
+from sitegen.theme import template_cache, templates
+from sitegen.theme.template_cache import CompiledTemplates
 
 OTHER_USER = os.geteuid() + 4242
 
@@ -109,10 +109,10 @@ def test_compiled_templates_others_could_have_written_are_not_used(
 
 def test_sitegen_keeps_its_compiled_templates_in_its_own_package() -> None:
     """(The tests keep theirs elsewhere: ask a fresh process.)"""
-    code = "from sitegen import compiled; print(compiled.FOLDER)"
+    code = "from sitegen.theme import template_cache; print(template_cache.FOLDER)"
     folder = Path(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                  check=True).stdout.strip())
     assert folder.parent.parent == Path(templates.__file__).resolve().parent
     cache = templates.environment().bytecode_cache
     assert isinstance(cache, CompiledTemplates)
-    assert (cache.folder, cache.templates) == (compiled.FOLDER, templates.TEMPLATES)
+    assert (cache.folder, cache.templates) == (template_cache.FOLDER, templates.TEMPLATES)

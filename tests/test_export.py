@@ -16,9 +16,9 @@ from jsonschema import Draft4Validator, FormatChecker
 from referencing import Registry
 from referencing.jsonschema import DRAFT4
 
-from sitegen.content import load_article, load_site
-from sitegen.prepare import Prepared, prepare
-from sitegen.validate import Collector
+from sitegen.content.load import load_article, load_site
+from sitegen.errors import Collector
+from sitegen.text.anchoring import Prepared, prepare
 
 W3C = Path(__file__).resolve().parents[2] / "shared/vendor/w3c-web-annotation-tests"
 needs_w3c = pytest.mark.skipif(

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from sitegen.build import check
+from sitegen.build.builder import check
 from sitegen.errors import ContentErrors
 
 SITES = ("mini", "handout-letter", "handout-noquestions", "serve-site")

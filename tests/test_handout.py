@@ -14,17 +14,18 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import handout, i18n
-from sitegen.build import Builder
-from sitegen.writer import MARKER
+from sitegen.build.builder import Builder
+from sitegen.output.writer import MARKER
+from sitegen.theme import i18n
+from sitegen.views import handouts
 from tests.conftest import FIXTURES, ROOT
 from tests.htmltree import Element, parse
 
 LETTER = FIXTURES / "handout-letter"
 NO_QUESTIONS = FIXTURES / "handout-noquestions"
 EDITIONS = {"en": "river", "fr": "fr/river"}
-ANNOTATED = (handout.STUDENT, handout.TEACHER)
-STUDENT_COPIES = (handout.EXERCISE, handout.STUDENT)
+ANNOTATED = (handouts.STUDENT, handouts.TEACHER)
+STUDENT_COPIES = (handouts.EXERCISE, handouts.STUDENT)
 # The fixture's provenance facts, which only the teacher key may show.
 PROVENANCE = ("The Daily Example", "2025-02-18", "example.org/news/river-plan",
               "Copied from the outlet")
@@ -53,7 +54,7 @@ def marks(tree: Element) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("folder", EDITIONS.values())
 def test_every_edition_gets_a_student_copy_and_a_teacher_key(site: Path, folder: str) -> None:
-    for kind in handout.KINDS:
+    for kind in handouts.KINDS:
         tree = page(site, f"{folder}/{kind}.html")
         assert tree.find("h1", cls="headline") is not None
     assert not list(site.rglob("*.pdf"))
@@ -114,9 +115,9 @@ def test_both_handouts_have_sift_and_a_glossary(site: Path, folder: str, lang: s
         assert sift is not None and len(sift.find_all("dt")) == 4
         assert glossary is not None
         terms = [text_of(dt) for dt in glossary.find_all("dt")]
-        assert terms == [t[f"glossary_{k}"] for k in handout.GLOSSARY]
+        assert terms == [t[f"glossary_{k}"] for k in handouts.GLOSSARY]
         for key in ("sourcing", "framing", "missing_context", "paraphrase", "primary_source"):
-            assert key in handout.GLOSSARY
+            assert key in handouts.GLOSSARY
 
 
 def test_teacher_key_has_notes_answers_sources_and_a_lesson(site: Path) -> None:
@@ -152,7 +153,7 @@ def test_teacher_key_answers_follow_the_student_questions(site: Path) -> None:
     assert all(i18n.catalogue("en")["handout_no_answer"] in text_of(li) for li in no_answer)
 
 
-@pytest.mark.parametrize("kind", handout.KINDS)
+@pytest.mark.parametrize("kind", handouts.KINDS)
 def test_handouts_are_self_contained(site: Path, kind: str) -> None:
     html = (site / f"fr/river/{kind}.html").read_text("utf-8")
     tree = parse(html)
@@ -168,7 +169,7 @@ def test_handouts_are_self_contained(site: Path, kind: str) -> None:
         assert (site / "fr/river" / link.attrs["href"]).resolve().is_file()
     assert "style=" not in html
     scripts = [s.attrs.get("src") for s in tree.find_all("script")]  # the exercise page's own
-    assert scripts == (["../../assets/exercise.js"] if kind == handout.EXERCISE else [])
+    assert scripts == (["../../assets/exercise.js"] if kind == handouts.EXERCISE else [])
     for src in scripts:
         assert src is not None and (site / "fr/river" / src).resolve().is_file()
 
@@ -224,7 +225,7 @@ def test_article_without_questions_gets_handouts_without_that_section(tmp_path: 
     shutil.copytree(NO_QUESTIONS, content)
     out = tmp_path / "out"
     Builder(content, out, pdf=True).build()
-    for kind in handout.KINDS:
+    for kind in handouts.KINDS:
         tree = page(out, f"bridge/{kind}.html")
         assert not tree.find_all(cls="sheet-questions")
         assert tree.find("dl", cls="sift") is not None
@@ -234,13 +235,14 @@ def test_article_without_questions_gets_handouts_without_that_section(tmp_path: 
 
 
 def test_check_makes_no_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
-    from sitegen import build, pdf
+    from sitegen.build import builder
+    from sitegen.theme import pdf
 
     def forbidden(*args: object, **kwargs: object) -> bytes:
         raise AssertionError("sitegen check must not make PDFs")
 
     monkeypatch.setattr(pdf, "html_to_pdf", forbidden)
-    assert build.check(LETTER) == []
+    assert builder.check(LETTER) == []
 
 
 @pytest.mark.parametrize("kind", ANNOTATED)
@@ -249,7 +251,7 @@ def test_highlights_point_only_to_notes_on_the_same_sheet(site: Path, kind: str)
     targets = [m.attrs["aria-details"] for m in tree.find_all("mark")
                if "aria-details" in m.attrs]
     assert all(tree.by_id(target) is not None for target in targets)
-    if kind == handout.STUDENT:
+    if kind == handouts.STUDENT:
         assert targets == []
         assert not [m for m in tree.find_all("mark") if "tabindex" in m.attrs]
     else:
@@ -312,7 +314,7 @@ def test_student_copies_carry_only_the_core_questions(tmp_path: Path) -> None:
         assert len(asked) == 2, kind
         assert any("Whose word is “historic”?" in q for q in asked)
         assert any("Who wrote this story?" in q for q in asked)
-    teacher = questions_on(out, handout.TEACHER)
+    teacher = questions_on(out, handouts.TEACHER)
     assert len(teacher) == 5  # the key has them all, the core ones marked
     core = [q for q in teacher if "(core)" in q]
     assert len(core) == 2 and any("Who wrote this story?" in q for q in core)
@@ -324,4 +326,4 @@ def test_student_copies_carry_only_the_core_questions(tmp_path: Path) -> None:
 def test_without_core_questions_student_copies_carry_all(site: Path) -> None:
     for kind in STUDENT_COPIES:
         assert len(questions_on(site, kind)) == 5
-    assert not [q for q in questions_on(site, handout.TEACHER) if "(core)" in q]
+    assert not [q for q in questions_on(site, handouts.TEACHER) if "(core)" in q]

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sitegen import loader
+from sitegen.content import loader
+from sitegen.content.loader import parse_yaml, read_markdown, read_text
 from sitegen.errors import SiteError
-from sitegen.loader import parse_yaml, read_markdown, read_text
 
 
 def test_positions_are_one_based_and_offset_for_front_matter() -> None:

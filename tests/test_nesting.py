@@ -10,7 +10,7 @@ from htmltree import parse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.markdown import (
+from sitegen.text.markdown import (
     MAX_NESTING,
     parse_body,
     parse_markdown,

@@ -12,8 +12,8 @@ import pytest
 from conftest import FIXTURES, ROOT, run_cli
 from htmltree import Element, parse
 
-from sitegen import i18n
-from sitegen.anchor import fold_str
+from sitegen.text.quote import fold_str
+from sitegen.theme import i18n
 
 ARTICLE = "articles/sample/article.md"
 PAGES = {"sample/index.html": "en", "fr/sample/index.html": "fr", "sample/handout.html": "en",

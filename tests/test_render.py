@@ -10,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it.common.normalize_url import normalizeLink
 
-from sitegen import markdown, templates
-from sitegen.markdown import (
+from sitegen.model import Annotation, Localized, Span
+from sitegen.text import markdown
+from sitegen.text.markdown import (
     parse_body,
     parse_markdown,
     problems,
@@ -19,7 +20,7 @@ from sitegen.markdown import (
     render_blocks,
     render_text,
 )
-from sitegen.model import Annotation, Localized, Span
+from sitegen.theme import templates
 
 NOTE = Localized((("", "n"),))
 

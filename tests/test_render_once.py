@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from sitegen import markdown, render
-from sitegen.build import check
-from sitegen.content import load_article, load_site
+from sitegen.build.article import render_article
+from sitegen.build.builder import check
+from sitegen.content.load import load_article, load_site
 from sitegen.errors import Collector
 from sitegen.model import localized_texts
-from sitegen.prepare import prepare
+from sitegen.text import markdown
+from sitegen.text.anchoring import prepare
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import synth
@@ -49,7 +50,7 @@ def test_the_seed_article_parses_each_text_once_and_renders_it_once_per_language
     assert article is not None
     ready = prepare(article, out)
     assert ready is not None, out.errors
-    files, _ = render.render_article(ready, site, theme=None)
+    files, _ = render_article(ready, site, theme=None)
     assert len([f for f in files if f.endswith(".html")]) == 8  # 4 pages, 2 editions
     assert parsed and max(parsed.values()) == 1, parsed.most_common(3)
     texts = {text for text, _ in localized_texts(article)}

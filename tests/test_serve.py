@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import POOL_THRESHOLD
-from sitegen.overlay import allow_origin, inject
-from sitegen.serve import resolve
+from sitegen.build.builder import POOL_THRESHOLD
+from sitegen.serve.app import resolve
+from sitegen.serve.overlay import allow_origin, inject
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "serve-site"
 TIMEOUT = 10.0

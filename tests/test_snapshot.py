@@ -13,10 +13,11 @@ import pytest
 from conftest import FIXTURES
 from conftest import site_bytes as _tree
 
-from sitegen import cache, ledger, snapshot
-from sitegen.build import Builder
+from sitegen.build import cache, snapshot
+from sitegen.build.builder import Builder
 from sitegen.errors import SiteWarning, SourceLocation
-from sitegen.writer import MARKER
+from sitegen.output import ledger
+from sitegen.output.writer import MARKER
 
 
 @pytest.fixture

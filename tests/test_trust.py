@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
-from sitegen.build import build, check
+from sitegen.build.builder import build, check
+from sitegen.content.folders import MAX_FILE_BYTES, read_bytes
 from sitegen.errors import ContentErrors, SiteError, SourceLocation
-from sitegen.folders import MAX_FILE_BYTES, read_bytes
 from sitegen.model import Localized, Voice, localized_texts
 
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from sitegen.markdown import Fields
-from sitegen.typography import NBSP, NNBSP, plain, spacing, strings
+from sitegen.text.markdown import Fields
+from sitegen.text.typography import NBSP, NNBSP, plain, spacing, strings
 
 FRENCH = [
     ("Quel journal ?", f"Quel journal{NNBSP}?"),

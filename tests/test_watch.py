@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import watch
+from sitegen.serve import watch
 
 
 def _seen_within(flag: threading.Event, seconds: float = 10.0) -> bool:

@@ -16,9 +16,10 @@ import pytest
 from conftest import FIXTURES
 from conftest import site_bytes as _tree
 
-from sitegen import cli, gcpolicy, workers
-from sitegen import content as content_module
-from sitegen.build import POOL_THRESHOLD, Builder
+from sitegen import cli
+from sitegen.build import gcpolicy, workers
+from sitegen.build.builder import POOL_THRESHOLD, Builder
+from sitegen.content import load as content_module
 from sitegen.errors import ContentErrors
 
 COPIES = POOL_THRESHOLD + 2
@@ -145,16 +146,16 @@ def test_the_shared_job_is_pickled_once_per_build(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start_method: str) -> None:
     """The site and the last build's records go to the workers as one pickle, whatever
     the number of workers and articles; each task is only a folder and its key."""
-    from sitegen import render
+    from sitegen.build import article
 
     content = _big_site(tmp_path)
     pickled: list[int] = []
 
-    def getstate(self: render.Job) -> dict[str, object]:
+    def getstate(self: article.Job) -> dict[str, object]:
         pickled.append(os.getpid())
         return dict(self.__dict__)
 
-    monkeypatch.setattr(render.Job, "__getstate__", getstate, raising=False)
+    monkeypatch.setattr(article.Job, "__getstate__", getstate, raising=False)
     result = Builder(content, tmp_path / "out", pdf=False, jobs=2, use_cache=False,
                      start_method=start_method).build()
     assert len(result.rendered) == COPIES + 1
@@ -209,7 +210,7 @@ def test_tasks_reach_the_workers_in_chunks(tmp_path: Path,
     """With many articles, each worker takes eight at a time (one message each way per
     eight), not one by one: every run of eight articles in slug order is built by one
     process, and both workers build some."""
-    from sitegen import render
+    from sitegen.build import article
 
     content = tmp_path / "content"
     shutil.copytree(FIXTURES / "mini", content)
@@ -219,14 +220,14 @@ def test_tasks_reach_the_workers_in_chunks(tmp_path: Path,
         shutil.copytree(FIXTURES / "mini/articles/sample", content / f"articles/a-{i:03d}")
     where = tmp_path / "where"
     where.mkdir()
-    real_key = render.content_key
+    real_key = article.content_key
 
     def content_key(site_key: str, folder: Path, sig: list[list[object]]) -> str:
         """Where each article is built: its worker hashes it first."""
         (where / folder.name).write_text(str(os.getpid()))  # inherited by forked workers
         return real_key(site_key, folder, sig)
 
-    monkeypatch.setattr(render, "content_key", content_key)
+    monkeypatch.setattr(article, "content_key", content_key)
     result = Builder(content, tmp_path / "out", pdf=False, jobs=2, use_cache=False).build()
     assert len(result.rendered) == count
     pids = [(where / f"a-{i:03d}").read_text() for i in range(count)]

@@ -19,9 +19,17 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ROOT, run_cli, site_bytes
 
-from sitegen import cli, ledger, writer
+from sitegen import cli
 from sitegen.errors import UsageError
-from sitegen.writer import MARKER, STAGING_PREFIX, Output, WriteStats, check_output_dir, stage
+from sitegen.output import ledger, writer
+from sitegen.output.writer import (
+    MARKER,
+    STAGING_PREFIX,
+    Output,
+    WriteStats,
+    check_output_dir,
+    stage,
+)
 
 
 def write_site(out: Path, files: dict[str, bytes]) -> WriteStats:
@@ -302,7 +310,8 @@ def test_two_builds_at_once_give_the_clean_site(tmp_path: Path, mini: Path) -> N
 
 KILLED_BUILD = textwrap.dedent("""
     import os, signal, sys
-    from sitegen import cli, writer
+    from sitegen import cli
+    from sitegen.output import writer
 
     real_move = writer.Output._move
 
@@ -355,7 +364,8 @@ def test_a_build_killed_while_committing_is_finished_by_the_next(tmp_path: Path,
 
 KILLED_AFTER_RECORDING = textwrap.dedent("""
     import os, signal, sys
-    from sitegen import cli, ledger
+    from sitegen import cli
+    from sitegen.output import ledger
 
     ledger.drop_journal = lambda ident: os.kill(os.getpid(), signal.SIGKILL)
     sys.exit(cli.main(sys.argv[1:]))

@@ -14,7 +14,7 @@ from conftest import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen import loader
+from sitegen.content import loader
 from sitegen.errors import SiteError
 
 BROKEN = FIXTURES / "broken"

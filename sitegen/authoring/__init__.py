@@ -11,10 +11,9 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from sitegen.content import load_site as _load_site
-from sitegen.errors import ContentErrors, UsageError
+from sitegen.content.load import load_site as _load_site
+from sitegen.errors import Collector, ContentErrors, UsageError
 from sitegen.model import Site
-from sitegen.validate import Collector
 
 
 def create_files(files: Mapping[Path, str]) -> list[Path]:

@@ -15,7 +15,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen.anchor import (
+from sitegen.authoring import create_files, load_site, modeline, yaml_string
+from sitegen.authoring.imported import Record, read_records
+from sitegen.content.loader import YNode, parse_yaml, read_markdown, read_text
+from sitegen.errors import ContentErrors, SiteError, SourceLocation, UsageError, did_you_mean
+from sitegen.model import Site
+from sitegen.output.writer import atomic_write
+from sitegen.text.markdown import canonical_text, parse_body
+from sitegen.text.quote import (
     AnchorError,
     ContextNotFound,
     Folded,
@@ -25,15 +32,7 @@ from sitegen.anchor import (
     fold_str,
     locate,
 )
-from sitegen.annotate import new_id
-from sitegen.authoring import create_files, load_site, modeline, yaml_string
-from sitegen.authoring.imported import Record, read_records
-from sitegen.errors import ContentErrors, SiteError, SourceLocation, UsageError, did_you_mean
-from sitegen.loader import YNode, parse_yaml, read_markdown, read_text
-from sitegen.markdown import parse_body
-from sitegen.model import Site
-from sitegen.prepare import canonical_text
-from sitegen.writer import atomic_write
+from sitegen.text.selection import annotation_id
 
 
 @dataclass
@@ -157,7 +156,7 @@ def _new_id(record: Record, taken: set[str]) -> str:
         taken.add(record.id_hint)
         return record.id_hint
     words = record.quote or next(iter(record.note.values()), "") or "imported"
-    candidate = new_id(words, taken, words=5, fallback="imported")
+    candidate = annotation_id(words, taken, words=5, fallback="imported")
     taken.add(candidate)
     return candidate
 

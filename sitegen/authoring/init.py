@@ -6,8 +6,9 @@ from pathlib import Path
 
 from sitegen.authoring import create_files, modeline, yaml_string
 from sitegen.authoring.schema import schema_files
+from sitegen.content.validate import PALETTE
 from sitegen.errors import UsageError
-from sitegen.validate import LANG_RE, PALETTE
+from sitegen.model import LANG_RE
 
 # The three categories every explainer starts with, in the languages sitegen speaks.
 _TITLE = {"en": "Reading the news closely", "fr": "Lire l'actualité de près"}

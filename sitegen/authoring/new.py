@@ -7,14 +7,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.anchor import AnchorError, locate
 from sitegen.authoring import create_files, load_site, modeline, yaml_string
+from sitegen.content.loader import read_text
 from sitegen.errors import ContentErrors, SiteError, SourceLocation, UsageError
-from sitegen.loader import read_text
-from sitegen.markdown import BLOCK_SEPARATOR, parse_body
-from sitegen.model import Localized, Site
-from sitegen.prepare import canonical_text
-from sitegen.validate import ID_RE, LANG_RE
+from sitegen.model import ID_RE, LANG_RE, Localized, Site
+from sitegen.text.markdown import BLOCK_SEPARATOR, canonical_text, parse_body
+from sitegen.text.quote import AnchorError, locate
 
 # Characters Markdown could read as formatting inside a line of plain text.
 _INLINE_ACTIVE = re.compile(r"([\\`*_\[\]<>~]|&(?=#?[A-Za-z0-9]+;))")

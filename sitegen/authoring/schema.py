@@ -14,7 +14,7 @@ from typing import Any
 from sitegen.authoring import create_files
 from sitegen.errors import UsageError
 from sitegen.model import Site
-from sitegen.templates import THEME
+from sitegen.theme.templates import THEME
 
 PUBLISHED = THEME / "schemas"
 NAMES = ("site", "article", "annotations")

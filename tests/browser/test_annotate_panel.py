@@ -9,9 +9,9 @@ from typing import Any
 import yaml
 from test_serve import TIMEOUT, serving  # tests/ is on sys.path (conftest)
 
-from sitegen.content import load_article, load_site
-from sitegen.prepare import Prepared, prepare
-from sitegen.validate import Collector
+from sitegen.content.load import load_article, load_site
+from sitegen.errors import Collector
+from sitegen.text.anchoring import Prepared, prepare
 
 from .conftest import CONTENT, SEED_SLUG
 from .test_accessibility import assert_no_axe_violations

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from sitegen.markdown import parse_body
+from sitegen.text.markdown import parse_body
 
 from .conftest import CONTENT, EDITIONS, SEED_SLUG, WIDE, Browsing, explainer_path
 

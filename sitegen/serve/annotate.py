@@ -9,19 +9,16 @@ what is proposed always anchors where the words were selected. ``propose`` is pu
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sitegen.anchor import AnchorError, locate
-from sitegen.content import load_article, load_site
-from sitegen.markdown import parse_body
-from sitegen.model import Selector
-from sitegen.prepare import canonical_text
-from sitegen.validate import ID_RE, Collector
+from sitegen.content.load import load_article, load_site
+from sitegen.errors import Collector
+from sitegen.model import ID_RE, Selector
+from sitegen.text.markdown import canonical_text, parse_body
+from sitegen.text.selection import SelectionError, annotation_id, propose
 
 # The characters the page's script skips when it counts a selection's position: exactly
 # JavaScript's \s, so both sides count the same characters.
@@ -29,14 +26,7 @@ BROWSER_SPACE = frozenset(
     " \t\n\v\f\r\u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff"
     + "".join(chr(c) for c in range(0x2000, 0x200B))
 )
-_BREAK_OR_RUN = re.compile(r"\s*\n\s*|\s{2,}")
-_WORD = re.compile(r"\S+")
-MAX_CONTEXT_WORDS = 60
 NOTE_PLACEHOLDER = "What should a reader notice here? Cite a source for any outside fact."
-
-
-class SelectionError(ValueError):
-    """The selection cannot become an annotation; the message says why, for the panel."""
 
 
 def visible(text: str) -> list[int]:
@@ -51,57 +41,6 @@ def from_counts(text: str, start: int, end: int) -> tuple[int, int]:
     if not 0 <= start < end <= len(positions):
         raise SelectionError("select some words of the article text")
     return positions[start], positions[end - 1] + 1
-
-
-def as_written(passage: str) -> str:
-    """``passage`` with paragraph breaks and runs of white space as one space (anchoring
-    treats them alike); every other character as the article has it."""
-    return _BREAK_OR_RUN.sub(" ", passage)
-
-
-def propose(text: str, start: int, end: int) -> Selector:
-    """The selector for ``text[start:end]``: the quote alone if it is unique, otherwise
-    with the fewest words of prefix or suffix (the shorter one), or both."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if start == end:
-        raise SelectionError("select some words of the article text")
-    quote = as_written(text[start:end])
-    before = list(_WORD.finditer(text, 0, start))[-MAX_CONTEXT_WORDS:]
-    after = list(_WORD.finditer(text, end))[:MAX_CONTEXT_WORDS]
-    candidates = [Selector(quote)]
-    for n in range(1, max(len(before), len(after)) + 1):
-        p = as_written(text[before[-n].start() : start]) if n <= len(before) else None
-        s = as_written(text[end : after[n - 1].end()]) if n <= len(after) else None
-        one = [Selector(quote, prefix=p)] if p else []
-        one += [Selector(quote, suffix=s)] if s else []
-        candidates += sorted(one, key=lambda sel: len(sel.prefix or sel.suffix or ""))
-        if p and s:
-            candidates.append(Selector(quote, p, s))
-    for selector in candidates:
-        try:
-            if locate(text, selector.quote, selector.prefix, selector.suffix) == (start, end):
-                return selector
-        except AnchorError:
-            continue
-    raise SelectionError("these words occur too often to pick out this place: "
-                         "select a longer passage")
-
-
-def new_id(quote: str, taken: Collection[str], *, words: int = 4, fallback: str = "note"
-           ) -> str:
-    """An id made of the quote's first ``words`` words (a-z, 0-9, '-'), not one of
-    ``taken``; ``fallback`` when the quote has no such letter."""
-    ascii_text = unicodedata.normalize("NFKD", quote).encode("ascii", "ignore").decode()
-    parts = re.findall(r"[a-z0-9]+", ascii_text.lower())[:words]
-    base = "-".join(parts)[:40].strip("-") or fallback
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base}-{n}", n + 1
-    assert ID_RE.fullmatch(candidate)
-    return candidate
 
 
 def yaml_block(selector: Selector, category: str, annotation_id: str) -> str:
@@ -168,7 +107,7 @@ def answer(content: Path, query: Mapping[str, str]) -> Answer:
     except SelectionError as exc:
         return _error(400, str(exc))
     taken = {a.id for a in article.annotations}
-    block = yaml_block(selector, category, new_id(selector.quote, taken))
+    block = yaml_block(selector, category, annotation_id(selector.quote, taken))
     lang = site.default_language
     labels = [{"key": c.key, "label": c.label.resolve(lang, lang).text}
               for c in site.categories]

@@ -11,7 +11,7 @@ from sitegen.errors import SiteError, SourceLocation
 if TYPE_CHECKING:
     import jinja2
 
-THEME = Path(__file__).resolve().parent.parent
+THEME = Path(__file__).resolve().parents[2]
 TEMPLATES = THEME / "templates"
 STATIC = THEME / "static"
 
@@ -19,7 +19,7 @@ STATIC = THEME / "static"
 def environment() -> jinja2.Environment:
     import jinja2  # loaded only when something is rendered
 
-    from sitegen import compiled, fragments
+    from sitegen.theme import fragments, template_cache
 
     class _Environment(jinja2.Environment):
         def getattr(self, obj: Any, attribute: str) -> Any:
@@ -43,7 +43,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        bytecode_cache=compiled.CompiledTemplates(compiled.FOLDER, TEMPLATES),
+        bytecode_cache=template_cache.CompiledTemplates(template_cache.FOLDER, TEMPLATES),
     )
     env.globals.update(fragments.GLOBALS)
     return env
@@ -56,7 +56,7 @@ _ENV: jinja2.Environment | None = None
 
 def _env() -> jinja2.Environment:
     # Compiled once per process, from sitegen's own compiled copies when they may be
-    # trusted (see sitegen/compiled.py).
+    # trusted (see sitegen/theme/template_cache.py).
     global _ENV
     if _ENV is None:
         _ENV = environment()

@@ -12,16 +12,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen import export, handout, templates
-from sitegen.cache import Entry, Signature, content_key
-from sitegen.content import load_article
+from sitegen.views import export
+from sitegen.views import handouts
+from sitegen.theme import templates
+from sitegen.build.cache import Entry, Signature, content_key
+from sitegen.content.load import load_article
 from sitegen.errors import ContentErrors, SiteError
-from sitegen.ledger import Record
+from sitegen.output.ledger import Record
 from sitegen.model import Site
-from sitegen.pages import Page, article_contexts, article_pages, card_context, index_page
-from sitegen.prepare import Prepared, prepare
-from sitegen.validate import Collector
-from sitegen.writer import Previous, Staged, stage
+from sitegen.views.pages import Page, article_contexts, article_pages, card_context, index_page
+from sitegen.text.anchoring import Prepared, prepare
+from sitegen.errors import Collector
+from sitegen.output.writer import Previous, Staged, stage
 
 
 def render_pages(pages: Iterable[Page]) -> dict[str, bytes]:
@@ -39,7 +41,7 @@ def render_pages(pages: Iterable[Page]) -> dict[str, bytes]:
 
 
 def render_article(prepared: Prepared, site: Site, *, theme: Mapping[str, bytes] | None,
-                   reuse: handout.Reuse | None = None
+                   reuse: handouts.Reuse | None = None
                    ) -> tuple[dict[str, bytes], dict[str, str]]:
     """Every output file of one article, in every edition: the page, its handouts (HTML,
     and PDF when ``theme``, the site's assets, is given), each PDF taken from ``reuse``
@@ -48,12 +50,12 @@ def render_article(prepared: Prepared, site: Site, *, theme: Mapping[str, bytes]
     contexts = article_contexts(prepared, site)
     pages = article_pages(prepared, site, contexts)
     for page in pages:
-        page.context["handouts"] = handout.links(page.context["t"], pdf=pdf)
-    sheets = handout.handout_pages(prepared, site, pdf=pdf, contexts=contexts)
+        page.context["handouts"] = handouts.links(page.context["t"], pdf=pdf)
+    sheets = handouts.handout_pages(prepared, site, pdf=pdf, contexts=contexts)
     files = render_pages([*pages, *sheets])
     keys: dict[str, str] = {}
     if theme is not None:
-        pdfs, keys = handout.pdf_files(sheets, files, site, theme, reuse)
+        pdfs, keys = handouts.pdf_files(sheets, files, site, theme, reuse)
         files.update(pdfs)
     files[f"{prepared.article.slug}/annotations.jsonld"] = export.export_article(prepared, site)
     return files, keys
@@ -73,7 +75,7 @@ def site_files(site: Site, cards: list[dict[str, str]]) -> dict[str, bytes]:
     order, edition → HTML), stylesheets, script."""
     files = render_pages(index_page(site, lang, [c[lang] for c in cards])
                          for lang in site.languages)
-    files.update(handout.assets(site))
+    files.update(handouts.assets(site))
     return files
 
 

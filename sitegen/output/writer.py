@@ -27,9 +27,9 @@ from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import NamedTuple
 
-from sitegen import ledger
 from sitegen.errors import UsageError
-from sitegen.ledger import Journal, Manifest, Record, Seen
+from sitegen.output import ledger
+from sitegen.output.ledger import Journal, Manifest, Record, Seen
 
 MARKER = ".sitegen-output.json"
 MARKER_KIND = "sitegen-output"
@@ -386,7 +386,7 @@ class Output:
         if known is not None:
             manifest.files = {rel: Record(r.digest, r.size) for rel, r in known.files.items()}
             manifest.pdf_inputs = known.pdf_inputs
-        ident = ledger.new_id()
+        ident = ledger.folder_id()
         ledger.save(ident, manifest)
         marker = json.dumps({"kind": MARKER_KIND, "id": ident}).encode() + b"\n"
         os.ftruncate(self._lock_fd, 0)

@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen import __version__
-from sitegen.cache import Signature, Store, warnings_from_json, warnings_json
+from sitegen.build.cache import Signature, Store, warnings_from_json, warnings_json
 from sitegen.errors import SiteWarning
-from sitegen.ledger import Manifest
+from sitegen.output.ledger import Manifest
 
 FORMAT = "sitegen-snapshot/2"
 

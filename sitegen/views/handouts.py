@@ -5,8 +5,8 @@ All three are built from ``article_context`` (the context of the web page), so h
 carry the same numbers on the page and on paper. The student copies get only what a
 student may see: the text, the core questions and the reading aids, never a note, an
 answer or a provenance fact (those are left blank, to investigate). The exercise copy is
-the bare article (``sitegen.exercise``), also the page where students mark it in the
-browser. Each handout is an HTML page, and a PDF of that page made by ``sitegen.pdf``; a
+the bare article (``sitegen.views.exercise``), also the page where students mark it in the
+browser. Each handout is an HTML page, and a PDF of that page made by ``sitegen.theme.pdf``; a
 PDF is keyed on everything it is made from, so a build reuses the last one when the key
 matches.
 """
@@ -20,12 +20,13 @@ from typing import Any
 
 from markupsafe import Markup
 
-from sitegen import __version__, pdf, templates
-from sitegen.exercise import exercise_context, paragraphs
+from sitegen import __version__
 from sitegen.model import Site
-from sitegen.pages import Edition, Page, edition_dir, for_page
-from sitegen.prepare import Prepared
-from sitegen.stylesheet import categories_css
+from sitegen.text.anchoring import Prepared
+from sitegen.theme import pdf, templates
+from sitegen.views.exercise import exercise_context, paragraphs
+from sitegen.views.pages import Edition, Page, edition_dir, for_page
+from sitegen.views.stylesheet import categories_css
 
 EXERCISE, STUDENT, TEACHER = "exercise", "handout", "teacher"
 KINDS = (EXERCISE, STUDENT, TEACHER)

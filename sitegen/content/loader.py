@@ -13,9 +13,9 @@ from typing import Any
 
 import yaml
 
-from sitegen import yaml_errors
+from sitegen.content import yaml_errors
+from sitegen.content.folders import read_bytes
 from sitegen.errors import SiteError, SourceLocation
-from sitegen.folders import read_bytes
 
 
 @dataclass(slots=True)

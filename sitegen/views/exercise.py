@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from sitegen.prepare import Prepared
+from sitegen.text.anchoring import Prepared
 
 MEASURE = 78
 """Columns per line: about 13 words, a line that fits the A4 and Letter page at 10 pt."""

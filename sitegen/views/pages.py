@@ -12,11 +12,12 @@ from typing import Any
 
 from markupsafe import Markup
 
-from sitegen import i18n, typography
-from sitegen.chart import Bar, voices_svg
-from sitegen.markdown import Fields, render_blocks, render_text
 from sitegen.model import Annotation, Article, Localized, Site, Source, Span
-from sitegen.prepare import Prepared
+from sitegen.text import typography
+from sitegen.text.anchoring import Prepared
+from sitegen.text.markdown import Fields, render_blocks, render_text
+from sitegen.theme import i18n
+from sitegen.views.chart import Bar, voices_svg
 
 LINE_STYLES = ("solid", "dashed", "dotted", "double", "wavy")
 SIFT = ("stop", "investigate", "find", "trace")

@@ -7,16 +7,15 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from sitegen.errors import SiteError, SourceLocation
-from sitegen.loader import YNode, parse_yaml, read_markdown, read_text
-from sitegen.model import Annotation, Article, Question, Site, Translation, Voice
-from sitegen.validate import (
+from sitegen.content.loader import YNode, parse_yaml, read_markdown, read_text
+from sitegen.content.validate import (
     AnnotationsParser,
-    Collector,
     Fields,
     front_matter_fields,
     parse_site,
 )
+from sitegen.errors import Collector, SiteError, SourceLocation
+from sitegen.model import Annotation, Article, Question, Site, Translation, Voice
 
 TRANSLATION_RE = re.compile(r"translation\.([^.]+)\.md")
 ARTICLE_FILES = ("article.md", "annotations.yaml")
@@ -49,8 +48,8 @@ def load_site(content: Path, out: Collector, *, check_markdown: bool = True) -> 
 
 def check_site_fields(site: Site, content: Path, out: Collector) -> None:
     """Report the links and images site.yaml's Markdown fields may not use."""
-    from sitegen import markdown  # loaded only when needed: a no-op rebuild renders nothing
-    from sitegen.prepare import check_fields
+    from sitegen.text import markdown  # loaded only when needed: a no-op rebuild renders nothing
+    from sitegen.text.anchoring import check_fields
 
     check_fields(site, markdown.Fields(), SourceLocation(str(content / "site.yaml")), out)
 

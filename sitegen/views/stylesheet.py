@@ -6,9 +6,9 @@ apart by more than colour; the switches of the legend hide a category by a body 
 
 from __future__ import annotations
 
-from sitegen.colors import TEXT, WHITE, contrast, strong, tint
 from sitegen.model import Site
-from sitegen.pages import Edition
+from sitegen.views.colors import TEXT, WHITE, contrast, strong, tint
+from sitegen.views.pages import Edition
 
 
 def categories_css(site: Site) -> str:

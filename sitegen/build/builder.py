@@ -19,17 +19,21 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen import __version__, cache, ledger, snapshot, templates
-from sitegen.cache import SITE, Entry, Signature, content_key, input_bytes, signature
+from sitegen import __version__
+from sitegen.build import cache
+from sitegen.output import ledger
+from sitegen.build import snapshot
+from sitegen.theme import templates
+from sitegen.build.cache import SITE, Entry, Signature, content_key, input_bytes, signature
 from sitegen.errors import Collector, ContentErrors, SiteWarning, SourceLocation
-from sitegen.folders import article_dirs
-from sitegen.ledger import Record
-from sitegen.workers import Workers
-from sitegen.writer import Output, Previous, Staged, WriteStats, is_in_place, stage
+from sitegen.content.folders import article_dirs
+from sitegen.output.ledger import Record
+from sitegen.build.workers import Workers
+from sitegen.output.writer import Output, Previous, Staged, WriteStats, is_in_place, stage
 
 if TYPE_CHECKING:
     from sitegen.model import Site
-    from sitegen.render import Done, Job, Task
+    from sitegen.build.article import Done, Job, Task
 
 POOL_THRESHOLD = 8
 """Fewer changed articles than this are built in-process: a pool would cost more."""
@@ -98,8 +102,9 @@ def theme_files() -> list[Path]:
 def _code_files() -> list[Path]:
     """sitegen's own modules and interface strings: a change to them (even without a new
     version number, as in a working copy) must not leave pages made by the old code."""
-    package = Path(__file__).resolve().parent
-    return sorted(p for pattern in ("*.py", "locales/*.yaml") for p in package.glob(pattern))
+    package = Path(__file__).resolve().parents[1]
+    return sorted(p for pattern in ("*.py", "*.yaml", "*.js", "*.css") for p in package.rglob(pattern)
+                  if "__pycache__" not in p.parts)
 
 
 class Builder:
@@ -145,7 +150,7 @@ class Builder:
         """site.yaml, read only when something is rendered or no build has used these
         very bytes yet (a no-op build loads neither YAML nor the model); ``check`` also
         checks its Markdown fields."""
-        from sitegen.content import load_site
+        from sitegen.content.load import load_site
 
         site = load_site(self.content, out, check_markdown=check)
         if site is None:
@@ -183,16 +188,16 @@ class Builder:
     def _run(self, job: Job, tasks: list[Task], workers: Workers | None) -> list[Done]:
         """Build ``tasks`` on ``workers`` (started early), on workers started now when
         there are enough tasks, else in this process."""
-        from sitegen import render  # only a build that renders loads Markdown and Jinja
+        from sitegen.build import article  # only a build that renders loads Markdown and Jinja
 
         if workers is not None:
             return workers.run(job, tasks)
         if self.jobs == 1 or len(tasks) < POOL_THRESHOLD:
-            render.start_worker(job)
+            article.start_worker(job)
             try:
-                return [render.build_article(t) for t in tasks]
+                return [article.build_article(t) for t in tasks]
             finally:
-                render.start_worker(None)
+                article.start_worker(None)
         with Workers(min(self.jobs, len(tasks)), self.start_method) as late:
             return late.run(job, tasks)
 
@@ -239,11 +244,12 @@ class Builder:
                     tasks.append((folder, sig, key))
             done: list[Done] = []
             if tasks:
-                from sitegen import handout, render
+                from sitegen.views import handouts
+                from sitegen.build import article
 
                 site = site or self._site(site_out, check=False)
-                theme = handout.assets(site) if self.pdf else None
-                job = render.Job(site, site_key, theme, self.out, staging, old,
+                theme = handouts.assets(site) if self.pdf else None
+                job = article.Job(site, site_key, theme, self.out, staging, old,
                                  previous if self.pdf else None)
                 done = self._run(job, tasks, workers)
         errors = site_out.errors + out.errors + [e for d in done for e in d.errors]
@@ -338,8 +344,8 @@ class Builder:
     def _site_files(self, site: Site, entries: dict[str, Entry]) -> dict[str, bytes]:
         """The site-wide files, after checking no article's folder takes one of their
         names (reused site-wide files were checked with these very articles)."""
-        from sitegen.content import slug_collisions
-        from sitegen.render import site_files
+        from sitegen.content.load import slug_collisions
+        from sitegen.build.article import site_files
 
         files = site_files(site, [e.cards for e in entries.values()])
         collisions = slug_collisions(self.content, site, files, entries)

@@ -4,7 +4,7 @@ A build that knows early that it will render many articles (a clean build, a new
 starts its workers before it reads the content: while the build reads site.yaml and
 checks the output folder, each worker imports the renderer and compiles the templates
 (under ``fork``, the build does that once before starting them, and they inherit it).
-What the workers share (``render.Job``: the site, the last build's records) exists only
+What the workers share (``article.Job``: the site, the last build's records) exists only
 once the content is read, so it is sent to each worker then, once, through a queue the
 workers wait on after their warm-up; each task after that is only a folder and its key.
 """
@@ -16,12 +16,12 @@ import pickle
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from sitegen.gcpolicy import collect_as_usual
+from sitegen.build.gcpolicy import collect_as_usual
 
 if TYPE_CHECKING:
     from multiprocessing.queues import Queue
 
-    from sitegen.render import Done, Job, Task
+    from sitegen.build.article import Done, Job, Task
 
 CHUNK = 8
 """The most articles handed to a worker at once."""
@@ -29,9 +29,9 @@ CHUNK = 8
 
 def _warm_up() -> None:
     """The imports and compiled templates every render needs (at once when done)."""
-    from sitegen import templates
+    from sitegen.theme import templates
 
-    importlib.import_module("sitegen.render")
+    importlib.import_module("sitegen.build.article")
     templates.compile_all()
 
 
@@ -43,9 +43,9 @@ def _start(jobs: Queue[bytes | None]) -> None:
         _warm_up()
     finally:  # whatever happened, take the one job meant for this worker
         job = jobs.get()
-    from sitegen import render
+    from sitegen.build import article
 
-    render.start_worker(None if job is None else pickle.loads(job))
+    article.start_worker(None if job is None else pickle.loads(job))
 
 
 def _started() -> None:
@@ -73,7 +73,7 @@ class Workers:
 
     def run(self, job: Job, tasks: list[Task]) -> list[Done]:
         """Build every task on the workers; the results in the order of ``tasks``."""
-        from sitegen.render import build_article
+        from sitegen.build.article import build_article
 
         assert not self._sent, "a pool of workers runs one job"
         pickled = pickle.dumps(job, pickle.HIGHEST_PROTOCOL)  # once, not once per worker

@@ -118,7 +118,7 @@ def valid_id(text: object) -> bool:
     return isinstance(text, str) and _ID.fullmatch(text) is not None
 
 
-def new_id() -> str:
+def folder_id() -> str:
     return secrets.token_hex(16)
 
 

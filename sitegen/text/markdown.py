@@ -20,8 +20,8 @@ from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.token import Token
 
-from sitegen import typography
 from sitegen.model import Span
+from sitegen.text import typography
 
 BLOCK_SEPARATOR = "\n\n"
 ALLOWED_SCHEMES = ("http", "https", "mailto")
@@ -44,9 +44,11 @@ def _allowed_link(url: str) -> bool:
     return scheme in ALLOWED_SCHEMES or url.startswith("#")
 
 
-PLAIN_URL = re.compile(r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*(?:/[A-Za-z0-9._~/-]*)?")
-"""A URL that markdown-it's normalizeLink gives back unchanged (lowercase ASCII host,
-no port, query, fragment or character to escape): most links in content."""
+PLAIN_URL = re.compile(r"https?://(?=[a-z0-9.-]{1,255}(?![a-z0-9.-]))"
+                       r"[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})*(?:/[A-Za-z0-9._~/-]*)?")
+"""A URL that markdown-it's normalizeLink gives back unchanged (lowercase ASCII host of at
+most 255 characters in labels of at most 63, as mdurl keeps them; no port, query, fragment
+or character to escape): most links in content."""
 
 
 def normalize_link(url: str) -> str:
@@ -161,6 +163,12 @@ class ParsedBody:
     @property
     def tokens(self) -> list[Token]:
         return [token for group in self.groups for token in group]
+
+
+def canonical_text(title: str, body: ParsedBody) -> str:
+    """The article's canonical plain text, which quotes are anchored in: the headline,
+    a blank line, then the body's text."""
+    return title + BLOCK_SEPARATOR + body.text
 
 
 def parse_body(source: str) -> ParsedBody:

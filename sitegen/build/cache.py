@@ -28,8 +28,8 @@ from typing import Any
 
 from sitegen import __version__
 from sitegen.errors import SiteError, SiteWarning, SourceLocation
-from sitegen.folders import read_bytes
-from sitegen.writer import Staged, atomic_write
+from sitegen.content.folders import read_bytes
+from sitegen.output.writer import Staged, atomic_write
 
 FORMAT = "sitegen-build-cache/5"
 SECRET_NAME = "secret"

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 import stat
 from pathlib import Path
 
 from sitegen.errors import Collector, SiteError, SourceLocation
+from sitegen.model import ID_RE
 
-ID_RE = re.compile(r"[a-z0-9-]+")
 """An article folder's name (its URL), an annotation's id."""
 
 

@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 from sitegen.model import Annotation, Localized, Site, Source
-from sitegen.prepare import Prepared
+from sitegen.text.anchoring import Prepared
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT_CHARS = 32

@@ -42,10 +42,11 @@ from tornado import web
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
-from sitegen import annotate, templates, watch
-from sitegen.build import Builder
+from sitegen.build.builder import Builder
 from sitegen.errors import ContentErrors, UsageError
-from sitegen.overlay import (
+from sitegen.output.writer import forget
+from sitegen.serve import annotate, watch
+from sitegen.serve.overlay import (
     ANNOTATE_DIR,
     ANNOTATE_FILES,
     ANNOTATE_PATH,
@@ -55,7 +56,7 @@ from sitegen.overlay import (
     inject,
     not_found_page,
 )
-from sitegen.writer import forget
+from sitegen.theme import templates
 
 HOST = "127.0.0.1"
 DEBOUNCE = 0.02

@@ -12,12 +12,11 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlparse
 
-from sitegen import i18n
-from sitegen.errors import Collector as Collector  # where most modules look for it
-from sitegen.errors import SourceLocation, did_you_mean
-from sitegen.folders import ID_RE as ID_RE  # where most modules look for it
-from sitegen.loader import YNode
+from sitegen.content.loader import YNode
+from sitegen.errors import Collector, SourceLocation, did_you_mean
 from sitegen.model import (
+    ID_RE,
+    LANG_RE,
     Annotation,
     Category,
     Localized,
@@ -27,8 +26,8 @@ from sitegen.model import (
     Source,
     Voice,
 )
+from sitegen.theme import i18n
 
-LANG_RE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 COLOR_RE = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
 # `en "text"` under `note:` is valid YAML (one plain text) but meant `en: "text"`.
 _LANG_WITHOUT_COLON = re.compile(r"([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\s+[\"'“‘«„]")

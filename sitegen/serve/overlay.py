@@ -18,7 +18,7 @@ ANNOTATE_PATH = "/__sitegen__/annotate/"
 ANNOTATE_FILES = {"panel.js": "text/javascript; charset=utf-8",
                   "panel.css": "text/css; charset=utf-8"}
 """The panel's files, in ``ANNOTATE_DIR``, served under ``ANNOTATE_PATH``."""
-ANNOTATE_DIR = Path(__file__).resolve().parent / "preview"
+ANNOTATE_DIR = Path(__file__).resolve().parent
 
 # The page's CSP forbids inline scripts and styles (script-src 'self'; style-src 'self'),
 # so everything injected is an external file from the server's own origin.

@@ -8,17 +8,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sitegen.anchor import (
+from sitegen.errors import Collector, SourceLocation
+from sitegen.model import Annotation, Article, Span, localized_texts
+from sitegen.text.markdown import (
+    BLOCK_SEPARATOR,
+    Fields,
+    ParsedBody,
+    canonical_text,
+    parse_body,
+    problems,
+)
+from sitegen.text.quote import (
     ContextNotFound,
     QuoteAmbiguous,
     QuoteNotFound,
     fold,
     locate,
 )
-from sitegen.errors import SourceLocation
-from sitegen.markdown import BLOCK_SEPARATOR, Fields, ParsedBody, parse_body, problems
-from sitegen.model import Annotation, Article, Span, localized_texts
-from sitegen.validate import Collector
 
 
 @dataclass(frozen=True)
@@ -40,12 +46,6 @@ class Prepared:
     @property
     def plain_text(self) -> str:
         return canonical_text(self.article.title, self.body)
-
-
-def canonical_text(title: str, body: ParsedBody) -> str:
-    """The article's canonical plain text, which quotes are anchored in: the headline,
-    a blank line, then the body's text."""
-    return title + BLOCK_SEPARATOR + body.text
 
 
 def prepare(article: Article, out: Collector) -> Prepared | None:
