@@ -18,7 +18,7 @@ from sitegen.authoring.new import escape_markdown, guess_language
 from sitegen.content.loader import read_markdown
 from sitegen.text.markdown import BLOCK_SEPARATOR, parse_body
 
-SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "seed" / "article.txt"
+SEED = FIXTURES / "seed" / "article.txt"
 
 
 def _snapshot(folder: Path) -> dict[Path, bytes]:
