@@ -142,7 +142,7 @@ def test_link_problems(source: str, found: list[str]) -> None:
     assert [message for _, message in problems(parse_markdown(source))] == found
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(st.from_regex(markdown.PLAIN_URL, fullmatch=True) | st.sampled_from(
     ["https://example.org/a/b-c_d.e~f", "http://x", "https://ex.org/"]))
 def test_plain_urls_skip_normalizing_with_the_same_result(url: str) -> None:
