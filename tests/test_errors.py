@@ -2,16 +2,19 @@
 
 Each folder in fixtures/broken holds the files that differ from the valid mini site and
 `expected.txt`, the exact error lines `sitegen check` must print (a YAML syntax error adds
-an indented second line: the parser's own words).
+an indented second line: the parser's own words). The cases run in this process
+(`run_main`); one per exit code runs as a user runs it, in a new process.
 """
 
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, run_cli, run_main
 
 CASES = sorted(p.name for p in (FIXTURES / "broken").iterdir())
 
@@ -28,11 +31,9 @@ def _broken_site(case: str, tmp_path: Path) -> Path:
     return content
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_bad_input_gets_its_message(case: str, tmp_path: Path) -> None:
-    _broken_site(case, tmp_path)
+def _assert_reported(case: str, result: subprocess.CompletedProcess[str]) -> None:
+    """``check`` printed the case's expected lines, their count, and no traceback."""
     expected = (FIXTURES / "broken" / case / "expected.txt").read_text("utf-8").splitlines()
-    result = run_cli("check", "--content", "content", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     lines = [line for line in result.stderr.splitlines() if not line.startswith("sitegen:")]
@@ -41,16 +42,38 @@ def test_bad_input_gets_its_message(case: str, tmp_path: Path) -> None:
     assert f"sitegen: {len(errors)} error(s)" in result.stderr
 
 
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input_gets_its_message(case: str, tmp_path: Path) -> None:
+    _broken_site(case, tmp_path)
+    _assert_reported(case, run_main("check", "--content", "content", cwd=tmp_path))
+
+
+def test_bad_input_gets_its_message_in_a_new_process(tmp_path: Path) -> None:
+    _broken_site("yaml-tab", tmp_path)  # two lines: sitegen's and the YAML parser's
+    _assert_reported("yaml-tab", run_cli("check", "--content", "content", cwd=tmp_path))
+
+
+def test_the_console_script_checks_a_good_site() -> None:
+    """``sitegen`` as pip installed it (beside this Python: bin/ or Scripts/) exits 0."""
+    script = shutil.which("sitegen", path=str(Path(sys.executable).parent))
+    assert script is not None, "sitegen is not installed beside this Python"
+    result = subprocess.run([script, "check", "--content", str(FIXTURES / "mini")],
+                            capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{FIXTURES / 'mini'}: no errors.\n"
+    assert "Traceback" not in result.stderr
+
+
 @pytest.mark.parametrize("case", ["quote-not-found", "invalid-yaml", "several-files",
                                   "slug-taken-fr"])
 def test_a_failed_build_leaves_the_last_good_site_untouched(case: str, tmp_path: Path) -> None:
     out = tmp_path / "site"
     good = tmp_path / "good"
     shutil.copytree(FIXTURES / "mini", good)
-    assert run_cli("build", "--content", good, "--out", out, "--no-pdf").returncode == 0
+    assert run_main("build", "--content", good, "--out", out, "--no-pdf").returncode == 0
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
     content = _broken_site(case, tmp_path)
-    result = run_cli("build", "--content", content, "--out", out, "--no-pdf")
+    result = run_main("build", "--content", content, "--out", out, "--no-pdf")
     assert result.returncode == 1
     assert "nothing was written" in result.stderr
     after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
@@ -62,7 +85,7 @@ def test_every_error_of_every_file_is_listed_sorted(tmp_path: Path) -> None:
     site = content / "site.yaml"
     site.write_text(site.read_text("utf-8").replace("label: {en: Framing", "lable: {en: Framing"),
                     "utf-8")
-    result = run_cli("check", "--content", "content", cwd=tmp_path)
+    result = run_main("check", "--content", "content", cwd=tmp_path)
     lines = [line for line in result.stderr.splitlines() if not line.startswith("sitegen:")]
     assert len(lines) == 3
     assert lines == sorted(lines, key=lambda x: (x.split(":")[0], int(x.split(":")[1])))
@@ -75,7 +98,7 @@ def test_warnings_do_not_fail_the_check(mini: Path) -> None:
     ann.write_text(ann.read_text("utf-8").replace(
         'note: {en: "Who are the critics?", fr: "Qui sont les critiques ?"}',
         'note: {en: "Who are the critics?"}'), "utf-8")
-    result = run_cli("check", "--content", mini)
+    result = run_main("check", "--content", mini)
     assert result.returncode == 0
     assert "annotations.yaml:26:11: warning: 'note' has no 'fr' translation" in result.stderr
 
@@ -89,9 +112,16 @@ def test_warnings_do_not_fail_the_check(mini: Path) -> None:
     ],
 )
 def test_usage_errors_exit_2(args: list[str], message: str, tmp_path: Path) -> None:
-    result = run_cli(*args, cwd=tmp_path)
+    result = run_main(*args, cwd=tmp_path)
     assert result.returncode == 2
     assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_usage_error_exits_2_in_a_new_process(tmp_path: Path) -> None:
+    result = run_cli("frobnicate", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "invalid choice" in result.stderr and result.stderr.startswith("usage: sitegen")
     assert "Traceback" not in result.stderr
 
 
@@ -99,7 +129,7 @@ def test_an_edition_without_interface_strings_is_a_warning(mini: Path) -> None:
     site = mini / "site.yaml"
     site.write_text(site.read_text("utf-8").replace("languages: [en, fr]",
                                                     "languages: [en, fr, de]"), "utf-8")
-    result = run_cli("check", "--content", mini)
+    result = run_main("check", "--content", mini)
     assert result.returncode == 0, result.stderr
     assert ("site.yaml:2:12: warning: sitegen has no interface strings in 'de'"
             in result.stderr)
