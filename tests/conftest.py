@@ -12,6 +12,7 @@ import sys
 import tempfile
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -87,3 +88,31 @@ def mini(tmp_path: Path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(FIXTURES / "mini", target)
     return target
+
+
+class Built(NamedTuple):
+    """A site built once per session, for the tests that only read it: its output folder and
+    what the build printed."""
+
+    out: Path
+    stdout: str
+    stderr: str
+
+
+def _build_once(content: Path, out: Path) -> Built:
+    done = run_main("build", "--content", content, "--out", out, "--no-pdf")
+    assert done.returncode == 0, done.stdout + done.stderr
+    return Built(out, done.stdout, done.stderr)
+
+
+@pytest.fixture(scope="session")
+def built_mini(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The mini fixture site, built without PDFs (read only: the whole session shares it)."""
+    return _build_once(FIXTURES / "mini", tmp_path_factory.mktemp("built-mini") / "site")
+
+
+@pytest.fixture(scope="session")
+def built_seed(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The shipped content (content/), built without PDFs (read only: the whole session
+    shares it)."""
+    return _build_once(ROOT / "content", tmp_path_factory.mktemp("built-seed") / "site")

@@ -7,23 +7,21 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import FIXTURES, ROOT, run_cli, site_bytes
+from conftest import FIXTURES, ROOT, Built, run_main, site_bytes
 from htmltree import Element, parse
 
 from sitegen.text.markdown import parse_body
 
 
 def _build(content: Path, out: Path) -> str:
-    result = run_cli("build", "--content", content, "--out", out, "--no-pdf")
+    result = run_main("build", "--content", content, "--out", out, "--no-pdf")
     assert result.returncode == 0, result.stderr
     return result.stdout
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("mini") / "site"
-    _build(FIXTURES / "mini", out)
-    return out
+def site(built_mini: Built) -> Path:
+    return built_mini.out
 
 
 def _page(site: Path, rel: str) -> Element:
@@ -209,10 +207,9 @@ def test_no_inline_script_or_style_and_a_strict_csp(site: Path) -> None:
         assert not [el for el in doc.iter() if any(a.startswith("on") for a in el.attrs)]
 
 
-def test_same_input_gives_byte_identical_output(tmp_path: Path) -> None:
-    _build(FIXTURES / "mini", tmp_path / "a")
+def test_same_input_gives_byte_identical_output(built_mini: Built, tmp_path: Path) -> None:
     _build(FIXTURES / "mini", tmp_path / "b")
-    assert site_bytes(tmp_path / "a") == site_bytes(tmp_path / "b")
+    assert site_bytes(built_mini.out) == site_bytes(tmp_path / "b")
 
 
 def test_rebuild_touches_only_what_changed(tmp_path: Path, mini: Path) -> None:
@@ -253,7 +250,7 @@ def test_refused_output_folders_exit_2(tmp_path: Path, mini: Path, where: str) -
     if where == "foreign":
         out.mkdir()
         (out / "precious.txt").write_text("keep", "utf-8")
-    result = run_cli("build", "--content", mini, "--out", out, "--no-pdf")
+    result = run_main("build", "--content", mini, "--out", out, "--no-pdf")
     assert result.returncode == 2, result.stderr
     assert "--out" in result.stderr and "Traceback" not in result.stderr
     assert not (mini / "_site").exists()
@@ -261,12 +258,11 @@ def test_refused_output_folders_exit_2(tmp_path: Path, mini: Path, where: str) -
         assert [p.name for p in out.iterdir()] == ["precious.txt"]
 
 
-def test_shipped_content_builds(tmp_path: Path) -> None:
-    result = run_cli("check", "--content", ROOT / "content")
+def test_shipped_content_builds(built_seed: Built) -> None:
+    result = run_main("check", "--content", ROOT / "content")
     assert result.returncode == 0, result.stderr
-    _build(ROOT / "content", tmp_path / "out")
-    assert (tmp_path / "out/musk-riyadh/index.html").is_file()
-    assert (tmp_path / "out/en/musk-riyadh/index.html").is_file()
+    assert (built_seed.out / "musk-riyadh/index.html").is_file()
+    assert (built_seed.out / "en/musk-riyadh/index.html").is_file()
 
 
 def test_unknowns_agree_with_their_field_in_french(mini: Path, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 import yaml
-from conftest import FIXTURES, ROOT, run_cli
+from conftest import FIXTURES, ROOT, run_main
 from htmltree import parse
 
 
@@ -70,7 +70,7 @@ def hosted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str
     that server on 127.0.0.1."""
     www = tmp_path_factory.mktemp("www")
     out = www / "school" / "media-literacy"
-    done = run_cli("build", "--content", FIXTURES / "mini", "--out", out)
+    done = run_main("build", "--content", FIXTURES / "mini", "--out", out)
     assert done.returncode == 0, done.stderr
     handler = functools.partial(_Quiet, directory=str(www))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

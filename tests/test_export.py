@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import FIXTURES, ROOT, run_cli
+from conftest import FIXTURES, ROOT, Built, run_cli
 from jsonschema import Draft4Validator, FormatChecker
 from referencing import Registry
 from referencing.jsonschema import DRAFT4
@@ -121,11 +121,13 @@ def selectors(item: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def mini_export(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    return build_export(FIXTURES / "mini", tmp_path_factory.mktemp("export") / "site")
+def mini_export(built_mini: Built) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((built_mini.out / "sample/annotations.jsonld")
+                                      .read_text("utf-8"))
+    return data
 
 
-def test_collection_shape(mini_export: dict[str, Any], tmp_path: Path) -> None:
+def test_collection_shape(mini_export: dict[str, Any], built_mini: Built) -> None:
     data = mini_export
     assert data["@context"] == CONTEXT
     assert data["type"] == "AnnotationCollection"
@@ -148,8 +150,7 @@ def test_collection_shape(mini_export: dict[str, Any], tmp_path: Path) -> None:
     links = [b["value"] for b in article_level["body"] if b["purpose"] == "linking"]
     assert links == ["[Example Council](<https://example.org/minutes>)"]
     # Only the default edition's folder holds the export.
-    out = tmp_path / "site"
-    build_export(FIXTURES / "mini", out)
+    out = built_mini.out
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.jsonld")) == [
         "sample/annotations.jsonld"]
 
@@ -230,7 +231,8 @@ def test_offsets_are_code_points_of_the_canonical_text(mini_export: dict[str, An
         "according to a local newspaper.\n\nCritics called it a costly")
 
 
-def test_a_character_outside_the_bmp_counts_once(mini: Path, tmp_path: Path) -> None:
+def test_a_character_outside_the_bmp_counts_once(mini: Path, tmp_path: Path,
+                                                 mini_export: dict[str, Any]) -> None:
     def edit(name: str, old: str, new: str) -> None:
         path = mini / "articles/sample" / name
         text = path.read_text("utf-8")
@@ -240,7 +242,7 @@ def test_a_character_outside_the_bmp_counts_once(mini: Path, tmp_path: Path) -> 
     edit("article.md", "Critics called", "😀 Critics called")
     edit("article.md", "original_url: https://example.org/news/river-plan", "original_url: null")
     edit("annotations.yaml", "newspaper. Critics", "newspaper. 😀 Critics")
-    before = {i["id"]: i for i in items(build_export(FIXTURES / "mini", tmp_path / "a"))}
+    before = {i["id"]: i for i in items(mini_export)}
     after = {i["id"]: i for i in items(build_export(mini, tmp_path / "b"))}
     text = prepared(mini).plain_text
     critics = selectors(after["urn:sitegen:sample:critics"])
@@ -272,10 +274,9 @@ def test_an_article_without_annotations_has_an_empty_collection(mini: Path,
     assert data["type"] == "AnnotationCollection"
 
 
-def test_two_builds_give_the_same_bytes(tmp_path: Path) -> None:
-    first = tmp_path / "one"
+def test_two_builds_give_the_same_bytes(built_mini: Built, tmp_path: Path) -> None:
+    first = built_mini.out
     second = tmp_path / "two"
-    build_export(FIXTURES / "mini", first)
     build_export(FIXTURES / "mini", second)
     a = (first / "sample/annotations.jsonld").read_bytes()
     b = (second / "sample/annotations.jsonld").read_bytes()
@@ -283,10 +284,10 @@ def test_two_builds_give_the_same_bytes(tmp_path: Path) -> None:
     assert json.loads(a) == json.loads(json.dumps(json.loads(a), sort_keys=True))
 
 
-def test_the_seed_article_exports_every_annotation(tmp_path: Path) -> None:
+def test_the_seed_article_exports_every_annotation(built_seed: Built) -> None:
     content = ROOT / "content"
     slug = "musk-riyadh"
-    data = build_export(content, tmp_path / "site", slug)
+    data = json.loads((built_seed.out / slug / "annotations.jsonld").read_text("utf-8"))
     ready = prepared(content, slug)
     found = items(data)
     written = yaml.safe_load((content / "articles" / slug / "annotations.yaml").read_text("utf-8"))

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import Built
 from htmltree import parse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,12 +62,9 @@ def front() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """Both editions built once for the module: the output folder and the build's stderr."""
-    out = tmp_path_factory.mktemp("seed") / "site"
-    result = run_cli("build", "--content", CONTENT, "--out", out, "--no-pdf")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out, result.stderr
+def built(built_seed: Built) -> tuple[Path, str]:
+    """Both editions, built once for the session: the output folder and the build's stderr."""
+    return built_seed.out, built_seed.stderr
 
 
 def words(markdown: str) -> int:

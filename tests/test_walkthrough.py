@@ -12,7 +12,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_main
 from htmltree import parse
 from pypdf import PdfReader
 
@@ -100,7 +100,7 @@ def test_the_error_the_walkthrough_shows_is_the_one_check_gives(
     try:
         annotations.write_text(good.replace("according to a local blog",
                                             "acording to a local blog"), "utf-8")
-        done = run_cli("check", "--content", "my-class", cwd=folder)
+        done = run_main("check", "--content", "my-class", cwd=folder)
     finally:
         annotations.write_text(good, "utf-8")
     assert done.returncode == 1

@@ -1,5 +1,6 @@
-"""Real-browser test harness: build the shipped site once, serve it on 127.0.0.1, and drive
-Debian's Chromium (/usr/bin/chromium) through Playwright's sync API.
+"""Real-browser test harness: serve the shipped site (built once for the whole session, see
+tests/conftest.py) on 127.0.0.1, and drive Debian's Chromium (/usr/bin/chromium) through
+Playwright's sync API.
 
 No browser is downloaded at run time: Playwright only launches the system Chromium, axe-core
 comes from inside the axe-playwright-python wheel, and the Nu HTML Checker (vnu.jar) from inside
@@ -11,8 +12,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import Built
 
 REPO = Path(__file__).resolve().parents[2]
 CONTENT = REPO / "content"
@@ -76,26 +76,10 @@ def index_path(lang: str) -> str:
 # --------------------------------------------------------------------------- the built site
 
 
-def _build(out: Path) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "sitegen.cli", "build", "--content", "content", "--out", str(out)]
-    done = subprocess.run([*cmd, "--no-pdf"], cwd=REPO, capture_output=True, text=True, timeout=300)
-    if done.returncode == 2 and "--no-pdf" in done.stderr:  # older CLI without the flag
-        done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300)
-    return done
-
-
 @pytest.fixture(scope="session")
-def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped content (content/) built once per session into a temporary folder."""
-    out = tmp_path_factory.mktemp("browser") / "site"
-    done = _build(out)
-    if done.returncode != 0:
-        pytest.fail(
-            f"sitegen build failed (exit {done.returncode})\n"
-            f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}",
-            pytrace=False,
-        )
-    return out
+def site_dir(built_seed: Built) -> Path:
+    """The shipped content (content/), as built once for the session's tests."""
+    return built_seed.out
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
