@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sitegen.authoring import create_files, modeline, yaml_string
 from sitegen.authoring.schema import schema_files
-from sitegen.content.validate import PALETTE
+from sitegen.content.site import PALETTE
 from sitegen.errors import UsageError
 from sitegen.model import LANG_RE
 
