@@ -67,13 +67,27 @@ class SiteWarning(SiteError):
 class ContentErrors(Exception):
     """Every content error found in one pass, sorted by file and line."""
 
+    exit_code = 1
+    """The command line's exit status for broken content."""
+
     def __init__(self, errors: Iterable[SiteError]):
         self.errors = sorted(errors, key=lambda e: (e.location, e.message))
         super().__init__(f"{len(self.errors)} content error(s)")
 
+    def format_message(self) -> str:
+        """Each error on its line, then how many there are."""
+        return "".join(f"{err.format_message()}\n" for err in self.errors) + (
+            f"sitegen: {len(self.errors)} error(s); nothing was written.")
+
 
 class UsageError(Exception):
-    """A command-line mistake (exit code 2)."""
+    """A command-line mistake: a missing folder, a bad option value, a port in use."""
+
+    exit_code = 2
+    """The command line's exit status for a usage error (argparse's own, too)."""
+
+    def format_message(self) -> str:
+        return f"sitegen: error: {self}"
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:

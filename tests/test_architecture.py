@@ -15,7 +15,8 @@ from sitegen.theme import i18n
 
 PACKAGE = ROOT / "sitegen"
 LAYERS: list[set[str]] = [
-    {"cli", "__main__"},
+    {"__main__"},
+    {"cli"},
     {"serve"},
     {"build", "authoring"},
     {"content", "views"},
