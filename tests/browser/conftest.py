@@ -73,6 +73,36 @@ def index_path(lang: str) -> str:
     return f"{edition_prefix(lang)}index.html"
 
 
+# --------------------------------------------------------------------------- the walks
+
+# An edition changes the text, not the script or the markup: a walk through every highlight
+# or note (30 in the seed) runs on the default edition, at both widths where the layout
+# differs, and on the other edition once, at a phone's width (where a longer text moves the
+# sheet and the marks most), through a few of them.
+
+
+def walk_cells(narrow: dict[str, int], wide: dict[str, int]) -> pytest.MarkDecorator:
+    """Parametrize a walk over (lang, viewport): the default edition at both widths, the
+    other edition narrow."""
+    cells = [(EDITIONS[0], narrow), (EDITIONS[0], wide), (EDITIONS[1], narrow)]
+    return pytest.mark.parametrize(("lang", "viewport"), cells,
+                                   ids=[f"{lang}-{vp['width']}px" for lang, vp in cells])
+
+
+def exhaustive(lang: str) -> bool:
+    """Whether a walk in edition ``lang`` goes through every highlight or note."""
+    return lang == EDITIONS[0]
+
+
+def walked(lang: str, count: int) -> list[int]:
+    """The indices of ``count`` highlights (or notes) a walk takes in edition ``lang``: all
+    of them in the default edition; in the other, the first two, the middle one and the last
+    (the first two: Enter and Space; the last: where the text ends)."""
+    if exhaustive(lang):
+        return list(range(count))
+    return sorted({i for i in (0, 1, count // 2, count - 1) if 0 <= i < count})
+
+
 # --------------------------------------------------------------------------- the built site
 
 
