@@ -10,7 +10,7 @@ is kept as typed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
@@ -63,25 +63,28 @@ def spacing(text: str, lang: str) -> str:
             return text
 
 
-def _spacing_rule(lang: str) -> Callable[[StateCore], None]:
-    def rule(state: StateCore) -> None:
-        for token in state.tokens:
-            for child in token.children or []:
-                if child.type == "text":
-                    child.content = spacing(child.content, lang)
-    return rule
-
-
 @cache
 def _parser(lang: str) -> MarkdownIt:
-    """A parser that reads every character as text (the "zero" preset) and writes
-    ``lang``'s typography: spaces first, so the quotes see the white space they keep."""
+    """A parser that reads every character as text (the "zero" preset: a string is one text
+    token), with ``lang``'s quotation marks in its options, where ``smartquotes`` finds them."""
     key = lang.split("-")[0]
-    md = MarkdownIt("zero", {"typographer": key in QUOTES, "quotes": QUOTES.get(key, "")})
-    md.core.ruler.before("smartquotes", "spacing", _spacing_rule(key))
-    if key in QUOTES:
-        md.enable("smartquotes")
-    return md
+    return MarkdownIt("zero", {"typographer": key in QUOTES, "quotes": QUOTES.get(key, "")})
+
+
+def _typeset(children: list[Token], lang: str) -> None:
+    """Put the text tokens under the inline tokens of ``children`` in ``lang``'s
+    typography, in place: spaces first, so the quotes see the white space they keep."""
+    key = lang.split("-")[0]
+    state = StateCore("", _parser(key), {}, children)
+    texts = [c for t in children if t.type == "inline" for c in t.children or []
+             if c.type == "text"]
+    for _ in range(_PASSES):  # a quote placed in one pass may settle another in the next
+        before = [t.content for t in texts]
+        for text in texts:
+            text.content = spacing(text.content, key)
+        smartquotes(state)  # does nothing where the language has no quotes here
+        if [t.content for t in texts] == before:
+            return
 
 
 def tokens(parsed: Sequence[Token], lang: str) -> list[Token]:
@@ -89,14 +92,7 @@ def tokens(parsed: Sequence[Token], lang: str) -> list[Token]:
     Code, links' addresses and everything but text keep their characters."""
     copies = [t.copy(children=[c.copy() if c.type == "text" else c for c in t.children])
               if t.type == "inline" and t.children else t for t in parsed]
-    state = StateCore("", _parser(lang), {}, copies)
-    texts = [c for t in copies if t.type == "inline" for c in t.children or [] if c.type == "text"]
-    for _ in range(_PASSES):  # a quote placed in one pass may settle another in the next
-        before = [t.content for t in texts]
-        _spacing_rule(lang.split("-")[0])(state)
-        smartquotes(state)  # does nothing where the language has no quotes here
-        if [t.content for t in texts] == before:
-            break
+    _typeset(copies, lang)
     return copies
 
 
@@ -106,12 +102,9 @@ def plain(text: str, lang: str) -> str:
     (the same few recur on every page: remembered)."""
     if not text:
         return text
-    for _ in range(_PASSES):  # a quote placed in one pass may settle another in the next
-        inline = _parser(lang).parseInline(text)
-        before, text = text, "".join(child.content for child in inline[0].children or [])
-        if text == before:
-            break
-    return text
+    inline = _parser(lang).parseInline(text)
+    _typeset(inline, lang)
+    return "".join(child.content for child in inline[0].children or [])
 
 
 @cache
