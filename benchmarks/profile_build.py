@@ -23,20 +23,17 @@ from typing import Any
 import synth
 import synth_links
 
-from sitegen.build.article import render_cards
+from sitegen.build.article import STEPS, ArticleBuild, Job
 from sitegen.content.folders import article_dirs
-from sitegen.content.load import load_article, load_site
+from sitegen.content.load import load_site
 from sitegen.errors import Collector
-from sitegen.text.anchoring import prepare
-from sitegen.theme import templates
-from sitegen.views import export, handouts, pages
 
 Phases = defaultdict[str, float]
 
 
 def build_all(content: Path, phases: Phases | None = None) -> int:
     """Build every article of ``content`` in memory, adding each phase's CPU time to
-    ``phases``; the number of files made. The steps are those of ``render.build_article``."""
+    ``phases``; the number of files made. The phases are the steps of ``build_article``."""
     times: Phases = phases if phases is not None else defaultdict(float)
 
     def timed(name: str, step: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -45,26 +42,16 @@ def build_all(content: Path, phases: Phases | None = None) -> int:
         times[name] += time.process_time() - start
         return result
 
-    out = Collector()
-    site = load_site(content, out)
-    assert site is not None, out.errors
+    problems = Collector()
+    site = load_site(content, problems)
+    assert site is not None, problems.errors
+    job = Job(site, "", None, None, None, {}, None)  # no PDFs, no output folder
     made = 0
-    for folder in article_dirs(content, out):
-        article = timed("load and validate the YAML", load_article, folder, site, out)
-        assert article is not None, out.errors
-        ready = timed("prepare: parse, check links, anchor", prepare, article, out)
-        assert ready is not None, out.errors
-        contexts = timed("page contexts (notes rendered)", pages.article_contexts, ready, site)
-        web = pages.article_pages(ready, site, contexts)
-        for page in web:
-            page.context["handouts"] = handouts.links(page.context["t"], pdf=False)
-        sheets = timed("handout contexts (exercise lines)", handouts.handout_pages, ready, site,
-                       pdf=False, contexts=contexts)
-        for page in [*web, *sheets]:
-            timed(f"template {page.template}", templates.render, page.template, page.context)
-        timed("JSON-LD export", export.export_article, ready, site)
-        timed("index cards", render_cards, ready, site)
-        made += len(web) + len(sheets) + 1
+    for folder in article_dirs(content, problems):
+        build = ArticleBuild(folder, job)
+        for name, step in STEPS:
+            timed(name, step, build)
+        made += len(build.files)
     return made
 
 

@@ -98,13 +98,13 @@ def build_export(content: Path, out: Path, slug: str = "sample") -> dict[str, An
 
 
 def prepared(content: Path, slug: str = "sample") -> Prepared:
-    out = Collector()
-    site = load_site(content, out)
+    problems = Collector()
+    site = load_site(content, problems)
     assert site is not None
-    article = load_article(content / "articles" / slug, site, out)
+    article = load_article(content / "articles" / slug, site, problems)
     assert article is not None
-    ready = prepare(article, out)
-    assert ready is not None and not out.errors
+    ready = prepare(article, problems)
+    assert ready is not None and not problems.errors
     return ready
 
 

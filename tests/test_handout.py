@@ -7,25 +7,29 @@ The fixture tests/fixtures/handout-letter puts the word "pangolin" in every note
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
+import typing
 from pathlib import Path
 
 import pytest
 
 from sitegen.build.builder import Builder
-from sitegen.output.writer import MARKER
+from sitegen.output.stage import MARKER
 from sitegen.theme import i18n
-from sitegen.views import handouts
+from sitegen.views import sheets
+from sitegen.views.exercise import ExerciseView
+from sitegen.views.handouts import StudentView, TeacherView
 from tests.conftest import FIXTURES, ROOT
 from tests.htmltree import Element, parse
 
 LETTER = FIXTURES / "handout-letter"
 NO_QUESTIONS = FIXTURES / "handout-noquestions"
 EDITIONS = {"en": "river", "fr": "fr/river"}
-ANNOTATED = (handouts.STUDENT, handouts.TEACHER)
-STUDENT_COPIES = (handouts.EXERCISE, handouts.STUDENT)
+ANNOTATED = (sheets.STUDENT, sheets.TEACHER)
+STUDENT_COPIES = (sheets.EXERCISE, sheets.STUDENT)
 # The fixture's provenance facts, which only the teacher key may show.
 PROVENANCE = ("The Daily Example", "2025-02-18", "example.org/news/river-plan",
               "Copied from the outlet")
@@ -54,7 +58,7 @@ def marks(tree: Element) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("folder", EDITIONS.values())
 def test_every_edition_gets_a_student_copy_and_a_teacher_key(site: Path, folder: str) -> None:
-    for kind in handouts.KINDS:
+    for kind in sheets.KINDS:
         tree = page(site, f"{folder}/{kind}.html")
         assert tree.find("h1", cls="headline") is not None
     assert not list(site.rglob("*.pdf"))
@@ -115,9 +119,9 @@ def test_both_handouts_have_sift_and_a_glossary(site: Path, folder: str, lang: s
         assert sift is not None and len(sift.find_all("dt")) == 4
         assert glossary is not None
         terms = [text_of(dt) for dt in glossary.find_all("dt")]
-        assert terms == [t[f"glossary_{k}"] for k in handouts.GLOSSARY]
+        assert terms == [t[f"glossary_{k}"] for k in sheets.GLOSSARY]
         for key in ("sourcing", "framing", "missing_context", "paraphrase", "primary_source"):
-            assert key in handouts.GLOSSARY
+            assert key in sheets.GLOSSARY
 
 
 def test_teacher_key_has_notes_answers_sources_and_a_lesson(site: Path) -> None:
@@ -153,7 +157,7 @@ def test_teacher_key_answers_follow_the_student_questions(site: Path) -> None:
     assert all(i18n.catalogue("en")["handout_no_answer"] in text_of(li) for li in no_answer)
 
 
-@pytest.mark.parametrize("kind", handouts.KINDS)
+@pytest.mark.parametrize("kind", sheets.KINDS)
 def test_handouts_are_self_contained(site: Path, kind: str) -> None:
     html = (site / f"fr/river/{kind}.html").read_text("utf-8")
     tree = parse(html)
@@ -169,7 +173,7 @@ def test_handouts_are_self_contained(site: Path, kind: str) -> None:
         assert (site / "fr/river" / link.attrs["href"]).resolve().is_file()
     assert "style=" not in html
     scripts = [s.attrs.get("src") for s in tree.find_all("script")]  # the exercise page's own
-    assert scripts == (["../../assets/exercise.js"] if kind == handouts.EXERCISE else [])
+    assert scripts == (["../../assets/exercise.js"] if kind == sheets.EXERCISE else [])
     for src in scripts:
         assert src is not None and (site / "fr/river" / src).resolve().is_file()
 
@@ -225,7 +229,7 @@ def test_article_without_questions_gets_handouts_without_that_section(tmp_path: 
     shutil.copytree(NO_QUESTIONS, content)
     out = tmp_path / "out"
     Builder(content, out, pdf=True).build()
-    for kind in handouts.KINDS:
+    for kind in sheets.KINDS:
         tree = page(out, f"bridge/{kind}.html")
         assert not tree.find_all(cls="sheet-questions")
         assert tree.find("dl", cls="sift") is not None
@@ -251,7 +255,7 @@ def test_highlights_point_only_to_notes_on_the_same_sheet(site: Path, kind: str)
     targets = [m.attrs["aria-details"] for m in tree.find_all("mark")
                if "aria-details" in m.attrs]
     assert all(tree.by_id(target) is not None for target in targets)
-    if kind == handouts.STUDENT:
+    if kind == sheets.STUDENT:
         assert targets == []
         assert not [m for m in tree.find_all("mark") if "tabindex" in m.attrs]
     else:
@@ -314,7 +318,7 @@ def test_student_copies_carry_only_the_core_questions(tmp_path: Path) -> None:
         assert len(asked) == 2, kind
         assert any("Whose word is “historic”?" in q for q in asked)
         assert any("Who wrote this story?" in q for q in asked)
-    teacher = questions_on(out, handouts.TEACHER)
+    teacher = questions_on(out, sheets.TEACHER)
     assert len(teacher) == 5  # the key has them all, the core ones marked
     core = [q for q in teacher if "(core)" in q]
     assert len(core) == 2 and any("Who wrote this story?" in q for q in core)
@@ -326,4 +330,43 @@ def test_student_copies_carry_only_the_core_questions(tmp_path: Path) -> None:
 def test_without_core_questions_student_copies_carry_all(site: Path) -> None:
     for kind in STUDENT_COPIES:
         assert len(questions_on(site, kind)) == 5
-    assert not [q for q in questions_on(site, handouts.TEACHER) if "(core)" in q]
+    assert not [q for q in questions_on(site, sheets.TEACHER) if "(core)" in q]
+
+
+SECRET = {"note", "notes", "answer", "sources", "voices", "provenance", "outlet", "author",
+          "published", "original_url", "headline_notes", "article_notes", "notes_in_order",
+          "lesson", "panels", "chart"}
+"""What only the teacher key and the web page may show."""
+
+
+def _reachable_fields(view: type) -> set[str]:
+    """The name of every field of ``view`` and of every dataclass its fields hold."""
+    names: set[str] = set()
+    seen: set[type] = set()
+    todo = [view]
+    while todo:
+        cls = todo.pop()
+        if cls in seen or not dataclasses.is_dataclass(cls):
+            continue
+        seen.add(cls)
+        hints = typing.get_type_hints(cls)
+        for f in dataclasses.fields(cls):
+            names.add(f.name)
+            todo += [t for t in _types_in(hints[f.name]) if isinstance(t, type)]
+    return names
+
+
+def _types_in(hint: object) -> list[object]:
+    return [hint, *(t for arg in typing.get_args(hint) for t in _types_in(arg))]
+
+
+@pytest.mark.parametrize("view", [StudentView, ExerciseView])
+def test_a_student_copy_has_no_field_for_what_students_investigate(view: type) -> None:
+    # Confidentiality comes from the type: a student view cannot hold a note or an answer.
+    names = _reachable_fields(view)
+    assert "questions" in names or "exercise_questions" in names
+    assert not names & SECRET, names & SECRET
+
+
+def test_the_teacher_view_has_what_the_student_views_lack() -> None:
+    assert {"note", "answer", "sources", "provenance", "lesson"} <= _reachable_fields(TeacherView)

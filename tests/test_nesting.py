@@ -15,8 +15,8 @@ from sitegen.text.markdown import (
     parse_body,
     parse_markdown,
     problems,
-    render,
     render_blocks,
+    to_html,
 )
 
 WORD = re.compile(r"w\d+")
@@ -81,4 +81,4 @@ def test_quotes_far_past_the_parser_limit_are_refused() -> None:
 def test_a_field_at_the_limit_is_rendered_whole() -> None:
     source = "> - " * (MAX_NESTING // 2) + "w1\n\nw2\n"
     assert _nesting(source) == []
-    assert _words(parse(f"<div>{render(parse_markdown(source))}</div>").text()) == ["w1", "w2"]
+    assert _words(parse(f"<div>{to_html(parse_markdown(source))}</div>").text()) == ["w1", "w2"]

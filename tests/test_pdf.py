@@ -25,9 +25,10 @@ from sitegen.content.load import load_article, load_site
 from sitegen.errors import Collector
 from sitegen.model import Localized
 from sitegen.text.anchoring import prepare
-from sitegen.text.markdown import parse_markdown, render
+from sitegen.text.markdown import parse_markdown, to_html
 from sitegen.theme import i18n, pdf
-from sitegen.views import exercise, handouts
+from sitegen.views import exercise, sheets
+from sitegen.views.assets import theme_assets
 from tests.conftest import FIXTURES, ROOT
 
 SEED = ROOT / "content"
@@ -123,7 +124,7 @@ def _words(text: str) -> str:
 
 def _plain(markdown: str) -> str:
     """A Markdown field's words as the reader sees them."""
-    return _words(html.unescape(re.sub(r"<[^>]+>", "", render(parse_markdown(markdown)))))
+    return _words(html.unescape(re.sub(r"<[^>]+>", "", to_html(parse_markdown(markdown)))))
 
 
 def _fragments(lang: str) -> dict[str, list[str]]:
@@ -210,7 +211,7 @@ def test_letter_paper_from_site_yaml(letter: Path) -> None:
 
 def test_seed_pdfs_are_a4(seed: Path) -> None:
     found = sorted(seed.rglob("*.pdf"))
-    assert len(found) == 2 * len(handouts.KINDS)
+    assert len(found) == 2 * len(sheets.KINDS)
     for path in found:
         for page in PdfReader(path).pages:
             box = page.mediabox
@@ -227,7 +228,7 @@ def test_seed_student_copy_fits_in_six_pages(seed: Path, lang: str) -> None:
     assert len(PdfReader(seed / f"{SEED_EDITIONS[lang]}/handout.pdf").pages) <= 6
 
 
-@pytest.mark.parametrize("kind", handouts.KINDS)
+@pytest.mark.parametrize("kind", sheets.KINDS)
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_title_and_page_number_on_every_page(seed: Path, lang: str, kind: str) -> None:
     texts = pages_text(seed / f"{SEED_EDITIONS[lang]}/{kind}.pdf")
@@ -269,7 +270,7 @@ def words_outside(path: Path, margin: float) -> list[str]:
     return bad
 
 
-@pytest.mark.parametrize("kind", handouts.KINDS)
+@pytest.mark.parametrize("kind", sheets.KINDS)
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_nothing_crosses_the_margins(seed: Path, lang: str, kind: str) -> None:
     assert words_outside(seed / f"{SEED_EDITIONS[lang]}/{kind}.pdf", MARGIN) == []
@@ -283,10 +284,10 @@ def test_nothing_crosses_the_margins_on_letter(letter: Path) -> None:
 def test_handouts_render_without_weasyprint_warnings(seed: Path) -> None:
     site = load_site(SEED, Collector())
     assert site is not None
-    for kind in handouts.KINDS:
+    for kind in sheets.KINDS:
         rel = f"{SEED_SLUG}/{kind}.html"
         messages: list[str] = []
-        pdf.html_to_pdf((seed / rel).read_bytes(), path=rel, assets=handouts.assets(site),
+        pdf.html_to_pdf((seed / rel).read_bytes(), path=rel, assets=theme_assets(site),
                         paper=site.paper, messages=messages)
         assert messages == []
 
@@ -298,7 +299,7 @@ def test_printed_web_page_is_a_clean_document(seed: Path) -> None:
     assert site is not None
     rel = f"{SEED_SLUG}/index.html"
     messages: list[str] = []
-    data = pdf.html_to_pdf((seed / rel).read_bytes(), path=rel, assets=handouts.assets(site),
+    data = pdf.html_to_pdf((seed / rel).read_bytes(), path=rel, assets=theme_assets(site),
                            paper="A4", messages=messages)
     assert not [m for m in messages if m.startswith("refused")]
     printed = Path(seed.parent / "printed.pdf")
@@ -313,7 +314,7 @@ def test_printed_web_page_is_a_clean_document(seed: Path) -> None:
 
 # An image of the first page, for a person to look at
 
-@pytest.mark.parametrize("kind", handouts.KINDS)
+@pytest.mark.parametrize("kind", sheets.KINDS)
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_first_page_rendered_to_png(seed: Path, lang: str, kind: str) -> None:
     assert shutil.which("pdftoppm"), "pdftoppm missing: run scripts/system-deps.sh"
@@ -346,7 +347,7 @@ def test_unchanged_inputs_reuse_every_pdf(letter: Path, tmp_path: Path,
                                           counted: list[str]) -> None:
     content, out = built_copy(letter, tmp_path)
     before = _stats(out)
-    assert len(before) == 2 * len(handouts.KINDS)
+    assert len(before) == 2 * len(sheets.KINDS)
     result = Builder(content, out).build()  # a new builder: nothing cached in memory
     assert counted == []
     assert _stats(out) == before
@@ -388,7 +389,7 @@ def test_paper_size_is_part_of_the_key(letter: Path, tmp_path: Path,
     site_yaml.write_text(site_yaml.read_text("utf-8").replace("paper: Letter", "paper: A4"),
                          "utf-8")
     Builder(content, out).build()
-    assert len(counted) == 2 * len(handouts.KINDS)
+    assert len(counted) == 2 * len(sheets.KINDS)
     box = PdfReader(out / "river/handout.pdf").pages[0].mediabox
     assert (float(box.width), float(box.height)) == pytest.approx(A4, abs=1)
 

@@ -16,9 +16,9 @@ from sitegen.text.markdown import (
     parse_body,
     parse_markdown,
     problems,
-    render,
     render_blocks,
     render_text,
+    to_html,
 )
 from sitegen.theme import templates
 
@@ -85,7 +85,7 @@ def test_text_is_unchanged_by_highlighting() -> None:
 
 
 def test_hostile_markup_is_text() -> None:
-    html = render(parse_markdown('<script>alert(1)</script> <img src=x onerror=alert(1)> '
+    html = to_html(parse_markdown('<script>alert(1)</script> <img src=x onerror=alert(1)> '
                         '[x](javascript:alert(1)) [ok](https://example.org) '
                         '![tracker](https://example.org/t.png) <javascript:alert(2)>'))
     doc = parse(html)
@@ -175,7 +175,7 @@ def test_a_plain_line_is_recognised(source: str) -> None:
     "{{ n.texts }}", "{{ d.a.b }}", "{{ d.missing is defined }}", "{{ d.keys is callable }}",
 ])
 def test_templates_read_dicts_as_jinja_does(source: str) -> None:
-    # sitegen's environment reads a dict's key at once; the answers must be Jinja's own.
+    # Templates read dicts (the interface strings) exactly as plain Jinja does.
     values = {"d": {"a": {"b": "<x>"}, "items": 2, "keys": 3}, "n": Localized((("", "text"),))}
     ours = templates.environment().from_string(source)
     plain = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)

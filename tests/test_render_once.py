@@ -11,13 +11,12 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from sitegen.build.article import render_article
+from sitegen.build.article import ArticleBuild, Job, run_steps
 from sitegen.build.builder import check
-from sitegen.content.load import load_article, load_site
+from sitegen.content.load import load_site
 from sitegen.errors import Collector
 from sitegen.model import localized_texts
 from sitegen.text import markdown
-from sitegen.text.anchoring import prepare
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import synth
@@ -30,7 +29,7 @@ def test_the_seed_article_parses_each_text_once_and_renders_it_once_per_language
         monkeypatch: pytest.MonkeyPatch) -> None:
     parsed: Counter[str] = Counter()
     rendered = 0
-    real_parse, real_render = markdown.PARSER.parse, markdown.render
+    real_parse, real_render = markdown.PARSER.parse, markdown.to_html
 
     def counting_parse(source: str, env: dict[str, object]) -> object:
         parsed[source] += 1
@@ -42,18 +41,17 @@ def test_the_seed_article_parses_each_text_once_and_renders_it_once_per_language
         return real_render(tokens)  # type: ignore[arg-type]
 
     monkeypatch.setattr(markdown.PARSER, "parse", counting_parse)
-    monkeypatch.setattr(markdown, "render", counting_render)
-    out = Collector()
-    site = load_site(SEED, out)
+    monkeypatch.setattr(markdown, "to_html", counting_render)
+    problems = Collector()
+    site = load_site(SEED, problems)
     assert site is not None and len(site.languages) == 2
-    article = load_article(SEED / "articles" / "musk-riyadh", site, out)
-    assert article is not None
-    ready = prepare(article, out)
-    assert ready is not None, out.errors
-    files, _ = render_article(ready, site, theme=None)
-    assert len([f for f in files if f.endswith(".html")]) == 8  # 4 pages, 2 editions
+    build = ArticleBuild(SEED / "articles" / "musk-riyadh", Job(site, "", None, None, None,
+                                                                  {}, None))
+    assert run_steps(build) == []  # every step, without PDFs or an output folder
+    assert build.article is not None
+    assert len([f for f in build.files if f.endswith(".html")]) == 8  # 4 pages, 2 editions
     assert parsed and max(parsed.values()) == 1, parsed.most_common(3)
-    texts = {text for text, _ in localized_texts(article)}
+    texts = {text for text, _ in localized_texts(build.article)}
     assert 0 < rendered <= len(texts) * len(site.languages)
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from sitegen.text.markdown import Fields
+from sitegen.text.markdown import ParsedFields
 from sitegen.text.typography import NBSP, NNBSP, plain, spacing, strings
 
 FRENCH = [
@@ -62,7 +62,7 @@ def test_every_rule_is_idempotent(text: str) -> None:
 
 
 def test_markdown_texts_get_quotes_and_spaces_but_code_and_links_do_not() -> None:
-    fields = Fields()
+    fields = ParsedFields()
     source = 'Le texte dit "isolement" : voir `a ; b` et [lien ?](https://x.org/?q=1).'
     html = fields.html(source, lang="fr")
     assert f"«{NBSP}isolement{NBSP}»{NBSP}:" in html

@@ -1,29 +1,36 @@
-"""Rendering one article, or the site-wide files: every import a render needs (Markdown,
-Jinja, the page and handout modules) is made here, so a build that renders nothing (a
-no-op rebuild) never loads them.
+"""Building one article, or the site-wide files: every import a render needs (Markdown,
+Jinja, the view modules) is made here, so a build that renders nothing (a no-op rebuild)
+never loads them.
 
-``build_article`` runs in the build's worker processes; ``Job`` is what they share,
-given to each worker once (``start_worker``, see ``workers``), never once per article.
+An article is built by the steps of ``STEPS``, in order, each a function over the
+``ArticleBuild`` that carries what the earlier steps made:
+
+    load → anchor → views → pages → handouts → pdfs → export → stage
+
+``build_article`` runs them in the build's worker processes, between the cache's key (before)
+and its entry (after); ``Job`` is what they share, given to each worker once
+(``start_worker``, see ``workers``), never once per article.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen.views import export
-from sitegen.views import handouts
-from sitegen.theme import templates
 from sitegen.build.cache import Entry, Signature, content_key
 from sitegen.content.load import load_article
-from sitegen.errors import ContentErrors, SiteError
-from sitegen.output.ledger import Record
-from sitegen.model import Site
-from sitegen.views.pages import Page, article_contexts, article_pages, card_context, index_page
+from sitegen.errors import Collector, ContentErrors, SiteError
+from sitegen.model import Article, Site
+from sitegen.output.ledger import FileRecord
+from sitegen.output.stage import Previous, Staged, stage
 from sitegen.text.anchoring import Prepared, prepare
-from sitegen.errors import Collector
-from sitegen.output.writer import Previous, Staged, stage
+from sitegen.theme import templates
+from sitegen.views import export, handouts
+from sitegen.views.article import ArticleView, article_pages, article_views
+from sitegen.views.assets import theme_assets
+from sitegen.views.edition import Page
+from sitegen.views.index import card_view, index_page
 
 
 def render_pages(pages: Iterable[Page]) -> dict[str, bytes]:
@@ -32,7 +39,7 @@ def render_pages(pages: Iterable[Page]) -> dict[str, bytes]:
     errors: list[SiteError] = []
     for page in pages:
         try:
-            files[page.path] = templates.render(page.template, page.context).encode("utf-8")
+            files[page.path] = templates.render_page(page.template, page.view).encode("utf-8")
         except SiteError as exc:
             errors.append(exc)
     if errors:
@@ -40,42 +47,14 @@ def render_pages(pages: Iterable[Page]) -> dict[str, bytes]:
     return files
 
 
-def render_article(prepared: Prepared, site: Site, *, theme: Mapping[str, bytes] | None,
-                   reuse: handouts.Reuse | None = None
-                   ) -> tuple[dict[str, bytes], dict[str, str]]:
-    """Every output file of one article, in every edition: the page, its handouts (HTML,
-    and PDF when ``theme``, the site's assets, is given), each PDF taken from ``reuse``
-    when still good; and the input key of each PDF."""
-    pdf = theme is not None
-    contexts = article_contexts(prepared, site)
-    pages = article_pages(prepared, site, contexts)
-    for page in pages:
-        page.context["handouts"] = handouts.links(page.context["t"], pdf=pdf)
-    sheets = handouts.handout_pages(prepared, site, pdf=pdf, contexts=contexts)
-    files = render_pages([*pages, *sheets])
-    keys: dict[str, str] = {}
-    if theme is not None:
-        pdfs, keys = handouts.pdf_files(sheets, files, site, theme, reuse)
-        files.update(pdfs)
-    files[f"{prepared.article.slug}/annotations.jsonld"] = export.export_article(prepared, site)
-    return files, keys
-
-
-def render_cards(prepared: Prepared, site: Site) -> dict[str, str]:
-    """The article's card on each edition's index, as HTML (kept in its cache entry)."""
-    try:
-        return {lang: templates.render("_card.html", card_context(prepared, site, lang))
-                for lang in site.languages}
-    except SiteError as exc:
-        raise ContentErrors([exc]) from None
-
-
-def site_files(site: Site, cards: list[dict[str, str]]) -> dict[str, bytes]:
+def site_files(site: Site, cards: list[dict[str, str]],
+               assets: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
     """The files that do not belong to one article: indexes (each article's cards, in
-    order, edition → HTML), stylesheets, script."""
+    order, edition → HTML), stylesheets, script. ``assets``: the theme's files, when
+    this build made them already."""
     files = render_pages(index_page(site, lang, [c[lang] for c in cards])
                          for lang in site.languages)
-    files.update(handouts.assets(site))
+    files.update(assets if assets is not None else theme_assets(site))
     return files
 
 
@@ -89,8 +68,124 @@ class Job:
     """The site's assets, which every PDF is made with; None when PDFs are off."""
     out: Path | None
     staging: Path | None
-    old: Mapping[str, Record]
+    old: Mapping[str, FileRecord]
     previous: Previous | None
+
+
+@dataclass
+class ArticleBuild:
+    """One article on its way through ``STEPS``: each step reads what the steps before it
+    made, and adds its own."""
+
+    folder: Path
+    job: Job
+    problems: Collector = field(default_factory=Collector)
+    article: Article | None = None
+    prepared: Prepared | None = None
+    views: dict[str, ArticleView] = field(default_factory=dict)
+    """The article's view in each edition, shared by its page and its handouts."""
+    sheets: list[Page] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
+    """Site path → bytes of every file the article makes."""
+    cards: dict[str, str] = field(default_factory=dict)
+    """Edition → the article's card on its index (HTML, kept in the cache entry)."""
+    pdf_keys: dict[str, str] = field(default_factory=dict)
+    """A PDF's site path → the key of its inputs (see ``handouts.pdf_key``)."""
+    staged: dict[str, Staged] = field(default_factory=dict)
+
+    @property
+    def ready(self) -> Prepared:
+        """The anchored article, for the steps after ``anchor``."""
+        assert self.prepared is not None, "the steps stop at the first content error"
+        return self.prepared
+
+
+def load(build: ArticleBuild) -> None:
+    """Read and check the article's files. An article with errors goes on to be anchored
+    all the same, so that one build reports every error of its content."""
+    build.article = load_article(build.folder, build.job.site, build.problems)
+    if build.article is None:
+        raise ContentErrors(build.problems.errors)
+
+
+def anchor(build: ArticleBuild) -> None:
+    """Parse the Markdown, check it and anchor each quote in the text."""
+    assert build.article is not None
+    build.prepared = prepare(build.article, build.problems)
+    if build.prepared is None or build.problems.errors:
+        raise ContentErrors(build.problems.errors)
+
+
+def views(build: ArticleBuild) -> None:
+    build.views = article_views(build.ready, build.job.site, pdf=build.job.theme is not None)
+
+
+def pages(build: ArticleBuild) -> None:
+    """The article's page and its card on the index, in every edition."""
+    site = build.job.site
+    build.files.update(render_pages(article_pages(build.ready, site, build.views)))
+    try:
+        build.cards = {lang: templates.render_page("_card.html",
+                                                   card_view(build.ready, site, lang))
+                       for lang in site.languages}
+    except SiteError as exc:
+        raise ContentErrors([exc]) from None
+
+
+def handout_pages(build: ArticleBuild) -> None:
+    build.sheets = handouts.handout_pages(build.ready, build.job.site,
+                                          pdf=build.job.theme is not None, views=build.views)
+    build.files.update(render_pages(build.sheets))
+
+
+def pdfs(build: ArticleBuild) -> None:
+    """A PDF of each handout, when the build makes them; one still good from the last
+    build is taken as it is."""
+    job = build.job
+    if job.theme is None:
+        return
+    reuse = job.previous.reuse if job.previous is not None else None
+    made, build.pdf_keys = handouts.pdf_files(build.sheets, build.files, job.site, job.theme,
+                                              reuse)
+    build.files.update(made)
+
+
+def export_annotations(build: ArticleBuild) -> None:
+    """The annotations as JSON-LD."""
+    build.files[f"{build.ready.article.slug}/annotations.jsonld"] = export.export_article(
+        build.ready, build.job.site)
+
+
+def stage_files(build: ArticleBuild) -> None:
+    """Put each file that changed in the output's staging folder (nothing without one)."""
+    job = build.job
+    if job.out is not None:
+        build.staged = {rel: stage(job.out, job.staging, job.old, rel, data)
+                        for rel, data in sorted(build.files.items())}
+
+
+Step = Callable[[ArticleBuild], None]
+STEPS: tuple[tuple[str, Step], ...] = (
+    ("load", load),
+    ("anchor", anchor),
+    ("views", views),
+    ("pages", pages),
+    ("handouts", handout_pages),
+    ("pdfs", pdfs),
+    ("export", export_annotations),
+    ("stage", stage_files),
+)
+"""The steps of one article's build, in order; a step raises ContentErrors to stop."""
+
+
+def run_steps(build: ArticleBuild) -> list[SiteError]:
+    """Run ``STEPS`` over ``build``; the errors that stopped them (none: all ran)."""
+    try:
+        for _, step in STEPS:
+            step(build)
+    except ContentErrors as exc:
+        return exc.errors
+    return []
 
 
 @dataclass
@@ -115,29 +210,16 @@ Task = tuple[Path, Signature, str | None]
 
 
 def build_article(task: Task) -> Done:
-    """Load, check, anchor and render one article; stage the files that changed."""
+    """Build one article (``STEPS``); its cache entry records what it made."""
     folder, sig, key = task
     job = _JOB
     assert job is not None
     if key is None:  # hashed here, in parallel, rather than in the parent beforehand
         key = content_key(job.site_key, folder, sig)
-    local = Collector()
-    article = load_article(folder, job.site, local)
-    ready = prepare(article, local) if article is not None else None
-    if ready is None or local.errors:
-        return Done(folder.name, local.errors)
-    reuse = job.previous.reuse if job.previous is not None else None
-    try:
-        files, pdf_keys = render_article(ready, job.site, theme=job.theme, reuse=reuse)
-        cards = render_cards(ready, job.site)
-    except ContentErrors as exc:
-        return Done(folder.name, exc.errors)
-    staged: dict[str, Staged] = {}
-    if job.out is not None:
-        staged = {rel: stage(job.out, job.staging, job.old, rel, data)
-                  for rel, data in sorted(files.items())}
-    entry = Entry.made(key, staged, sig=sig, cards=cards, warnings=local.warnings,
-                       pdf_inputs=pdf_keys)
-    return Done(folder.name, [], entry, staged)
-
-
+    build = ArticleBuild(folder, job)
+    errors = run_steps(build)
+    if errors:
+        return Done(folder.name, errors)
+    entry = Entry.made(key, build.staged, sig=sig, cards=build.cards,
+                       warnings=build.problems.warnings, pdf_inputs=build.pdf_keys)
+    return Done(folder.name, [], entry, build.staged)

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 
 from sitegen.errors import Collector, SourceLocation
 from sitegen.model import Annotation, Article, Span, localized_texts
+from sitegen.text import markdown
 from sitegen.text.markdown import (
     BLOCK_SEPARATOR,
-    Fields,
     ParsedBody,
+    ParsedFields,
     canonical_text,
     parse_body,
-    problems,
 )
 from sitegen.text.quote import (
     ContextNotFound,
@@ -35,7 +35,7 @@ class Prepared:
     body: ParsedBody
     spans: tuple[Span, ...]
     translations: dict[str, ParsedBody]
-    fields: Fields
+    fields: ParsedFields
     """Every Markdown field of the article, parsed once for the checks and the pages."""
 
     @property
@@ -48,14 +48,14 @@ class Prepared:
         return canonical_text(self.article.title, self.body)
 
 
-def prepare(article: Article, out: Collector) -> Prepared | None:
+def prepare(article: Article, problems: Collector) -> Prepared | None:
     """Parse, check links and anchor; None when an error was found."""
-    before = len(out.errors)
+    before = len(problems.errors)
     body = parse_body(article.body)
-    for line, message in problems(body.tokens):
-        out.error(message, SourceLocation(article.body_path, article.body_line + line, 1))
-    fields = Fields()
-    check_fields(article, fields, SourceLocation(article.body_path), out)
+    for line, message in markdown.problems(body.tokens):
+        problems.error(message, SourceLocation(article.body_path, article.body_line + line, 1))
+    fields = ParsedFields()
+    check_fields(article, fields, SourceLocation(article.body_path), problems)
     text = canonical_text(article.title, body)
     folded = fold(text)
     located: list[tuple[int, int, int, Annotation]] = []
@@ -69,21 +69,22 @@ def prepare(article: Article, out: Collector) -> Prepared | None:
         except QuoteNotFound as exc:
             hint = f"closest passage: '{exc.closest}'" if exc.closest else (
                 "copy the words exactly from the article")
-            out.error(f"quote not found in article '{article.slug}': '{sel.quote}'", loc, hint)
+            problems.error(f"quote not found in article '{article.slug}': '{sel.quote}'", loc,
+                           hint)
             continue
         except QuoteAmbiguous as exc:
             more = exc.count - len(exc.places)
-            out.error(f"quote '{sel.quote}' matches {exc.count} places in article "
-                      f"'{article.slug}': " + "; ".join(exc.places)
-                      + (f"; and {more} more" if more else ""), loc,
-                      "add a prefix or suffix to pick one")
+            problems.error(f"quote '{sel.quote}' matches {exc.count} places in article "
+                           f"'{article.slug}': " + "; ".join(exc.places)
+                           + (f"; and {more} more" if more else ""), loc,
+                           "add a prefix or suffix to pick one")
             continue
         except ContextNotFound as exc:
             value = sel.prefix if exc.which == "prefix" else sel.suffix
-            out.error(f"{exc.which} '{value}' does not match at any of the {exc.matches} "
-                      f"place(s) where the quote occurs", loc,
-                      f"copy the text just {'before' if exc.which == 'prefix' else 'after'} "
-                      "the quote exactly, or remove it")
+            problems.error(f"{exc.which} '{value}' does not match at any of the {exc.matches} "
+                           f"place(s) where the quote occurs", loc,
+                           f"copy the text just {'before' if exc.which == 'prefix' else 'after'} "
+                           "the quote exactly, or remove it")
             continue
         located.append((start, -end, order, ann))
     located.sort(key=lambda item: item[:3])
@@ -94,23 +95,23 @@ def prepare(article: Article, out: Collector) -> Prepared | None:
     translations = {}
     for tr in article.translations:
         parsed = parse_body(tr.body)
-        for line, message in problems(parsed.tokens):
-            out.error(message, SourceLocation(tr.path, line + 1, 1))
+        for line, message in markdown.problems(parsed.tokens):
+            problems.error(message, SourceLocation(tr.path, line + 1, 1))
         if len(parsed.groups) != len(body.groups):
-            out.error(f"the translation has {len(parsed.groups)} paragraph(s), the article "
-                      f"has {len(body.groups)}", SourceLocation(tr.path, 1, 1),
-                      "translate paragraph by paragraph, separated by blank lines")
+            problems.error(f"the translation has {len(parsed.groups)} paragraph(s), the article "
+                           f"has {len(body.groups)}", SourceLocation(tr.path, 1, 1),
+                           "translate paragraph by paragraph, separated by blank lines")
         translations[tr.lang] = parsed
-    if len(out.errors) > before:
+    if len(problems.errors) > before:
         return None
     return Prepared(article, body, spans, translations, fields)
 
 
-def check_fields(value: object, fields: Fields, fallback: SourceLocation,
-                 out: Collector) -> None:
+def check_fields(value: object, fields: ParsedFields, fallback: SourceLocation,
+                 problems: Collector) -> None:
     """Parse every Markdown field of a model object (a Site, an Article) into ``fields``
     and report what content may not use in it; each error points at the field's text, or
     at ``fallback`` when its place is unknown."""
     for text, loc in localized_texts(value):
-        for _, message in problems(fields.tokens(text)):
-            out.error(message, loc or fallback)
+        for _, message in markdown.problems(fields.tokens(text)):
+            problems.error(message, loc or fallback)

@@ -219,23 +219,27 @@ def parse_body(source: str) -> ParsedBody:
     return ParsedBody("".join(parts), tuple(groups), tuple(ranges))
 
 
-def render_blocks(body: ParsedBody, spans: Sequence[Span], offset: int) -> list[Block]:
-    """HTML of each top-level block, with marks for ``spans`` (offsets include ``offset``)."""
-    env = {"spans": spans, "offset": offset}
+def render_blocks(body: ParsedBody, spans: Sequence[Span], offset: int, *,
+                  link_notes: bool = True) -> list[Block]:
+    """HTML of each top-level block, with marks for ``spans`` (offsets include ``offset``);
+    without ``link_notes``, the marks do not point to notes (a copy that has none)."""
+    env = {"spans": spans, "offset": offset, "link_notes": link_notes}
     return [
         Block(PARSER.renderer.render(list(group), PARSER.options, env), start, end)
         for group, (start, end) in zip(body.groups, body.ranges, strict=True)
     ]
 
 
-def render_text(text: str, spans: Sequence[Span], start: int) -> str:
+def render_text(text: str, spans: Sequence[Span], start: int, *,
+                link_notes: bool = True) -> str:
     """Escaped plain text (a headline) with marks; ``start`` is its canonical offset."""
-    return _marked(text, start, spans)
+    return _marked(text, start, spans, link_notes)
 
 
-def render(tokens: Sequence[Token]) -> str:
+def to_html(tokens: Sequence[Token]) -> str:
     """HTML for a note, provenance or translation: Markdown without highlights."""
-    return str(PARSER.renderer.render(tokens, PARSER.options, {"spans": (), "offset": 0}))
+    env = {"spans": (), "offset": 0, "link_notes": False}
+    return str(PARSER.renderer.render(tokens, PARSER.options, env))
 
 
 def unwrap(html: str) -> str:
@@ -246,7 +250,7 @@ def unwrap(html: str) -> str:
     return html
 
 
-class Fields:
+class ParsedFields:
     """Markdown fields parsed once and rendered once each, whatever the number of pages,
     handouts and editions that show them: text → tokens → HTML."""
 
@@ -267,11 +271,11 @@ class Fields:
             tokens = self.tokens(text)
             if lang is not None:
                 tokens = typography.tokens(tokens, lang)
-            found = self._html[(text, lang)] = render(tokens)
+            found = self._html[(text, lang)] = to_html(tokens)
         return unwrap(found) if inline else found
 
 
-def _marked(text: str, start: int, spans: Sequence[Span]) -> str:
+def _marked(text: str, start: int, spans: Sequence[Span], link_notes: bool) -> str:
     end = start + len(text)
     inside = [s for s in spans if s.start < end and s.end > start]
     if not inside:
@@ -284,18 +288,20 @@ def _marked(text: str, start: int, spans: Sequence[Span]) -> str:
             (s for s in inside if s.start <= a and s.end >= b),
             key=lambda s: (s.start, -s.end, s.number),
         )
-        opening = "".join(_mark_open(s, a, b) for s in covering)
+        opening = "".join(_mark_open(s, a, b, link_notes) for s in covering)
         out.append(opening + piece + "</mark>" * len(covering))
     return "".join(out)
 
 
-def _mark_open(span: Span, a: int, b: int) -> str:
+def _mark_open(span: Span, a: int, b: int, link_notes: bool) -> str:
     ann = span.annotation
     classes = f"hl hl-{ann.category}"
     extra = ""
     if span.start == a:
         classes += " hl-start"
-        extra = f' id="hl-{ann.id}" tabindex="0" aria-details="note-{ann.id}"'
+        extra = f' id="hl-{ann.id}"'
+        if link_notes:  # focusable, and opens its note
+            extra += f' tabindex="0" aria-details="note-{ann.id}"'
     if span.end == b:
         classes += " hl-end"
     return (f'<mark class="{classes}" data-annotation="{ann.id}" '
@@ -306,7 +312,7 @@ def _token_text(token: Token, env: dict[str, Any]) -> str:
     start, _ = token.meta.get("span", (None, None)) if token.meta else (None, None)
     if start is None:
         return escape(token.content, quote=False)
-    return _marked(token.content, start + env["offset"], env["spans"])
+    return _marked(token.content, start + env["offset"], env["spans"], env["link_notes"])
 
 
 def _render_text(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
@@ -322,7 +328,8 @@ def _render_code_block(self: Any, tokens: list[Token], idx: int, options: Any, e
     content = token.content.rstrip("\n")
     if token.meta and "span" in token.meta:
         start = token.meta["span"][0] + env["offset"]
-        return f"<pre><code>{_marked(content, start, env['spans'])}</code></pre>\n"
+        marked = _marked(content, start, env["spans"], env["link_notes"])
+        return f"<pre><code>{marked}</code></pre>\n"
     return f"<pre><code>{escape(content, quote=False)}</code></pre>\n"
 
 

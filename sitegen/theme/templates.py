@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sitegen.errors import SiteError, SourceLocation
 
 if TYPE_CHECKING:
     import jinja2
+    from _typeshed import DataclassInstance
 
 THEME = Path(__file__).resolve().parents[2]
 TEMPLATES = THEME / "templates"
@@ -21,22 +23,10 @@ def environment() -> jinja2.Environment:
 
     from sitegen.theme import fragments, template_cache
 
-    class _Environment(jinja2.Environment):
-        def getattr(self, obj: Any, attribute: str) -> Any:
-            # ``note.id`` on a dict: Jinja asks for the attribute first and reads the key
-            # only after an AttributeError, thousands of times per page. A dict has no
-            # attribute but its methods, so reading the key at once gives the same value.
-            if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
-                try:
-                    return obj[attribute]
-                except KeyError:
-                    return self.undefined(obj=obj, name=attribute)
-            return super().getattr(obj, attribute)
-
     if not TEMPLATES.is_dir():
         raise RuntimeError(f"sitegen's templates are missing ({TEMPLATES}); "
                            "install sitegen from its source folder with 'pip install -e .'")
-    env = _Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -48,8 +38,6 @@ def environment() -> jinja2.Environment:
     env.globals.update(fragments.GLOBALS)
     return env
 
-
-_DICT_ATTRIBUTES = frozenset(dir(dict))
 
 _ENV: jinja2.Environment | None = None
 
@@ -65,7 +53,7 @@ def _env() -> jinja2.Environment:
 
 def compile_all() -> None:
     """Compile every template now, so that worker processes forked afterwards share the
-    compiled code instead of each compiling it again. Errors wait for ``render``."""
+    compiled code instead of each compiling it again. Errors wait for ``render_page``."""
     import jinja2
 
     env = _env()
@@ -74,10 +62,12 @@ def compile_all() -> None:
             env.get_template(name)
 
 
-def render(name: str, context: dict[str, Any]) -> str:
-    """Render a template; template mistakes become SiteErrors with the template's line."""
+def render_page(name: str, view: DataclassInstance) -> str:
+    """Render template ``name`` with the fields of ``view`` (a page's frozen dataclass) as
+    its names; template mistakes become SiteErrors with the template's line."""
     import jinja2
 
+    context = {f.name: getattr(view, f.name) for f in dataclasses.fields(view)}
     try:
         return _env().get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:

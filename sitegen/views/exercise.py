@@ -14,10 +14,13 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from sitegen.text.anchoring import Prepared
+from sitegen.views.article import ArticleView, StudentArticle
+from sitegen.views.edition import Edition, Rich
+from sitegen.views.sheets import EXERCISE, SheetFrame, sheet_fields
 
 MEASURE = 78
 """Columns per line: about 13 words, a line that fits the A4 and Letter page at 10 pt."""
@@ -127,7 +130,7 @@ def wrap(text: str, measure: int = MEASURE) -> list[str]:
 
 def paragraphs(prepared: Prepared, measure: int = MEASURE) -> list[Paragraph]:
     """The body's top-level blocks, numbered from 1, each cut into numbered lines."""
-    out: list[Paragraph] = []
+    found: list[Paragraph] = []
     number = 0
     text = prepared.body.text
     for index, (start, end) in enumerate(prepared.body.ranges, 1):
@@ -135,8 +138,8 @@ def paragraphs(prepared: Prepared, measure: int = MEASURE) -> list[Paragraph]:
         for line in wrap(text[start:end], measure):
             number += 1
             lines.append(Line(number, line))
-        out.append(Paragraph(index, prepared.body_offset + start, tuple(lines)))
-    return out
+        found.append(Paragraph(index, prepared.body_offset + start, tuple(lines)))
+    return found
 
 
 def place(paras: list[Paragraph], start: int) -> tuple[int, int] | None:
@@ -155,43 +158,66 @@ def place(paras: list[Paragraph], start: int) -> tuple[int, int] | None:
     return None
 
 
-_SHARED_KEYS = ("lang", "t", "root", "title", "site_title", "categories", "editions", "home",
-                "sift")
+@dataclass(frozen=True)
+class ExerciseQuestion:
+    key: str
+    question: Rich | None
+    step: str | None
+    where: str | None
+    """Where its passage is, in words ("paragraph 2, lines 5-6"); None: on the article."""
+    quote: str | None
 
 
-def exercise_context(prepared: Prepared, paras: list[Paragraph], ctx: dict[str, Any],
-                     questions: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    """The exercise page's context, from the article page's ``ctx``: the bare text (cut
-    into ``paras``, the same in every edition), the student copy's ``questions`` (each
-    passage named by paragraph and line, never by highlight number) and the explainer's
-    highlights as offsets, for the comparison.
+@dataclass(frozen=True)
+class Highlight:
+    """One of the explainer's highlights, for the comparison (code-point offsets)."""
 
-    No note, answer, source or provenance fact is in it.
-    """
-    t = ctx["t"]
+    id: str
+    number: int
+    category: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExerciseView(SheetFrame):
+    """``exercise.html``. No note, answer, source or provenance fact is in it."""
+
+    article: StudentArticle
+    headline: str
+    paragraphs: tuple[Paragraph, ...]
+    exercise_questions: tuple[ExerciseQuestion, ...]
+    strings: dict[str, str]
+    """The strings of ``static/exercise.js``."""
+    highlights: tuple[Highlight, ...]
+
+
+def exercise_view(prepared: Prepared, paras: list[Paragraph], ed: Edition, view: ArticleView,
+                  *, pdf: bool) -> ExerciseView:
+    """The exercise page in edition ``ed``: the bare text (cut into ``paras``, the same in
+    every edition), the student copy's questions of the article ``view`` (each passage
+    named by paragraph and line, never by highlight number) and the explainer's
+    highlights as offsets, for the comparison."""
+    t = ed.t
     article = prepared.article
     spans = {s.annotation.id: s for s in prepared.spans}
-    items = []
-    for q in questions["per_highlight"]:
-        span = spans[q["id"]]
-        items.append({"key": q["key"], "question": q["question"], "step": None,
-                      "where": _where(t, paras, span.start, span.end),
-                      "quote": q["quote"]})
-    items += [{"key": q["key"], "question": q["question"], "step": q.get("step"),
-               "where": None, "quote": None} for q in questions["general"]]
-    safe = {k: ctx[k] for k in _SHARED_KEYS}
-    safe.update(
-        article={k: ctx["article"][k] for k in ("slug", "title", "language", "practice")},
-        headline=article.title, paragraphs=paras, exercise_questions=items,
+    questions = view.questions.for_students()
+    items = [ExerciseQuestion(q.key, q.question, None,
+                              _where(t, paras, spans[q.id].start, spans[q.id].end), q.quote)
+             for q in questions.per_highlight]
+    items += [ExerciseQuestion(q.key, q.question, q.step, None, None)
+              for q in questions.general]
+    return ExerciseView(
+        **sheet_fields(ed, article.slug, article.title, EXERCISE, pdf=pdf),
+        article=view.article.for_students(), headline=article.title,
+        paragraphs=tuple(paras), exercise_questions=tuple(items),
         strings={k.removeprefix("exercise_"): v for k, v in t.items()
                  if k.startswith("exercise_")},
-        highlights=[{"id": s.annotation.id, "number": s.number,
-                     "category": s.annotation.category, "start": s.start, "end": s.end}
-                    for s in prepared.spans])
-    return safe
+        highlights=tuple(Highlight(s.annotation.id, s.number, s.annotation.category, s.start,
+                                   s.end) for s in prepared.spans))
 
 
-def _where(t: dict[str, str], paras: list[Paragraph], start: int, end: int) -> str:
+def _where(t: Mapping[str, str], paras: list[Paragraph], start: int, end: int) -> str:
     """Where a passage is, in words: "paragraph 2, lines 5-6", or "in the headline"."""
     first, last = place(paras, start), place(paras, max(start, end - 1))
     if first is None:

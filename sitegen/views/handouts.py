@@ -1,10 +1,10 @@
 """Classroom handouts per article and edition: the exercise copy, the annotated student
 copy and the teacher key.
 
-All three are built from ``article_context`` (the context of the web page), so highlights
-carry the same numbers on the page and on paper. The student copies get only what a
-student may see: the text, the core questions and the reading aids, never a note, an
-answer or a provenance fact (those are left blank, to investigate). The exercise copy is
+All three are built from ``article_views`` (the view of the web page), so highlights
+carry the same numbers on the page and on paper. The student copies' view types hold only
+what a student may see: the text, the core questions and the reading aids, never a note,
+an answer or a provenance fact (those are left blank, to investigate). The exercise copy is
 the bare article (``sitegen.views.exercise``), also the page where students mark it in the
 browser. Each handout is an HTML page, and a PDF of that page made by ``sitegen.theme.pdf``; a
 PDF is keyed on everything it is made from, so a build reuses the last one when the key
@@ -14,157 +14,138 @@ matches.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from dataclasses import dataclass
 
 from markupsafe import Markup
 
 from sitegen import __version__
 from sitegen.model import Site
 from sitegen.text.anchoring import Prepared
-from sitegen.theme import pdf, templates
-from sitegen.views.exercise import exercise_context, paragraphs
-from sitegen.views.pages import Edition, Page, edition_dir, for_page
-from sitegen.views.stylesheet import categories_css
+from sitegen.text.markdown import render_blocks, render_text
+from sitegen.theme import pdf
+from sitegen.views.article import ArticleView, StudentArticle, StudentQuestions
+from sitegen.views.edition import Edition, Page, edition_dir, fields_of
+from sitegen.views.exercise import exercise_view, paragraphs
+from sitegen.views.sheets import EXERCISE, KINDS, STUDENT, TEACHER, SheetFrame, sheet_fields
 
-EXERCISE, STUDENT, TEACHER = "exercise", "handout", "teacher"
-KINDS = (EXERCISE, STUDENT, TEACHER)
-LABELS = {EXERCISE: "handout_exercise", STUDENT: "handout_student", TEACHER: "handout_teacher"}
-GLOSSARY = ("sourcing", "framing", "missing_context", "direct_quote", "paraphrase",
-            "attribution", "primary_source", "scare_quotes", "lateral_reading")
 LESSON = (("stop", 5), ("exercise", 15), ("discuss", 15), ("annotated", 15), ("sift", 5))
 """The lesson's steps and their minutes (55 in all, one class period): students work on
 the bare article first, then discuss, then read the annotated copy."""
 OBJECTIVES = ("sourcing", "framing", "context")
 TIPS = ("evidence", "wait", "true", "people")
-LINES_PER_QUESTION = {"per_highlight": 2, "general": 3, "exercise": 2}
-"""Ruled lines left to write on under each question of the student copy."""
 
 Reuse = Callable[[str, str], bytes | None]
 """Given a PDF's site path and input key, the PDF of the last build if it is still good."""
 
-_NOTE_LINK = re.compile(r' tabindex="0" aria-details="note-[a-z0-9-]+"')
-"""What makes a highlight point to its note; the student copy has no notes to point to."""
 
-_STUDENT_KEYS = ("lang", "t", "root", "title", "site_title", "categories", "editions", "home",
-                 "headline", "translated_title", "has_translation", "translation_lang", "sift")
-_ARTICLE_KEYS = ("slug", "title", "language", "practice")
-"""What a student copy knows of the article: not its outlet, author, date or address."""
-
-
-def links(t: Mapping[str, str], *, pdf: bool, current: str | None = None) -> list[dict[str, Any]]:
-    """The handouts, as links relative to the article's folder (for every page there)."""
-    return [{"kind": kind, "label": t[LABELS[kind]], "html": f"{kind}.html",
-             "pdf": f"{kind}.pdf" if pdf else None, "current": kind == current}
-            for kind in KINDS]
+@dataclass(frozen=True)
+class StudentBlock:
+    html: Markup
+    """Its highlights, which point to no note."""
+    translation: Markup | None
 
 
-def core_questions(questions: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
-    """The questions a student copy carries: those marked core, or all when none is."""
-    if not any(q["core"] for group in questions.values() for q in group):
-        return questions
-    return {name: [q for q in group if q["core"]] for name, group in questions.items()}
+@dataclass(frozen=True, kw_only=True)
+class StudentView(SheetFrame):
+    """``handout.html``: only what a student may see, the text with its numbered
+    highlights and the core questions. It has no field for a note, an answer, a voice, a
+    source or a provenance fact, so no template mistake can print one on it."""
+
+    article: StudentArticle
+    headline: Markup
+    translated_title: str | None
+    has_translation: bool
+    translation_lang: str | None
+    blocks: tuple[StudentBlock, ...]
+    questions: StudentQuestions
 
 
-def _glossary(t: Mapping[str, str]) -> list[dict[str, str]]:
-    return [{"term": t[f"glossary_{k}"], "text": t[f"glossary_{k}_text"]} for k in GLOSSARY]
+@dataclass(frozen=True)
+class LessonStep:
+    minutes: str
+    name: str
+    text: str
 
 
-def _student_context(ctx: dict[str, Any]) -> dict[str, Any]:
-    """Only what a student may see: the notes, answers, voices and sources are left out.
+@dataclass(frozen=True)
+class Lesson:
+    """The one-page lesson outline of the teacher key, with the article's own counts."""
 
-    Leaving them out of the context (not just of the template) means a template mistake
-    fails loudly under StrictUndefined instead of printing an answer on the student copy.
-    """
-    safe = {k: ctx[k] for k in _STUDENT_KEYS}
-    safe["article"] = {k: ctx["article"][k] for k in _ARTICLE_KEYS}
-    safe["headline"] = _unlinked(ctx["headline"])
-    safe["blocks"] = [{"html": _unlinked(b["html"]), "translation": b["translation"]}
-                      for b in ctx["blocks"]]
-    questions = core_questions(ctx["questions"])
-    safe["questions"] = {
-        "per_highlight": [{k: q[k] for k in ("number", "id", "question", "quote", "category")}
-                          for q in questions["per_highlight"]],
-        "general": [{k: q.get(k) for k in ("question", "step", "id")}
-                    for q in questions["general"]],
-    }
-    return safe
+    total: str
+    summary: str
+    core: str
+    objectives: tuple[str, ...]
+    steps: tuple[LessonStep, ...]
+    tips: tuple[str, ...]
 
 
-def _unlinked(html: Markup) -> Markup:
-    return Markup(_NOTE_LINK.sub("", str(html)))
+@dataclass(frozen=True, kw_only=True)
+class TeacherView(ArticleView, SheetFrame):
+    """``teacher.html``: the article's view, with the answers, and the lesson."""
+
+    lesson: Lesson
 
 
-def _lesson(ed: Edition, ctx: dict[str, Any], highlights: int) -> dict[str, Any]:
-    """The one-page lesson outline, filled in with the article's own counts."""
+def _lesson(ed: Edition, view: ArticleView, highlights: int) -> Lesson:
     t = ed.t
-    questions = ctx["questions"]
-    per_category = ", ".join(f"{p['category']['letter']} {p['category']['label']}: "
-                             f"{len(p['highlights'])}" for p in ctx["panels"])
-    core = core_questions(questions)
-    marked = sum(len(group) for group in core.values())
-    numbers = {"exercise": marked, "discuss": len(questions["general"]),
-               "annotated": highlights}
-    every = len(questions["per_highlight"]) + len(questions["general"])
-    return {
-        "total": t["lesson_total"].format(n=sum(m for _, m in LESSON)),
-        "summary": t["lesson_this_article"].format(
+    questions = view.questions
+    per_category = ", ".join(f"{p.category.letter} {p.category.label}: {len(p.highlights)}"
+                             for p in view.panels)
+    core = questions.core()
+    marked = len(core.per_highlight) + len(core.general)
+    numbers = {"exercise": marked, "discuss": len(questions.general), "annotated": highlights}
+    every = len(questions.per_highlight) + len(questions.general)
+    return Lesson(
+        total=t["lesson_total"].format(n=sum(m for _, m in LESSON)),
+        summary=t["lesson_this_article"].format(
             highlights=highlights, categories=per_category,
-            questions=len(questions["per_highlight"]), general=len(questions["general"]),
-            voices=len(ctx["voices"])),
-        "core": (t["lesson_core"].format(n=marked) if marked < every
-                 else t["lesson_core_none"]),
-        "objectives": [t[f"lesson_objective_{k}"] for k in OBJECTIVES],
-        "steps": [{"minutes": t["lesson_minutes"].format(n=minutes), "name": t[f"lesson_{k}"],
-                   "text": t[f"lesson_{k}_text"].format(n=numbers.get(k, 0))}
-                  for k, minutes in LESSON],
-        "tips": [t[f"lesson_tip_{k}"] for k in TIPS],
-    }
-
-
-def _with_quotes(ctx: dict[str, Any]) -> None:
-    """Give each per-highlight question the passage and category it is about."""
-    notes = {n["id"]: n for b in [{"notes": ctx["headline_notes"]}, *ctx["blocks"]]
-             for n in b["notes"]}
-    for q in ctx["questions"]["per_highlight"]:
-        q["quote"] = notes[q["id"]]["quote"]
-        q["category"] = notes[q["id"]]["category"]
+            questions=len(questions.per_highlight), general=len(questions.general),
+            voices=len(view.voices)),
+        core=t["lesson_core"].format(n=marked) if marked < every else t["lesson_core_none"],
+        objectives=tuple(t[f"lesson_objective_{k}"] for k in OBJECTIVES),
+        steps=tuple(LessonStep(t["lesson_minutes"].format(n=minutes), t[f"lesson_{k}"],
+                               t[f"lesson_{k}_text"].format(n=numbers.get(k, 0)))
+                    for k, minutes in LESSON),
+        tips=tuple(t[f"lesson_tip_{k}"] for k in TIPS),
+    )
 
 
 def handout_pages(prepared: Prepared, site: Site, *, pdf: bool,
-                  contexts: dict[str, dict[str, Any]]) -> list[Page]:
-    """The student copy and teacher key of one article, in every edition, from the
-    contexts of its web page (``pages.article_contexts``)."""
-    slug = prepared.article.slug
+                  views: Mapping[str, ArticleView]) -> list[Page]:
+    """The exercise copy, student copy and teacher key of one article, in every edition,
+    from the views of its web page (``article.article_views``)."""
+    article = prepared.article
+    slug = article.slug
     paras = paragraphs(prepared)
+    # The student copy's marks, without the links to notes it does not have.
+    headline = Markup(render_text(article.title, prepared.spans, 0, link_notes=False))
+    blocks = render_blocks(prepared.body, prepared.spans, prepared.body_offset,
+                           link_notes=False)
     pages = []
     for lang in site.languages:
-        ed = Edition(site, lang)
+        ed, view = Edition(site, lang), views[lang]
         for kind in KINDS:
-            ctx = for_page(contexts[lang], site, f"{slug}/{kind}.html")
-            _with_quotes(ctx)
+            sheet = sheet_fields(ed, slug, article.title, kind, pdf=pdf)
+            made: SheetFrame
             if kind == TEACHER:
-                ctx["lesson"] = _lesson(ed, ctx, len(prepared.spans))
+                made = TeacherView(**{**fields_of(view), **sheet},
+                                   lesson=_lesson(ed, view, len(prepared.spans)))
             elif kind == STUDENT:
-                ctx = _student_context(ctx)
+                made = StudentView(
+                    **sheet, article=view.article.for_students(), headline=headline,
+                    translated_title=view.translated_title,
+                    has_translation=view.has_translation,
+                    translation_lang=view.translation_lang,
+                    blocks=tuple(StudentBlock(Markup(b.html), ours.translation)
+                                 for b, ours in zip(blocks, view.blocks, strict=True)),
+                    questions=view.questions.for_students())
             else:
-                ctx = exercise_context(prepared, paras, ctx, core_questions(ctx["questions"]))
-            title = ed.t[LABELS[kind]]
-            ctx.update(kind=kind, sheet_title=title, interactive=kind == EXERCISE,
-                       handouts=links(ed.t, pdf=pdf, current=kind), glossary=_glossary(ed.t),
-                       lines=LINES_PER_QUESTION)
-            path = f"{edition_dir(site, lang)}{slug}/{kind}.html"
-            pages.append(Page(path, f"{kind}.html", ctx))
+                assert kind == EXERCISE
+                made = exercise_view(prepared, paras, ed, view, pdf=pdf)
+            pages.append(Page(f"{edition_dir(site, lang)}{slug}/{kind}.html", f"{kind}.html",
+                              made))
     return pages
-
-
-def assets(site: Site) -> dict[str, bytes]:
-    """The theme's files as the site has them under ``assets/`` (stylesheets, script)."""
-    files = {f"assets/{p.name}": p.read_bytes() for p in sorted(templates.STATIC.iterdir())
-             if p.is_file() and not p.name.startswith(".")}
-    files["assets/categories.css"] = categories_css(site).encode("utf-8")
-    return files
 
 
 def pdf_key(html: bytes, theme: Mapping[str, bytes], paper: str) -> str:
@@ -191,7 +172,7 @@ def pdf_files(pages: Iterable[Page], html: Mapping[str, bytes], site: Site,
               ) -> tuple[dict[str, bytes], dict[str, str]]:
     """The PDF of each handout page, and its input key (kept in the manifest so the next
     build can tell whether it is still good); one still good from the last build is
-    reused as is. ``theme`` is ``assets(site)``, made once per build."""
+    reused as is. ``theme`` is ``assets.theme_assets(site)``, made once per build."""
     files: dict[str, bytes] = {}
     keys: dict[str, str] = {}
     for page in pages:

@@ -1,4 +1,7 @@
-"""The site's own stylesheet: one rule set per category, from site.yaml's colours.
+"""The theme's files as the site has them under ``assets/``: the stylesheets and scripts
+of ``static/``, and the site's own stylesheet, made from site.yaml's colours.
+
+The build makes them once, for the site's files and for every handout PDF.
 
 Each category gets a tint behind its text, a line style and a letter badge, so it is told
 apart by more than colour; the switches of the legend hide a category by a body class.
@@ -7,8 +10,20 @@ apart by more than colour; the switches of the legend hide a category by a body 
 from __future__ import annotations
 
 from sitegen.model import Site
+from sitegen.theme import templates
+from sitegen.views import categories
 from sitegen.views.colors import TEXT, WHITE, contrast, strong, tint
-from sitegen.views.pages import Edition
+
+LINE_STYLES = ("solid", "dashed", "dotted", "double", "solid")
+"""A category's underline, by its place in site.yaml."""
+
+
+def theme_assets(site: Site) -> dict[str, bytes]:
+    """Site path → bytes of every file under ``assets/``."""
+    files = {f"assets/{p.name}": p.read_bytes() for p in sorted(templates.STATIC.iterdir())
+             if p.is_file() and not p.name.startswith(".")}
+    files["assets/categories.css"] = categories_css(site).encode("utf-8")
+    return files
 
 
 def categories_css(site: Site) -> str:
@@ -18,7 +33,7 @@ def categories_css(site: Site) -> str:
         line_color = strong(cat.color)
         background = tint(cat.color)
         assert contrast(TEXT, background) >= 4.5 and contrast(WHITE, line_color) >= 4.5
-        style = ("solid", "dashed", "dotted", "double", "solid")[cat.index % 5]
+        style = LINE_STYLES[cat.index % len(LINE_STYLES)]
         rules.append(
             f".hl-{k} {{ background-color: {background}; color: {TEXT}; "
             f"border-bottom: 3px {style} {line_color}; }}\n"
@@ -30,9 +45,8 @@ def categories_css(site: Site) -> str:
             f".hide-{k} .note-{k} {{ display: none; }}"
         )
     for lang in site.languages:
-        edition = Edition(site, lang)
-        for c in edition.categories:
-            letter = c["letter"].replace("\\", "\\\\").replace('"', '\\"')
-            rules.append(f'html[lang="{lang}"] .hl-{c["key"]}.hl-start::before '
+        for key, letter in categories.letters(site, lang).items():
+            letter = letter.replace("\\", "\\\\").replace('"', '\\"')
+            rules.append(f'html[lang="{lang}"] .hl-{key}.hl-start::before '
                          f'{{ content: "{letter}" attr(data-number); }}')
     return "\n".join(rules) + "\n"

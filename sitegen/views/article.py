@@ -1,0 +1,383 @@
+"""The article page of every edition: the text with its highlights, the notes, the
+questions, who speaks, the sources. The teacher key shows the same view (the same
+numbers); the student copies show what ``for_students`` keeps of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from markupsafe import Markup
+
+from sitegen.model import Annotation, Article, Site, Source
+from sitegen.text import typography
+from sitegen.text.anchoring import Prepared
+from sitegen.text.markdown import Block, render_blocks, render_text
+from sitegen.views import sheets
+from sitegen.views.chart import Bar, voices_svg
+from sitegen.views.edition import (
+    Category,
+    Edition,
+    Frame,
+    Page,
+    Rich,
+    edition_dir,
+    fields_of,
+    page_root,
+)
+from sitegen.views.sheets import HandoutLink, SiftMove
+
+
+@dataclass(frozen=True)
+class StudentArticle:
+    """What a student copy knows of the article: not its outlet, author, date, address
+    or provenance (students investigate them)."""
+
+    slug: str
+    title: str
+    language: str
+    practice: bool
+
+
+@dataclass(frozen=True)
+class ArticleFacts:
+    slug: str
+    title: str
+    language: str
+    practice: bool
+    outlet: str | None
+    author: str | None
+    published: str | None
+    original_url: str | None
+    provenance: Rich | None
+    summary: Rich | None
+
+    def for_students(self) -> StudentArticle:
+        return StudentArticle(self.slug, self.title, self.language, self.practice)
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A source cited on the page, numbered in order of first citation."""
+
+    title: str | None
+    publisher: str
+    date: str | None
+    url: str
+    number: int
+
+
+@dataclass(frozen=True)
+class Note:
+    id: str
+    number: int | None
+    """None for a note on the whole article (no highlight)."""
+    category: Category
+    quote: str | None
+    """The highlighted passage, on one line."""
+    quote_lang: str
+    note: Rich | None
+    question: Rich | None
+    answer: Rich | None
+    sources: tuple[SourceRef, ...]
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """A top-level block of the body and the notes of the highlights that start in it."""
+
+    html: Markup
+    notes: tuple[Note, ...]
+    translation: Markup | None
+
+
+@dataclass(frozen=True)
+class HighlightQuestion:
+    number: int
+    id: str
+    key: str
+    """Names the question for good: the annotation's id, or its place in ``questions:``."""
+    question: Rich | None
+    answer: Rich | None
+    core: bool
+    quote: str | None
+    category: Category
+
+
+@dataclass(frozen=True)
+class GeneralQuestion:
+    question: Rich | None
+    answer: Rich | None
+    step: str | None
+    id: str | None
+    key: str
+    core: bool
+
+
+@dataclass(frozen=True)
+class StudentHighlightQuestion:
+    number: int
+    id: str
+    key: str
+    question: Rich | None
+    quote: str | None
+    category: Category
+
+
+@dataclass(frozen=True)
+class StudentGeneralQuestion:
+    question: Rich | None
+    step: str | None
+    id: str | None
+    key: str
+
+
+@dataclass(frozen=True)
+class StudentQuestions:
+    per_highlight: tuple[StudentHighlightQuestion, ...]
+    general: tuple[StudentGeneralQuestion, ...]
+
+
+@dataclass(frozen=True)
+class Questions:
+    per_highlight: tuple[HighlightQuestion, ...]
+    general: tuple[GeneralQuestion, ...]
+
+    def core(self) -> Questions:
+        """The questions a student copy carries: those marked core, or all when none is."""
+        if not any(q.core for q in self.per_highlight) and not any(
+                q.core for q in self.general):
+            return self
+        return Questions(tuple(q for q in self.per_highlight if q.core),
+                         tuple(q for q in self.general if q.core))
+
+    def for_students(self) -> StudentQuestions:
+        """The core questions, without their answers."""
+        core = self.core()
+        return StudentQuestions(
+            tuple(StudentHighlightQuestion(q.number, q.id, q.key, q.question, q.quote,
+                                           q.category) for q in core.per_highlight),
+            tuple(StudentGeneralQuestion(q.question, q.step, q.id, q.key)
+                  for q in core.general))
+
+
+@dataclass(frozen=True)
+class CategoryCount:
+    category: Category
+    count: int
+
+
+@dataclass(frozen=True)
+class Glance:
+    """What the "at a glance" box counts: highlights per category, voices, the original."""
+
+    categories: tuple[CategoryCount, ...]
+    voices: int
+    original: bool
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A category's highlights, in text order."""
+
+    category: Category
+    highlights: tuple[Note, ...]
+
+
+@dataclass(frozen=True)
+class VoiceRow:
+    name: str
+    role: Rich | None
+    affiliation: Rich | None
+    side: str | None
+    quoted: str
+    linked: str
+    sources: tuple[SourceRef, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArticleView(Frame):
+    """``article.html``, and what the teacher key shows of the article."""
+
+    article: ArticleFacts
+    headline: Markup
+    translated_title: str | None
+    headline_notes: tuple[Note, ...]
+    blocks: tuple[TextBlock, ...]
+    has_translation: bool
+    translation_lang: str | None
+    article_notes: tuple[Note, ...]
+    """The notes on the whole article, without a highlight."""
+    notes_in_order: tuple[Note, ...]
+    glance: Glance
+    panels: tuple[Panel, ...]
+    voices: tuple[VoiceRow, ...]
+    chart: Markup | None
+    questions: Questions
+    sift: tuple[SiftMove, ...]
+    sources: tuple[SourceRef, ...]
+    handouts: tuple[HandoutLink, ...]
+
+
+def article_views(prepared: Prepared, site: Site, *, pdf: bool) -> dict[str, ArticleView]:
+    """The article's view in each edition, made once and shared by its page and its
+    handouts (they sit in the same folder, so relative links are the same); ``pdf``: the
+    handouts have PDFs to link to."""
+    blocks = render_blocks(prepared.body, prepared.spans, prepared.body_offset)
+    headline = Markup(render_text(prepared.article.title, prepared.spans, 0))
+    return {lang: _article_view(prepared, Edition(site, lang, prepared.fields), blocks,
+                                headline, pdf=pdf)
+            for lang in site.languages}
+
+
+def article_pages(prepared: Prepared, site: Site, views: dict[str, ArticleView]) -> list[Page]:
+    slug = prepared.article.slug
+    return [Page(f"{edition_dir(site, lang)}{slug}/index.html", "article.html", views[lang])
+            for lang in site.languages]
+
+
+def translation_blocks(prepared: Prepared, lang: str) -> list[Block] | None:
+    """The translation into ``lang``, block by block, or None when there is none."""
+    translation = prepared.translations.get(lang)
+    if not translation:
+        return None
+    # our own text, so in the edition's typography
+    ours = replace(translation, groups=tuple(tuple(typography.tokens(g, lang))
+                                             for g in translation.groups))
+    return render_blocks(ours, (), 0)
+
+
+def _article_view(prepared: Prepared, ed: Edition, blocks: list[Block], headline: Markup, *,
+                  pdf: bool) -> ArticleView:
+    article, spans, lang = prepared.article, prepared.spans, ed.lang
+    numbers = {s.annotation.id: s.number for s in spans}
+    offset = prepared.body_offset
+    tr_blocks = translation_blocks(prepared, lang)
+    sources = _SourceList(lang)
+    quotes = {s.annotation.id: " ".join(prepared.plain_text[s.start : s.end].split())
+              for s in spans}
+    notes = {a.id: _note(ed, a, numbers.get(a.id), quotes.get(a.id), article.language,
+                         sources)
+             for a in article.annotations}
+    by_block: list[list[Note]] = [[] for _ in blocks]
+    headline_notes: list[Note] = []
+    for span in spans:
+        if span.start < offset:
+            headline_notes.append(notes[span.annotation.id])
+            continue
+        index = next((i for i, b in enumerate(blocks) if span.start < b.end + offset),
+                     len(blocks) - 1)
+        by_block[index].append(notes[span.annotation.id])
+    article_notes = tuple(notes[a.id] for a in article.annotations if a.id not in numbers)
+    numbered = sorted((notes[i] for i in numbers), key=lambda n: n.number or 0)
+    tr = article.translation(lang)
+    frame = ed.frame(page_root(ed.site, lang, 1), f"{article.slug}/index.html", article.title)
+    return ArticleView(
+        **fields_of(frame),
+        article=_facts(ed, article),
+        headline=headline,
+        translated_title=typography.plain(tr.title, lang) if tr and tr.title else None,
+        headline_notes=tuple(headline_notes),
+        blocks=tuple(
+            TextBlock(Markup(b.html), tuple(by_block[i]),
+                      Markup(tr_blocks[i].html) if tr_blocks and i < len(tr_blocks) else None)
+            for i, b in enumerate(blocks)),
+        has_translation=tr_blocks is not None,
+        translation_lang=lang if tr_blocks is not None else None,
+        article_notes=article_notes,
+        notes_in_order=(*numbered, *article_notes),
+        glance=_glance(ed, article, numbered),
+        panels=tuple(Panel(c, tuple(n for n in numbered if n.category.key == c.key))
+                     for c in ed.categories),
+        voices=_voices(ed, article, sources),
+        chart=_chart(ed, article),
+        questions=_questions(ed, article, notes),
+        sift=sheets.sift_moves(ed.t),
+        sources=tuple(sources.items),
+        handouts=sheets.links(ed.t, pdf=pdf),
+    )
+
+
+class _SourceList:
+    """Every source cited on a page, once each, in order of first citation."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.items: list[SourceRef] = []
+        self._index: dict[str, int] = {}
+
+    def add(self, source: Source) -> int:
+        if source.url not in self._index:
+            title = typography.plain(source.title, self.lang) if source.title else None
+            self.items.append(SourceRef(title, typography.plain(source.publisher, self.lang),
+                                        source.date, source.url, len(self.items) + 1))
+            self._index[source.url] = len(self.items)
+        return self._index[source.url]
+
+    def cite(self, sources: tuple[Source, ...]) -> tuple[SourceRef, ...]:
+        return tuple(self.items[self.add(s) - 1] for s in sources)
+
+
+def _facts(ed: Edition, article: Article) -> ArticleFacts:
+    return ArticleFacts(
+        slug=article.slug, title=article.title, language=article.language,
+        practice=article.kind == "practice", outlet=article.outlet, author=article.author,
+        published=article.published, original_url=article.original_url,
+        provenance=ed.text(article.provenance), summary=ed.text(article.summary))
+
+
+def _note(ed: Edition, ann: Annotation, number: int | None, quote: str | None,
+          quote_lang: str, sources: _SourceList) -> Note:
+    return Note(ann.id, number, ed.category(ann.category), quote, quote_lang,
+                ed.text(ann.note), ed.text(ann.question, inline=True), ed.text(ann.answer),
+                sources.cite(ann.sources))
+
+
+def _glance(ed: Edition, article: Article, numbered: list[Note]) -> Glance:
+    counts = (CategoryCount(c, sum(n.category.key == c.key for n in numbered))
+              for c in ed.categories)
+    return Glance(tuple(c for c in counts if c.count), len(article.voices),
+                  article.original_url is not None)
+
+
+def _voices(ed: Edition, article: Article, sources: _SourceList) -> tuple[VoiceRow, ...]:
+    return tuple(
+        VoiceRow(typography.plain(v.name, ed.lang), ed.text(v.role, inline=True),
+                 ed.text(v.affiliation, inline=True), ed.plain(v.side) if v.side else None,
+                 ed.t[v.quoted], ed.t["yes" if v.linked else "no"], sources.cite(v.sources))
+        for v in article.voices)
+
+
+def _chart(ed: Edition, article: Article) -> Markup | None:
+    if not article.voices:
+        return None
+    bars: dict[str, list[int]] = {}
+    for v in article.voices:
+        side = ed.plain(v.side) if v.side else ed.t["chart_no_side"]
+        counts = bars.setdefault(side, [0, 0])
+        counts[0 if v.linked else 1] += 1
+    svg = voices_svg([Bar(k, c[0], c[1]) for k, c in bars.items()], ed.t["chart_title"],
+                     ed.t["chart_linked"], ed.t["chart_not_linked"],
+                     lambda text: typography.plain(text, ed.lang))
+    return Markup(svg)
+
+
+def _questions(ed: Edition, article: Article, notes: dict[str, Note]) -> Questions:
+    """Each highlight's question (with its passage and category, for the sheets), then
+    the questions on the whole article."""
+    numbers = {i: n.number for i, n in notes.items() if n.number is not None}
+    asked = sorted((numbers[a.id], a) for a in article.annotations
+                   if a.question is not None and a.id in numbers)
+    per_highlight = tuple(
+        HighlightQuestion(number, a.id, a.id, ed.text(a.question, inline=True),
+                          ed.text(a.answer), a.core, notes[a.id].quote, notes[a.id].category)
+        for number, a in asked)
+    general = tuple(
+        GeneralQuestion(ed.text(a.question, inline=True), ed.text(a.answer), None, a.id, a.id,
+                        a.core)
+        for a in article.annotations if a.question is not None and a.id not in numbers
+    ) + tuple(
+        GeneralQuestion(ed.text(q.question, inline=True), ed.text(q.answer), q.step, None,
+                        f"question-{i}", q.core)
+        for i, q in enumerate(article.questions, 1))
+    return Questions(per_highlight, general)
