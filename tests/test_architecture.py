@@ -22,7 +22,8 @@ LAYERS: list[set[str]] = [
     {"content", "views"},
     {"text"},
     {"model", "theme", "output"},
-    {"errors", "fs", "__init__"},
+    {"fs"},
+    {"errors", "__init__"},
 ]
 """The layer rule, top to bottom. Each module of sitegen belongs to one room: a top-level
 module (``cli``, ``errors``, ``fs``, …) or a subpackage (``content``, ``text``, …). A room may

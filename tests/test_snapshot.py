@@ -17,7 +17,7 @@ from sitegen.build import cache, snapshot
 from sitegen.build.builder import Builder
 from sitegen.errors import SiteWarning, SourceLocation
 from sitegen.output import ledger
-from sitegen.output.writer import MARKER
+from sitegen.output.stage import MARKER
 
 
 @pytest.fixture

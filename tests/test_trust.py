@@ -13,8 +13,8 @@ import pytest
 from conftest import run_cli
 
 from sitegen.build.builder import build, check
-from sitegen.content.folders import MAX_FILE_BYTES, read_bytes
 from sitegen.errors import ContentErrors, SiteError, SourceLocation
+from sitegen.fs import MAX_FILE_BYTES, read_regular
 from sitegen.model import Localized, Voice, localized_texts
 
 
@@ -111,7 +111,7 @@ def test_a_device_is_not_read(tmp_path: Path) -> None:
     link = tmp_path / "article.md"
     link.symlink_to("/dev/zero")
     with pytest.raises(SiteError, match=r"not a regular file \(a device\)"):
-        read_bytes(link, "article.md")
+        read_regular(link, "article.md")
 
 
 def test_a_fifo_is_refused_not_waited_on(tmp_path: Path, mini: Path) -> None:
@@ -137,7 +137,7 @@ def test_a_file_above_the_size_limit_is_refused(mini: Path) -> None:
 def test_a_file_at_the_size_limit_is_read(tmp_path: Path) -> None:
     path = tmp_path / "big.md"
     path.write_bytes(b"a" * MAX_FILE_BYTES)
-    assert len(read_bytes(path, "big.md")) == MAX_FILE_BYTES
+    assert len(read_regular(path, "big.md")) == MAX_FILE_BYTES
 
 
 def test_the_model_walk_finds_every_voice_field() -> None:

@@ -4,7 +4,7 @@ or repair. Writer-level tests first, then `sitegen build` in real processes."""
 from __future__ import annotations
 
 import errno
-import fcntl
+import hashlib
 import json
 import os
 import secrets
@@ -19,17 +19,14 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ROOT, run_cli, site_bytes
 
-from sitegen import cli
+from sitegen import cli, fs
 from sitegen.errors import UsageError
-from sitegen.output import ledger, writer
-from sitegen.output.writer import (
-    MARKER,
-    STAGING_PREFIX,
-    Output,
-    WriteStats,
-    check_output_dir,
-    stage,
-)
+from sitegen.output import folder as output_folder
+from sitegen.output import ledger
+from sitegen.output import stage as output_stage
+from sitegen.output.commit import WriteStats
+from sitegen.output.folder import Output, check_output_dir
+from sitegen.output.stage import MARKER, STAGING_PREFIX, stage
 
 
 def write_site(out: Path, files: dict[str, bytes]) -> WriteStats:
@@ -232,7 +229,7 @@ def test_a_forged_marker_does_not_make_a_folder_ours(tmp_path: Path, marker: dic
     (out / "index.html").write_bytes(b"a colleague's page")
     (out / "old.html").write_bytes(b"a colleague's old page")
     if "files" in marker:
-        marker["files"] = {name: writer.hashlib.sha256((out / name).read_bytes()).hexdigest()
+        marker["files"] = {name: hashlib.sha256((out / name).read_bytes()).hexdigest()
                            for name in ("index.html", "old.html")}
     (out / MARKER).write_text(json.dumps(marker), "utf-8")
     with pytest.raises(UsageError, match="new sub-folder such as") as refused:
@@ -268,7 +265,7 @@ def locked(out: Path) -> Iterator[None]:
     """Hold the output folder's lock as a running build does."""
     fd = os.open(out / MARKER, os.O_RDWR)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        assert fs.lock(fd)
         yield
     finally:
         os.close(fd)
@@ -311,17 +308,17 @@ def test_two_builds_at_once_give_the_clean_site(tmp_path: Path, mini: Path) -> N
 KILLED_BUILD = textwrap.dedent("""
     import os, signal, sys
     from sitegen import cli
-    from sitegen.output import writer
+    from sitegen.output import commit
 
-    real_move = writer.Output._move
+    real_move = commit._move
 
-    def move_then_die(self, temp, staging_fd, name, folder_fd):
-        done = real_move(self, temp, staging_fd, name, folder_fd)
-        if os.readlink(f"/proc/self/fd/{folder_fd}").endswith(sys.argv[1]):
+    def move_then_die(staging, temp, folder, name, shown):
+        done = real_move(staging, temp, folder, name, shown)
+        if os.readlink(f"/proc/self/fd/{folder.fd}").endswith(sys.argv[1]):
             os.kill(os.getpid(), signal.SIGKILL)
         return done
 
-    writer.Output._move = move_then_die
+    commit._move = move_then_die
     sys.exit(cli.main(sys.argv[2:]))
 """)
 
@@ -414,7 +411,7 @@ def test_no_space_left_is_a_usage_error_and_the_site_is_kept(
     (mini / "site.yaml").write_text((mini / "site.yaml").read_text("utf-8") + "\n", "utf-8")
     notes = mini / "articles/sample/annotations.yaml"
     notes.write_text(notes.read_text("utf-8").replace("Which newspaper?", "New?"), "utf-8")
-    real = writer._write_new
+    real = output_stage._write_new
     calls = 0
 
     def disk_full(folder: Path, suffix: str, data: bytes) -> str:
@@ -424,7 +421,7 @@ def test_no_space_left_is_a_usage_error_and_the_site_is_kept(
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(folder / "x.html"))
         return real(folder, suffix, data)
 
-    monkeypatch.setattr(writer, "_write_new", disk_full)
+    monkeypatch.setattr(output_stage, "_write_new", disk_full)
     capsys.readouterr()
     err = _one_line_usage_error(capsys, build)
     assert "No space left on device" in err and "the last good site is unchanged" in err
@@ -445,7 +442,7 @@ def test_a_read_only_folder_is_a_usage_error(tmp_path: Path, mini: Path,
         def mkdtemp(dir: Path, prefix: str) -> str:
             raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(dir))
 
-    monkeypatch.setattr(writer, "tempfile", ReadOnly)
+    monkeypatch.setattr(output_folder, "tempfile", ReadOnly)
     capsys.readouterr()
     assert cli.main(build) == 0  # with nothing to write, nothing is written
     md = mini / "articles/sample/article.md"

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from sitegen import fs
 from sitegen.authoring import create_files
 from sitegen.errors import UsageError
 from sitegen.model import Site
@@ -56,7 +57,7 @@ def write_schemas(site: Site, out: Path) -> list[Path]:
             new[path] = text
     create_files(new)
     for path, text in ours.items():
-        path.write_text(text, "utf-8")
+        fs.atomic_write(path, text.encode("utf-8"))
     return [*new, *ours]
 
 

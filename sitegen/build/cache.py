@@ -19,27 +19,23 @@ import hashlib
 import hmac
 import json
 import os
-import stat
-import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sitegen import __version__
+from sitegen import __version__, fs
 from sitegen.errors import SiteError, SiteWarning, SourceLocation
-from sitegen.content.folders import read_bytes
-from sitegen.output.writer import Staged, atomic_write
+from sitegen.fs import Stamp, read_regular
+from sitegen.output.stage import Staged
 
-FORMAT = "sitegen-build-cache/5"
+FORMAT = "sitegen-build-cache/6"
+"""/6: a signature holds ``fs.Stamp``s."""
 SECRET_NAME = "secret"
 SECRET_SIZE = 32
 
-Signature = list[list[Any]]
-"""[name, size, mtime, ctime (both in ns), inode] of each file of an article folder: a
-cheap change test. The change time and inode are there because a same-size edit can keep
-its old modification time (``cp -p``, ``rsync -t``, a backup restored), but no write can
-keep the change time."""
+Signature = list[tuple[str, Stamp]]
+"""The name and stamp of each file of an article folder, sorted: a cheap change test."""
 
 
 def signature(folder: Path) -> Signature:
@@ -49,9 +45,7 @@ def signature(folder: Path) -> Signature:
         for entry in entries:
             try:
                 if entry.is_file():
-                    st = entry.stat()
-                    items.append([entry.name, st.st_size, st.st_mtime_ns, st.st_ctime_ns,
-                                  st.st_ino])
+                    items.append((entry.name, Stamp.of(entry.stat())))
             except OSError:  # a loop of links: loading the article reports it
                 pass
     items.sort()
@@ -63,7 +57,7 @@ def input_bytes(path: Path, display: str, root: Path) -> bytes:
     content folder); a file that may not be read counts by its error, which loading the
     content then reports."""
     try:
-        return read_bytes(path, display, root)
+        return read_regular(path, display, root)
     except SiteError as exc:
         return exc.message.encode()
 
@@ -72,7 +66,7 @@ def content_key(site_key: str, folder: Path, sig: Signature) -> str:
     """A hash of everything an article's pages depend on: the site-wide key and the
     bytes of each of its files (``folder`` is ``<content>/articles/<slug>``)."""
     h = hashlib.sha256(site_key.encode())
-    for name, *_ in sig:
+    for name, _ in sig:
         data = input_bytes(folder / name, name, folder.parent.parent)
         h.update(name.encode() + b"\0" + len(data).to_bytes(8, "big"))
         h.update(data)
@@ -143,7 +137,9 @@ class Entry:
                 raise ValueError("bad file record")
         if not all(isinstance(html, str) for html in cards.values()):
             raise ValueError("bad card")
-        entry = cls(str(key), dict(files), list(sig), dict(cards), list(warnings),
+        # JSON gives lists: made tuples again, to compare with a signature taken now.
+        signed = [(str(name), Stamp(*stamp)) for name, stamp in sig]
+        entry = cls(str(key), dict(files), signed, dict(cards), list(warnings),
                     dict(pdf_inputs), raw)
         return str(slug), entry
 
@@ -154,7 +150,7 @@ SITE = ""
 
 def cache_folder() -> Path:
     """$XDG_CACHE_HOME/sitegen, or ~/.cache/sitegen."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sitegen"
+    return fs.user_folder("XDG_CACHE_HOME", ".cache") / "sitegen"
 
 
 def default_path(out: Path) -> Path:
@@ -206,7 +202,7 @@ class Store:
         if key is None:
             return False
         try:
-            atomic_write(path, b"\n".join([header, _seal(key, header, body), body]))
+            fs.atomic_write(path, b"\n".join([header, _seal(key, header, body), body]))
         except OSError:
             return False
         return True
@@ -252,32 +248,19 @@ class _Unsafe(Exception):
 def _secret(folder: Path) -> bytes:
     """The cache folder's secret, after checking the folder is private; created with the
     folder (0700) and the file (0600) on first use."""
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    info = os.stat(folder)
-    if info.st_uid != os.geteuid():
-        raise _Unsafe(f"the build cache folder {folder} belongs to another user; "
-                      "it is not used (remove it, or set XDG_CACHE_HOME)")
-    if info.st_mode & 0o022:
-        raise _Unsafe(f"others may write to the build cache folder {folder}; it is not "
-                      f"used (chmod 700 {folder})")
+    why = fs.private_folder(folder)
+    if why is not None:
+        fix = ("remove it, or set XDG_CACHE_HOME" if why == fs.ANOTHER_USER
+               else f"chmod 700 {folder}")
+        raise _Unsafe(f"the build cache folder {folder} {why}; it is not used ({fix})")
     path = folder / SECRET_NAME
     if not path.exists():
         # Written whole, then linked into place: a build running at the same time sees
         # either no secret or the complete one, and the first link wins.
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".secret-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(os.urandom(SECRET_SIZE))
-            with contextlib.suppress(FileExistsError):
-                os.link(tmp, path)
-        finally:
-            os.unlink(tmp)
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    with os.fdopen(fd, "rb") as fh:
-        info = os.fstat(fh.fileno())
-        secret = fh.read(SECRET_SIZE + 1)
-    if (not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid()
-            or len(secret) != SECRET_SIZE):
+        with contextlib.suppress(FileExistsError):
+            fs.atomic_write(path, os.urandom(SECRET_SIZE), exclusive=True, mode=0o600)
+    found = fs.read_nofollow(path, limit=SECRET_SIZE + 1)
+    if found is None or fs.private(found[1]) is not None or len(found[0]) != SECRET_SIZE:
         raise _Unsafe(f"the build cache's secret {path} is not sitegen's; the cache is "
                       "not used (remove the file)")
-    return secret
+    return found[0]

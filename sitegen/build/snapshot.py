@@ -4,13 +4,13 @@ the build cache (several megabytes each on a big site).
 
 The file's header names the site-wide key, the output folder's ledger id and its manifest
 as stored (``ledger.stamp``: the file's size, times and inode); its body holds a hash of
-every article folder's signature, a hash of every output file's stat (size, mtime, inode,
-ctime), the list of those files and what that build reported. A build that finds the
-same header and, looking again, the same hashes has nothing to do: each article's
-signature is the one its cache entry was made with, and each output file has the stat the
-manifest recorded after writing or checking it, which is all the full check trusts too.
-Any difference, and the build runs the full check (an article changed: it does not look
-at the output files first).
+every article folder's signature, a hash of every output file's stamp (``fs.Stamp``:
+size, mtime, ctime, inode), the list of those files and what that build reported. A
+build that finds the same header and, looking again, the same hashes has nothing to do:
+each article's signature is the one its cache entry was made with, and each output file
+has the stamp the manifest recorded after writing or checking it, which is all the full
+check trusts too. Any difference, and the build runs the full check (an article changed:
+it does not look at the output files first).
 
 The file lives beside the build cache and is sealed like it, with the cache folder's
 secret: a forged snapshot is ignored.
@@ -29,9 +29,11 @@ from pathlib import Path
 from sitegen import __version__
 from sitegen.build.cache import Signature, Store, warnings_from_json, warnings_json
 from sitegen.errors import SiteWarning
+from sitegen.fs import Stamp
 from sitegen.output.ledger import Manifest
 
-FORMAT = "sitegen-snapshot/2"
+FORMAT = "sitegen-snapshot/3"
+"""/3: the output files' stats are hashed as ``fs.Stamp``s."""
 
 Articles = list[tuple[str, Signature]]
 """Each article folder's name and signature, sorted by name."""
@@ -68,8 +70,8 @@ def articles_seen(articles: Articles) -> str:
     return hashlib.sha256(json.dumps(articles).encode()).hexdigest()
 
 
-def _stat_line(size: int, mtime_ns: int, inode: int, ctime_ns: int) -> str:
-    return f"{size} {mtime_ns} {inode} {ctime_ns}"
+def _stat_line(stamp: Stamp) -> str:
+    return f"{stamp.size} {stamp.mtime_ns} {stamp.ctime_ns} {stamp.ino}"
 
 
 def _outputs_seen(stat_lines: list[str]) -> str:
@@ -92,7 +94,7 @@ def look(out: Path, outputs: list[str]) -> tuple[str | None, dict[str, os.stat_r
             continue
         stats[rel] = st
         whole = whole and stat.S_ISREG(st.st_mode)
-        lines.append(_stat_line(st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns))
+        lines.append(_stat_line(Stamp.of(st)))
     return (_outputs_seen(lines) if whole else None), stats
 
 
@@ -105,8 +107,7 @@ def _recorded(manifest: Manifest) -> tuple[str, list[str]] | None:
         record = manifest.files[rel]
         if record.seen is None:
             return None
-        mtime, inode, ctime = record.seen
-        lines.append(_stat_line(record.size, mtime, inode, ctime))
+        lines.append(_stat_line(record.seen))
     return _outputs_seen(lines), outputs
 
 

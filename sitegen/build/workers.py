@@ -57,9 +57,13 @@ class Workers:
     Used as a context manager: leaving it stops the workers, job or not."""
 
     def __init__(self, count: int, start_method: str) -> None:
+        """``start_method`` as ``Builder`` takes it; ``spawn`` where the platform has not
+        that one (Windows has neither ``fork`` nor ``forkserver``)."""
         import multiprocessing  # only a build that renders on workers needs them
         from concurrent.futures import ProcessPoolExecutor
 
+        if start_method not in multiprocessing.get_all_start_methods():
+            start_method = "spawn"
         if start_method == "fork":  # a forked worker inherits it: done once, here
             _warm_up()
         context = multiprocessing.get_context(start_method)

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from sitegen.content import yaml_errors
-from sitegen.content.folders import read_bytes
+from sitegen.fs import read_regular
 from sitegen.errors import SiteError, SourceLocation
 
 
@@ -37,9 +37,9 @@ class YNode:
 
 
 def read_text(path: Path, display: str, root: Path | None = None) -> str:
-    """File contents as text (through ``read_bytes``); invalid UTF-8 is reported at its
+    """File contents as text (through ``fs.read_regular``); invalid UTF-8 is reported at its
     line and column."""
-    data = read_bytes(path, display, root)
+    data = read_regular(path, display, root)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:

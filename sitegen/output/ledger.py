@@ -14,27 +14,30 @@ import json
 import os
 import re
 import secrets
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from sitegen import fs
 from sitegen.errors import UsageError
+from sitegen.fs import Stamp
 
-FORMAT = "sitegen-ledger/1"
+FORMAT = "sitegen-ledger/2"
+"""/2: a record's stat is an ``fs.Stamp`` (size, mtime, ctime, inode)."""
+_FORMAT_1 = "sitegen-ledger/1"
+"""Records of /1 (stat as mtime, inode, ctime) are read without their stats: nothing is
+taken on trust, so the next build hashes those files once, then records stamps."""
 _ID = re.compile(r"[0-9a-f]{32}")
 
-Seen = tuple[int, int, int]
-"""(mtime_ns, inode, ctime_ns) of a file when sitegen last wrote or checked its bytes."""
 
-
-class Record(NamedTuple):
-    """A file sitegen wrote: the SHA-256 and size of its bytes, and its stat afterwards.
-    (A named tuple: a big site's manifest holds tens of thousands.)"""
+class FileRecord(NamedTuple):
+    """A file sitegen wrote: the SHA-256 and size of its bytes, and its stamp when sitegen
+    last wrote or checked them. (A named tuple: a big site's manifest holds tens of
+    thousands.)"""
 
     digest: str
     size: int
-    seen: Seen | None = None
+    seen: Stamp | None = None
 
 
 @dataclass
@@ -43,7 +46,7 @@ class Manifest:
     input key of each PDF (so the next build can keep a PDF whose inputs are unchanged)."""
 
     folder: str
-    files: dict[str, Record] = field(default_factory=dict)
+    files: dict[str, FileRecord] = field(default_factory=dict)
     pdf_inputs: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -52,28 +55,31 @@ class Manifest:
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> Manifest:
-        return cls(str(raw["folder"]), _records(raw["files"]), _pdf_inputs(raw["pdf_inputs"]))
+        return cls(str(raw["folder"]), _records(raw["files"], raw["format"]),
+                   _pdf_inputs(raw["pdf_inputs"]))
 
 
-def _records_json(files: dict[str, Record]) -> dict[str, Record]:
-    """Records as JSON encodes them: a named tuple, like its ``seen`` tuple, is written as
-    a list (``[digest, size, [mtime, inode, ctime]]``, or ``null`` for no stat)."""
+def _records_json(files: dict[str, FileRecord]) -> dict[str, FileRecord]:
+    """Records as JSON encodes them: a named tuple, like its ``seen`` stamp, is written as
+    a list (``[digest, size, [size, mtime, ctime, inode]]``, or ``null`` for no stat)."""
     return dict(sorted(files.items()))
 
 
-def _records(raw: dict[str, Any]) -> dict[str, Record]:
-    """Records from their JSON form; a ValueError for any value of the wrong type. (Type
-    checks rather than conversions: a big site has tens of thousands of records.)"""
+def _records(raw: dict[str, Any], form: str) -> dict[str, FileRecord]:
+    """Records from their JSON form (in the ledger format ``form``); a ValueError for any
+    value of the wrong type. (Type checks rather than conversions: a big site has tens of
+    thousands of records.)"""
     files = {}
     for rel, (digest, size, seen) in raw.items():
         if type(digest) is not str or type(size) is not int:
             raise ValueError(f"bad record for {rel!r}")
-        if seen is not None:
-            mtime, inode, ctime = seen
-            if type(mtime) is not int or type(inode) is not int or type(ctime) is not int:
+        if form == _FORMAT_1:
+            seen = None
+        elif seen is not None:
+            seen = Stamp(*seen)
+            if any(type(n) is not int for n in seen):
                 raise ValueError(f"bad record for {rel!r}")
-            seen = (mtime, inode, ctime)
-        files[rel] = Record(digest, size, seen)
+        files[rel] = FileRecord(digest, size, seen)
     return files
 
 
@@ -91,7 +97,7 @@ class Journal:
 
     staging: str
     moves: list[tuple[str, str]]
-    changed: dict[str, Record]
+    changed: dict[str, FileRecord]
     removed: list[str]
     pdf_inputs: dict[str, str]
 
@@ -104,13 +110,11 @@ class Journal:
 
 
 def _folder() -> Path:
-    base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
-    folder = base / "sitegen" / "outputs"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    st = folder.stat()
-    if st.st_uid != os.getuid() or stat.S_IMODE(st.st_mode) & 0o022:
-        raise UsageError(f"{folder} can be changed by another user: sitegen keeps there what "
-                         "it wrote into each output folder; make it yours (chmod 700)")
+    folder = fs.user_folder("XDG_STATE_HOME", ".local/state") / "sitegen" / "outputs"
+    why = fs.private_folder(folder)
+    if why is not None:  # unlike the build cache, the ledger is needed: refuse
+        raise UsageError(f"{folder} {why}: sitegen keeps there what it wrote into each "
+                         "output folder; make it yours alone (chmod 700)")
     return folder
 
 
@@ -139,12 +143,7 @@ def _read(path: Path) -> Any:
 
 def _write(path: Path, data: dict[str, Any]) -> None:
     """Write a record whole (never in place)."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
-    try:
-        tmp.write_bytes(json.dumps({"format": FORMAT, **data}, separators=(",", ":")).encode())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    fs.atomic_write(path, json.dumps({"format": FORMAT, **data}, separators=(",", ":")).encode())
 
 
 def known(ident: str) -> bool:
@@ -152,18 +151,17 @@ def known(ident: str) -> bool:
     return _path(ident, ".json").is_file()
 
 
-_SEEN: dict[str, tuple[tuple[int, int, int, int], Manifest]] = {}
+_SEEN: dict[str, tuple[Stamp, Manifest]] = {}
 """The last manifest this process read or wrote under each id, with its file's stat then:
 a record is read again only when the file changed (see ``stamp``), so a long-running
 process (``sitegen serve``) that builds again does not parse it again."""
 
 
-def _stat_key(path: Path) -> tuple[int, int, int, int] | None:
+def _stat_key(path: Path) -> Stamp | None:
     try:
-        st = os.stat(path)
+        return Stamp.of(os.stat(path))
     except OSError:
         return None
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
 def stamp(ident: str) -> str | None:
@@ -185,7 +183,7 @@ def load(ident: str) -> Manifest | None:
     if seen is not None and before is not None and seen[0] == before:
         return seen[1]
     raw = _read(path)
-    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+    if not isinstance(raw, dict) or raw.get("format") not in (FORMAT, _FORMAT_1):
         return None
     try:
         manifest = Manifest.from_json(raw)
@@ -222,11 +220,11 @@ def load_journal(ident: str) -> Journal | None:
     """The journal a killed build left; None if there is none, or none of this form (then
     the next commit replaces only files the manifest says are sitegen's)."""
     raw = _read(_path(ident, ".journal.json"))
-    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+    if not isinstance(raw, dict) or raw.get("format") not in (FORMAT, _FORMAT_1):
         return None
     try:
         return Journal(str(raw["staging"]), [(str(a), str(b)) for a, b in raw["moves"]],
-                       _records(raw["changed"]), [str(r) for r in raw["removed"]],
+                       _records(raw["changed"], raw["format"]), [str(r) for r in raw["removed"]],
                        _pdf_inputs(raw["pdf_inputs"]))
     except (KeyError, TypeError, ValueError, AttributeError):
         return None

@@ -13,24 +13,18 @@ its template's name and path, and holds the hash of the source it was compiled f
 from __future__ import annotations
 
 import contextlib
+import io
 import os
-import stat
-import tempfile
 from pathlib import Path
 
 import jinja2
 from jinja2.bccache import Bucket
 
+from sitegen import fs
+
 FOLDER = Path(__file__).resolve().parent / "__pycache__" / "templates"
 """Where compiled templates are kept: inside sitegen's package, as Python keeps its own
 compiled modules."""
-
-_OPEN_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
-
-
-def _ours(info: os.stat_result, uid: int) -> bool:
-    """Owned by ``uid`` and writable by nobody else."""
-    return info.st_uid == uid and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
@@ -40,51 +34,40 @@ class CompiledTemplates(jinja2.BytecodeCache):
         self.folder = folder
         self.templates = templates
 
-    def _open_folder(self, *, create: bool) -> int | None:
-        """The folder's descriptor, if it may be used (made, private, when asked)."""
-        uid = os.geteuid()
+    def _open_folder(self, *, create: bool) -> fs.Folder | None:
+        """The folder, if it may be used (made, private, when asked)."""
         try:
-            if os.stat(self.templates).st_uid != uid:
+            if fs.private(os.stat(self.templates)) == fs.ANOTHER_USER:
                 return None  # someone else's install: compile in the process
             if create and not os.path.lexists(self.folder):
                 self.folder.mkdir(mode=0o700, parents=True)
-            fd = os.open(self.folder, _OPEN_DIR)
+            folder = fs.Folder.open(self.folder, follow=False)
         except OSError:
             return None
-        if not _ours(os.fstat(fd), uid):
-            os.close(fd)
+        if fs.private(folder.stat()) is not None:
+            folder.close()
             return None
-        return fd
+        return folder
 
     def load_bytecode(self, bucket: Bucket) -> None:
         folder = self._open_folder(create=False)
         if folder is None:
             return
         try:
-            fd = os.open(f"{bucket.key}.jinja", os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC,
-                         dir_fd=folder)
-        except OSError:
-            return
+            found = folder.read(f"{bucket.key}.jinja")
         finally:
-            os.close(folder)
-        with os.fdopen(fd, "rb") as fh:
-            info = os.fstat(fh.fileno())
-            if stat.S_ISREG(info.st_mode) and _ours(info, os.geteuid()):
-                bucket.load_bytecode(fh)
+            folder.close()
+        if found is not None and fs.private(found[1]) is None:
+            bucket.load_bytecode(io.BytesIO(found[0]))
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         folder = self._open_folder(create=True)
         if folder is None:
             return
-        os.close(folder)
+        folder.close()
         # Written whole, then renamed into place: a process reading at the same time sees
         # the old file or the new one. A folder that cannot be written costs only speed.
+        data = io.BytesIO()
+        bucket.write_bytecode(data)
         with contextlib.suppress(OSError):
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    bucket.write_bytecode(fh)
-                os.replace(tmp, self.folder / f"{bucket.key}.jinja")
-            except BaseException:
-                os.unlink(tmp)
-                raise
+            fs.atomic_write(self.folder / f"{bucket.key}.jinja", data.getvalue(), mode=0o600)

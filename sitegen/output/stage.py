@@ -1,0 +1,123 @@
+"""A build's output files before they are put in place: each file hashed and, unless the
+file in place already holds its bytes, written to the build's staging folder (``stage``,
+safe to call from worker processes); the check that a file sitegen wrote is still in place
+(``is_in_place``); and what the last build left, for reusing its PDFs (``Previous``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import NamedTuple
+
+from sitegen import fs
+from sitegen.fs import Stamp
+from sitegen.output.ledger import FileRecord
+
+MARKER = ".sitegen-output.json"
+"""The output folder's marker: it holds the folder's id in sitegen's ledger."""
+STAGING_PREFIX = ".sitegen-tmp-"
+"""The start of a staging folder's name, inside the output folder."""
+
+
+def safe_relpath(rel: str) -> PurePosixPath:
+    """An output path (relative, '/' separators) that stays inside the output folder and
+    takes none of the names sitegen keeps there for itself; else a ValueError."""
+    path = PurePosixPath(rel)
+    if (path.is_absolute() or not path.parts or any(p in ("..", ".") for p in path.parts)
+            or "\\" in rel or "\0" in rel or path.parts[0] == MARKER
+            or path.parts[0].startswith(STAGING_PREFIX)):
+        raise ValueError(f"refusing to write outside the output folder: {rel!r}")
+    return path
+
+
+class Staged(NamedTuple):
+    """One output file of a build: its hash and size, and where its new bytes wait
+    (``None`` when the file already in place has exactly these bytes). A named tuple:
+    a big site has tens of thousands."""
+
+    digest: str
+    size: int
+    temp: str | None = None
+    seen: Stamp | None = None
+    """For a file found in place: its stat when found, which the ledger then records
+    without a second look."""
+
+
+def is_in_place(root: str, old: Mapping[str, FileRecord], rel: str, digest: str,
+                size: int, st: os.stat_result | None = None) -> Stamp | None:
+    """Whether the file sitegen wrote at ``rel`` in the folder ``root`` is still there
+    holding these bytes: its stamp if so, else None.
+
+    The bytes are hashed unless size, mtime, inode and ctime are all as sitegen recorded
+    after writing or checking them (so an edit of the same size with an old time, as
+    ``cp -p`` or ``rsync -t`` make, is found). The stat is taken before hashing, so a
+    change made while hashing shows at the next build. Runs for every file: plain
+    strings, no pathlib (``rel`` is relative, with '/' separators). ``st`` is the file's
+    ``lstat`` if this build took it already."""
+    record = old.get(rel)
+    if record is None or record.digest != digest or record.size != size:
+        return None
+    path = f"{root}/{rel}"
+    if st is None:
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return None
+    if not stat.S_ISREG(st.st_mode) or st.st_size != size:
+        return None
+    seen = Stamp.of(st)
+    return seen if record.seen == seen or fs.hash_file(path) == digest else None
+
+
+def stage(out: Path, staging: Path | None, old: Mapping[str, FileRecord], rel: str,
+          data: bytes) -> Staged:
+    """Hash ``data`` and, unless the file in place already holds it, write it to a
+    temporary file in ``staging`` (inside ``out``). Safe to call from worker processes."""
+    safe_relpath(rel)
+    digest = hashlib.sha256(data).hexdigest()
+    if staging is None:
+        return Staged(digest, len(data))
+    seen = is_in_place(os.fspath(out), old, rel, digest, len(data))
+    if seen is not None:
+        return Staged(digest, len(data), seen=seen)
+    return Staged(digest, len(data), _write_new(staging, PurePosixPath(rel).suffix, data))
+
+
+def _write_new(folder: Path, suffix: str, data: bytes) -> str:
+    """Write ``data`` to a new file in ``folder``; its path. (Not ``fs.atomic_write``:
+    the staging folder is private to this build, and the commit is the atomic step.)"""
+    fd, tmp = tempfile.mkstemp(dir=folder, suffix=suffix)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.chmod(tmp, 0o644)
+    return tmp
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What the last build left in an output folder, for reusing its PDFs."""
+
+    out: Path
+    files: dict[str, FileRecord] = field(default_factory=dict)
+    pdf_inputs: dict[str, str] = field(default_factory=dict)
+
+    def reuse(self, rel: str, key: str) -> bytes | None:
+        """The bytes of ``rel`` if it was made from inputs with this key and is still the
+        file sitegen wrote (same hash); otherwise None, and the caller makes it again."""
+        record = self.files.get(rel)
+        if self.pdf_inputs.get(rel) != key or record is None:
+            return None
+        try:
+            found = fs.read_nofollow(self.out / safe_relpath(rel))
+        except ValueError:
+            return None
+        if found is None:
+            return None
+        data = found[0]
+        return data if hashlib.sha256(data).hexdigest() == record.digest else None
