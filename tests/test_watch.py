@@ -72,3 +72,31 @@ def test_reads_never_reach_python(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         assert _seen_within(changed)
     finally:
         watcher.stop()
+
+
+def test_the_polling_scan_sees_every_kind_of_change(tmp_path: Path) -> None:
+    """Without events the server scans: a change, an addition (even of a file with an old
+    time, as a copied folder has) and a removal are seen; a read or an editor's swap file
+    is not, nor anything before the first look."""
+    folder = tmp_path / "articles" / "a"
+    folder.mkdir(parents=True)
+    article = folder / "article.md"
+    article.write_text("one", "utf-8")
+    scanner = watch.ScanWatcher([str(tmp_path)])
+    assert not scanner.scan()  # the first look only records
+    article.read_bytes()
+    (folder / ".article.md.swp").write_text("x", "utf-8")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "index").write_text("x", "utf-8")
+    assert not scanner.scan()
+    article.write_text("two!", "utf-8")
+    assert scanner.scan()
+    assert not scanner.scan()
+    copied = tmp_path / "articles" / "b" / "article.md"
+    copied.parent.mkdir()
+    copied.write_text("old", "utf-8")
+    os.utime(copied, ns=(0, 0))
+    assert scanner.scan()
+    copied.unlink()
+    assert scanner.scan()
+    assert not scanner.scan()

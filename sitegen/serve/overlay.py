@@ -2,7 +2,7 @@
 live-reload script, a CSP that lets that script connect back, the error overlay, and the
 select-to-annotate panel's script and stylesheet.
 
-Pure functions on bytes, so they are easy to test and never touch the files on disk.
+Pure functions on bytes, so they are easy to test and never touch the site's files.
 """
 
 from __future__ import annotations
@@ -10,34 +10,24 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from pathlib import Path
+from importlib import resources
 
 OVERLAY_CSS_PATH = "/__sitegen__/overlay.css"
 LIVERELOAD_JS_PATH = "/livereload.js"
 ANNOTATE_PATH = "/__sitegen__/annotate/"
 ANNOTATE_FILES = {"panel.js": "text/javascript; charset=utf-8",
                   "panel.css": "text/css; charset=utf-8"}
-"""The panel's files, in ``ANNOTATE_DIR``, served under ``ANNOTATE_PATH``."""
-ANNOTATE_DIR = Path(__file__).resolve().parent
+"""The panel's files, served under ``ANNOTATE_PATH``."""
 
 # The page's CSP forbids inline scripts and styles (script-src 'self'; style-src 'self'),
-# so everything injected is an external file from the server's own origin.
-OVERLAY_CSS = """\
-.sitegen-overlay {
-  position: fixed; top: 0; left: 0; right: 0; z-index: 2147483647;
-  max-height: 50vh; overflow: auto; box-sizing: border-box;
-  margin: 0; padding: 1rem 1.25rem;
-  background: #fff8f6; color: #3b0a00; border-bottom: 4px solid #b3261e;
-  font: 15px/1.45 system-ui, sans-serif; box-shadow: 0 2px 12px rgba(0, 0, 0, .25);
-}
-.sitegen-overlay h2 { margin: 0 0 .4rem; font-size: 1.1rem; color: #b3261e; }
-.sitegen-overlay p { margin: 0 0 .6rem; }
-.sitegen-overlay ol { margin: 0; padding-left: 1.4rem; }
-.sitegen-overlay li { margin: .25rem 0; }
-.sitegen-overlay code {
-  font: 14px/1.4 ui-monospace, monospace; white-space: pre-wrap; overflow-wrap: anywhere;
-}
-"""
+# so everything injected is an external file from the server's own origin: the overlay's
+# stylesheet and the panel's files are files of this package (``own_file``).
+
+
+def own_file(name: str) -> bytes:
+    """A file that comes with this package: overlay.css, or one of ``ANNOTATE_FILES``."""
+    return resources.files("sitegen.serve").joinpath(name).read_bytes()
+
 
 _CSP_META = re.compile(
     rb'(<meta\s+http-equiv="Content-Security-Policy"\s+content=")([^"]*)(")', re.IGNORECASE

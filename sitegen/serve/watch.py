@@ -1,8 +1,9 @@
-"""File-change events for ``sitegen serve``: inotify on Linux (the platform's own events
-elsewhere) through watchdog, so a save is seen at once and an idle server scans nothing.
+"""What tells ``sitegen serve`` that a file changed: file events where they can be had
+(inotify on Linux, the platform's own events elsewhere, through watchdog), so a save is seen
+at once and an idle server scans nothing; otherwise a polling scan of the folders.
 
 ``start`` returns None when events cannot be had (watchdog missing, or the system's limit
-of inotify watches reached): the server then polls with its scanning watcher.
+of inotify watches reached): the server then polls with a ``ScanWatcher``.
 """
 
 from __future__ import annotations
@@ -11,9 +12,19 @@ import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
+IGNORED_DIRS = frozenset({".git", ".hg", ".svn", ".cvs"})
+"""Folders never scanned: version control's own files."""
+IGNORED_SUFFIXES = (".pyc", ".pyo", ".o", ".swp")
+"""Files whose changes never matter: compiled code, and editors' swap files."""
+
+
+def ignored(name: str) -> bool:
+    """Whether a change to the file called ``name`` (not a path) is no reason to rebuild."""
+    return name.endswith(IGNORED_SUFFIXES)
+
 
 class EventWatcher:
-    """Calls ``on_change`` from watchdog's thread for every write under ``paths``."""
+    """Calls ``on_change`` from watchdog's thread for every write under the watched paths."""
 
     def __init__(self, observer: Any):
         self.observer = observer
@@ -23,7 +34,7 @@ class EventWatcher:
 
 
 def start(paths: Iterable[str], on_change: Callable[[], None],
-          ignore: Callable[[str], bool]) -> EventWatcher | None:
+          ignore: Callable[[str], bool] = ignored) -> EventWatcher | None:
     """Watch ``paths`` recursively; ``ignore`` gets each file's name (editor temporaries)."""
     try:
         from watchdog import events
@@ -57,3 +68,40 @@ def start(paths: Iterable[str], on_change: Callable[[], None],
         observer.stop()
         return None
     return EventWatcher(observer)
+
+
+class ScanWatcher:
+    """Polls ``paths`` for changes: one ``os.scandir`` pass over each folder and one stat
+    per file, remembered by path. The first ``scan`` only records the files; after it, a
+    file added, removed or with another modification time or size is a change (a file
+    not seen before counts even if its time is old: a copied folder)."""
+
+    def __init__(self, paths: Iterable[str], ignore: Callable[[str], bool] = ignored):
+        self.paths = list(paths)
+        self.ignore = ignore
+        self._seen: dict[str, tuple[int, int]] | None = None
+
+    def scan(self) -> bool:
+        """Look at every file once; True if anything changed since the last look."""
+        now: dict[str, tuple[int, int]] = {}
+        folders = list(self.paths)
+        while folders:
+            try:
+                entries = list(os.scandir(folders.pop()))
+            except OSError:
+                continue
+            for entry in entries:
+                try:
+                    if entry.is_dir():
+                        if entry.name not in IGNORED_DIRS:
+                            folders.append(entry.path)
+                        continue
+                    if self.ignore(entry.name):
+                        continue
+                    stat = entry.stat()
+                except OSError:  # removed while we looked
+                    continue
+                now[entry.path] = (stat.st_mtime_ns, stat.st_size)
+        changed = self._seen is not None and now != self._seen
+        self._seen = now
+        return changed
