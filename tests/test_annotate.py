@@ -31,13 +31,14 @@ SLUG = "musk-riyadh"
 
 
 def _prepared(content: Path, slug: str = SLUG) -> Prepared:
-    out = Collector()
-    site = load_site(content, out)
+    problems = Collector()
+    site = load_site(content, problems)
     assert site is not None
-    article = load_article(content / "articles" / slug, site, out)
-    assert article is not None, out.errors
-    ready = prepare(article, out)
-    assert ready is not None and not out.errors, [e.format_message() for e in out.errors]
+    article = load_article(content / "articles" / slug, site, problems)
+    assert article is not None, problems.errors
+    ready = prepare(article, problems)
+    assert ready is not None and not problems.errors, [e.format_message()
+                                                       for e in problems.errors]
     return ready
 
 

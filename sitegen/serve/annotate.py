@@ -1,9 +1,10 @@
 """A selection in the preview → a ready ``annotations.yaml`` entry that anchors there.
 
-The quote, and the shortest prefix or suffix that makes it unique, are chosen by asking
-``anchor.locate`` (the build's own matching) until it answers with the selected span, so
-what is proposed always anchors where the words were selected. ``propose`` is pure;
-``answer`` reads the article through the content loader (it writes nothing).
+The quote, and the shortest prefix or suffix that makes it unique, are chosen by
+``selection.propose`` (the same search as ``sitegen import-hypothesis``), which asks the
+build's own matching until it answers with the selected span, so what is proposed always
+anchors where the words were selected. ``answer`` reads the article through the content
+loader (it writes nothing).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sitegen.authoring import yaml_string
 from sitegen.content.load import load_article, load_site
 from sitegen.errors import Collector
 from sitegen.model import ID_RE, Selector
@@ -44,17 +46,13 @@ def from_counts(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def yaml_block(selector: Selector, category: str, annotation_id: str) -> str:
-    """The entry as YAML, indented to go under ``annotations:``. Strings are written as
-    JSON strings, which YAML reads as double-quoted scalars with the same value."""
-    def q(value: str) -> str:
-        return json.dumps(value, ensure_ascii=False)
-
+    """The entry as YAML, indented to go under ``annotations:``."""
     lines = [f"  - id: {annotation_id}", f"    category: {category}",
-             f"    quote: {q(selector.quote)}"]
+             f"    quote: {yaml_string(selector.quote)}"]
     if selector.prefix is not None:
-        lines.append(f"    prefix: {q(selector.prefix)}")
+        lines.append(f"    prefix: {yaml_string(selector.prefix)}")
     if selector.suffix is not None:
-        lines.append(f"    suffix: {q(selector.suffix)}")
+        lines.append(f"    suffix: {yaml_string(selector.suffix)}")
     lines += ["    note: |", f"      {NOTE_PLACEHOLDER}"]
     return "\n".join(lines) + "\n"
 
@@ -86,11 +84,12 @@ def answer(content: Path, query: Mapping[str, str]) -> Answer:
         start, end = int(query.get("start", "")), int(query.get("end", ""))
     except ValueError:
         return _error(400, "start and end must be numbers")
-    out = Collector()
-    site = load_site(content, out)
-    article = load_article(content / "articles" / slug, site, out) if site else None
+    problems = Collector()
+    site = load_site(content, problems)
+    article = load_article(content / "articles" / slug, site, problems) if site else None
     if site is None or article is None:
-        first = out.errors[0].format_message() if out.errors else "the article cannot be read"
+        first = (problems.errors[0].format_message() if problems.errors
+                 else "the article cannot be read")
         return _error(409, f"fix the content first: {first}")
     text = canonical_text(article.title, parse_body(article.body))
     category = query.get("category") or site.categories[0].key
