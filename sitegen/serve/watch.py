@@ -12,6 +12,8 @@ import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from sitegen.fs import Stamp
+
 IGNORED_DIRS = frozenset({".git", ".hg", ".svn", ".cvs"})
 """Folders never scanned: version control's own files."""
 IGNORED_SUFFIXES = (".pyc", ".pyo", ".o", ".swp")
@@ -72,18 +74,18 @@ def start(paths: Iterable[str], on_change: Callable[[], None],
 
 class ScanWatcher:
     """Polls ``paths`` for changes: one ``os.scandir`` pass over each folder and one stat
-    per file, remembered by path. The first ``scan`` only records the files; after it, a
-    file added, removed or with another modification time or size is a change (a file
-    not seen before counts even if its time is old: a copied folder)."""
+    per file, remembered by path as its ``Stamp``. The first ``scan`` only records the
+    files; after it, a file added, removed or with another stamp is a change (a file not
+    seen before counts even if its time is old: a copied folder)."""
 
     def __init__(self, paths: Iterable[str], ignore: Callable[[str], bool] = ignored):
         self.paths = list(paths)
         self.ignore = ignore
-        self._seen: dict[str, tuple[int, int]] | None = None
+        self._seen: dict[str, Stamp] | None = None
 
     def scan(self) -> bool:
         """Look at every file once; True if anything changed since the last look."""
-        now: dict[str, tuple[int, int]] = {}
+        now: dict[str, Stamp] = {}
         folders = list(self.paths)
         while folders:
             try:
@@ -98,10 +100,10 @@ class ScanWatcher:
                         continue
                     if self.ignore(entry.name):
                         continue
-                    stat = entry.stat()
+                    stamp = Stamp.of(entry.stat())
                 except OSError:  # removed while we looked
                     continue
-                now[entry.path] = (stat.st_mtime_ns, stat.st_size)
+                now[entry.path] = stamp
         changed = self._seen is not None and now != self._seen
         self._seen = now
         return changed
