@@ -2,7 +2,9 @@
 shortest ``Selector`` that ``quote.locate`` resolves to that same span, and an id for it.
 
 Making a selector and matching one live side by side, as in Hypothesis' anchoring: what is
-proposed is checked by the build's own matcher, so it always anchors where it was made.
+proposed is checked by the build's own matcher, so it always anchors where it was made. The
+preview's select-to-annotate panel and ``sitegen import-hypothesis`` both propose through
+here, so one passage gets one selector whichever way it was annotated.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ import unicodedata
 from collections.abc import Collection
 
 from sitegen.model import ID_RE, Selector
-from sitegen.text.quote import AnchorError, locate
+from sitegen.text.quote import AnchorError, Folded, locate
 
 _BREAK_OR_RUN = re.compile(r"\s*\n\s*|\s{2,}")
 _WORD = re.compile(r"\S+")
 MAX_CONTEXT_WORDS = 60
+
 
 class SelectionError(ValueError):
     """The selection cannot become an annotation; the message says why, for the panel."""
@@ -28,9 +31,12 @@ def as_written(passage: str) -> str:
     return _BREAK_OR_RUN.sub(" ", passage)
 
 
-def propose(text: str, start: int, end: int) -> Selector:
-    """The selector for ``text[start:end]``: the quote alone if it is unique, otherwise
-    with the fewest words of prefix or suffix (the shorter one), or both."""
+def propose(text: str, start: int, end: int, folded: Folded | None = None) -> Selector:
+    """The selector for ``text[start:end]`` (white space around it left out): the quote
+    alone if it is unique, otherwise with the fewest words of prefix or suffix (the shorter
+    one), or both; the words are the article's, as written. ``folded`` may pass
+    ``fold(text)`` when it is already known. ``SelectionError`` if no context of up to
+    ``MAX_CONTEXT_WORDS`` words on either side picks this place."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -51,7 +57,8 @@ def propose(text: str, start: int, end: int) -> Selector:
             candidates.append(Selector(quote, p, s))
     for selector in candidates:
         try:
-            if locate(text, selector.quote, selector.prefix, selector.suffix) == (start, end):
+            if locate(text, selector.quote, selector.prefix, selector.suffix,
+                      folded) == (start, end):
                 return selector
         except AnchorError:
             continue
@@ -59,8 +66,8 @@ def propose(text: str, start: int, end: int) -> Selector:
                          "select a longer passage")
 
 
-def annotation_id(quote: str, taken: Collection[str], *, words: int = 4, fallback: str = "note"
-           ) -> str:
+def annotation_id(quote: str, taken: Collection[str], *, words: int = 4,
+                  fallback: str = "note") -> str:
     """An id made of the quote's first ``words`` words (a-z, 0-9, '-'), not one of
     ``taken``; ``fallback`` when the quote has no such letter."""
     ascii_text = unicodedata.normalize("NFKD", quote).encode("ascii", "ignore").decode()
