@@ -99,7 +99,8 @@ class Built(NamedTuple):
     stderr: str
 
 
-def _build_once(content: Path, out: Path) -> Built:
+def build_once(content: Path, out: Path) -> Built:
+    """Build ``content`` into ``out`` without PDFs, as a session fixture does."""
     done = run_main("build", "--content", content, "--out", out, "--no-pdf")
     assert done.returncode == 0, done.stdout + done.stderr
     return Built(out, done.stdout, done.stderr)
@@ -108,11 +109,11 @@ def _build_once(content: Path, out: Path) -> Built:
 @pytest.fixture(scope="session")
 def built_mini(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The mini fixture site, built without PDFs (read only: the whole session shares it)."""
-    return _build_once(FIXTURES / "mini", tmp_path_factory.mktemp("built-mini") / "site")
+    return build_once(FIXTURES / "mini", tmp_path_factory.mktemp("built-mini") / "site")
 
 
 @pytest.fixture(scope="session")
 def built_seed(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The shipped content (content/), built without PDFs (read only: the whole session
     shares it)."""
-    return _build_once(ROOT / "content", tmp_path_factory.mktemp("built-seed") / "site")
+    return build_once(ROOT / "content", tmp_path_factory.mktemp("built-seed") / "site")

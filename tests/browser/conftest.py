@@ -1,6 +1,6 @@
 """Real-browser test harness: serve the shipped site (built once for the whole session, see
-tests/conftest.py) on 127.0.0.1, and drive Debian's Chromium (/usr/bin/chromium) through
-Playwright's sync API.
+tests/conftest.py) on 127.0.0.1, with the walk fixture site beside it, and drive Debian's
+Chromium (/usr/bin/chromium) through Playwright's sync API.
 
 No browser is downloaded at run time: Playwright only launches the system Chromium, axe-core
 comes from inside the axe-playwright-python wheel, and the Nu HTML Checker (vnu.jar) from inside
@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import Built
+from conftest import FIXTURES, Built, build_once
 
 REPO = Path(__file__).resolve().parents[2]
 CONTENT = REPO / "content"
@@ -45,6 +45,9 @@ EDITIONS = ("fr", "en")  # site.yaml `languages`; the first is the default, serv
 WIDE = {"width": 1280, "height": 900}
 NARROW = {"width": 375, "height": 812}
 DEFAULT_TIMEOUT_MS = 10_000
+WALK_MOUNT = "walk-site"
+"""Where the server shows the walk fixture site (fixtures/walk): 8 highlights in the places a
+walk finds hard, cheaper to go through at every width than the seed's 30."""
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -76,31 +79,43 @@ def index_path(lang: str) -> str:
 # --------------------------------------------------------------------------- the walks
 
 # An edition changes the text, not the script or the markup: a walk through every highlight
-# or note (30 in the seed) runs on the default edition, at both widths where the layout
-# differs, and on the other edition once, at a phone's width (where a longer text moves the
-# sheet and the marks most), through a few of them.
+# or note (30 in the seed) runs on the seed's default edition, at both widths where the layout
+# differs, and on its other edition once, at a phone's width (where a longer text moves the
+# sheet and the marks most), through a few of them. The walk fixture's article, with its
+# highlights in the headline, nested, overlapping, across paragraphs and at their ends, is
+# walked through at both widths.
+
+
+@dataclass(frozen=True)
+class Explainer:
+    """An explainer page a walk takes, and whether through every highlight and note."""
+
+    path: str
+    every: bool
+
+    def walked(self, count: int) -> list[int]:
+        """The indices of the ``count`` highlights (or notes) the walk takes: all of them, or
+        the first two, the middle one and the last (the first two: Enter and Space; the
+        last: where the text ends)."""
+        if self.every:
+            return list(range(count))
+        return sorted({i for i in (0, 1, count // 2, count - 1) if 0 <= i < count})
 
 
 def walk_cells(narrow: dict[str, int], wide: dict[str, int]) -> pytest.MarkDecorator:
-    """Parametrize a walk over (lang, viewport): the default edition at both widths, the
-    other edition narrow."""
-    cells = [(EDITIONS[0], narrow), (EDITIONS[0], wide), (EDITIONS[1], narrow)]
-    return pytest.mark.parametrize(("lang", "viewport"), cells,
-                                   ids=[f"{lang}-{vp['width']}px" for lang, vp in cells])
-
-
-def exhaustive(lang: str) -> bool:
-    """Whether a walk in edition ``lang`` goes through every highlight or note."""
-    return lang == EDITIONS[0]
-
-
-def walked(lang: str, count: int) -> list[int]:
-    """The indices of ``count`` highlights (or notes) a walk takes in edition ``lang``: all
-    of them in the default edition; in the other, the first two, the middle one and the last
-    (the first two: Enter and Space; the last: where the text ends)."""
-    if exhaustive(lang):
-        return list(range(count))
-    return sorted({i for i in (0, 1, count // 2, count - 1) if 0 <= i < count})
+    """Parametrize a walk over (explainer, viewport): the seed's default edition at both
+    widths and its other edition narrow, through a few; the walk fixture at both widths."""
+    seed, other = EDITIONS
+    fixture = Explainer(f"{WALK_MOUNT}/walk/index.html", every=True)
+    cells = [
+        (Explainer(explainer_path(seed), every=True), narrow, f"{seed}-{narrow['width']}px"),
+        (Explainer(explainer_path(seed), every=True), wide, f"{seed}-{wide['width']}px"),
+        (Explainer(explainer_path(other), every=False), narrow, f"{other}-{narrow['width']}px"),
+        (fixture, narrow, f"walk-{narrow['width']}px"),
+        (fixture, wide, f"walk-{wide['width']}px"),
+    ]
+    return pytest.mark.parametrize(("explainer", "viewport"), [c[:2] for c in cells],
+                                   ids=[c[2] for c in cells])
 
 
 # --------------------------------------------------------------------------- the built site
@@ -112,15 +127,33 @@ def site_dir(built_seed: Built) -> Path:
     return built_seed.out
 
 
+@pytest.fixture(scope="session")
+def walk_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The walk fixture site (fixtures/walk), built once per session."""
+    return build_once(FIXTURES / "walk", tmp_path_factory.mktemp("walk") / "site").out
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the built site, and under /WALK_MOUNT/ the walk fixture site."""
+
+    def __init__(self, *args: Any, site: Path, walk: Path, **kwargs: Any) -> None:
+        self.site, self.walk = str(site), str(walk)
+        super().__init__(*args, directory=self.site, **kwargs)  # this handles the request
+
+    def translate_path(self, path: str) -> str:
+        mounted = path.startswith(f"/{WALK_MOUNT}/")
+        self.directory = self.walk if mounted else self.site
+        return super().translate_path(path.removeprefix(f"/{WALK_MOUNT}") if mounted else path)
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
 @pytest.fixture(scope="session")
-def base_url(site_dir: Path) -> Iterator[str]:
-    """A real HTTP server on 127.0.0.1 and a free port, serving the built site."""
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+def base_url(site_dir: Path, walk_dir: Path) -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 and a free port, serving the built site (and the walk
+    fixture site under /WALK_MOUNT/)."""
+    handler = functools.partial(_QuietHandler, site=site_dir, walk=walk_dir)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)

@@ -19,10 +19,9 @@ from .conftest import (
     NARROW,
     WIDE,
     Browsing,
-    exhaustive,
+    Explainer,
     explainer_path,
     walk_cells,
-    walked,
 )
 
 CATEGORIES = list(yaml.safe_load((CONTENT / "site.yaml").read_text(encoding="utf-8"))["categories"])
@@ -175,11 +174,11 @@ def assert_focus_visible(focus: dict[str, Any] | None, what: str) -> None:
 
 @walk_cells(NARROW, WIDE)
 def test_tab_reaches_every_highlight_in_order_with_focus_always_visible(
-    browsing: Browsing, lang: str, viewport: dict[str, int]
+    browsing: Browsing, explainer: Explainer, viewport: dict[str, int]
 ) -> None:
-    page = browsing.open(explainer_path(lang), viewport=viewport)
+    page = browsing.open(explainer.path, viewport=viewport)
     expected = [p["annotation"] for p in first_pieces(page)]
-    if not exhaustive(lang):
+    if not explainer.every:
         expected = expected[:3]  # the other edition: up to the third highlight
     tab_stops = page.evaluate(
         "document.querySelectorAll('a[href], button, input, summary, [tabindex]').length"
@@ -199,18 +198,18 @@ def test_tab_reaches_every_highlight_in_order_with_focus_always_visible(
         first = first or here
         if focus["annotation"]:
             reached.append(focus["annotation"])
-            if not exhaustive(lang) and len(reached) == len(expected):
+            if not explainer.every and len(reached) == len(expected):
                 break
     assert reached == expected, "Tab does not reach every highlight once, in reading order"
 
 
 @walk_cells(NARROW, WIDE)
 def test_enter_or_space_shows_the_note_and_escape_returns_focus(
-    browsing: Browsing, lang: str, viewport: dict[str, int]
+    browsing: Browsing, explainer: Explainer, viewport: dict[str, int]
 ) -> None:
-    page = browsing.open(explainer_path(lang), viewport=viewport)
+    page = browsing.open(explainer.path, viewport=viewport)
     pieces = first_pieces(page)
-    for i in walked(lang, len(pieces)):
+    for i in explainer.walked(len(pieces)):
         p = pieces[i]
         mark = page.locator(f"#{p['id']}")
         note = page.locator(f"#{p['note']}")

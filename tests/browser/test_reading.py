@@ -23,10 +23,9 @@ from .conftest import (
     SEED_SLUG,
     WIDE,
     Browsing,
-    exhaustive,
+    Explainer,
     explainer_path,
     walk_cells,
-    walked,
 )
 
 ARTICLE = CONTENT / "articles" / SEED_SLUG
@@ -136,13 +135,13 @@ def test_the_article_reads_as_one_text_with_no_note_between_paragraphs(
 
 @walk_cells(PHONE, WIDE)
 def test_every_highlight_opens_its_own_note_in_view_beside_or_below_it(
-    browsing: Browsing, lang: str, viewport: dict[str, int]
+    browsing: Browsing, explainer: Explainer, viewport: dict[str, int]
 ) -> None:
-    page = browsing.open(explainer_path(lang), viewport=viewport)
+    page = browsing.open(explainer.path, viewport=viewport)
     assert open_notes(page) == [], "a note is open before the reader asks"
     wide = viewport["width"] >= 992
     marks = highlights(page)
-    for h in (marks[i] for i in walked(lang, len(marks))):
+    for h in (marks[i] for i in explainer.walked(len(marks))):
         page.click(f"#{h['id']}")
         st = state(page)
         assert st["open"] == [h["note"]], f"{h['id']} opens {st['open']}"
@@ -165,9 +164,9 @@ def test_every_highlight_opens_its_own_note_in_view_beside_or_below_it(
 
 @walk_cells(PHONE, WIDE)
 def test_the_walk_goes_through_every_note_in_text_order_and_back(
-    browsing: Browsing, lang: str, viewport: dict[str, int]
+    browsing: Browsing, explainer: Explainer, viewport: dict[str, int]
 ) -> None:
-    page = browsing.open(explainer_path(lang), viewport=viewport)
+    page = browsing.open(explainer.path, viewport=viewport)
     order = walk_order(page)
     numbered = [h["note"] for h in highlights(page)]
     assert order[: len(numbered)] == numbered, "the walk does not follow the highlight numbers"
@@ -179,7 +178,7 @@ def test_the_walk_goes_through_every_note_in_text_order_and_back(
     following = page.locator("[data-walk='next']")
     previous = page.locator("[data-walk='prev']")
     # To the last note and back; in the other edition, to the third and back.
-    end = total if exhaustive(lang) else min(3, total)
+    end = total if explainer.every else min(3, total)
     for k in range(1, end):
         following.click()
         st = state(page)
