@@ -227,6 +227,19 @@ def test_a_new_article_appears_even_when_copied_with_old_file_times(served: Serv
     assert "third-note/" in served.page("/")
 
 
+def test_without_file_events_the_server_polls(tmp_path: Path) -> None:
+    hidden = tmp_path / "hidden" / "watchdog"
+    hidden.mkdir(parents=True)
+    (hidden / "__init__.py").write_text("raise ImportError('hidden by the test')\n")
+    with serving(tmp_path, env={"PYTHONPATH": str(hidden.parent)}) as served:
+        article = served.content / "articles/first-note/article.md"
+        article.write_text(article.read_text().replace("on Monday", "on Tuesday"))
+        served.wait_for_page("/first-note/", lambda b: "on Tuesday" in b, "the edited text")
+        shutil.rmtree(served.content / "articles/second-note")
+        wait_until(lambda: served.get("/second-note/")[0] == 404, "the deleted page to go")
+        served.assert_alive()
+
+
 # --------------------------------------------------------------------------- broken content
 
 
