@@ -7,13 +7,11 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from sitegen.content.annotations import AnnotationsParser
+from sitegen.content.fields import YamlMapping
+from sitegen.content.front_matter import front_matter_fields
 from sitegen.content.loader import YNode, parse_yaml, read_markdown, read_text
-from sitegen.content.validate import (
-    AnnotationsParser,
-    Fields,
-    front_matter_fields,
-    parse_site,
-)
+from sitegen.content.site import parse_site
 from sitegen.errors import Collector, SiteError, SourceLocation
 from sitegen.model import Annotation, Article, Question, Site, Translation, Voice
 
@@ -21,37 +19,45 @@ TRANSLATION_RE = re.compile(r"translation\.([^.]+)\.md")
 ARTICLE_FILES = ("article.md", "annotations.yaml")
 
 
-def _yaml_file(path: Path, root: Path, out: Collector) -> YNode | None:
+def _yaml_file(path: Path, root: Path, problems: Collector) -> YNode | None:
     try:
         return parse_yaml(read_text(path, str(path), root), str(path))
     except SiteError as exc:
-        out.errors.append(exc)
+        problems.errors.append(exc)
         return None
 
 
-def load_site(content: Path, out: Collector, *, check_markdown: bool = True) -> Site | None:
+def _found(path: Path, where: Path, hint: str, problems: Collector) -> bool:
+    """Whether ``path`` exists; when not, "<name> not found" is reported at ``where``."""
+    if os.path.lexists(path):
+        return True
+    problems.error(f"{path.name} not found", SourceLocation(str(where)), hint)
+    return False
+
+
+def load_site(content: Path, problems: Collector, *, check_markdown: bool = True) -> Site | None:
     """site.yaml → Site; ``check_markdown=False`` leaves its Markdown fields to a later
     ``check_site_fields`` (a build skips it when its cache shows they were checked)."""
     path = content / "site.yaml"
-    if not os.path.lexists(path):
-        out.error("site.yaml not found", SourceLocation(str(path)),
-                  "every content folder needs one: title, languages, categories")
+    if not _found(path, path, "every content folder needs one: title, languages, categories",
+                  problems):
         return None
-    node = _yaml_file(path, content, out)
-    if node is None and out.errors:
+    node = _yaml_file(path, content, problems)
+    if node is None and problems.errors:
         return None
-    site = parse_site(node, str(path), out)
+    site = parse_site(node, str(path), problems)
     if site is not None and check_markdown:
-        check_site_fields(site, content, out)
+        check_site_fields(site, content, problems)
     return site
 
 
-def check_site_fields(site: Site, content: Path, out: Collector) -> None:
+def check_site_fields(site: Site, content: Path, problems: Collector) -> None:
     """Report the links and images site.yaml's Markdown fields may not use."""
     from sitegen.text import markdown  # loaded only when needed: a no-op rebuild renders nothing
     from sitegen.text.anchoring import check_fields
 
-    check_fields(site, markdown.Fields(), SourceLocation(str(content / "site.yaml")), out)
+    check_fields(site, markdown.ParsedFields(), SourceLocation(str(content / "site.yaml")),
+                 problems)
 
 
 def slug_collisions(content: Path, site: Site, site_paths: Iterable[str],
@@ -67,42 +73,44 @@ def slug_collisions(content: Path, site: Site, site_paths: Iterable[str],
             for slug in slugs if slug in taken]
 
 
-def load_article(folder: Path, site: Site, out: Collector) -> Article | None:
+def load_article(folder: Path, site: Site, problems: Collector) -> Article | None:
     """One article folder (``<content>/articles/<slug>``) → Article, with every problem
-    added to ``out``."""
+    added to ``problems``."""
     content = folder.parent.parent
     md_path = folder / "article.md"
-    if not os.path.lexists(md_path):
-        out.error("article.md not found", SourceLocation(str(folder)),
-                  "each article folder holds article.md and annotations.yaml")
+    if not _found(md_path, folder, "each article folder holds article.md and annotations.yaml",
+                  problems):
         return None
     try:
         md = read_markdown(md_path, str(md_path), content)
     except SiteError as exc:
-        out.errors.append(exc)
+        problems.errors.append(exc)
         return None
-    front = front_matter_fields(md.front, str(md_path), site, out)
+    front = front_matter_fields(md.front, str(md_path), site, problems)
     if not md.body.strip():
-        out.error("the article has no text", SourceLocation(str(md_path), md.body_line, 1),
-                  "paste the article below the front matter")
+        problems.error("the article has no text",
+                       SourceLocation(str(md_path), md.body_line, 1),
+                       "paste the article below the front matter")
     ann_path = folder / "annotations.yaml"
     annotations: list[Annotation] = []
     voices: list[Voice] = []
     questions: list[Question] = []
     if os.path.lexists(ann_path):
-        node = _yaml_file(ann_path, content, out)
-        annotations, voices, questions = AnnotationsParser(site, out).parse(node, str(ann_path))
+        node = _yaml_file(ann_path, content, problems)
+        parser = AnnotationsParser(site, problems)
+        annotations, voices, questions = parser.parse(node, str(ann_path))
     else:
-        out.warn("no annotations.yaml: the article is shown without highlights",
-                 SourceLocation(str(ann_path)))
+        problems.warn("no annotations.yaml: the article is shown without highlights",
+                      SourceLocation(str(ann_path)))
     translations = _translations(folder, content, site, front["language"] if front else None,
-                                 out)
+                                 problems)
     if front is not None:
-        _warn_untranslated(front["language"], front["language_at"], translations, site, out)
+        _warn_untranslated(front["language"], front["language_at"], translations, site, problems)
     for entry in sorted(folder.iterdir()):
         known = entry.name in ARTICLE_FILES or TRANSLATION_RE.fullmatch(entry.name)
         if not known and not entry.name.startswith("."):
-            out.warn("unknown file in an article folder, ignored", SourceLocation(str(entry)))
+            problems.warn("unknown file in an article folder, ignored",
+                          SourceLocation(str(entry)))
     if front is None or not md.body.strip():
         return None
     return Article(
@@ -116,21 +124,22 @@ def load_article(folder: Path, site: Site, out: Collector) -> Article | None:
 
 
 def _warn_untranslated(lang: str, where: SourceLocation, translations: list[Translation],
-                       site: Site, out: Collector) -> None:
+                       site: Site, problems: Collector) -> None:
     """An article in a language no edition is in should be translated for every edition."""
     if lang in site.languages:
         return
     missing = [e for e in site.languages if e not in {t.lang for t in translations}]
     if missing:
-        out.warn(f"the article is in '{lang}', which is not an edition of this site "
-                 f"({', '.join(site.languages)}), and has no translation into "
-                 f"{', '.join(missing)}", where,
-                 f"readers of that edition see only the original: add translation.{missing[0]}"
-                 ".md, the article translated paragraph by paragraph")
+        problems.warn(f"the article is in '{lang}', which is not an edition of this site "
+                      f"({', '.join(site.languages)}), and has no translation into "
+                      f"{', '.join(missing)}", where,
+                      "readers of that edition see only the original: add "
+                      f"translation.{missing[0]}.md, the article translated paragraph by "
+                      "paragraph")
 
 
 def _translations(
-    folder: Path, content: Path, site: Site, article_lang: str | None, out: Collector
+    folder: Path, content: Path, site: Site, article_lang: str | None, problems: Collector
 ) -> list[Translation]:
     found = []
     for path in sorted(folder.glob("translation.*.md")):
@@ -140,20 +149,20 @@ def _translations(
         lang = m.group(1)
         loc = SourceLocation(str(path), 1, 1)
         if lang not in site.languages:
-            out.error(f"'{lang}' is not an edition of this site", loc,
-                      "editions: " + ", ".join(site.languages))
+            problems.error(f"'{lang}' is not an edition of this site", loc,
+                           "editions: " + ", ".join(site.languages))
             continue
         if lang == article_lang:
-            out.error("a translation into the article's own language", loc)
+            problems.error("a translation into the article's own language", loc)
             continue
         try:
             md = read_markdown(path, str(path), content)
         except SiteError as exc:
-            out.errors.append(exc)
+            problems.errors.append(exc)
             continue
         title = None
         if md.front is not None:
-            f = Fields(md.front, "translation front matter", (), ("title",), out)
+            f = YamlMapping(md.front, "translation front matter", (), ("title",), problems)
             title = f.text("title")
         found.append(Translation(lang, title, md.body, str(path)))
     return found
