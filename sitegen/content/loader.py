@@ -14,8 +14,8 @@ from typing import Any
 import yaml
 
 from sitegen.content import yaml_errors
-from sitegen.fs import read_regular
 from sitegen.errors import SiteError, SourceLocation
+from sitegen.fs import read_regular
 
 
 @dataclass(slots=True)
