@@ -1,12 +1,11 @@
 """File primitives, and everything that differs between platforms, in one place.
 
-Content files are read one way (``read_regular``: regular files only, size-limited, never a
-link out of the content folder); sitegen's own files are written one way (``atomic_write``);
-a file's stat is fingerprinted one way (``Stamp``); a folder is trusted one way
-(``private_folder``). The POSIX calls that make these safe (``O_NOFOLLOW``, ``dir_fd=``,
-``flock``, file owners) are looked up when used, never at import, so sitegen starts
-wherever Python runs; where one is missing, the strongest fallback the platform allows is
-taken and, where a guarantee is weaker for it, ``weaker`` says so once on stderr
+Content files are read one way (``read_regular``), sitegen's own files written one way
+(``atomic_write``), a file's stat fingerprinted one way (``Stamp``), a folder trusted one
+way (``private_folder``). The POSIX calls that make these safe (``O_NOFOLLOW``,
+``dir_fd=``, ``flock``, file owners) are looked up when used, never at import, so sitegen
+starts wherever Python runs; where one is missing, the strongest fallback the platform
+allows is taken and, where a guarantee is weaker, ``weaker`` says so once on stderr
 (docs/security.md lists each case).
 """
 
@@ -26,19 +25,21 @@ from sitegen.errors import SiteError, SourceLocation
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 """The largest content file sitegen reads (a long article is about 100 kB)."""
-
-_REPARSE_LINKS = (0xA000000C, 0xA0000003)
-"""Windows' symbolic links and junctions (``IO_REPARSE_TAG_SYMLINK``, ``_MOUNT_POINT``):
-both lead elsewhere, so both count as links. Other reparse points (cloud files) do not."""
-
-_LOCK_OFFSET = 1 << 30
-"""Where ``msvcrt.locking`` locks one byte: past the marker's end, as Windows' locks are
-mandatory and a lock on its bytes would stop other processes from reading the marker."""
-
 ANOTHER_USER = "belongs to another user"
 OTHERS_WRITE = "may be written by others"
 """Why ``private`` finds a file or folder not private."""
 
+_REPARSE_LINKS = (0xA000000C, 0xA0000003)
+"""Windows' symbolic links and junctions (``IO_REPARSE_TAG_SYMLINK``, ``_MOUNT_POINT``):
+both lead elsewhere. Other reparse points (cloud files) are files."""
+_LOCK_OFFSET = 1 << 30
+"""Where ``msvcrt.locking`` locks one byte: past the marker's end, as Windows' locks are
+mandatory and a lock on its bytes would keep other processes from reading it."""
+_READ = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+"""Non-blocking, so that a FIFO put in a file's place cannot hang the open."""
+_DIR = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
+_KINDS = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a device",
+          stat.S_IFBLK: "a device", stat.S_IFSOCK: "a socket"}
 _WARNED: set[str] = set()
 
 
@@ -63,10 +64,9 @@ def is_link(st: os.stat_result) -> bool:
 
 
 class Stamp(NamedTuple):
-    """A file's stat fingerprint: what sitegen compares to know a file is unchanged
-    without reading it. The change time and inode are there because a same-size edit can
-    keep its old modification time (``cp -p``, ``rsync -t``, a backup restored), but no
-    write can keep the change time (on POSIX; see docs/security.md for Windows)."""
+    """A file's stat fingerprint, to know it unchanged without reading it. With the change
+    time and inode: a same-size edit can keep its old mtime (``cp -p``, ``rsync -t``, a
+    restored backup), but no write keeps the change time (on POSIX; see docs/security.md)."""
 
     size: int
     mtime_ns: int
@@ -78,7 +78,13 @@ class Stamp(NamedTuple):
         return cls(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
-# ---------------------------------------------------------------------- reading content
+def stamps_may_miss_edits() -> None:
+    """Say so where a stamp can miss an edit: on Windows ``st_ctime`` is the creation
+    time, which no write moves."""
+    if sys.platform == "win32":
+        weaker("Windows does not move a file's change time when it is written: a file "
+               "edited by hand, keeping its size and setting its time back, is found only "
+               "when it is hashed again")
 
 
 def outside_error(path: Path, root: Path, display: str) -> None:
@@ -117,7 +123,8 @@ def read_regular(path: Path, display: str, root: Path | None = None) -> bytes:
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            raise SiteError(f"not a regular file ({_file_kind(mode)})", loc,
+            kind = _KINDS.get(stat.S_IFMT(mode), "not a file")
+            raise SiteError(f"not a regular file ({kind})", loc,
                             "content files must be ordinary files")
         with os.fdopen(os.dup(fd), "rb") as file:
             data = file.read(MAX_FILE_BYTES + 1)
@@ -129,21 +136,6 @@ def read_regular(path: Path, display: str, root: Path | None = None) -> bytes:
         raise SiteError(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", loc,
                         "split it, or remove what the page does not need")
     return data
-
-
-def _file_kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a file"
-
-
-# ---------------------------------------------------------------------- opening, no links
 
 
 def _dir_fds() -> bool:
@@ -183,10 +175,6 @@ def open_nofollow(path: str | Path, flags: int = os.O_RDONLY, mode: int = 0o644,
     return fd
 
 
-_READ = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
-"""Non-blocking, so that a FIFO put in a file's place cannot hang the open."""
-
-
 def read_nofollow(path: str | Path, *, limit: int = -1, dir_fd: int | None = None
                   ) -> tuple[bytes, os.stat_result] | None:
     """The bytes (at most ``limit``) and the stat of a regular file, never read through a
@@ -204,27 +192,8 @@ def read_nofollow(path: str | Path, *, limit: int = -1, dir_fd: int | None = Non
 
 def hash_file(path: str | Path, *, dir_fd: int | None = None) -> str | None:
     """The SHA-256 of a regular file (a link is not followed), or None."""
-    try:
-        fd = open_nofollow(path, _READ, dir_fd=dir_fd)
-    except OSError:
-        return None
-    with os.fdopen(fd, "rb") as fh:
-        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-            return None
-        return hashlib.file_digest(fh, "sha256").hexdigest()
-
-
-def rewrite(fd: int, data: bytes) -> None:
-    """Make the open file ``fd`` hold exactly ``data``."""
-    os.ftruncate(fd, 0)
-    if hasattr(os, "pwrite"):
-        os.pwrite(fd, data, 0)
-    else:
-        os.lseek(fd, 0, os.SEEK_SET)
-        os.write(fd, data)
-
-
-# ---------------------------------------------------------------------- writing
+    found = read_nofollow(path, dir_fd=dir_fd)
+    return None if found is None else hashlib.sha256(found[0]).hexdigest()
 
 
 def atomic_write(path: Path, data: bytes, *, exclusive: bool = False,
@@ -262,9 +231,6 @@ def _link_in(tmp: str, path: Path, mode: int) -> None:
         os.replace(tmp, path)
 
 
-# ---------------------------------------------------------------------- folders
-
-
 def user_folder(variable: str, default: str) -> Path:
     """A per-user folder named by an XDG variable (``XDG_CACHE_HOME``), else ``default``
     under the home folder (``.cache``)."""
@@ -273,10 +239,8 @@ def user_folder(variable: str, default: str) -> Path:
 
 def private(st: os.stat_result) -> str | None:
     """None when only this user may change the file or folder ``st`` describes; else why
-    not (``ANOTHER_USER``, ``OTHERS_WRITE``).
-
-    A platform without POSIX owners (Windows) is trusted to keep a folder of the user's
-    profile the user's: said once, as a weaker guarantee."""
+    not (``ANOTHER_USER``, ``OTHERS_WRITE``). Without POSIX owners (Windows), the user's
+    profile is trusted to be private: said once, as a weaker guarantee."""
     geteuid = getattr(os, "geteuid", None)
     if geteuid is None:
         weaker("this platform has no POSIX file owners: sitegen cannot check that its cache "
@@ -292,14 +256,8 @@ def private(st: os.stat_result) -> str | None:
 def private_folder(path: Path) -> str | None:
     """Make ``path`` (0700) unless it exists; None when it is private (see ``private``),
     else why not."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    st = os.stat(path)
-    if not stat.S_ISDIR(st.st_mode):
-        return "is not a folder"
-    return private(st)
-
-
-# ---------------------------------------------------------------------- locks
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)  # a file there: FileExistsError
+    return private(os.stat(path))
 
 
 def lock(fd: int) -> bool:
@@ -344,15 +302,11 @@ def remove_locked(fd: int, path: Path) -> None:
             os.close(fd)
 
 
-# ---------------------------------------------------------------------- one folder's files
-
-
 class Folder:
     """A folder to work in without following links: held open (``dir_fd=``) where the
     platform allows, so that nothing done in it can leave it even if a folder on its path
     is swapped for a link meanwhile; elsewhere named by its path (``fd`` None), each step
-    checked with ``lstat`` first, and a swap between the check and the step not caught
-    (``by_path`` says whether that is so)."""
+    checked with ``lstat`` first, and a swap between the check and the step not caught."""
 
     def __init__(self, path: str, fd: int | None):
         self.path = path
@@ -360,22 +314,14 @@ class Folder:
         self.fd = fd
         """Its descriptor; None when worked in by path, -1 once closed."""
 
-    @property
-    def by_path(self) -> bool:
-        return self.fd is None
-
     @classmethod
-    def open(cls, path: Path, *, follow: bool = True) -> Folder:
-        """The folder at ``path``. ``follow``: even through links (as an output folder the
-        user named may be one); without it a link, like a file, is a NotADirectoryError."""
+    def open(cls, path: Path) -> Folder:
+        """The folder at ``path``, which may itself be a link (an output folder the user
+        named may be one); nothing in it is reached through a link (``sub``)."""
         where = os.fspath(path)
         if not _dir_fds():
-            if not follow:
-                _check_folder(os.lstat(where), where)
             return cls(where, None)
-        flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
-        return cls._opened(where, open_nofollow(where, flags) if not follow
-                           else os.open(where, flags | _flags()))
+        return cls._opened(where, os.open(where, _DIR | _flags()))
 
     @classmethod
     def _opened(cls, path: str, fd: int) -> Folder:
@@ -391,24 +337,29 @@ class Folder:
     def sub(self, name: str, *, create: bool) -> Folder | None:
         """The folder ``name`` in this one, made if asked; None if it does not exist; a
         NotADirectoryError when it is a link or a file."""
+        try:
+            return self._sub(name)
+        except FileNotFoundError:
+            if not create:
+                return None
+        where, fd = self._at(name)
+        os.mkdir(where, 0o755, dir_fd=fd)
+        return self._sub(name)
+
+    def _sub(self, name: str) -> Folder:
         where, fd = self._at(name)
         path = os.path.join(self.path, name)
-        for last_try in (False, True):
-            try:
-                if fd is None:
-                    _check_folder(os.lstat(where), path)
-                    return Folder(path, None)
-                flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
-                return Folder._opened(path, open_nofollow(where, flags, dir_fd=fd))
-            except FileNotFoundError:
-                if not create or last_try:
-                    return None
-                os.mkdir(where, 0o755, dir_fd=fd)
-            except OSError as exc:
-                if exc.errno not in (errno.ELOOP, errno.ENOTDIR):
-                    raise
-                raise NotADirectoryError(errno.ENOTDIR, "not a folder", path) from None
-        return None  # pragma: no cover - the second try returns
+        try:
+            if fd is None:
+                st = os.lstat(where)
+                if is_link(st) or not stat.S_ISDIR(st.st_mode):
+                    raise NotADirectoryError(errno.ENOTDIR, "not a folder", path)
+                return Folder(path, None)
+            return Folder._opened(path, open_nofollow(where, _DIR, dir_fd=fd))
+        except OSError as exc:
+            if exc.errno not in (errno.ELOOP, errno.ENOTDIR):
+                raise
+            raise NotADirectoryError(errno.ENOTDIR, "not a folder", path) from None
 
     def stat(self) -> os.stat_result:
         """The folder's own stat (never its link's target)."""
@@ -445,9 +396,3 @@ class Folder:
         if self.fd is not None and self.fd >= 0:
             os.close(self.fd)
             self.fd = -1
-
-
-def _check_folder(st: os.stat_result, path: str) -> None:
-    """Refuse (NotADirectoryError) what an ``lstat`` shows is a link or not a folder."""
-    if is_link(st) or not stat.S_ISDIR(st.st_mode):
-        raise NotADirectoryError(errno.ENOTDIR, "not a folder", path)

@@ -18,7 +18,6 @@ import json
 import os
 import shutil
 import stat
-import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -32,8 +31,8 @@ from sitegen.output.ledger import FileRecord, Journal, Manifest
 from sitegen.output.stage import MARKER, STAGING_PREFIX, Previous, Staged
 
 MARKER_KIND = "sitegen-output"
-DISK_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
-                         errno.EFBIG, errno.EIO})
+DISK_ERRORS = frozenset(getattr(errno, name) for name in (
+    "ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM", "EFBIG", "EIO") if hasattr(errno, name))
 """Errors of the disk, not of sitegen: reported as usage errors (exit 2) in one line."""
 
 
@@ -117,6 +116,7 @@ class Output:
         self.found: str | None = None
         """The folder's ledger id as found once locked; None for a new folder."""
         self._found_empty = False
+        fs.stamps_may_miss_edits()
         try:
             self.out.mkdir(parents=True, exist_ok=True)
             self._lock_fd = self._lock()
@@ -132,12 +132,8 @@ class Output:
         commit finished, a fresh staging folder made; returns what the last build left."""
         try:
             self.ident, self.manifest = self._claim()
-            if sys.platform == "win32":
-                fs.weaker("Windows does not move a file's change time when it is written: "
-                          "an output file edited by hand, keeping its size and time, is "
-                          "not found until its record is checked by content")
             self._root = fs.Folder.open(self.out)
-            if self._root.by_path:
+            if self._root.fd is None:
                 fs.weaker("this platform cannot hold folders open (no dir_fd): sitegen "
                           "checks each folder of the output for links before writing into "
                           "it, but one swapped for a link during the build is not caught")
@@ -196,7 +192,9 @@ class Output:
             manifest.pdf_inputs = known.pdf_inputs
         ident = ledger.folder_id()
         ledger.save(ident, manifest)
-        fs.rewrite(self._lock_fd, json.dumps({"kind": MARKER_KIND, "id": ident}).encode() + b"\n")
+        os.ftruncate(self._lock_fd, 0)  # not pwrite, which Windows has not
+        os.lseek(self._lock_fd, 0, os.SEEK_SET)
+        os.write(self._lock_fd, json.dumps({"kind": MARKER_KIND, "id": ident}).encode() + b"\n")
         self._claimed_empty = known is None
         return ident, manifest
 

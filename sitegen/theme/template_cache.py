@@ -41,8 +41,14 @@ class CompiledTemplates(jinja2.BytecodeCache):
                 return None  # someone else's install: compile in the process
             if create and not os.path.lexists(self.folder):
                 self.folder.mkdir(mode=0o700, parents=True)
-            folder = fs.Folder.open(self.folder, follow=False)
+            parent = fs.Folder.open(self.folder.parent)
+            try:
+                folder = parent.sub(self.folder.name, create=False)  # never through a link
+            finally:
+                parent.close()
         except OSError:
+            return None
+        if folder is None:
             return None
         if fs.private(folder.stat()) is not None:
             folder.close()

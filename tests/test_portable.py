@@ -1,0 +1,135 @@
+"""sitegen where POSIX's extras are missing, as on Windows: no ``fcntl``, ``pwd``, ``grp`` or
+``resource``, no user ids, no ``O_NOFOLLOW``/``O_DIRECTORY``, no ``dir_fd=``, no FIFOs, and
+``spawn`` as the only way to start a process. Every command still works, in this very
+process, and says on stderr which guarantee is weaker for it."""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from conftest import FIXTURES, site_bytes
+
+from sitegen.build import builder
+
+POSIX_ONLY_MODULES = ("fcntl", "pwd", "grp", "resource")
+POSIX_ONLY_NAMES = ("getuid", "geteuid", "O_NOFOLLOW", "O_DIRECTORY", "mkfifo")
+SPAWNED: list[str | None] = []
+"""Each start of worker processes (by ``multiprocessing.get_context``)."""
+WEAKER = {
+    "lock": "sitegen: warning: this platform has no file locks",
+    "dir_fd": "sitegen: warning: this platform cannot hold folders open (no dir_fd)",
+    "owners": "sitegen: warning: this platform has no POSIX file owners",
+}
+
+
+def _many_articles(tmp_path: Path) -> Path:
+    """The mini site with enough articles that a clean build starts worker processes."""
+    content = tmp_path / "many"
+    shutil.copytree(FIXTURES / "mini", content)
+    for i in range(builder.POOL_THRESHOLD + 1):
+        shutil.copytree(FIXTURES / "mini/articles/sample", content / f"articles/copy-{i}")
+    return content
+
+
+@pytest.fixture
+def reference(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
+    """The many-article site, and its build made with everything POSIX offers."""
+    many = _many_articles(tmp_path)
+    builder.Builder(many, tmp_path / "reference", pdf=False, jobs=1, use_cache=False).build()
+    return many, site_bytes(tmp_path / "reference")
+
+
+@pytest.fixture
+def without_posix(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                  capsys: pytest.CaptureFixture[str]
+                  ) -> Callable[[list[str]], tuple[int, str]]:
+    """A run of ``sitegen.cli.main`` (exit code, stderr) in this process, with sitegen
+    imported again from scratch while the POSIX-only modules cannot be imported, so that no
+    module keeps a reference to one it imported before."""
+    for name in POSIX_ONLY_MODULES:
+        monkeypatch.setitem(sys.modules, name, None)  # None: an import raises ImportError
+    for name in [n for n in sys.modules if n == "sitegen" or n.startswith("sitegen.")]:
+        monkeypatch.delitem(sys.modules, name)  # the old modules come back afterwards
+    for name in POSIX_ONLY_NAMES:
+        monkeypatch.delattr(os, name)
+    monkeypatch.setattr(os, "supports_dir_fd", set())
+    real_context = multiprocessing.get_context
+
+    def only_spawn(method: str | None = None) -> multiprocessing.context.BaseContext:
+        if method not in (None, "spawn"):
+            raise ValueError(f"cannot find context for {method!r}")
+        SPAWNED.append(method)
+        return real_context("spawn")
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    monkeypatch.setattr(multiprocessing, "get_context", only_spawn)
+
+    cli = importlib.import_module("sitegen.cli")
+    fs: ModuleType = importlib.import_module("sitegen.fs")
+    template_cache = importlib.import_module("sitegen.theme.template_cache")
+    # As conftest does for the modules it imported: compiled templates kept apart.
+    monkeypatch.setattr(template_cache, "FOLDER", Path(tempfile.mkdtemp(dir=tmp_path)))
+
+    def run(argv: list[str]) -> tuple[int, str]:
+        fs._WARNED.clear()  # each command is a process of its own: each says it again
+        capsys.readouterr()
+        code = cli.main(argv)
+        return code, capsys.readouterr().err
+
+    return run
+
+
+def test_check_build_twice_init_and_schema_without_posix(
+        tmp_path: Path, without_posix: Callable[[list[str]], tuple[int, str]]) -> None:
+    run = without_posix
+    many, small = _many_articles(tmp_path), FIXTURES / "mini"
+    code, err = run(["check", "--content", str(small)])
+    assert code == 0, err
+
+    for content, out, pool in ((many, tmp_path / "many-site", True),
+                               (small, tmp_path / "small-site", False)):
+        build = ["build", "--content", str(content), "--out", str(out), "--no-pdf",
+                 "--jobs", "2"]
+        SPAWNED.clear()
+        code, err = run(build)
+        assert code == 0, err
+        assert (["spawn"] if pool else []) == SPAWNED
+        said = [line for line in err.splitlines() if line.startswith("sitegen: warning:")]
+        assert len(said) == len(WEAKER), err  # each weaker guarantee, once
+        for warning in WEAKER.values():
+            assert warning in err, err
+        first = site_bytes(out)
+        assert "sample/index.html" in first
+        code, err = run(build)  # nothing to do: the snapshot says so
+        assert code == 0, err
+        assert WEAKER["lock"] in err, err
+        assert site_bytes(out) == first
+
+    new = tmp_path / "new-content"
+    code, err = run(["init", str(new)])
+    assert code == 0, err
+    assert (new / "site.yaml").is_file()
+    for _ in range(2):  # the second run replaces its own files
+        code, err = run(["schema", "--content", str(new)])
+        assert code == 0, err
+        assert sorted(p.name for p in (new / "schemas").iterdir()) == [
+            "annotations.schema.json", "article.schema.json", "site.schema.json"]
+
+
+def test_the_site_built_without_posix_is_the_site_built_with_it(
+        tmp_path: Path, reference: tuple[Path, dict[str, bytes]],
+        without_posix: Callable[[list[str]], tuple[int, str]]) -> None:
+    many, expected = reference
+    code, err = without_posix(["build", "--content", str(many), "--out",
+                               str(tmp_path / "site"), "--no-pdf", "--jobs", "2"])
+    assert code == 0, err
+    assert site_bytes(tmp_path / "site") == expected
