@@ -260,7 +260,13 @@ def _foreign_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, uid: int
     return folder
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="giving a folder to another user needs root")
+POSIX_OWNERS = pytest.mark.skipif(not hasattr(os, "geteuid"),
+                                  reason="this platform has no POSIX file owners")
+
+
+@POSIX_OWNERS
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                    reason="giving a folder to another user needs root")
 def test_a_cache_folder_owned_by_another_user_is_not_used(site: Path, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch
                                                           ) -> None:
@@ -274,6 +280,7 @@ def test_a_cache_folder_owned_by_another_user_is_not_used(site: Path, tmp_path: 
     assert _tree(out) == _clean_build(site, tmp_path / "clean")
 
 
+@POSIX_OWNERS
 def test_a_cache_folder_others_may_write_is_not_used(site: Path, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     folder = _foreign_folder(tmp_path, monkeypatch, uid=os.geteuid(), mode=0o777)

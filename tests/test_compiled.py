@@ -15,7 +15,9 @@ import pytest
 from sitegen.theme import template_cache, templates
 from sitegen.theme.template_cache import CompiledTemplates
 
-OTHER_USER = os.geteuid() + 4242
+pytestmark = pytest.mark.skipif(not hasattr(os, "geteuid"),
+                                reason="this platform has no POSIX file owners")
+OTHER_USER = os.geteuid() + 4242 if hasattr(os, "geteuid") else -1
 
 
 def _render(folder: Path, theme: Path, monkeypatch: pytest.MonkeyPatch, *,
