@@ -62,6 +62,22 @@ def test_manifest_lists_what_was_written_and_stale_files_go(tmp_path: Path) -> N
     assert names(tmp_path) == [MARKER, "b.css"]
 
 
+def test_a_record_of_the_first_format_is_read_without_its_stats(tmp_path: Path) -> None:
+    """Records made before stats were stamps (size, mtime, ctime, inode) are read with no
+    stat taken on trust: the next build hashes each file once, rewrites none, and records
+    stamps."""
+    write_site(tmp_path, {"a.html": b"1"})
+    ident = json.loads((tmp_path / MARKER).read_text("utf-8"))["id"]
+    path = ledger._path(ident, ".json")
+    raw = json.loads(path.read_bytes())
+    _, mtime, ctime, inode = raw["files"]["a.html"][2]
+    raw["files"]["a.html"][2] = [mtime, inode, ctime]
+    path.write_text(json.dumps({**raw, "format": "sitegen-ledger/1"}), "utf-8")
+    assert manifest(tmp_path).files["a.html"] == (hashlib.sha256(b"1").hexdigest(), 1, None)
+    assert write_site(tmp_path, {"a.html": b"1"}).written == 0
+    assert manifest(tmp_path).files["a.html"].seen == fs.Stamp.of(os.stat(tmp_path / "a.html"))
+
+
 def test_a_record_is_read_again_only_when_its_file_changed(tmp_path: Path) -> None:
     """A long-running process (the preview) keeps the record it read or wrote; a record
     changed on disk since, by anyone, is read again."""
@@ -160,7 +176,18 @@ def test_an_unchanged_file_is_not_rewritten(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- links
 
 
-def test_a_link_at_an_output_path_is_not_written_through(tmp_path: Path) -> None:
+@pytest.fixture(params=["posix", "without O_NOFOLLOW and dir_fd"])
+def platform(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each link test on this platform, then as if it had neither ``O_NOFOLLOW`` nor
+    ``dir_fd=`` (as Windows has not): sitegen's fallbacks must refuse the same links."""
+    if request.param != "posix":
+        for name in ("O_NOFOLLOW", "O_DIRECTORY"):
+            monkeypatch.delattr(os, name)
+        monkeypatch.setattr(os, "supports_dir_fd", set())
+
+
+def test_a_link_at_an_output_path_is_not_written_through(tmp_path: Path, platform: None
+                                                        ) -> None:
     out, victim = tmp_path / "out", tmp_path / "victim.html"
     victim.write_bytes(b"someone's page")
     write_site(out, {"a.html": b"1"})
@@ -172,7 +199,7 @@ def test_a_link_at_an_output_path_is_not_written_through(tmp_path: Path) -> None
     assert (out / "a.html").is_symlink()
 
 
-def test_a_linked_folder_is_not_written_through(tmp_path: Path) -> None:
+def test_a_linked_folder_is_not_written_through(tmp_path: Path, platform: None) -> None:
     out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
     elsewhere.mkdir()
     (elsewhere / "a.html").write_bytes(b"someone's page")
@@ -185,7 +212,7 @@ def test_a_linked_folder_is_not_written_through(tmp_path: Path) -> None:
     assert (elsewhere / "a.html").read_bytes() == b"someone's page"
 
 
-def test_a_linked_folder_is_not_deleted_through(tmp_path: Path) -> None:
+def test_a_linked_folder_is_not_deleted_through(tmp_path: Path, platform: None) -> None:
     out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
     write_site(out, {"en/a.html": b"1", "b.html": b"2"})
     shutil.copytree(out / "en", elsewhere)  # the very bytes sitegen wrote
