@@ -8,6 +8,8 @@ an indented second line: the parser's own words). The cases run in this process
 
 from __future__ import annotations
 
+import gc
+import os
 import shutil
 import subprocess
 import sys
@@ -133,3 +135,14 @@ def test_an_edition_without_interface_strings_is_a_warning(mini: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert ("site.yaml:2:12: warning: sitegen has no interface strings in 'de'"
             in result.stderr)
+
+
+def test_running_main_in_this_process_leaves_the_process_as_it_was(tmp_path: Path) -> None:
+    """What `run_main` promises the tests after it: a command's collector thresholds
+    (gcpolicy), working folder and environment do not outlive it."""
+    before = (gc.get_threshold(), Path.cwd(), dict(os.environ))
+    _broken_site("yaml-tab", tmp_path)
+    assert run_main("check", "--content", "content", cwd=tmp_path).returncode == 1
+    assert run_main("build", "--content", FIXTURES / "mini", "--out", tmp_path / "site",
+                    "--no-pdf").returncode == 0
+    assert (gc.get_threshold(), Path.cwd(), dict(os.environ)) == before
