@@ -487,3 +487,19 @@ def test_a_dangling_out_link_is_a_usage_error(tmp_path: Path,
                                          "--out", str(link), "--no-pdf"])
     assert "which does not exist" in err
     assert not (tmp_path / "unplugged-usb-stick").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="this platform has no POSIX file owners")
+def test_a_state_folder_others_may_write_is_refused(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """Unlike the build cache, which a build can do without, the ledger is what makes a
+    folder sitegen's: a ledger others may write is refused, and nothing is written."""
+    outputs = tmp_path / "state" / "sitegen" / "outputs"
+    outputs.mkdir(parents=True)
+    outputs.chmod(0o777)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    err = _one_line_usage_error(capsys, ["build", "--content", str(FIXTURES / "mini"),
+                                         "--out", str(tmp_path / "out"), "--no-pdf"])
+    assert f"{outputs} may be written by others" in err
+    assert not (tmp_path / "out").exists() and list(outputs.iterdir()) == []
