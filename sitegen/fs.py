@@ -1,12 +1,11 @@
 """File primitives, and everything that differs between platforms, in one place.
 
-Content files are read one way (``read_regular``), sitegen's own files written one way
-(``atomic_write``), a file's stat fingerprinted one way (``Stamp``), a folder trusted one
-way (``private_folder``). The POSIX calls that make these safe (``O_NOFOLLOW``,
-``dir_fd=``, ``flock``, file owners) are looked up when used, never at import, so sitegen
-starts wherever Python runs; where one is missing, the strongest fallback the platform
-allows is taken and, where a guarantee is weaker, ``weaker`` says so once on stderr
-(docs/security.md lists each case).
+Content files are read one way (``read_regular``), sitegen's files written one way
+(``atomic_write``), a stat fingerprinted one way (``Stamp``), a folder trusted one way
+(``private_folder``). The POSIX calls that make these safe (``O_NOFOLLOW``, ``dir_fd=``,
+``flock``, file owners) are looked up when used, never at import, so sitegen starts
+wherever Python runs; where one is missing, the strongest fallback is taken and, where a
+guarantee is weaker, ``weaker`` says so once on stderr (docs/security.md lists each).
 """
 
 from __future__ import annotations
@@ -164,7 +163,10 @@ def open_nofollow(path: str | Path, flags: int = os.O_RDONLY, mode: int = 0o644,
     except FileNotFoundError:
         if not flags & os.O_CREAT:
             raise
-        return os.open(path, flags | os.O_EXCL, mode)
+        try:
+            return os.open(path, flags | os.O_EXCL, mode)
+        except FileExistsError:  # made meanwhile: opened as found, below
+            before = os.lstat(path)
     if is_link(before):
         raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path))
     fd = os.open(path, flags & ~os.O_CREAT, mode)
@@ -304,9 +306,8 @@ def remove_locked(fd: int, path: Path) -> None:
 
 class Folder:
     """A folder to work in without following links: held open (``dir_fd=``) where the
-    platform allows, so that nothing done in it can leave it even if a folder on its path
-    is swapped for a link meanwhile; elsewhere named by its path (``fd`` None), each step
-    checked with ``lstat`` first, and a swap between the check and the step not caught."""
+    platform allows, so nothing done in it can leave it even if a folder on its path is
+    swapped for a link; else by path (``fd`` None), each step checked with ``lstat``."""
 
     def __init__(self, path: str, fd: int | None):
         self.path = path
@@ -347,6 +348,7 @@ class Folder:
         return self._sub(name)
 
     def _sub(self, name: str) -> Folder:
+        """The folder ``name``, never reached through a link (NotADirectoryError)."""
         where, fd = self._at(name)
         path = os.path.join(self.path, name)
         try:
