@@ -5,6 +5,7 @@ process, and says on stderr which guarantee is weaker for it."""
 
 from __future__ import annotations
 
+import errno
 import importlib
 import multiprocessing
 import os
@@ -18,6 +19,7 @@ from types import ModuleType
 import pytest
 from conftest import FIXTURES, site_bytes
 
+from sitegen import fs
 from sitegen.build import builder
 
 POSIX_ONLY_MODULES = ("fcntl", "pwd", "grp", "resource")
@@ -133,3 +135,72 @@ def test_the_site_built_without_posix_is_the_site_built_with_it(
                                str(tmp_path / "site"), "--no-pdf", "--jobs", "2"])
     assert code == 0, err
     assert site_bytes(tmp_path / "site") == expected
+
+
+# --------------------------------------------------------------------------- fs's fallbacks
+
+
+def test_without_o_nofollow_a_link_or_a_swapped_file_is_not_opened(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(os, "O_NOFOLLOW")
+    target, link, other = tmp_path / "target", tmp_path / "link", tmp_path / "other"
+    target.write_bytes(b"secret")
+    other.write_bytes(b"other")
+    link.symlink_to(target)
+    with pytest.raises(OSError) as refused:
+        fs.open_nofollow(link)
+    assert refused.value.errno == errno.ELOOP
+    assert fs.read_nofollow(link) is None and fs.hash_file(link) is None
+    real_lstat = os.lstat  # the file looked at is not the file opened: a swap meanwhile
+    monkeypatch.setattr(os, "lstat", lambda p, **kw: real_lstat(other if p == target else p))
+    assert fs.read_nofollow(target) is None
+    monkeypatch.setattr(os, "lstat", real_lstat)
+    assert fs.read_nofollow(target) is not None
+    fd = fs.open_nofollow(tmp_path / "new", os.O_RDWR | os.O_CREAT)  # made exclusively
+    os.close(fd)
+    assert (tmp_path / "new").is_file()
+
+
+@pytest.mark.parametrize("hard_links", [True, False], ids=["hard links", "FAT"])
+def test_an_exclusive_write_never_replaces_and_leaves_no_temporary_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hard_links: bool) -> None:
+    if not hard_links:
+        def no_link(*args: object) -> None:
+            raise PermissionError(errno.EPERM, "Operation not permitted")
+
+        monkeypatch.setattr(os, "link", no_link)
+    path = tmp_path / "notes" / "a.yaml"
+    fs.atomic_write(path, b"first", exclusive=True)
+    with pytest.raises(FileExistsError):
+        fs.atomic_write(path, b"second", exclusive=True)
+    assert path.read_bytes() == b"first"
+    assert [p.name for p in path.parent.iterdir()] == ["a.yaml"]
+
+
+def test_a_failed_atomic_write_keeps_the_old_file(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "a.json"
+    fs.atomic_write(path, b"old")
+
+    def broken_replace(*args: object) -> None:
+        raise OSError(errno.EIO, "I/O error")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        fs.atomic_write(path, b"new")
+    assert path.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["a.json"]
+
+
+def test_without_owners_or_locks_the_weaker_guarantee_is_said_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(fs, "_WARNED", set())
+    assert fs.private_folder(tmp_path / "mine") is None  # owners checked here
+    monkeypatch.delattr(os, "geteuid")
+    monkeypatch.setitem(sys.modules, "fcntl", None)
+    for _ in range(2):
+        assert fs.private_folder(tmp_path / "mine") is None
+        with (tmp_path / "lock").open("w") as fh:
+            assert fs.lock(fh.fileno())
+    err = capsys.readouterr().err
+    assert err.count("\n") == 2 and WEAKER["owners"] in err and WEAKER["lock"] in err, err
