@@ -12,7 +12,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -53,13 +53,15 @@ def reference(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
 @pytest.fixture
 def without_posix(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                   capsys: pytest.CaptureFixture[str]
-                  ) -> Callable[[list[str]], tuple[int, str]]:
+                  ) -> Iterator[Callable[[list[str]], tuple[int, str]]]:
     """A run of ``sitegen.cli.main`` (exit code, stderr) in this process, with sitegen
     imported again from scratch while the POSIX-only modules cannot be imported, so that no
-    module keeps a reference to one it imported before."""
+    module keeps a reference to one it imported before. Afterwards the modules imported
+    meanwhile are dropped (monkeypatch then puts the others back): no later test meets
+    a second ``UsageError`` class."""
     for name in POSIX_ONLY_MODULES:
         monkeypatch.setitem(sys.modules, name, None)  # None: an import raises ImportError
-    for name in [n for n in sys.modules if n == "sitegen" or n.startswith("sitegen.")]:
+    for name in _sitegen_modules():
         monkeypatch.delitem(sys.modules, name)  # the old modules come back afterwards
     for name in POSIX_ONLY_NAMES:
         monkeypatch.delattr(os, name)
@@ -87,7 +89,13 @@ def without_posix(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
         code = cli.main(argv)
         return code, capsys.readouterr().err
 
-    return run
+    yield run
+    for name in _sitegen_modules():
+        del sys.modules[name]
+
+
+def _sitegen_modules() -> list[str]:
+    return [name for name in sys.modules if name == "sitegen" or name.startswith("sitegen.")]
 
 
 def test_check_build_twice_init_and_schema_without_posix(
