@@ -44,20 +44,12 @@ def test_index_has_no_axe_violations(browsing: Browsing, lang: str) -> None:
 
 @pytest.mark.parametrize("viewport", [WIDE, NARROW], ids=["wide", "narrow"])
 @pytest.mark.parametrize("lang", EDITIONS)
-def test_explainer_has_no_axe_violations(
+def test_explainer_has_no_axe_violations_with_no_note_or_a_note_open(
     browsing: Browsing, lang: str, viewport: dict[str, int]
 ) -> None:
     page = browsing.open(explainer_path(lang), viewport=viewport)
     assert page.locator("mark.hl").count() > 0, "the explainer has no highlight"
     assert_no_axe_violations(page, f"explainer ({lang}, {viewport['width']} px)")
-
-
-@pytest.mark.parametrize("viewport", [WIDE, NARROW], ids=["wide", "narrow"])
-@pytest.mark.parametrize("lang", EDITIONS)
-def test_explainer_with_a_note_open_has_no_axe_violations(
-    browsing: Browsing, lang: str, viewport: dict[str, int]
-) -> None:
-    page = browsing.open(explainer_path(lang), viewport=viewport)
     marks = page.locator("mark.hl[aria-details]")
     mark = marks.nth(marks.count() // 2)
     mark.click()

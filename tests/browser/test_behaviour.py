@@ -1,8 +1,7 @@
 """The seed explainer in a real browser, in both editions: highlights, category switches,
 keyboard use, visible focus, layout at phone and desktop widths, and the page without
 JavaScript. Every test also fails on a console error or a request to another host (conftest).
-The walks through every highlight run on the default edition at both widths, the other
-edition's on a few (conftest.walk_cells)."""
+The walks through every highlight take the cells of conftest.walk_cells."""
 
 from __future__ import annotations
 
@@ -261,47 +260,6 @@ def assert_note_readable(note: Any, viewport: dict[str, int], what: str) -> None
     )
     assert box["fontSize"] >= MIN_NOTE_FONT_PX, f"{what}: {box['fontSize']} px text"
     assert not box["clipped"], f"{what} is cut off: {box}"
-
-
-LAYOUT_JS = """
-() => {
-  const doc = document.documentElement;
-  // Elements that stick out of the screen; a scrolling container (the table's) may hold
-  // wider ones.
-  const scrolls = (e) => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX);
-  const inScroller = (e) => {
-    for (let p = e.parentElement; p; p = p.parentElement) if (scrolls(p)) return true;
-    return false;
-  };
-  const sel = 'p, li, h1, h2, h3, table, mark, .note, figure, svg, pre, dd';
-  const wide = [...document.querySelectorAll(sel)].filter(e => {
-    const r = e.getBoundingClientRect();
-    return r.width > 0 && r.right > doc.clientWidth + 1 && !inScroller(e);
-  }).map(e => e.tagName.toLowerCase() + '#' + e.id + '.' + e.className);
-  return {scrollWidth: Math.max(doc.scrollWidth, document.body.scrollWidth),
-          clientWidth: doc.clientWidth, wide};
-}
-"""
-
-
-@VIEWPORTS
-@pytest.mark.parametrize("lang", EDITIONS)
-def test_no_horizontal_scroll_with_or_without_a_note_open(
-    browsing: Browsing, lang: str, viewport: dict[str, int]
-) -> None:
-    page = browsing.open(explainer_path(lang), viewport=viewport)
-    for state in ("closed", "open"):
-        if state == "open":
-            first = first_pieces(page)[0]
-            page.locator(f"#{first['id']}").click()
-            expect(page.locator(f"#{first['note']}")).to_be_visible()
-        layout = page.evaluate(LAYOUT_JS)
-        assert layout["clientWidth"] == viewport["width"], "the page is not at screen width"
-        assert layout["scrollWidth"] <= layout["clientWidth"], (
-            f"horizontal scroll at {viewport['width']} px ({state}): "
-            f"content is {layout['scrollWidth']} px wide"
-        )
-        assert not layout["wide"], f"elements stick out of the screen: {layout['wide'][:5]}"
 
 
 # --------------------------------------------------------------------------- no JavaScript

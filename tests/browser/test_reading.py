@@ -1,9 +1,8 @@
 """The explainer read as a reader would, in both editions at 1280 and 375 px: the article as
-one continuous text, a note on demand beside its highlight or in a sheet that leaves it in view,
-the walk through the notes, links that open a note, "at a glance", and printing the page.
-Counts come from the built page, never from here. The walks through every highlight and note
-run on the default edition at both widths, the other edition's on a few (conftest.walk_cells).
-"""
+one continuous text as wide as the screen, a note on demand beside its highlight or in a sheet
+that leaves it in view, the walk through the notes, links that open a note, "at a glance", and
+printing the page. Counts come from the built page, never from here. The walks through every
+highlight and note take the cells of conftest.walk_cells."""
 
 from __future__ import annotations
 
@@ -47,6 +46,27 @@ HEIGHT_RATIO_JS = """
   return {shown, bare};
 }
 """
+
+LAYOUT_JS = """
+() => {
+  const doc = document.documentElement;
+  // Elements that stick out of the screen; a scrolling container (the table's) may hold
+  // wider ones.
+  const scrolls = (e) => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX);
+  const inScroller = (e) => {
+    for (let p = e.parentElement; p; p = p.parentElement) if (scrolls(p)) return true;
+    return false;
+  };
+  const sel = 'p, li, h1, h2, h3, table, mark, .note, figure, svg, pre, dd';
+  const wide = [...document.querySelectorAll(sel)].filter(e => {
+    const r = e.getBoundingClientRect();
+    return r.width > 0 && r.right > doc.clientWidth + 1 && !inScroller(e);
+  }).map(e => e.tagName.toLowerCase() + '#' + e.id + '.' + e.className);
+  return {scrollWidth: Math.max(doc.scrollWidth, document.body.scrollWidth),
+          clientWidth: doc.clientWidth, wide};
+}
+"""
+
 
 BOX_JS = """
 (el) => { const r = el.getBoundingClientRect();
@@ -111,19 +131,31 @@ def position(page: Any) -> str:
     return text.strip()
 
 
+def assert_no_horizontal_scroll(page: Any, viewport: dict[str, int], state: str) -> None:
+    layout = page.evaluate(LAYOUT_JS)
+    assert layout["clientWidth"] == viewport["width"], "the page is not at screen width"
+    assert layout["scrollWidth"] <= layout["clientWidth"], (
+        f"horizontal scroll at {viewport['width']} px ({state}): "
+        f"content is {layout['scrollWidth']} px wide"
+    )
+    assert not layout["wide"], f"elements stick out of the screen: {layout['wide'][:5]}"
+
+
 @VIEWPORTS
 @pytest.mark.parametrize("lang", EDITIONS)
-def test_the_article_reads_as_one_text_with_no_note_between_paragraphs(
+def test_the_article_reads_as_one_text_with_no_note_between_paragraphs_or_sideways_scroll(
     browsing: Browsing, lang: str, viewport: dict[str, int]
 ) -> None:
     page = browsing.open(explainer_path(lang), viewport=viewport)
     # The per-paragraph note links are for pages without the script only.
     for refs in page.locator(".note-refs").all():
         expect(refs).to_be_hidden()
+    assert_no_horizontal_scroll(page, viewport, "closed")
     closed = page.evaluate(HEIGHT_RATIO_JS)
     first = highlights(page)[0]
     page.locator(f"#{first['id']}").click()
     expect(page.locator(f"#{first['note']}")).to_be_visible()
+    assert_no_horizontal_scroll(page, viewport, "open")
     opened = page.evaluate(HEIGHT_RATIO_JS)
     for state, h in (("no note open", closed), ("a note open", opened)):
         assert h["bare"] > 0
