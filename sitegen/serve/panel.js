@@ -141,8 +141,10 @@
 
   // A selection is finished when the mouse button or the Shift key is released (Shift with
   // the arrow keys is how the keyboard selects); the keyboard's way also moves focus into
-  // the panel, so its controls are one Tab away.
-  function finished(byKeyboard) {
+  // the panel, so its controls are one Tab away. Not when that happens in the panel: a
+  // click on Copy would ask again, and the new answer would wipe the "Copied" status.
+  function finished(event, byKeyboard) {
+    if (panel && panel.contains(event.target)) { return; }
     var selection = window.getSelection();
     if (!selection || selection.isCollapsed || !selection.rangeCount) { return; }
     if (panel && panel.contains(selection.anchorNode)) { return; }
@@ -151,6 +153,10 @@
     last = where;
     ask(where, byKeyboard);
   }
-  document.addEventListener("mouseup", function () { setTimeout(function () { finished(false); }, 0); });
-  document.addEventListener("keyup", function (event) { if (event.key === "Shift") { finished(true); } });
+  document.addEventListener("mouseup", function (event) {
+    setTimeout(function () { finished(event, false); }, 0);
+  });
+  document.addEventListener("keyup", function (event) {
+    if (event.key === "Shift") { finished(event, true); }
+  });
 })();

@@ -33,11 +33,11 @@ def _new_page(browser: Any, served: Any) -> tuple[Any, list[str]]:
 
 
 def _prepared(content: Path) -> Prepared:
-    out = Collector()
-    site = load_site(content, out)
-    article = load_article(content / "articles" / SEED_SLUG, site, out) if site else None
-    ready = prepare(article, out) if article else None
-    assert ready is not None and not out.errors, out.errors
+    problems = Collector()
+    site = load_site(content, problems)
+    article = load_article(content / "articles" / SEED_SLUG, site, problems) if site else None
+    ready = prepare(article, problems) if article else None
+    assert ready is not None and not problems.errors, problems.errors
     return ready
 
 
