@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from sitegen.cli import main
-from sitegen.output.writer import MARKER
+from sitegen.output.stage import MARKER
 from sitegen.theme import template_cache
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,20 +20,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen import __version__
-from sitegen.build import cache
-from sitegen.output import ledger
-from sitegen.build import snapshot
-from sitegen.theme import templates
+from sitegen.build import cache, snapshot
 from sitegen.build.cache import SITE, Entry, Signature, content_key, input_bytes, signature
-from sitegen.errors import Collector, ContentErrors, SiteWarning, SourceLocation
-from sitegen.content.folders import article_dirs
-from sitegen.output.ledger import Record
 from sitegen.build.workers import Workers
-from sitegen.output.writer import Output, Previous, Staged, WriteStats, is_in_place, stage
+from sitegen.content.folders import article_dirs
+from sitegen.errors import Collector, ContentErrors, SiteWarning, SourceLocation
+from sitegen.output import ledger
+from sitegen.output.commit import WriteStats
+from sitegen.output.folder import Output
+from sitegen.output.ledger import FileRecord
+from sitegen.output.stage import Previous, Staged, is_in_place, stage
+from sitegen.theme import templates
 
 if TYPE_CHECKING:
-    from sitegen.model import Site
     from sitegen.build.article import Done, Job, Task
+    from sitegen.model import Site
 
 POOL_THRESHOLD = 8
 """Fewer changed articles than this are built in-process: a pool would cost more."""
@@ -52,6 +53,8 @@ class _Phase1:
     """site.yaml's, kept with the site-wide files for builds that do not read it."""
     listing_warnings: list[SiteWarning]
     """What listing the article folders reported."""
+    assets: dict[str, bytes] | None = None
+    """The theme's files, when an article was rendered (see ``views.assets``)."""
 
     @property
     def article_warnings(self) -> list[SiteWarning]:
@@ -103,8 +106,8 @@ def _code_files() -> list[Path]:
     """sitegen's own modules and interface strings: a change to them (even without a new
     version number, as in a working copy) must not leave pages made by the old code."""
     package = Path(__file__).resolve().parents[1]
-    return sorted(p for pattern in ("*.py", "*.yaml", "*.js", "*.css") for p in package.rglob(pattern)
-                  if "__pycache__" not in p.parts)
+    return sorted(p for pattern in ("*.py", "*.yaml", "*.js", "*.css")
+                  for p in package.rglob(pattern) if "__pycache__" not in p.parts)
 
 
 class Builder:
@@ -114,7 +117,7 @@ class Builder:
                  jobs: int | None = None, use_cache: bool = True, start_method: str = "fork"):
         """``start_method`` starts the worker processes: ``fork`` is the quickest, but
         only safe from a process without other threads (``forkserver`` is, and
-        ``spawn``)."""
+        ``spawn``, which ``Workers`` takes where the platform has neither)."""
         self.content = content
         self.out = out
         self.pdf = pdf
@@ -158,7 +161,7 @@ class Builder:
         return site
 
     def _reusable(self, entry: Entry | None, folder: Path, sig: Signature, site_key: str,
-                  old: Mapping[str, Record], stats: Mapping[str, os.stat_result]
+                  old: Mapping[str, FileRecord], stats: Mapping[str, os.stat_result]
                   ) -> tuple[dict[str, Staged] | None, str | None]:
         """The files ``entry`` produced if it still holds for this folder (see
         ``_in_place``), and the folder's content key (None when there is no entry: the
@@ -170,7 +173,7 @@ class Builder:
             return None, key
         return self._in_place(entry, old, stats), key
 
-    def _in_place(self, entry: Entry, old: Mapping[str, Record],
+    def _in_place(self, entry: Entry, old: Mapping[str, FileRecord],
                   stats: Mapping[str, os.stat_result]) -> dict[str, Staged] | None:
         """The files ``entry`` produced, each with the stat it was found with (``stats``
         holds those this build took already), if every one is still in the output as
@@ -243,14 +246,15 @@ class Builder:
                 else:
                     tasks.append((folder, sig, key))
             done: list[Done] = []
+            assets = None
             if tasks:
-                from sitegen.views import handouts
                 from sitegen.build import article
+                from sitegen.views.assets import theme_assets
 
                 site = site or self._site(site_out, check=False)
-                theme = handouts.assets(site) if self.pdf else None
-                job = article.Job(site, site_key, theme, self.out, staging, old,
-                                 previous if self.pdf else None)
+                assets = theme_assets(site)  # once per build: for the PDFs and the site
+                job = article.Job(site, site_key, assets if self.pdf else None, self.out,
+                                  staging, old, previous if self.pdf else None)
                 done = self._run(job, tasks, workers)
         errors = site_out.errors + out.errors + [e for d in done for e in d.errors]
         if errors:
@@ -260,7 +264,7 @@ class Builder:
             entries[d.slug] = d.entry
             staged.update(d.staged)
         return _Phase1(site, dict(sorted(entries.items())), staged, [d.slug for d in done],
-                       site_warnings, out.warnings)
+                       site_warnings, out.warnings, assets)
 
     def build(self) -> BuildResult:
         """Check, render and write the whole site; the cache is updated only on success."""
@@ -287,7 +291,7 @@ class Builder:
             if files is None:
                 site = found.site or self._site(Collector(), check=False)
                 files = {rel: stage(self.out, output.staging, old, rel, data)
-                         for rel, data in self._site_files(site, entries).items()}
+                         for rel, data in self._site_files(site, entries, found.assets).items()}
             site_entry = Entry.made(key, files, warnings=found.site_warnings)
             files.update(found.staged)
             pdf_inputs: dict[str, str] = {}
@@ -341,13 +345,14 @@ class Builder:
         snapshot.save(self._store, site_key, output.ident, manifest, look.articles_seen,
                       output.manifest, pages, found.site_warnings, found.article_warnings)
 
-    def _site_files(self, site: Site, entries: dict[str, Entry]) -> dict[str, bytes]:
+    def _site_files(self, site: Site, entries: dict[str, Entry],
+                    assets: dict[str, bytes] | None = None) -> dict[str, bytes]:
         """The site-wide files, after checking no article's folder takes one of their
         names (reused site-wide files were checked with these very articles)."""
-        from sitegen.content.load import slug_collisions
         from sitegen.build.article import site_files
+        from sitegen.content.load import slug_collisions
 
-        files = site_files(site, [e.cards for e in entries.values()])
+        files = site_files(site, [e.cards for e in entries.values()], assets)
         collisions = slug_collisions(self.content, site, files, entries)
         if collisions:
             raise ContentErrors(collisions)
@@ -357,7 +362,7 @@ class Builder:
         """Everything a build checks, without writing; returns the warnings."""
         found = self._collect(None, None, self._site_key(), self._look())
         assert found.site is not None  # read: nothing is known without an output folder
-        self._site_files(found.site, found.entries)
+        self._site_files(found.site, found.entries, found.assets)
         return found.warnings
 
 
