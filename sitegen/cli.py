@@ -1,18 +1,22 @@
 """Command line: ``sitegen build | check | serve | init | new | import-hypothesis | schema``;
-exit codes 0, 1 (content), 2 (usage)."""
+exit codes 0, 1 (content), 2 (usage).
+
+``make_parser`` declares the arguments; ``COMMANDS`` maps each command to a small function
+that runs it and prints its own summary. An error's exit code is the exception's own.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sitegen import __version__
 from sitegen.build.gcpolicy import collect_less
 from sitegen.errors import ContentErrors, SiteWarning, UsageError
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_USAGE = 0, UsageError.exit_code
 
 
 class _Parser(argparse.ArgumentParser):
@@ -25,19 +29,23 @@ class _Parser(argparse.ArgumentParser):
 def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="sitegen", description="Build media-literacy explainer sites.")
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
+    # The options every command but init shares, declared once.
+    shared = _Parser(add_help=False)
+    shared.add_argument("--content", type=Path, default=Path("content"), help="content folder")
+    on_content = [shared]
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    b = commands.add_parser("build", help="build the site into an output folder")
-    b.add_argument("--content", type=Path, default=Path("content"), help="content folder")
+    b = commands.add_parser("build", parents=on_content,
+                            help="build the site into an output folder")
     b.add_argument("--out", type=Path, default=Path("_site"), help="output folder")
     b.add_argument("--no-pdf", action="store_true", help="skip the PDF handouts")
     b.add_argument("--jobs", type=_jobs, default=None,
                    help="worker processes (default: one per core)")
     b.add_argument("--no-cache", action="store_true",
                    help="ignore the build cache and render every article")
-    c = commands.add_parser("check", help="check the content without writing anything")
-    c.add_argument("--content", type=Path, default=Path("content"), help="content folder")
-    s = commands.add_parser("serve", help="preview the site on 127.0.0.1, rebuilt on each save")
-    s.add_argument("--content", type=Path, default=Path("content"), help="content folder")
+    commands.add_parser("check", parents=on_content,
+                        help="check the content without writing anything")
+    s = commands.add_parser("serve", parents=on_content,
+                            help="preview the site on 127.0.0.1, rebuilt on each save")
     s.add_argument("--port", type=_port, default=8000, help="port (0: any free port)")
     s.add_argument("--open", action="store_true", help="open the site in a web browser")
     s.add_argument("--pdf", action="store_true",
@@ -46,21 +54,20 @@ def make_parser() -> argparse.ArgumentParser:
     i.add_argument("folder", type=Path, help="the folder to create")
     i.add_argument("--languages", default="en",
                    help="editions, the default first (for example fr,en; default en)")
-    n = commands.add_parser("new", help="start an article: articles/SLUG/ from a text file")
+    n = commands.add_parser("new", parents=on_content,
+                            help="start an article: articles/SLUG/ from a text file")
     n.add_argument("slug", help="the article's folder name and URL (a-z, 0-9, '-')")
     n.add_argument("--from", dest="source", type=Path, metavar="FILE",
                    help="the article as .txt (one paragraph a line) or .md, headline first")
-    n.add_argument("--content", type=Path, default=Path("content"), help="content folder")
     n.add_argument("--language", help="the article's language (default: guessed)")
-    h = commands.add_parser("import-hypothesis",
+    h = commands.add_parser("import-hypothesis", parents=on_content,
                             help="add annotations made in Hypothesis (or W3C JSON-LD)")
     h.add_argument("file", type=Path, help="a Hypothesis API search result, or .jsonld")
     h.add_argument("--article", required=True, metavar="SLUG", help="the article to annotate")
-    h.add_argument("--content", type=Path, default=Path("content"), help="content folder")
     h.add_argument("--tag-map", metavar="TAG=CATEGORY,...",
                    help="which category a tag stands for, beyond keys and labels")
-    sc = commands.add_parser("schema", help="write JSON Schemas of this site for editors")
-    sc.add_argument("--content", type=Path, default=Path("content"), help="content folder")
+    sc = commands.add_parser("schema", parents=on_content,
+                             help="write JSON Schemas of this site for editors")
     sc.add_argument("--out", type=Path, help="where to write them (default: CONTENT/schemas)")
     return parser
 
@@ -94,75 +101,104 @@ def _content_dir(path: Path) -> Path:
     return path
 
 
+# Each command imports what it needs when it runs: a no-op build must not pay for the
+# authoring commands, Markdown or Jinja.
+
+
+def _build(args: argparse.Namespace) -> int:
+    from sitegen.build.builder import build
+
+    result = build(_content_dir(args.content), args.out, pdf=not args.no_pdf, jobs=args.jobs,
+                   use_cache=not args.no_cache)
+    _print_warnings(result.warnings)
+    s = result.stats
+    for rel in s.kept:
+        print(f"sitegen: kept {args.out / rel}: sitegen no longer makes it, but it was changed "
+              "after sitegen wrote it", file=sys.stderr)
+    print(f"Built {result.pages} pages into {args.out} ({s.written} written, "
+          f"{s.unchanged} unchanged, {s.removed} removed).")
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from sitegen.build.builder import check
+
+    warnings = check(_content_dir(args.content))
+    _print_warnings(warnings)
+    counted = f", {len(warnings)} warning(s)" if warnings else ""
+    print(f"{args.content}: no errors{counted}.")
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from sitegen.serve.app import serve
+
+    return serve(_content_dir(args.content), port=args.port, open_browser=args.open,
+                 pdf=args.pdf)
+
+
+def _init(args: argparse.Namespace) -> int:
+    from sitegen.authoring.init import init, parse_languages
+
+    _created(init(args.folder, parse_languages(args.languages)),
+             f"next: sitegen new SLUG --from ARTICLE.txt --content {args.folder}")
+    return EXIT_OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    from sitegen.authoring.new import new_article
+
+    made = new_article(args.content, args.slug, args.source, args.language)
+    guessed = " (guessed: correct it in article.md if wrong)" if made.guessed else ""
+    schemas = "" if made.schemas else (
+        f"\nfor your editor: sitegen schema --content {args.content}")
+    _created(made.files, f"language: {made.language}{guessed}; "
+             f"next: sitegen serve --content {args.content}{schemas}")
+    return EXIT_OK
+
+
+def _import_hypothesis(args: argparse.Namespace) -> int:
+    from sitegen.authoring.import_hypothesis import import_hypothesis
+
+    done = import_hypothesis(args.content, args.article, args.file, args.tag_map)
+    for problem in done.problems:
+        print(f"{problem}", file=sys.stderr)
+    held = f", {done.held} written as comments to fix" if done.held else ""
+    print(f"{done.path}: {done.imported} annotation(s) imported{held}; "
+          f"next: sitegen check --content {args.content}")
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from sitegen.authoring import require_site
+    from sitegen.authoring.schema import schema_folder, write_schemas
+
+    site = require_site(args.content)
+    _created(write_schemas(site, schema_folder(args.content, args.out)),
+             "editors that read the yaml-language-server line now check these files")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "build": _build,
+    "check": _check,
+    "serve": _serve,
+    "init": _init,
+    "new": _new,
+    "import-hypothesis": _import_hypothesis,
+    "schema": _schema,
+}
+"""Each command of ``make_parser`` → the function that runs it; it returns the exit code."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     collect_less()
     try:
-        # Each command imports what it needs when it runs: a no-op build must not pay for
-        # the authoring commands, Markdown or Jinja.
-        if args.command == "build":
-            from sitegen.build.builder import build
-
-            result = build(_content_dir(args.content), args.out, pdf=not args.no_pdf,
-                           jobs=args.jobs, use_cache=not args.no_cache)
-            _print_warnings(result.warnings)
-            s = result.stats
-            for rel in s.kept:
-                print(f"sitegen: kept {args.out / rel}: sitegen no longer makes it, but it "
-                      "was changed after sitegen wrote it", file=sys.stderr)
-            print(f"Built {result.pages} pages into {args.out} ({s.written} written, "
-                  f"{s.unchanged} unchanged, {s.removed} removed).")
-        elif args.command == "check":
-            from sitegen.build.builder import check
-
-            warnings = check(_content_dir(args.content))
-            _print_warnings(warnings)
-            print(f"{args.content}: no errors" + (f", {len(warnings)} warning(s)"
-                                                   if warnings else "") + ".")
-        elif args.command == "serve":
-            from sitegen.serve.app import serve
-
-            return serve(_content_dir(args.content), port=args.port, open_browser=args.open,
-                         pdf=args.pdf)
-        elif args.command == "init":
-            from sitegen.authoring.init import init, parse_languages
-
-            _created(init(args.folder, parse_languages(args.languages)),
-                     f"next: sitegen new SLUG --from ARTICLE.txt --content {args.folder}")
-        elif args.command == "new":
-            from sitegen.authoring.new import new_article
-
-            made = new_article(args.content, args.slug, args.source, args.language)
-            _created(made.files, f"language: {made.language}"
-                     + (" (guessed: correct it in article.md if wrong)" if made.guessed else "")
-                     + f"; next: sitegen serve --content {args.content}"
-                     + ("" if made.schemas else
-                        f"\nfor your editor: sitegen schema --content {args.content}"))
-        elif args.command == "import-hypothesis":
-            from sitegen.authoring.import_hypothesis import import_hypothesis
-
-            done = import_hypothesis(args.content, args.article, args.file, args.tag_map)
-            for problem in done.problems:
-                print(f"{problem}", file=sys.stderr)
-            print(f"{done.path}: {done.imported} annotation(s) imported"
-                  + (f", {done.held} written as comments to fix" if done.held else "")
-                  + f"; next: sitegen check --content {args.content}")
-        elif args.command == "schema":
-            from sitegen.authoring import load_site
-            from sitegen.authoring.schema import schema_folder, write_schemas
-
-            site = load_site(args.content)
-            _created(write_schemas(site, schema_folder(args.content, args.out)),
-                     "editors that read the yaml-language-server line now check these files")
-    except ContentErrors as exc:
-        for err in exc.errors:
-            print(err.format_message(), file=sys.stderr)
-        print(f"sitegen: {len(exc.errors)} error(s); nothing was written.", file=sys.stderr)
-        return EXIT_CONTENT
-    except UsageError as exc:
-        print(f"sitegen: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    return EXIT_OK
+        return COMMANDS[args.command](args)
+    except (ContentErrors, UsageError) as exc:
+        print(exc.format_message(), file=sys.stderr)
+        return exc.exit_code
 
 
 if __name__ == "__main__":

@@ -10,6 +10,12 @@ import pytest
 import yaml
 from conftest import FIXTURES, run_cli
 
+from sitegen.content.load import load_article, load_site
+from sitegen.errors import Collector
+from sitegen.text.markdown import canonical_text, parse_body
+from sitegen.text.quote import locate
+from sitegen.text.selection import propose
+
 SEARCH = FIXTURES / "hypothesis" / "search.json"
 
 
@@ -37,12 +43,30 @@ def test_hypothesis_rows_become_entries_that_check(bare: Path) -> None:
         "id": "a-local-newspaper", "category": "sourcing", "quote": "a local newspaper",
         "note": "Which newspaper?\n\nIt is **not** named."}
     # Unique on its own: Hypothesis' 32 characters of context are dropped; otherwise the
-    # shortest context that picks the same passage is kept.
-    assert entries["the-mayor-said"]["prefix"] == "March. "
-    assert "suffix" not in entries["the-mayor-said"]
+    # shortest context that picks the same passage is kept (one word after it, here).
+    assert entries["the-mayor-said"]["suffix"] == " the"
+    assert "prefix" not in entries["the-mayor-said"]
     assert entries["no-opponent-is-quoted"] == {
         "id": "no-opponent-is-quoted", "category": "context", "note": "No opponent is quoted."}
     assert run_cli("check", "--content", bare).returncode == 0
+
+
+def test_each_passage_gets_the_selector_the_preview_panel_proposes(bare: Path) -> None:
+    """One search for the shortest context: importing a passage and selecting it in the
+    preview give the same entry."""
+    assert run_cli("import-hypothesis", SEARCH, "--article", "sample",
+                   "--content", bare).returncode == 0
+    problems = Collector()
+    site = load_site(bare, problems)
+    assert site is not None
+    article = load_article(bare / "articles" / "sample", site, problems)
+    assert article is not None, problems.errors
+    text = canonical_text(article.title, parse_body(article.body))
+    selectors = [a.selector for a in article.annotations if a.selector is not None]
+    assert len(selectors) == 3
+    for selector in selectors:
+        span = locate(text, selector.quote, selector.prefix, selector.suffix)
+        assert propose(text, *span) == selector
 
 
 def test_what_cannot_be_placed_is_listed_and_kept_as_a_comment(bare: Path) -> None:

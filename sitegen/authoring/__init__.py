@@ -11,7 +11,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from sitegen.content.load import load_site as _load_site
+from sitegen import fs
+from sitegen.content.load import load_site
 from sitegen.errors import Collector, ContentErrors, UsageError
 from sitegen.model import Site
 
@@ -24,9 +25,7 @@ def create_files(files: Mapping[Path, str]) -> list[Path]:
                              "(move it away, or choose another name)")
     written = []
     for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "x", encoding="utf-8", newline="\n") as file:
-            file.write(text)
+        fs.atomic_write(path, text.encode("utf-8"), exclusive=True)
         written.append(path)
     return written
 
@@ -41,13 +40,14 @@ def modeline(schema: str) -> str:
     return f"# yaml-language-server: $schema={schema}\n"
 
 
-def load_site(content: Path) -> Site:
-    """The content folder's site.yaml, or its errors (exit 1); a missing folder is exit 2."""
+def require_site(content: Path) -> Site:
+    """The site of the content folder an authoring command writes into: ``load_site``, with
+    its errors raised (exit 1) rather than collected; a missing folder is a usage error."""
     if not content.is_dir():
         raise UsageError(f"content folder {content} does not exist "
                          "(make one with: sitegen init FOLDER)")
-    out = Collector()
-    site = _load_site(content, out)
-    if out.errors or site is None:
-        raise ContentErrors(out.errors)
+    problems = Collector()
+    site = load_site(content, problems)
+    if problems.errors or site is None:
+        raise ContentErrors(problems.errors)
     return site

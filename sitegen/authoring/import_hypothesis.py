@@ -11,16 +11,15 @@ or the new entries are inserted as new lines after a comment.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen.authoring import create_files, load_site, modeline, yaml_string
-from sitegen.authoring.imported import Record, read_records
+from sitegen.authoring import create_files, modeline, require_site, yaml_string
+from sitegen.authoring.imported import ImportedAnnotation, read_records
 from sitegen.content.loader import YNode, parse_yaml, read_markdown, read_text
 from sitegen.errors import ContentErrors, SiteError, SourceLocation, UsageError, did_you_mean
+from sitegen.fs import atomic_write
 from sitegen.model import Site
-from sitegen.output.writer import atomic_write
 from sitegen.text.markdown import canonical_text, parse_body
 from sitegen.text.quote import (
     AnchorError,
@@ -29,10 +28,9 @@ from sitegen.text.quote import (
     QuoteAmbiguous,
     QuoteNotFound,
     fold,
-    fold_str,
     locate,
 )
-from sitegen.text.selection import annotation_id
+from sitegen.text.selection import MAX_CONTEXT_WORDS, SelectionError, annotation_id, propose
 
 
 @dataclass
@@ -47,8 +45,10 @@ class ImportResult:
 @dataclass
 class _Entry:
     id: str
-    record: Record
+    record: ImportedAnnotation
     category: str | None = None
+    quote: str | None = None
+    """The selector once anchored; until then, ``record``'s quote is written as it was."""
     prefix: str | None = None
     suffix: str | None = None
     problem: str | None = None
@@ -73,7 +73,7 @@ def parse_tag_map(text: str | None, site: Site) -> dict[str, str]:
 
 def import_hypothesis(content: Path, slug: str, source: Path,
                       tag_map: str | None) -> ImportResult:
-    site = load_site(content)
+    site = require_site(content)
     tags = _tag_table(site) | parse_tag_map(tag_map, site)
     folder = content / "articles" / slug
     if not (folder / "article.md").is_file():
@@ -150,7 +150,7 @@ def _existing_ids(node: YNode | None) -> set[str]:
             if item.kind == "mapping" and "id" in item.value}
 
 
-def _new_id(record: Record, taken: set[str]) -> str:
+def _new_id(record: ImportedAnnotation, taken: set[str]) -> str:
     """An id made from the quote (or the note), unique in the article."""
     if record.id_hint and record.id_hint not in taken:
         taken.add(record.id_hint)
@@ -162,7 +162,9 @@ def _new_id(record: Record, taken: set[str]) -> str:
 
 
 def _anchor(entry: _Entry, text: str, folded: Folded) -> None:
-    """Check the quote against the article; keep only as much context as it needs."""
+    """Find the quote in the article (with its context, if that still matches), then give
+    it the selector the preview's panel would propose for that passage: the article's
+    words, and only as much context as they need."""
     record = entry.record
     assert record.quote is not None
     try:
@@ -181,30 +183,13 @@ def _anchor(entry: _Entry, text: str, folded: Folded) -> None:
     except AnchorError:
         entry.problem = f"quote cannot be anchored: {record.quote!r}"
         return
-    for prefix, suffix in _contexts(record.prefix, record.suffix):
-        try:
-            if locate(text, record.quote, prefix, suffix, folded) == span:
-                entry.prefix, entry.suffix = prefix, suffix
-                return
-        except AnchorError:
-            continue
-
-
-def _contexts(prefix: str | None, suffix: str | None
-              ) -> Iterator[tuple[str | None, str | None]]:
-    """Candidate contexts, shortest first: none, then more and more words of the prefix,
-    then of the suffix, then both whole."""
-    yield None, None
-    before = fold_str(prefix or "").split()
-    after = fold_str(suffix or "").split()
-    pad_before = " " if (prefix or "")[-1:].isspace() else ""
-    pad_after = " " if (suffix or "")[:1].isspace() else ""
-    for k in range(1, len(before) + 1):
-        yield " ".join(before[-k:]) + pad_before, None
-    for k in range(1, len(after) + 1):
-        yield None, pad_after + " ".join(after[:k])
-    if before and after:
-        yield " ".join(before) + pad_before, pad_after + " ".join(after)
+    try:
+        selector = propose(text, *span, folded)
+    except SelectionError:
+        entry.problem = (f"quote found more than once, and no context of up to "
+                         f"{MAX_CONTEXT_WORDS} words picks this place: {record.quote!r}")
+        return
+    entry.quote, entry.prefix, entry.suffix = selector.quote, selector.prefix, selector.suffix
 
 
 def _write(path: Path, existing: str | None, node: YNode | None, entries: list[_Entry],
@@ -280,7 +265,7 @@ def _entries(entries: list[_Entry], dash: int, site: Site) -> str:
 def _entry_lines(entry: _Entry, site: Site) -> list[str]:
     record = entry.record
     lines = [f"- id: {entry.id}", f"  category: {entry.category or '…'}"]
-    for key, value in (("quote", record.quote), ("prefix", entry.prefix),
+    for key, value in (("quote", entry.quote or record.quote), ("prefix", entry.prefix),
                        ("suffix", entry.suffix)):
         if value is not None:
             lines.append(f"  {key}: {yaml_string(value)}")

@@ -1,5 +1,5 @@
-"""Annotations made elsewhere → plain records: a Hypothesis API search result, or W3C Web
-Annotation JSON-LD (what sitegen exports, and what other tools write).
+"""Annotations made elsewhere → ``ImportedAnnotation`` records: from a Hypothesis API
+search result, or W3C Web Annotation JSON-LD (what sitegen exports, and what other tools write).
 
 Only reading and reshaping here; mapping to categories, anchoring and writing YAML are
 ``import_hypothesis``'s job.
@@ -21,7 +21,7 @@ _URN = re.compile(r"urn:sitegen:[a-z0-9-]+:(?P<id>[a-z0-9-]+)")
 
 
 @dataclass
-class Record:
+class ImportedAnnotation:
     """One annotation as the other tool saw it."""
 
     where: str
@@ -37,7 +37,7 @@ class Record:
     """The id it had in sitegen, when it came from sitegen's own export."""
 
 
-def read_records(text: str, display: str) -> tuple[list[Record], list[str]]:
+def read_records(text: str, display: str) -> tuple[list[ImportedAnnotation], list[str]]:
     """The records of a Hypothesis or W3C file, and what was skipped (with why)."""
     try:
         data = json.loads(text)
@@ -54,7 +54,7 @@ def read_records(text: str, display: str) -> tuple[list[Record], list[str]]:
     return _w3c(items)
 
 
-def _hypothesis(rows: list[Any]) -> tuple[list[Record], list[str]]:
+def _hypothesis(rows: list[Any]) -> tuple[list[ImportedAnnotation], list[str]]:
     records, skipped = [], []
     for n, row in enumerate(rows, 1):
         where = f"row {n}"
@@ -67,7 +67,7 @@ def _hypothesis(rows: list[Any]) -> tuple[list[Record], list[str]]:
         tags = [t for t in row.get("tags") or [] if isinstance(t, str)]
         text = row.get("text")
         note = {"": text} if isinstance(text, str) and text.strip() else {}
-        record = Record(where, note, tags)
+        record = ImportedAnnotation(where, note, tags)
         targets = row.get("target")
         for target in targets if isinstance(targets, list) else []:
             if isinstance(target, dict):
@@ -92,14 +92,14 @@ def _w3c_items(data: Any) -> list[Any] | None:
     return None
 
 
-def _w3c(items: list[Any]) -> tuple[list[Record], list[str]]:
+def _w3c(items: list[Any]) -> tuple[list[ImportedAnnotation], list[str]]:
     records, skipped = [], []
     for n, item in enumerate(items, 1):
         where = f"item {n}"
         if not isinstance(item, dict) or item.get("type") != "Annotation":
             skipped.append(f"{where}: not an Annotation")
             continue
-        record = Record(where, {}, [])
+        record = ImportedAnnotation(where, {}, [])
         bodies = item.get("body", [])
         for body in bodies if isinstance(bodies, list) else [bodies]:
             _body_into(record, body)
@@ -112,7 +112,7 @@ def _w3c(items: list[Any]) -> tuple[list[Record], list[str]]:
     return records, skipped
 
 
-def _body_into(record: Record, body: Any) -> None:
+def _body_into(record: ImportedAnnotation, body: Any) -> None:
     if isinstance(body, str):
         record.note.setdefault("", body)
         return
@@ -146,7 +146,7 @@ def _source(citation: str) -> dict[str, str] | None:
     return source
 
 
-def _quote_into(record: Record, selectors: Any) -> None:
+def _quote_into(record: ImportedAnnotation, selectors: Any) -> None:
     for selector in selectors if isinstance(selectors, list) else [selectors]:
         if isinstance(selector, dict) and selector.get("type") == "TextQuoteSelector" \
                 and isinstance(selector.get("exact"), str):

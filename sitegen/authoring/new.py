@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.authoring import create_files, load_site, modeline, yaml_string
+from sitegen.authoring import create_files, modeline, require_site, yaml_string
 from sitegen.content.loader import read_text
 from sitegen.errors import ContentErrors, SiteError, SourceLocation, UsageError
 from sitegen.model import ID_RE, LANG_RE, Localized, Site
@@ -51,7 +51,7 @@ def new_article(content: Path, slug: str, source: Path | None,
     if language is not None and not LANG_RE.fullmatch(language):
         raise UsageError(f"invalid --language {language!r}: give a language code such as "
                          "en or fr")
-    site = load_site(content)
+    site = require_site(content)
     title, body = ("", "") if source is None else split_article(_read(source), source)
     guessed = language is None
     lang = language or guess_language(f"{title}\n{body}") or site.default_language
