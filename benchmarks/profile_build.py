@@ -24,7 +24,7 @@ import synth
 import synth_links
 
 from sitegen.build.article import STEPS, ArticleBuild, Job
-from sitegen.content.folders import article_dirs
+from sitegen.content.listing import article_dirs
 from sitegen.content.load import load_site
 from sitegen.errors import Collector
 

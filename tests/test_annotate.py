@@ -1,7 +1,7 @@
 """Select-to-annotate: the entry proposed for a selection anchors exactly there.
 
 Proposals are checked the strongest way there is: pasted into a copy of the article's
-annotations.yaml and run through the build's own loading and anchoring (``prepare``).
+annotations.yaml and run through the build's own loading and anchoring (``anchor_article``).
 The preview server's endpoint is exercised over HTTP in tests/browser/test_annotate_panel.py
 and below.
 """
@@ -21,7 +21,7 @@ from sitegen.content.load import load_article, load_site
 from sitegen.errors import Collector
 from sitegen.model import Selector
 from sitegen.serve.annotate import BROWSER_SPACE, answer, from_counts, yaml_block
-from sitegen.text.anchoring import Prepared, prepare
+from sitegen.text.anchoring import AnchoredArticle, anchor_article
 from sitegen.text.quote import AnchorError, locate
 from sitegen.text.selection import SelectionError, annotation_id, propose
 from tests.conftest import ROOT
@@ -30,20 +30,20 @@ SEED = ROOT / "content"
 SLUG = "musk-riyadh"
 
 
-def _prepared(content: Path, slug: str = SLUG) -> Prepared:
+def _prepared(content: Path, slug: str = SLUG) -> AnchoredArticle:
     problems = Collector()
     site = load_site(content, problems)
     assert site is not None
     article = load_article(content / "articles" / slug, site, problems)
     assert article is not None, problems.errors
-    ready = prepare(article, problems)
+    ready = anchor_article(article, problems)
     assert ready is not None and not problems.errors, [e.format_message()
                                                        for e in problems.errors]
     return ready
 
 
 @pytest.fixture(scope="module")
-def seed() -> Prepared:
+def seed() -> AnchoredArticle:
     return _prepared(SEED)
 
 
@@ -63,7 +63,7 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def test_every_seed_highlight_is_proposed_as_an_entry_the_build_anchors_there(
-        seed: Prepared, tmp_path: Path) -> None:
+        seed: AnchoredArticle, tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(SEED, content)
     text = seed.plain_text
@@ -85,7 +85,8 @@ def test_every_seed_highlight_is_proposed_as_an_entry_the_build_anchors_there(
     assert len(ready.spans) == 2 * len(seed.spans)
 
 
-def test_a_unique_quote_gets_no_context_and_a_repeated_one_the_shortest(seed: Prepared) -> None:
+def test_a_unique_quote_gets_no_context_and_a_repeated_one_the_shortest(
+        seed: AnchoredArticle) -> None:
     text = seed.plain_text
     first = text.index("Elon Musk")
     assert text.count("Elon Musk") > 1
@@ -129,7 +130,7 @@ def _check(text: str, start: int, end: int) -> None:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
-def test_random_selections_in_the_seed_anchor_where_they_were(seed: Prepared,
+def test_random_selections_in_the_seed_anchor_where_they_were(seed: AnchoredArticle,
                                                                 data: st.DataObject) -> None:
     text = seed.plain_text
     start, end = data.draw(selections(text))
@@ -172,7 +173,7 @@ def _ask(content: Path, text: str, start: int, end: int, **extra: str) -> tuple[
     return found.status, json.loads(found.json())
 
 
-def test_answer_proposes_an_entry_in_the_chosen_category(seed: Prepared) -> None:
+def test_answer_proposes_an_entry_in_the_chosen_category(seed: AnchoredArticle) -> None:
     text = seed.plain_text
     start = text.index("un article de presse russe")
     status, body = _ask(SEED, text, start, start + 26, category="context")
@@ -190,7 +191,7 @@ def test_answer_proposes_an_entry_in_the_chosen_category(seed: Prepared) -> None
     ({"start": "x"}, 400, "start and end must be numbers"),
     ({"text": "something else"}, 409, "wait for it to reload"),
 ])
-def test_answer_refuses_what_it_cannot_propose(seed: Prepared, change: dict[str, str],
+def test_answer_refuses_what_it_cannot_propose(seed: AnchoredArticle, change: dict[str, str],
                                                status: int, message: str) -> None:
     text = seed.plain_text
     start = text.index("Le 18 février")

@@ -19,7 +19,7 @@ from referencing.jsonschema import DRAFT4
 
 from sitegen.content.load import load_article, load_site
 from sitegen.errors import Collector
-from sitegen.text.anchoring import Prepared, prepare
+from sitegen.text.anchoring import AnchoredArticle, anchor_article
 
 W3C = FIXTURES / "w3c-web-annotation-tests"
 
@@ -97,13 +97,13 @@ def build_export(content: Path, out: Path, slug: str = "sample") -> dict[str, An
     return data
 
 
-def prepared(content: Path, slug: str = "sample") -> Prepared:
+def anchored_article(content: Path, slug: str = "sample") -> AnchoredArticle:
     problems = Collector()
     site = load_site(content, problems)
     assert site is not None
     article = load_article(content / "articles" / slug, site, problems)
     assert article is not None
-    ready = prepare(article, problems)
+    ready = anchor_article(article, problems)
     assert ready is not None and not problems.errors
     return ready
 
@@ -214,7 +214,7 @@ def test_the_collection_and_its_page_meet_the_suite_definitions(
 
 
 def test_offsets_are_code_points_of_the_canonical_text(mini_export: dict[str, Any]) -> None:
-    text = prepared(FIXTURES / "mini").plain_text
+    text = anchored_article(FIXTURES / "mini").plain_text
     anchored = [i for i in items(mini_export) if isinstance(i["target"], dict)]
     assert len(anchored) == 5
     for item in anchored:
@@ -244,7 +244,7 @@ def test_a_character_outside_the_bmp_counts_once(mini: Path, tmp_path: Path,
     edit("annotations.yaml", "newspaper. Critics", "newspaper. 😀 Critics")
     before = {i["id"]: i for i in items(mini_export)}
     after = {i["id"]: i for i in items(build_export(mini, tmp_path / "b"))}
-    text = prepared(mini).plain_text
+    text = anchored_article(mini).plain_text
     critics = selectors(after["urn:sitegen:sample:critics"])
     position = critics["TextPositionSelector"]
     assert text[position["start"]:position["end"]] == "Critics"
@@ -288,7 +288,7 @@ def test_the_seed_article_exports_every_annotation(built_seed: Built) -> None:
     content = ROOT / "content"
     slug = "musk-riyadh"
     data = json.loads((built_seed.out / slug / "annotations.jsonld").read_text("utf-8"))
-    ready = prepared(content, slug)
+    ready = anchored_article(content, slug)
     found = items(data)
     written = yaml.safe_load((content / "articles" / slug / "annotations.yaml").read_text("utf-8"))
     assert len(found) == len(ready.article.annotations) == len(written["annotations"])

@@ -24,7 +24,7 @@ from sitegen.build.builder import Builder
 from sitegen.content.load import load_article, load_site
 from sitegen.errors import Collector
 from sitegen.model import Localized
-from sitegen.text.anchoring import prepare
+from sitegen.text.anchoring import anchor_article
 from sitegen.text.markdown import parse_markdown, to_html
 from sitegen.theme import i18n, pdf
 from sitegen.views import exercise, sheets
@@ -184,9 +184,9 @@ def test_exercise_prints_the_article_with_line_numbers(seed: Path, lang: str) ->
     assert site is not None
     article = load_article(SEED / "articles" / SEED_SLUG, site, Collector())
     assert article is not None
-    prepared = prepare(article, Collector())
-    assert prepared is not None
-    lines = [line for p in exercise.paragraphs(prepared) for line in p.lines]
+    anchored = anchor_article(article, Collector())
+    assert anchored is not None
+    lines = [line for p in exercise.paragraphs(anchored) for line in p.lines]
     assert len(lines) > 10
     text = re.sub(r"§\s*\d+\s*", " ", text)  # the paragraph numbers
     between = []

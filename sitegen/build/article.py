@@ -24,7 +24,7 @@ from sitegen.errors import Collector, ContentErrors, SiteError
 from sitegen.model import Article, Site
 from sitegen.output.ledger import FileRecord
 from sitegen.output.stage import Previous, Staged, stage
-from sitegen.text.anchoring import Prepared, prepare
+from sitegen.text.anchoring import AnchoredArticle, anchor_article
 from sitegen.theme import templates
 from sitegen.views import export, handouts
 from sitegen.views.article import ArticleView, article_pages, article_views
@@ -81,7 +81,7 @@ class ArticleBuild:
     job: Job
     problems: Collector = field(default_factory=Collector)
     article: Article | None = None
-    prepared: Prepared | None = None
+    anchored: AnchoredArticle | None = None
     views: dict[str, ArticleView] = field(default_factory=dict)
     """The article's view in each edition, shared by its page and its handouts."""
     sheets: list[Page] = field(default_factory=list)
@@ -94,10 +94,10 @@ class ArticleBuild:
     staged: dict[str, Staged] = field(default_factory=dict)
 
     @property
-    def ready(self) -> Prepared:
+    def ready(self) -> AnchoredArticle:
         """The anchored article, for the steps after ``anchor``."""
-        assert self.prepared is not None, "the steps stop at the first content error"
-        return self.prepared
+        assert self.anchored is not None, "the steps stop at the first content error"
+        return self.anchored
 
 
 def load(build: ArticleBuild) -> None:
@@ -111,8 +111,8 @@ def load(build: ArticleBuild) -> None:
 def anchor(build: ArticleBuild) -> None:
     """Parse the Markdown, check it and anchor each quote in the text."""
     assert build.article is not None
-    build.prepared = prepare(build.article, build.problems)
-    if build.prepared is None or build.problems.errors:
+    build.anchored = anchor_article(build.article, build.problems)
+    if build.anchored is None or build.problems.errors:
         raise ContentErrors(build.problems.errors)
 
 

@@ -23,7 +23,7 @@ from sitegen import __version__
 from sitegen.build import cache, snapshot
 from sitegen.build.cache import SITE, Entry, Signature, content_key, input_bytes, signature
 from sitegen.build.workers import Workers
-from sitegen.content.folders import article_dirs
+from sitegen.content.listing import article_dirs
 from sitegen.errors import Collector, ContentErrors, SiteWarning, SourceLocation
 from sitegen.output import ledger
 from sitegen.output.commit import WriteStats
@@ -41,7 +41,7 @@ POOL_THRESHOLD = 8
 
 
 @dataclass
-class _Phase1:
+class _Collected:
     """What phase 1 found: every article's entry, the files of those it rendered."""
 
     site: Site | None
@@ -72,13 +72,14 @@ def _all_warnings(site: list[SiteWarning], listing: list[SiteWarning],
 
 
 @dataclass
-class _Look:
+class _Listing:
     """What a build looks at before it knows whether it has work: each article folder
     with its signature, what listing them reported, and the stat of each output file the
     last build's snapshot named (taken once, used by the full check too)."""
 
     folders: list[tuple[Path, Signature]]
-    listing: Collector
+    problems: Collector
+    """What listing the article folders reported."""
     stats: dict[str, os.stat_result] = field(default_factory=dict)
 
     @cached_property
@@ -149,15 +150,15 @@ class Builder:
             self._entries_key = site_key
         return self._entries
 
-    def _site(self, out: Collector, *, check: bool) -> Site:
+    def _site(self, problems: Collector, *, check: bool) -> Site:
         """site.yaml, read only when something is rendered or no build has used these
         very bytes yet (a no-op build loads neither YAML nor the model); ``check`` also
         checks its Markdown fields."""
         from sitegen.content.load import load_site
 
-        site = load_site(self.content, out, check_markdown=check)
+        site = load_site(self.content, problems, check_markdown=check)
         if site is None:
-            raise ContentErrors(out.errors)
+            raise ContentErrors(problems.errors)
         return site
 
     def _reusable(self, entry: Entry | None, folder: Path, sig: Signature, site_key: str,
@@ -204,43 +205,42 @@ class Builder:
         with Workers(min(self.jobs, len(tasks)), self.start_method) as late:
             return late.run(job, tasks)
 
-    def _early_workers(self, look: _Look, known: Mapping[str, Entry]
+    def _early_workers(self, listing: _Listing, last_entries: Mapping[str, Entry]
                        ) -> contextlib.AbstractContextManager[Workers | None]:
         """Workers started before the content is read, when so many articles have no
         entry (a clean build, new site-wide inputs) that the pool is sure to be used (an
         article whose entry may still hold is not counted); else nothing."""
-        surely = sum(1 for folder, _ in look.folders if folder.name not in known)
+        surely = sum(1 for folder, _ in listing.folders if folder.name not in last_entries)
         if self.jobs == 1 or surely < POOL_THRESHOLD:
             return contextlib.nullcontext()
         return Workers(min(self.jobs, surely), self.start_method)
 
-    def _look(self) -> _Look:
+    def _list_articles(self) -> _Listing:
         """Each article folder with its signature, and what listing them reported."""
-        listing = Collector()
-        return _Look([(folder, signature(folder))
-                      for folder in article_dirs(self.content, listing)], listing)
+        problems = Collector()
+        return _Listing([(folder, signature(folder))
+                      for folder in article_dirs(self.content, problems)], problems)
 
     def _collect(self, staging: Path | None, previous: Previous | None, site_key: str,
-                 look: _Look) -> _Phase1:
+                 listing: _Listing) -> _Collected:
         """Phase 1 and rendering; ``previous`` is what the last build left in the output
         folder (None when checking without one)."""
-        out = look.listing
-        known = self._known(site_key) if self.out is not None else {}
-        with self._early_workers(look, known) as workers:
-            site_out = Collector()
+        last_entries = self._known(site_key) if self.out is not None else {}
+        with self._early_workers(listing, last_entries) as workers:
+            site_problems = Collector()
             # A build with this very site.yaml and code loaded and checked it: its
             # warnings were kept with the site-wide files.
-            site = None if known else self._site(site_out, check=True)
-            site_warnings = known[SITE].warnings if known else site_out.warnings
+            site = None if last_entries else self._site(site_problems, check=True)
+            site_warnings = last_entries[SITE].warnings if last_entries else site_problems.warnings
             old = previous.files if previous is not None else {}
             entries: dict[str, Entry] = {}
             tasks: list[Task] = []
             staged: dict[str, Staged] = {}
-            for folder, sig in look.folders:
-                found, key = self._reusable(known.get(folder.name), folder, sig, site_key,
-                                            old, look.stats)
+            for folder, sig in listing.folders:
+                found, key = self._reusable(last_entries.get(folder.name), folder, sig, site_key,
+                                            old, listing.stats)
                 if found is not None:
-                    entries[folder.name] = known[folder.name]
+                    entries[folder.name] = last_entries[folder.name]
                     entries[folder.name].resign(sig)
                     staged.update(found)
                 else:
@@ -251,49 +251,50 @@ class Builder:
                 from sitegen.build import article
                 from sitegen.views.assets import theme_assets
 
-                site = site or self._site(site_out, check=False)
+                site = site or self._site(site_problems, check=False)
                 assets = theme_assets(site)  # once per build: for the PDFs and the site
                 job = article.Job(site, site_key, assets if self.pdf else None, self.out,
                                   staging, old, previous if self.pdf else None)
                 done = self._run(job, tasks, workers)
-        errors = site_out.errors + out.errors + [e for d in done for e in d.errors]
+        errors = [*site_problems.errors, *listing.problems.errors,
+                  *(e for d in done for e in d.errors)]
         if errors:
             raise ContentErrors(errors)
         for d in done:
             assert d.entry is not None
             entries[d.slug] = d.entry
             staged.update(d.staged)
-        return _Phase1(site, dict(sorted(entries.items())), staged, [d.slug for d in done],
-                       site_warnings, out.warnings, assets)
+        return _Collected(site, dict(sorted(entries.items())), staged, [d.slug for d in done],
+                       site_warnings, listing.problems.warnings, assets)
 
     def build(self) -> BuildResult:
         """Check, render and write the whole site; the cache is updated only on success."""
         if self.out is None:
             raise ValueError("Builder.build needs an output folder")
         with Output(self.out, self.content) as output:  # locked until the files are in
-            site_key, look = self._site_key(), self._look()
-            unchanged = self._unchanged(output, site_key, look)
+            site_key, listing = self._site_key(), self._list_articles()
+            unchanged = self._unchanged(output, site_key, listing)
             if unchanged is not None:
                 return unchanged
             previous = output.open()
             old = previous.files
-            found = self._collect(output.staging, previous, site_key, look)
-            entries = found.entries
+            collected = self._collect(output.staging, previous, site_key, listing)
+            entries = collected.entries
             # The indexes and assets depend on the site-wide inputs and on each article's
             # card, which its key determines; so do the names they take (see
             # ``_site_files``).
             key = hashlib.sha256("\0".join([site_key, *(f"{slug}\0{e.key}" for slug, e in
                                                           entries.items())]).encode()
                                  ).hexdigest()
-            known = self._known(site_key).get(SITE)
-            files = (self._in_place(known, old, look.stats)
-                     if known is not None and known.key == key else None)
+            site_before = self._known(site_key).get(SITE)
+            files = (self._in_place(site_before, old, listing.stats)
+                     if site_before is not None and site_before.key == key else None)
             if files is None:
-                site = found.site or self._site(Collector(), check=False)
+                site = collected.site or self._site(Collector(), check=False)
                 files = {rel: stage(self.out, output.staging, old, rel, data)
-                         for rel, data in self._site_files(site, entries, found.assets).items()}
-            site_entry = Entry.made(key, files, warnings=found.site_warnings)
-            files.update(found.staged)
+                         for rel, data in self._site_files(site, entries, collected.assets).items()}
+            site_entry = Entry.made(key, files, warnings=collected.site_warnings)
+            files.update(collected.staged)
             pdf_inputs: dict[str, str] = {}
             for entry in entries.values():
                 pdf_inputs.update(entry.pdf_inputs)
@@ -302,9 +303,9 @@ class Builder:
             pages = sum(1 for path in files if path.endswith(".html"))
             if self._store is not None:  # under the output folder's lock, as it is its cache
                 self._store.save(site_key, self._entries)
-                self._save_snapshot(output, site_key, look, found, pages)
-        return BuildResult(pages, stats, self._with_store_problem(found.warnings),
-                           found.rendered)
+                self._save_snapshot(output, site_key, listing, collected, pages)
+        return BuildResult(pages, stats, self._with_store_problem(collected.warnings),
+                           collected.rendered)
 
     def _with_store_problem(self, warnings: list[SiteWarning]) -> list[SiteWarning]:
         if self._store is None or not self._store.problem:
@@ -312,38 +313,38 @@ class Builder:
         return [*warnings, SiteWarning(self._store.problem,
                                        SourceLocation(str(self._store.path.parent)))]
 
-    def _unchanged(self, output: Output, site_key: str, look: _Look) -> BuildResult | None:
+    def _unchanged(self, output: Output, site_key: str, listing: _Listing) -> BuildResult | None:
         """The result of this build if it has nothing to do, as the last build's snapshot
         shows without reading the ledger or the cache (see ``snapshot``); else None. The
-        stats taken go into ``look`` for the full check."""
+        stats taken go into ``listing`` for the full check."""
         if self._store is None or output.found is None:
             return None
         manifest = ledger.stamp(output.found)  # None while a killed build's commit waits
         if manifest is None:
             return None
         found = snapshot.load(self._store, site_key, output.found, manifest)
-        if found is None or look.listing.errors:
+        if found is None or listing.problems.errors:
             return None
-        if look.articles_seen != found.articles:
+        if listing.articles_seen != found.articles:
             return None  # an article changed: the full check looks at the output files
-        seen, look.stats = snapshot.look(output.out, found.outputs)
+        seen, listing.stats = snapshot.look(output.out, found.outputs)
         if seen != found.outputs_seen:
             return None
-        warnings = _all_warnings(found.site_warnings, look.listing.warnings,
+        warnings = _all_warnings(found.site_warnings, listing.problems.warnings,
                                  found.article_warnings)
         return BuildResult(found.pages, WriteStats(unchanged=len(found.outputs)),
                            self._with_store_problem(warnings))
 
-    def _save_snapshot(self, output: Output, site_key: str, look: _Look, found: _Phase1,
-                       pages: int) -> None:
+    def _save_snapshot(self, output: Output, site_key: str, listing: _Listing,
+                       collected: _Collected, pages: int) -> None:
         """What this build saw, for the next build to compare (see ``snapshot``): each
-        entry holds the signature its folder had in ``look``."""
+        entry holds the signature its folder had in ``listing``."""
         assert self._store is not None
         manifest = ledger.stamp(output.ident)
         if manifest is None:
             return
-        snapshot.save(self._store, site_key, output.ident, manifest, look.articles_seen,
-                      output.manifest, pages, found.site_warnings, found.article_warnings)
+        snapshot.save(self._store, site_key, output.ident, manifest, listing.articles_seen,
+                      output.manifest, pages, collected.site_warnings, collected.article_warnings)
 
     def _site_files(self, site: Site, entries: dict[str, Entry],
                     assets: dict[str, bytes] | None = None) -> dict[str, bytes]:
@@ -360,10 +361,10 @@ class Builder:
 
     def check(self) -> list[SiteWarning]:
         """Everything a build checks, without writing; returns the warnings."""
-        found = self._collect(None, None, self._site_key(), self._look())
-        assert found.site is not None  # read: nothing is known without an output folder
-        self._site_files(found.site, found.entries, found.assets)
-        return found.warnings
+        collected = self._collect(None, None, self._site_key(), self._list_articles())
+        assert collected.site is not None  # read: nothing is known without an output folder
+        self._site_files(collected.site, collected.entries, collected.assets)
+        return collected.warnings
 
 
 def build(content: Path, out: Path, *, pdf: bool = True, jobs: int | None = None,

@@ -28,7 +28,7 @@ from sitegen.text.quote import (
 
 
 @dataclass(frozen=True)
-class Prepared:
+class AnchoredArticle:
     """An article ready to render in any edition."""
 
     article: Article
@@ -48,7 +48,7 @@ class Prepared:
         return canonical_text(self.article.title, self.body)
 
 
-def prepare(article: Article, problems: Collector) -> Prepared | None:
+def anchor_article(article: Article, problems: Collector) -> AnchoredArticle | None:
     """Parse, check links and anchor; None when an error was found."""
     before = len(problems.errors)
     body = parse_body(article.body)
@@ -104,7 +104,7 @@ def prepare(article: Article, problems: Collector) -> Prepared | None:
         translations[tr.lang] = parsed
     if len(problems.errors) > before:
         return None
-    return Prepared(article, body, spans, translations, fields)
+    return AnchoredArticle(article, body, spans, translations, fields)
 
 
 def check_fields(value: object, fields: ParsedFields, fallback: SourceLocation,

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from sitegen.model import Annotation, Article, Site, Source
 from sitegen.text import typography
-from sitegen.text.anchoring import Prepared
+from sitegen.text.anchoring import AnchoredArticle
 from sitegen.text.markdown import Block, render_blocks, render_text
 from sitegen.views import sheets
 from sitegen.views.chart import Bar, voices_svg
@@ -219,26 +219,27 @@ class ArticleView(Frame):
     handouts: tuple[HandoutLink, ...]
 
 
-def article_views(prepared: Prepared, site: Site, *, pdf: bool) -> dict[str, ArticleView]:
+def article_views(anchored: AnchoredArticle, site: Site, *, pdf: bool) -> dict[str, ArticleView]:
     """The article's view in each edition, made once and shared by its page and its
     handouts (they sit in the same folder, so relative links are the same); ``pdf``: the
     handouts have PDFs to link to."""
-    blocks = render_blocks(prepared.body, prepared.spans, prepared.body_offset)
-    headline = Markup(render_text(prepared.article.title, prepared.spans, 0))
-    return {lang: _article_view(prepared, Edition(site, lang, prepared.fields), blocks,
+    blocks = render_blocks(anchored.body, anchored.spans, anchored.body_offset)
+    headline = Markup(render_text(anchored.article.title, anchored.spans, 0))
+    return {lang: _article_view(anchored, Edition(site, lang, anchored.fields), blocks,
                                 headline, pdf=pdf)
             for lang in site.languages}
 
 
-def article_pages(prepared: Prepared, site: Site, views: dict[str, ArticleView]) -> list[Page]:
-    slug = prepared.article.slug
+def article_pages(anchored: AnchoredArticle, site: Site, views: dict[str, ArticleView]
+                  ) -> list[Page]:
+    slug = anchored.article.slug
     return [Page(f"{edition_dir(site, lang)}{slug}/index.html", "article.html", views[lang])
             for lang in site.languages]
 
 
-def translation_blocks(prepared: Prepared, lang: str) -> list[Block] | None:
+def translation_blocks(anchored: AnchoredArticle, lang: str) -> list[Block] | None:
     """The translation into ``lang``, block by block, or None when there is none."""
-    translation = prepared.translations.get(lang)
+    translation = anchored.translations.get(lang)
     if not translation:
         return None
     # our own text, so in the edition's typography
@@ -247,14 +248,14 @@ def translation_blocks(prepared: Prepared, lang: str) -> list[Block] | None:
     return render_blocks(ours, (), 0)
 
 
-def _article_view(prepared: Prepared, ed: Edition, blocks: list[Block], headline: Markup, *,
+def _article_view(anchored: AnchoredArticle, ed: Edition, blocks: list[Block], headline: Markup, *,
                   pdf: bool) -> ArticleView:
-    article, spans, lang = prepared.article, prepared.spans, ed.lang
+    article, spans, lang = anchored.article, anchored.spans, ed.lang
     numbers = {s.annotation.id: s.number for s in spans}
-    offset = prepared.body_offset
-    tr_blocks = translation_blocks(prepared, lang)
+    offset = anchored.body_offset
+    tr_blocks = translation_blocks(anchored, lang)
     sources = _SourceList(lang)
-    quotes = {s.annotation.id: " ".join(prepared.plain_text[s.start : s.end].split())
+    quotes = {s.annotation.id: " ".join(anchored.plain_text[s.start : s.end].split())
               for s in spans}
     notes = {a.id: _note(ed, a, numbers.get(a.id), quotes.get(a.id), article.language,
                          sources)

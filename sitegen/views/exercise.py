@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sitegen.text.anchoring import Prepared
+from sitegen.text.anchoring import AnchoredArticle
 from sitegen.views.article import ArticleView, StudentArticle
 from sitegen.views.edition import Edition, Rich
 from sitegen.views.sheets import EXERCISE, SheetFrame, sheet_fields
@@ -128,17 +128,17 @@ def wrap(text: str, measure: int = MEASURE) -> list[str]:
     return lines
 
 
-def paragraphs(prepared: Prepared, measure: int = MEASURE) -> list[Paragraph]:
+def paragraphs(anchored: AnchoredArticle, measure: int = MEASURE) -> list[Paragraph]:
     """The body's top-level blocks, numbered from 1, each cut into numbered lines."""
     found: list[Paragraph] = []
     number = 0
-    text = prepared.body.text
-    for index, (start, end) in enumerate(prepared.body.ranges, 1):
+    text = anchored.body.text
+    for index, (start, end) in enumerate(anchored.body.ranges, 1):
         lines = []
         for line in wrap(text[start:end], measure):
             number += 1
             lines.append(Line(number, line))
-        found.append(Paragraph(index, prepared.body_offset + start, tuple(lines)))
+        found.append(Paragraph(index, anchored.body_offset + start, tuple(lines)))
     return found
 
 
@@ -192,15 +192,15 @@ class ExerciseView(SheetFrame):
     highlights: tuple[Highlight, ...]
 
 
-def exercise_view(prepared: Prepared, paras: list[Paragraph], ed: Edition, view: ArticleView,
+def exercise_view(anchored: AnchoredArticle, paras: list[Paragraph], ed: Edition, view: ArticleView,
                   *, pdf: bool) -> ExerciseView:
     """The exercise page in edition ``ed``: the bare text (cut into ``paras``, the same in
     every edition), the student copy's questions of the article ``view`` (each passage
     named by paragraph and line, never by highlight number) and the explainer's
     highlights as offsets, for the comparison."""
     t = ed.t
-    article = prepared.article
-    spans = {s.annotation.id: s for s in prepared.spans}
+    article = anchored.article
+    spans = {s.annotation.id: s for s in anchored.spans}
     questions = view.questions.for_students()
     items = [ExerciseQuestion(q.key, q.question, None,
                               _where(t, paras, spans[q.id].start, spans[q.id].end), q.quote)
@@ -214,7 +214,7 @@ def exercise_view(prepared: Prepared, paras: list[Paragraph], ed: Edition, view:
         strings={k.removeprefix("exercise_"): v for k, v in t.items()
                  if k.startswith("exercise_")},
         highlights=tuple(Highlight(s.annotation.id, s.number, s.annotation.category, s.start,
-                                   s.end) for s in prepared.spans))
+                                   s.end) for s in anchored.spans))
 
 
 def _where(t: Mapping[str, str], paras: list[Paragraph], start: int, end: int) -> str:

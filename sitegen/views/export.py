@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 from sitegen.model import Annotation, Localized, Site, Source
-from sitegen.text.anchoring import Prepared
+from sitegen.text.anchoring import AnchoredArticle
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT_CHARS = 32
@@ -25,9 +25,9 @@ MARKDOWN = "text/markdown"
 Json = dict[str, Any]
 
 
-def article_iri(prepared: Prepared) -> str:
+def article_iri(anchored: AnchoredArticle) -> str:
     """The article's IRI: where it was published when known, else a sitegen URN."""
-    article = prepared.article
+    article = anchored.article
     return article.original_url or f"urn:sitegen:{article.slug}"
 
 
@@ -35,17 +35,17 @@ def annotation_iri(slug: str, annotation_id: str) -> str:
     return f"urn:sitegen:{slug}:{annotation_id}"
 
 
-def export_article(prepared: Prepared, site: Site) -> bytes:
+def export_article(anchored: AnchoredArticle, site: Site) -> bytes:
     """The article's annotations as one AnnotationCollection, UTF-8 JSON-LD bytes.
 
     Anchored annotations come first, in the order of their highlight numbers, then
     article-level notes in the order of annotations.yaml.
     """
-    slug = prepared.article.slug
-    source = article_iri(prepared)
-    text = prepared.plain_text
+    slug = anchored.article.slug
+    source = article_iri(anchored)
+    text = anchored.plain_text
     items: list[Json] = []
-    for span in prepared.spans:
+    for span in anchored.spans:
         before = text[max(0, span.start - CONTEXT_CHARS):span.start]
         after = text[span.end:span.end + CONTEXT_CHARS]
         quote: Json = {"type": "TextQuoteSelector", "exact": text[span.start:span.end]}
@@ -58,13 +58,13 @@ def export_article(prepared: Prepared, site: Site) -> bytes:
                               "selector": [quote, position]}
         items.append(_annotation(slug, span.annotation, target, site))
     items += [_annotation(slug, ann, source, site)
-              for ann in prepared.article.annotations if ann.selector is None]
+              for ann in anchored.article.annotations if ann.selector is None]
     collection_id = f"urn:sitegen:{slug}:annotations.jsonld"
     collection: Json = {
         "@context": CONTEXT,
         "id": collection_id,
         "type": "AnnotationCollection",
-        "label": prepared.article.title,
+        "label": anchored.article.title,
         "total": len(items),
     }
     if items:  # an empty collection has no page

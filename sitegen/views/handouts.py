@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from sitegen import __version__
 from sitegen.model import Site
-from sitegen.text.anchoring import Prepared
+from sitegen.text.anchoring import AnchoredArticle
 from sitegen.text.markdown import render_blocks, render_text
 from sitegen.theme import pdf
 from sitegen.views.article import ArticleView, StudentArticle, StudentQuestions
@@ -111,16 +111,16 @@ def _lesson(ed: Edition, view: ArticleView, highlights: int) -> Lesson:
     )
 
 
-def handout_pages(prepared: Prepared, site: Site, *, pdf: bool,
+def handout_pages(anchored: AnchoredArticle, site: Site, *, pdf: bool,
                   views: Mapping[str, ArticleView]) -> list[Page]:
     """The exercise copy, student copy and teacher key of one article, in every edition,
     from the views of its web page (``article.article_views``)."""
-    article = prepared.article
+    article = anchored.article
     slug = article.slug
-    paras = paragraphs(prepared)
+    paras = paragraphs(anchored)
     # The student copy's marks, without the links to notes it does not have.
-    headline = Markup(render_text(article.title, prepared.spans, 0, link_notes=False))
-    blocks = render_blocks(prepared.body, prepared.spans, prepared.body_offset,
+    headline = Markup(render_text(article.title, anchored.spans, 0, link_notes=False))
+    blocks = render_blocks(anchored.body, anchored.spans, anchored.body_offset,
                            link_notes=False)
     pages = []
     for lang in site.languages:
@@ -130,7 +130,7 @@ def handout_pages(prepared: Prepared, site: Site, *, pdf: bool,
             made: SheetFrame
             if kind == TEACHER:
                 made = TeacherView(**{**fields_of(view), **sheet},
-                                   lesson=_lesson(ed, view, len(prepared.spans)))
+                                   lesson=_lesson(ed, view, len(anchored.spans)))
             elif kind == STUDENT:
                 made = StudentView(
                     **sheet, article=view.article.for_students(), headline=headline,
@@ -142,7 +142,7 @@ def handout_pages(prepared: Prepared, site: Site, *, pdf: bool,
                     questions=view.questions.for_students())
             else:
                 assert kind == EXERCISE
-                made = exercise_view(prepared, paras, ed, view, pdf=pdf)
+                made = exercise_view(anchored, paras, ed, view, pdf=pdf)
             pages.append(Page(f"{edition_dir(site, lang)}{slug}/{kind}.html", f"{kind}.html",
                               made))
     return pages

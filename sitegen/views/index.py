@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from sitegen.model import Site
-from sitegen.text.anchoring import Prepared
+from sitegen.text.anchoring import AnchoredArticle
 from sitegen.views.edition import Edition, Frame, Page, Rich, edition_dir, fields_of, page_root
 
 
@@ -48,8 +48,8 @@ def index_page(site: Site, lang: str, cards: list[str]) -> Page:
     return Page(edition_dir(site, lang) + "index.html", "index.html", view)
 
 
-def card_view(prepared: Prepared, site: Site, lang: str) -> CardView:
-    a = prepared.article
-    ed = Edition(site, lang, prepared.fields)
+def card_view(anchored: AnchoredArticle, site: Site, lang: str) -> CardView:
+    a = anchored.article
+    ed = Edition(site, lang, anchored.fields)
     return CardView(ed.t, Card(a.title, a.language, f"{a.slug}/index.html", ed.text(a.summary),
-                               len(prepared.spans), a.kind == "practice"))
+                               len(anchored.spans), a.kind == "practice"))

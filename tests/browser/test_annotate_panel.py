@@ -11,7 +11,7 @@ from test_serve import TIMEOUT, serving  # tests/ is on sys.path (conftest)
 
 from sitegen.content.load import load_article, load_site
 from sitegen.errors import Collector
-from sitegen.text.anchoring import Prepared, prepare
+from sitegen.text.anchoring import AnchoredArticle, anchor_article
 
 from .conftest import CONTENT, SEED_SLUG
 from .test_accessibility import assert_no_axe_violations
@@ -32,11 +32,11 @@ def _new_page(browser: Any, served: Any) -> tuple[Any, list[str]]:
     return page, problems
 
 
-def _prepared(content: Path) -> Prepared:
+def _prepared(content: Path) -> AnchoredArticle:
     problems = Collector()
     site = load_site(content, problems)
     article = load_article(content / "articles" / SEED_SLUG, site, problems) if site else None
-    ready = prepare(article, problems) if article else None
+    ready = anchor_article(article, problems) if article else None
     assert ready is not None and not problems.errors, problems.errors
     return ready
 

@@ -12,13 +12,13 @@ from sitegen.fs import outside_error
 from sitegen.model import ID_RE
 
 
-def article_dirs(content: Path, out: Collector) -> list[Path]:
+def article_dirs(content: Path, problems: Collector) -> list[Path]:
     """The article folders, sorted by slug; other entries are reported."""
     root = content / "articles"
-    if not _inside(root, content, out):
+    if not _inside(root, content, problems):
         return []
     if not root.is_dir():
-        out.warn("no articles folder", SourceLocation(str(root)),
+        problems.warn("no articles folder", SourceLocation(str(root)),
                  "create articles/<slug>/article.md")
         return []
     dirs = []
@@ -31,23 +31,23 @@ def article_dirs(content: Path, out: Collector) -> list[Path]:
         entry = root / name
         if name.startswith("."):
             continue
-        if is_link and not _inside(entry, content, out):
+        if is_link and not _inside(entry, content, problems):
             continue
         if not (entry.is_dir() if is_link else is_dir):
-            out.warn("not an article folder, ignored", SourceLocation(str(entry)))
+            problems.warn("not an article folder, ignored", SourceLocation(str(entry)))
         elif not ID_RE.fullmatch(name):
-            out.error(f"article folder name '{name}' may only use a-z, 0-9 and '-'",
+            problems.error(f"article folder name '{name}' may only use a-z, 0-9 and '-'",
                       SourceLocation(str(entry)), "the name becomes the page's URL")
         else:
             dirs.append(entry)
     return dirs
 
 
-def _inside(path: Path, content: Path, out: Collector) -> bool:
+def _inside(path: Path, content: Path, problems: Collector) -> bool:
     """Whether ``path`` really is in the content folder (an error is added if not)."""
     try:
         outside_error(path, content, str(path))
     except SiteError as exc:
-        out.errors.append(exc)
+        problems.errors.append(exc)
         return False
     return True
