@@ -76,6 +76,13 @@ def test_a_module_imports_only_its_own_room_and_lower_layers(module: str) -> Non
     assert not wrong, f"{module} (layer {mine}) imports {sorted(wrong)}"
 
 
+def test_the_top_folder_stays_small_and_no_module_swells() -> None:
+    top = [m for m in MODULES if "." not in m and (PACKAGE / f"{m}.py").exists()]
+    assert len(top) <= 10, top
+    long = {m: n for m, p in MODULES.items() if (n := len(p.read_text("utf-8").splitlines())) > 400}
+    assert not long, long
+
+
 def test_a_build_that_renders_nothing_loads_no_renderer(tmp_path: Path) -> None:
     """A no-op rebuild, in a new process, must not pay for importing what only rendering
     (or reading content) needs: it reads no YAML and builds no model."""
@@ -93,7 +100,7 @@ def test_a_build_that_renders_nothing_loads_no_renderer(tmp_path: Path) -> None:
     # format's names from ``model``) runs in a no-op; nothing parses, renders or serves.
     heavy |= {m for m in loaded if m.startswith(("sitegen.content.", "sitegen.text",
                                                  "sitegen.views", "sitegen.serve"))
-              and m != "sitegen.content.folders"}
+              and m != "sitegen.content.listing"}
     assert "sitegen.build.builder" in loaded and not heavy & loaded, heavy & loaded
 
 
