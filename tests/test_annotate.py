@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ROOT
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -24,7 +25,6 @@ from sitegen.serve.annotate import BROWSER_SPACE, answer, from_counts, yaml_bloc
 from sitegen.text.anchoring import AnchoredArticle, anchor_article
 from sitegen.text.quote import AnchorError, locate
 from sitegen.text.selection import SelectionError, annotation_id, propose
-from tests.conftest import ROOT
 
 SEED = ROOT / "content"
 SLUG = "musk-riyadh"

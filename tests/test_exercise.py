@@ -11,10 +11,10 @@ from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
+from test_handout import LETTER, page, site, text_of
 
 from sitegen.theme import i18n
 from sitegen.views.exercise import MEASURE, width, wrap
-from tests.test_handout import LETTER, page, site, text_of
 
 __all__ = ["site"]  # the built fixture site, shared with tests/test_handout.py
 

@@ -15,6 +15,8 @@ import typing
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, ROOT
+from htmltree import Element, parse
 
 from sitegen.build.builder import Builder
 from sitegen.output.stage import MARKER
@@ -22,8 +24,6 @@ from sitegen.theme import i18n
 from sitegen.views import sheets
 from sitegen.views.exercise import ExerciseView
 from sitegen.views.handouts import StudentView, TeacherView
-from tests.conftest import FIXTURES, ROOT
-from tests.htmltree import Element, parse
 
 LETTER = FIXTURES / "handout-letter"
 NO_QUESTIONS = FIXTURES / "handout-noquestions"

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, ROOT
 from pypdf import PdfReader
 
 from sitegen import cli
@@ -29,7 +30,6 @@ from sitegen.text.markdown import parse_markdown, to_html
 from sitegen.theme import i18n, pdf
 from sitegen.views import exercise, sheets
 from sitegen.views.assets import theme_assets
-from tests.conftest import FIXTURES, ROOT
 
 SEED = ROOT / "content"
 SEED_SLUG = "musk-riyadh"

@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tests.htmltree import parse
+from htmltree import parse
 
 from .conftest import EDITIONS, NARROW, SEED_SLUG, WIDE, Browsing, edition_prefix
 from .test_accessibility import assert_no_axe_violations
