@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, run_cli, run_main
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -41,7 +41,7 @@ def _uncomment_examples(path: Path) -> None:
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    assert run_cli("init", "site", cwd=tmp_path).returncode == 0
+    assert run_main("init", "site", cwd=tmp_path).returncode == 0
     return tmp_path / "site"
 
 
@@ -50,7 +50,7 @@ def site(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("languages", ["en", "fr,en", "de"])
 def test_init_makes_a_site_that_checks(languages: str, tmp_path: Path) -> None:
-    result = run_cli("init", "new-site", "--languages", languages, cwd=tmp_path)
+    result = run_main("init", "new-site", "--languages", languages, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     site = tmp_path / "new-site"
     assert (site / "articles").is_dir()
@@ -58,7 +58,7 @@ def test_init_makes_a_site_that_checks(languages: str, tmp_path: Path) -> None:
     assert data["languages"] == languages.split(",")
     assert list(data["categories"]) == ["sourcing", "framing", "context"]
     assert _schema_of(site / "site.yaml") == (site / "schemas/site.schema.json").resolve()
-    checked = run_cli("check", "--content", site)
+    checked = run_main("check", "--content", site)
     assert checked.returncode == 0, checked.stderr
 
 
@@ -72,7 +72,7 @@ def test_init_comments_every_setting(site: Path) -> None:
 def test_init_never_overwrites(site: Path) -> None:
     (site / "site.yaml").write_text("title: mine\n", "utf-8")
     before = _snapshot(site)
-    result = run_cli("init", site)
+    result = run_main("init", site)
     assert result.returncode == 2
     assert f"{site / 'site.yaml'} already exists: sitegen never overwrites a file" in result.stderr
     assert _snapshot(site) == before
@@ -82,14 +82,14 @@ def test_init_refuses_a_half_made_folder_before_writing(tmp_path: Path) -> None:
     schemas = tmp_path / "site" / "schemas"
     schemas.mkdir(parents=True)
     (schemas / "article.schema.json").write_text("{}", "utf-8")
-    result = run_cli("init", "site", cwd=tmp_path)
+    result = run_main("init", "site", cwd=tmp_path)
     assert result.returncode == 2 and "already exists" in result.stderr
     assert not (tmp_path / "site" / "site.yaml").exists()
 
 
 @pytest.mark.parametrize("value", ["english", "fr,,fr", "FR", ""])
 def test_init_refuses_bad_languages(value: str, tmp_path: Path) -> None:
-    result = run_cli("init", "site", "--languages", value, cwd=tmp_path)
+    result = run_main("init", "site", "--languages", value, cwd=tmp_path)
     assert result.returncode == 2
     assert "invalid --languages" in result.stderr
     assert not (tmp_path / "site").exists()
@@ -99,7 +99,7 @@ def test_init_refuses_bad_languages(value: str, tmp_path: Path) -> None:
 
 
 def test_new_from_text_keeps_every_paragraph_word_for_word(site: Path) -> None:
-    result = run_cli("new", "musk-riyadh", "--from", SEED, "--content", site)
+    result = run_main("new", "musk-riyadh", "--from", SEED, "--content", site)
     assert result.returncode == 0, result.stderr
     assert "language: fr (guessed" in result.stdout
     article = site / "articles" / "musk-riyadh" / "article.md"
@@ -114,11 +114,11 @@ def test_new_from_text_keeps_every_paragraph_word_for_word(site: Path) -> None:
 
 def test_new_skeleton_checks_as_it_is_and_with_its_examples(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    assert run_cli("init", site, "--languages", "fr,en").returncode == 0
-    assert run_cli("new", "musk", "--from", SEED, "--content", site).returncode == 0
+    assert run_main("init", site, "--languages", "fr,en").returncode == 0
+    assert run_main("new", "musk", "--from", SEED, "--content", site).returncode == 0
     annotations = site / "articles" / "musk" / "annotations.yaml"
     assert _schema_of(annotations) == (site / "schemas/annotations.schema.json").resolve()
-    result = run_cli("check", "--content", site)
+    result = run_main("check", "--content", site)
     assert result.returncode == 0, result.stderr
     _validate(_schema_of(annotations), yaml.safe_load(annotations.read_text("utf-8")))
     _uncomment_examples(annotations)
@@ -126,16 +126,16 @@ def test_new_skeleton_checks_as_it_is_and_with_its_examples(tmp_path: Path) -> N
     assert [a["category"] for a in data["annotations"]] == [
         "sourcing", "framing", "context", "sourcing"]
     assert all(a["quote"] in SEED.read_text("utf-8") for a in data["annotations"][:3])
-    result = run_cli("check", "--content", site)
+    result = run_main("check", "--content", site)
     assert result.returncode == 0, result.stderr
     assert "warning" not in result.stderr
 
 
 def test_new_in_a_folder_without_schemas_says_how_to_make_them(mini: Path) -> None:
-    result = run_cli("new", "other", "--from", SEED, "--content", mini)
+    result = run_main("new", "other", "--from", SEED, "--content", mini)
     assert result.returncode == 0, result.stderr
     assert f"for your editor: sitegen schema --content {mini}" in result.stdout
-    assert run_cli("schema", "--content", mini).returncode == 0
+    assert run_main("schema", "--content", mini).returncode == 0
     annotations = mini / "articles" / "other" / "annotations.yaml"
     assert _schema_of(annotations).is_file()
 
@@ -144,26 +144,26 @@ def test_new_from_markdown_keeps_the_body_as_written(site: Path, tmp_path: Path)
     source = tmp_path / "draft.md"
     body = "The *mayor* said the plan was [historic](https://example.org).\n\n> A quote.\n"
     source.write_text("# The plan\n\n" + body, "utf-8")
-    result = run_cli("new", "plan", "--from", source, "--content", site, "--language", "en")
+    result = run_main("new", "plan", "--from", source, "--content", site, "--language", "en")
     assert result.returncode == 0, result.stderr
     assert "guessed" not in result.stdout
     md = read_markdown(site / "articles" / "plan" / "article.md", "article.md")
     assert md.front is not None and md.front.value["title"].value == "The plan"
     assert md.body.strip() == body.strip()
-    assert run_cli("check", "--content", site).returncode == 0
+    assert run_main("check", "--content", site).returncode == 0
 
 
 def test_new_never_overwrites(site: Path) -> None:
-    assert run_cli("new", "one", "--from", SEED, "--content", site).returncode == 0
+    assert run_main("new", "one", "--from", SEED, "--content", site).returncode == 0
     before = _snapshot(site)
-    result = run_cli("new", "one", "--from", SEED, "--content", site)
+    result = run_main("new", "one", "--from", SEED, "--content", site)
     assert result.returncode == 2 and "already exists" in result.stderr
     assert _snapshot(site) == before
 
 
 def test_new_without_a_file_says_what_to_fill_in(site: Path) -> None:
-    assert run_cli("new", "blank", "--content", site).returncode == 0
-    result = run_cli("check", "--content", site)
+    assert run_main("new", "blank", "--content", site).returncode == 0
+    result = run_main("check", "--content", site)
     assert result.returncode == 1
     article = site / "articles" / "blank" / "article.md"
     assert f"{article}:3:8: 'title' is empty" in result.stderr, result.stderr
@@ -191,6 +191,7 @@ def test_new_errors(args: list[str], code: int, message: str, site: Path) -> Non
     (site.parent / "folder.txt").mkdir()
     if "--content" not in args:
         args = [*args, "--content", "site"]
+    # A real process: what a user sees for a bad argument is a message, not a traceback.
     result = run_cli(*args, cwd=site.parent)
     assert result.returncode == code, result.stderr
     assert message in result.stderr
@@ -200,7 +201,7 @@ def test_new_errors(args: list[str], code: int, message: str, site: Path) -> Non
 
 def test_new_reports_a_broken_site_yaml(site: Path) -> None:
     (site / "site.yaml").write_text("title: x\nlanguages: [en\n", "utf-8")
-    result = run_cli("new", "x", "--from", SEED, "--content", site)
+    result = run_main("new", "x", "--from", SEED, "--content", site)
     assert result.returncode == 1
     assert "site.yaml:2:12: this [ is never closed" in result.stderr
 
@@ -239,7 +240,7 @@ def _validate(schema: Path, data: object) -> None:
 def test_schema_lists_the_sites_categories_and_editions(tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(FIXTURES / "mini", content)
-    result = run_cli("schema", "--content", content, "--out", tmp_path / "schemas")
+    result = run_main("schema", "--content", content, "--out", tmp_path / "schemas")
     assert result.returncode == 0, result.stderr
     schema = tmp_path / "schemas" / "annotations.schema.json"
     ann = yaml.safe_load((content / "articles/sample/annotations.yaml").read_text("utf-8"))
@@ -258,17 +259,17 @@ def test_schema_lists_the_sites_categories_and_editions(tmp_path: Path) -> None:
 def test_schema_replaces_only_its_own_files(tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(FIXTURES / "mini", content)
-    assert run_cli("schema", "--content", content).returncode == 0
+    assert run_main("schema", "--content", content).returncode == 0
     site = content / "site.yaml"
     site.write_text(site.read_text("utf-8").replace("  context:", "  opinion:"), "utf-8")
-    assert run_cli("schema", "--content", content).returncode == 0  # sitegen's own: updated
+    assert run_main("schema", "--content", content).returncode == 0  # sitegen's own: updated
     schema = json.loads((content / "schemas/annotations.schema.json").read_text("utf-8"))
     category = schema["properties"]["annotations"]["items"]["properties"]["category"]
     assert category["enum"] == ["sourcing", "framing", "opinion"]
     mine = content / "schemas" / "site.schema.json"
     mine.write_text('{"title": "my own"}', "utf-8")
     before = _snapshot(content)
-    result = run_cli("schema", "--content", content)
+    result = run_main("schema", "--content", content)
     assert result.returncode == 2 and f"{mine} already exists" in result.stderr
     assert _snapshot(content) == before
 
