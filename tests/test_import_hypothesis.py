@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, run_cli, run_main
 
 from sitegen.content.load import load_article, load_site
 from sitegen.errors import Collector
@@ -31,7 +31,7 @@ def bare(mini: Path) -> Path:
 
 
 def test_hypothesis_rows_become_entries_that_check(bare: Path) -> None:
-    result = run_cli("import-hypothesis", SEARCH, "--article", "sample", "--content", bare)
+    result = run_main("import-hypothesis", SEARCH, "--article", "sample", "--content", bare)
     assert result.returncode == 0, result.stderr
     assert "4 annotation(s) imported, 2 written as comments to fix" in result.stdout
     data = yaml.safe_load(_annotations(bare).read_text("utf-8"))
@@ -48,14 +48,14 @@ def test_hypothesis_rows_become_entries_that_check(bare: Path) -> None:
     assert "prefix" not in entries["the-mayor-said"]
     assert entries["no-opponent-is-quoted"] == {
         "id": "no-opponent-is-quoted", "category": "context", "note": "No opponent is quoted."}
-    assert run_cli("check", "--content", bare).returncode == 0
+    assert run_main("check", "--content", bare).returncode == 0
 
 
 def test_each_passage_gets_the_selector_the_preview_panel_proposes(bare: Path) -> None:
     """One search for the shortest context: importing a passage and selecting it in the
     preview give the same entry."""
-    assert run_cli("import-hypothesis", SEARCH, "--article", "sample",
-                   "--content", bare).returncode == 0
+    assert run_main("import-hypothesis", SEARCH, "--article", "sample",
+                    "--content", bare).returncode == 0
     problems = Collector()
     site = load_site(bare, problems)
     assert site is not None
@@ -70,7 +70,7 @@ def test_each_passage_gets_the_selector_the_preview_panel_proposes(bare: Path) -
 
 
 def test_what_cannot_be_placed_is_listed_and_kept_as_a_comment(bare: Path) -> None:
-    result = run_cli("import-hypothesis", SEARCH, "--article", "sample", "--content", bare)
+    result = run_main("import-hypothesis", SEARCH, "--article", "sample", "--content", bare)
     problems = result.stderr.splitlines()
     assert problems == [
         f"{SEARCH}: row 6: a reply to another annotation, not imported",
@@ -89,19 +89,19 @@ def test_what_cannot_be_placed_is_listed_and_kept_as_a_comment(bare: Path) -> No
 
 
 def test_a_tag_map_names_more_categories(bare: Path) -> None:
-    result = run_cli("import-hypothesis", SEARCH, "--article", "sample", "--content", bare,
-                     "--tag-map", "framming=framing")
+    result = run_main("import-hypothesis", SEARCH, "--article", "sample", "--content", bare,
+                      "--tag-map", "framming=framing")
     assert result.returncode == 0, result.stderr
     assert "5 annotation(s) imported, 1 written as comments" in result.stdout
     data = yaml.safe_load(_annotations(bare).read_text("utf-8"))
     assert {"id": "costly-mistake", "category": "framing", "quote": "costly mistake",
             "note": "Loaded."} in data["annotations"]
-    assert run_cli("check", "--content", bare).returncode == 0
+    assert run_main("check", "--content", bare).returncode == 0
 
 
 def test_entries_are_inserted_without_changing_a_written_line(mini: Path) -> None:
     before = _annotations(mini).read_text("utf-8")
-    result = run_cli("import-hypothesis", SEARCH, "--article", "sample", "--content", mini)
+    result = run_main("import-hypothesis", SEARCH, "--article", "sample", "--content", mini)
     assert result.returncode == 0, result.stderr
     after = _annotations(mini).read_text("utf-8")
     at = before.index("voices:")
@@ -110,38 +110,38 @@ def test_entries_are_inserted_without_changing_a_written_line(mini: Path) -> Non
     assert inserted.startswith("# Imported from search.json")
     ids = [a["id"] for a in yaml.safe_load(after)["annotations"]]
     assert len(ids) == len(set(ids)) == 6 + 4
-    checked = run_cli("check", "--content", mini)
+    checked = run_main("check", "--content", mini)
     assert checked.returncode == 0, checked.stderr
 
 
 def test_import_into_the_skeleton_of_sitegen_new(tmp_path: Path) -> None:
-    assert run_cli("init", "site", cwd=tmp_path).returncode == 0
+    assert run_main("init", "site", cwd=tmp_path).returncode == 0
     article = tmp_path / "story.txt"
     article.write_text("The plan\nThe mayor said the plan was historic, according to "
                        "a local newspaper.\n", "utf-8")
-    assert run_cli("new", "sample", "--from", article, "--content", "site",
-                   cwd=tmp_path).returncode == 0
+    assert run_main("new", "sample", "--from", article, "--content", "site",
+                    cwd=tmp_path).returncode == 0
     skeleton = _annotations(tmp_path / "site").read_text("utf-8")
-    result = run_cli("import-hypothesis", SEARCH, "--article", "sample", "--content", "site",
-                     cwd=tmp_path)
+    result = run_main("import-hypothesis", SEARCH, "--article", "sample", "--content", "site",
+                      cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     text = _annotations(tmp_path / "site").read_text("utf-8")
     assert skeleton.split("annotations:\n")[0] in text and skeleton.split("#  - id:")[1] in text
-    checked = run_cli("check", "--content", tmp_path / "site")
+    checked = run_main("check", "--content", tmp_path / "site")
     assert checked.returncode == 0, checked.stderr
 
 
 def test_sitegens_own_export_reads_back_the_same(mini: Path, tmp_path: Path) -> None:
     """Build, import the export into a bare copy, build again: the same annotations."""
     first = tmp_path / "first"
-    assert run_cli("build", "--content", mini, "--out", first, "--no-pdf").returncode == 0
+    assert run_main("build", "--content", mini, "--out", first, "--no-pdf").returncode == 0
     exported = first / "sample" / "annotations.jsonld"
     _annotations(mini).unlink()
-    result = run_cli("import-hypothesis", exported, "--article", "sample", "--content", mini)
+    result = run_main("import-hypothesis", exported, "--article", "sample", "--content", mini)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     second = tmp_path / "second"
-    built = run_cli("build", "--content", mini, "--out", second, "--no-pdf")
+    built = run_main("build", "--content", mini, "--out", second, "--no-pdf")
     assert built.returncode == 0, built.stderr
     again = second / "sample" / "annotations.jsonld"
     assert json.loads(again.read_text("utf-8")) == json.loads(exported.read_text("utf-8"))
@@ -157,7 +157,7 @@ def test_sitegens_own_export_reads_back_the_same(mini: Path, tmp_path: Path) -> 
     ],
 )
 def test_usage_errors(args: list[str], code: int, message: str, bare: Path) -> None:
-    result = run_cli("import-hypothesis", SEARCH, "--content", bare, *args)
+    result = run_main("import-hypothesis", SEARCH, "--content", bare, *args)
     assert result.returncode == code
     assert message in result.stderr
     assert not _annotations(bare).exists()
@@ -172,6 +172,7 @@ def test_usage_errors(args: list[str], code: int, message: str, bare: Path) -> N
 )
 def test_a_file_that_is_not_annotations(text: str, message: str, bare: Path) -> None:
     (bare.parent / "bad.json").write_text(text, "utf-8")
+    # A real process: a file that is not annotations gives a message, not a traceback.
     result = run_cli("import-hypothesis", "bad.json", "--article", "sample", "--content",
                      "content", cwd=bare.parent)
     assert result.returncode == 1
@@ -183,7 +184,7 @@ def test_a_file_that_is_not_annotations(text: str, message: str, bare: Path) -> 
 def test_annotations_on_one_line_are_not_rewritten(mini: Path) -> None:
     path = _annotations(mini)
     path.write_text("annotations: []\n", "utf-8")
-    result = run_cli("import-hypothesis", SEARCH, "--article", "sample", "--content", mini)
+    result = run_main("import-hypothesis", SEARCH, "--article", "sample", "--content", mini)
     assert result.returncode == 2
     assert "'annotations' is written on one line" in result.stderr
     assert path.read_text("utf-8") == "annotations: []\n"
