@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, run_main
 from htmltree import Element, parse
 
 ARTICLE = "articles/sample/article.md"
@@ -38,7 +38,7 @@ def german_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("german")
     content = _in_german(tmp)
     out = tmp / "site"
-    done = run_cli("build", "--content", content, "--out", out, "--no-pdf")
+    done = run_main("build", "--content", content, "--out", out, "--no-pdf")
     assert done.returncode == 0, done.stderr
     return out
 
@@ -67,7 +67,7 @@ def test_the_articles_words_carry_its_language_on_every_page(german_site: Path) 
 
 def test_check_asks_for_a_translation_into_each_edition(tmp_path: Path) -> None:
     content = _in_german(tmp_path)
-    done = run_cli("check", "--content", content)
+    done = run_main("check", "--content", content)
     assert done.returncode == 0, done.stderr
     warning = re.search(r"^(.*):(\d+):(\d+): warning: the article is in 'de', which is not an "
                         r"edition of this site \(en, fr\), and has no translation into en, fr "
@@ -77,13 +77,13 @@ def test_check_asks_for_a_translation_into_each_edition(tmp_path: Path) -> None:
 
     body = (content / ARTICLE).read_text("utf-8").split("---\n", 2)[2]
     (content / "articles/sample/translation.en.md").write_text(body, "utf-8")
-    done = run_cli("check", "--content", content)
+    done = run_main("check", "--content", content)
     assert "has no translation into fr (" in done.stderr, done.stderr
     (content / "articles/sample/translation.fr.md").write_text(body, "utf-8")
-    done = run_cli("check", "--content", content)
+    done = run_main("check", "--content", content)
     assert done.returncode == 0 and "has no translation" not in done.stderr, done.stderr
 
 
 def test_an_article_in_an_edition_needs_no_translation(mini: Path) -> None:
-    done = run_cli("check", "--content", mini)
+    done = run_main("check", "--content", mini)
     assert done.returncode == 0 and "has no translation" not in done.stderr, done.stderr
