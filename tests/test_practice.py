@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import FIXTURES, ROOT, run_cli
+from conftest import FIXTURES, ROOT, run_main
 from htmltree import Element, parse
 
 from sitegen.text.quote import fold_str
@@ -33,7 +33,7 @@ def _build(tmp: Path, practice: bool) -> Path:
         md.write_text(md.read_text("utf-8").replace("language: en\n",
                                                     "language: en\nkind: practice\n"), "utf-8")
     out = tmp / "site"
-    done = run_cli("build", "--content", content, "--out", out, "--no-pdf")
+    done = run_main("build", "--content", content, "--out", out, "--no-pdf")
     assert done.returncode == 0, done.stderr
     return out
 
