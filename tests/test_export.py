@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import FIXTURES, ROOT, Built, run_cli
+from conftest import FIXTURES, ROOT, Built, run_main
 from jsonschema import Draft4Validator, FormatChecker
 from referencing import Registry
 from referencing.jsonschema import DRAFT4
@@ -91,7 +91,7 @@ def failures(item: object, schemas: list[str]) -> list[str]:
 
 
 def build_export(content: Path, out: Path, slug: str = "sample") -> dict[str, Any]:
-    result = run_cli("build", "--content", content, "--out", out, "--no-pdf")
+    result = run_main("build", "--content", content, "--out", out, "--no-pdf")
     assert result.returncode == 0, result.stderr
     data: dict[str, Any] = json.loads((out / slug / "annotations.jsonld").read_text("utf-8"))
     return data
