@@ -9,15 +9,13 @@ and a lone punctuation mark (« » : ;) is not a word.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from conftest import Built
+from conftest import Built, run_main
 from htmltree import parse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,13 +34,6 @@ CORE_QUESTIONS = range(8, 13)  # "about ten" questions a lesson cannot skip
 NBSP, NNBSP = "\u00a0", "\u202f"
 LINK = re.compile(r"\[([^\]]*)\]\(([^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\)")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-
-
-def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sitegen.cli", *map(str, args)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +91,7 @@ def texts(data: dict[str, Any], front: dict[str, Any], lang: str) -> Iterator[tu
 
 
 def test_check_passes_without_warnings() -> None:
-    result = run_cli("check", "--content", CONTENT)
+    result = run_main("check", "--content", CONTENT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "warning" not in result.stderr.lower(), result.stderr
 
