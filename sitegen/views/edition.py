@@ -87,6 +87,18 @@ def page_root(site: Site, lang: str, depth: int) -> str:
     return "../" * (depth + (0 if lang == site.default_language else 1))
 
 
+class Strings(dict[str, str]):
+    """The interface strings of an edition. Templates read them as ``t.key``, which Jinja
+    tries as an attribute before the key: answering the attribute at once spares an
+    exception per string read, hundreds per page."""
+
+    def __getattr__(self, name: str) -> str:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
 class Edition:
     """Resolves and renders content for one edition (page language). Markdown comes from
     ``fields``, shared by every edition of an article, so each text is rendered once."""
@@ -94,7 +106,7 @@ class Edition:
     def __init__(self, site: Site, lang: str, fields: ParsedFields | None = None):
         self.site = site
         self.lang = lang
-        self.t = typography.strings(i18n.catalogue(lang), lang)
+        self.t = Strings(typography.strings(i18n.catalogue(lang), lang))
         self.fields = fields if fields is not None else ParsedFields()
 
     def text(self, value: Localized | None, *, inline: bool = False) -> Rich | None:
