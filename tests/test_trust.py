@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import run_cli, run_main
 
 from sitegen.build.builder import build, check
 from sitegen.errors import ContentErrors, SiteError, SourceLocation
@@ -183,7 +183,7 @@ def _annotate(mini: Path, old: str, new: str) -> Path:
 def test_escape_sequences_from_content_are_printed_escaped(mini: Path) -> None:
     # YAML's "\e" is ESC: a quote that would turn the terminal red and clear it.
     _annotate(mini, 'quote: "a local newspaper"', r'quote: "\e[31m\e[2J a local \u202enewspaper"')
-    result = run_cli("check", "--content", mini)
+    result = run_main("check", "--content", mini)
     assert result.returncode == 1
     assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
     assert r"quote not found in article 'sample': '\x1b[31m\x1b[2J a local \u202enewspaper'" \
