@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, run_cli, site_bytes
+from conftest import FIXTURES, ROOT, run_cli, run_main, site_bytes
 
 from sitegen import cli, fs
 from sitegen.errors import UsageError
@@ -262,7 +262,7 @@ def test_a_forged_marker_does_not_make_a_folder_ours(tmp_path: Path, marker: dic
     with pytest.raises(UsageError, match="new sub-folder such as") as refused:
         check_output_dir(out, tmp_path / "content")
     assert str(out / "site") in str(refused.value)
-    result = run_cli("build", "--content", FIXTURES / "mini", "--out", out, "--no-pdf")
+    result = run_main("build", "--content", FIXTURES / "mini", "--out", out, "--no-pdf")
     assert result.returncode == 2, result.stderr
     assert (out / "index.html").read_bytes() == b"a colleague's page"
     assert (out / "old.html").read_bytes() == b"a colleague's old page"
@@ -300,12 +300,13 @@ def locked(out: Path) -> Iterator[None]:
 
 def test_a_second_build_is_refused_and_leaves_the_staging_folder(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    assert run_cli("build", "--content", FIXTURES / "mini", "--out", out, "--no-pdf"
-                   ).returncode == 0
+    assert run_main("build", "--content", FIXTURES / "mini", "--out", out, "--no-pdf"
+                    ).returncode == 0
     staging = out / f"{STAGING_PREFIX}running"
     with locked(out):
         staging.mkdir()
         (staging / "page.html").write_bytes(b"being written")
+        # A real process: the lock keeps out another process, which this one stands for.
         result = run_cli("build", "--content", FIXTURES / "mini", "--out", out, "--no-pdf")
         assert result.returncode == 2
         assert result.stderr.strip() == (f"sitegen: error: another build is writing {out}; "
@@ -316,7 +317,7 @@ def test_a_second_build_is_refused_and_leaves_the_staging_folder(tmp_path: Path)
 def test_two_builds_at_once_give_the_clean_site(tmp_path: Path, mini: Path) -> None:
     shutil.copytree(mini / "articles/sample", mini / "articles/second")
     clean, out = tmp_path / "clean", tmp_path / "out"
-    assert run_cli("build", "--content", mini, "--out", clean, "--no-pdf").returncode == 0
+    assert run_main("build", "--content", mini, "--out", clean, "--no-pdf").returncode == 0
     command = [sys.executable, "-m", "sitegen.cli", "build", "--content", str(mini),
                "--out", str(out), "--no-pdf", "--no-cache"]
     procs = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
