@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -81,6 +82,45 @@ def test_the_top_folder_stays_small_and_no_module_swells() -> None:
     assert len(top) <= 10, top
     long = {m: n for m, p in MODULES.items() if (n := len(p.read_text("utf-8").splitlines())) > 400}
     assert not long, long
+
+
+POSIX_ONLY = {"fcntl", "msvcrt", "pwd", "grp", "resource", "getuid", "geteuid", "O_NOFOLLOW",
+              "O_DIRECTORY", "mkfifo", "flock", "dir_fd", "supports_dir_fd", "pwrite"}
+"""Names that exist on one platform only: sitegen uses them in fs.py and nowhere else."""
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if m != "fs"))
+def test_platform_specific_calls_stay_in_fs(module: str) -> None:
+    tree = ast.parse(MODULES[module].read_text("utf-8"))
+    used = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+    used |= {node.arg for node in ast.walk(tree) if isinstance(node, ast.keyword) and node.arg}
+    used |= {alias.name.split(".")[0] for node in ast.walk(tree)
+             if isinstance(node, ast.Import | ast.ImportFrom) for alias in node.names}
+    used |= {node.module for node in ast.walk(tree)
+             if isinstance(node, ast.ImportFrom) and node.module}
+    assert not used & POSIX_ONLY, f"{module} uses {sorted(used & POSIX_ONLY)}: move it into fs.py"
+
+
+def test_the_build_key_covers_every_file_of_the_package() -> None:
+    """A change to any module, catalogue or preview file, in any sub-folder, must make the
+    cache's entries stale: the code files are globbed through the whole package."""
+    from sitegen.build.builder import _code_files
+
+    wanted = {p for pattern in ("*.py", "*.yaml", "*.js", "*.css") for p in PACKAGE.rglob(pattern)
+              if "__pycache__" not in p.parts}
+    assert {p.resolve() for p in wanted} == set(_code_files())
+    assert PACKAGE.resolve() / "text" / "quote.py" in set(_code_files())
+
+
+def test_the_architecture_page_names_every_room_and_only_modules_that_exist() -> None:
+    page = (ROOT / "docs" / "architecture.md").read_text("utf-8")
+    rooms = {room for rooms in LAYERS for room in rooms} - {"__init__"}
+    for room in rooms:
+        name = f"{room}.py" if (PACKAGE / f"{room}.py").exists() else f"{room}/"
+        assert f"`{name}`" in page or f" {name} " in page, name
+    for name in re.findall(r"`((?:[a-z_]+/)*[a-z_]+\.py)`", page):
+        assert (ROOT / name).exists() or any(p.as_posix().endswith(f"/{name}")
+                                             for p in MODULES.values()), name
 
 
 def test_a_build_that_renders_nothing_loads_no_renderer(tmp_path: Path) -> None:
