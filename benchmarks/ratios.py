@@ -32,7 +32,7 @@ BASELINE = Path(__file__).resolve().parent / "baseline.py"
 
 
 def _sitegen() -> list[str]:
-    return [sys.executable, "-m", "sitegen.cli", "build", "--no-pdf"]
+    return [sys.executable, "-m", "sitegen", "build", "--no-pdf"]
 
 
 def _timed(label: str, runs: int, step: Callable[[], Measurement]

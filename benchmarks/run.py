@@ -56,7 +56,7 @@ def runs_for(n: int, runs: int) -> int:
 
 def sitegen_command() -> list[str]:
     script = Path(sys.executable).parent / "sitegen"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "sitegen.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "sitegen"]
 
 
 def _html_count(out: Path) -> int:

@@ -63,7 +63,7 @@ def clean_build(content: Path) -> float:
     work = Path(tempfile.mkdtemp(prefix="sitegen-bench-clean-"))
     try:
         env = private_env(work)
-        done = run([sys.executable, "-m", "sitegen.cli", "build", "--no-pdf", "--content",
+        done = run([sys.executable, "-m", "sitegen", "build", "--no-pdf", "--content",
                     str(content), "--out", str(work / "site")], env=env, sample=False)
         if done.returncode != 0:
             raise SystemExit(f"sitegen build failed: {done.stderr[-2000:]}")
@@ -121,7 +121,7 @@ def bench_server(content: Path, edits: int) -> tuple[float, list[float]]:
     log = content.parent / "serve-stderr.txt"
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sitegen.cli", "serve", "--content", str(content), "--port", "0"],
+        [sys.executable, "-m", "sitegen", "serve", "--content", str(content), "--port", "0"],
         cwd=content.parent,
         stdout=subprocess.PIPE,
         stderr=log.open("w"),

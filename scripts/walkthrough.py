@@ -55,7 +55,7 @@ def command(line: str) -> list[str]:
     argv = shlex.split(line, comments=True)
     if not argv or argv[0] != "sitegen":
         raise ValueError(f"the walkthrough may only run sitegen, not: {line}")
-    return [sys.executable, "-m", "sitegen.cli", *argv[1:]]
+    return [sys.executable, "-m", "sitegen", *argv[1:]]
 
 
 @dataclass

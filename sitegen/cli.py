@@ -22,7 +22,7 @@ EXIT_OK, EXIT_USAGE = 0, UsageError.exit_code
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        print(f"sitegen: error: {message}", file=sys.stderr)
+        print(UsageError(message).format_message(), file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
 
 
@@ -200,6 +200,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(exc.format_message(), file=sys.stderr)
         return exc.exit_code
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from pathlib import Path
 from typing import NamedTuple
 
 
@@ -25,10 +24,6 @@ class SourceLocation(NamedTuple):
         if self.line <= 0:
             return self.path
         return f"{self.path}:{self.line}:{max(self.column, 1)}"
-
-    @classmethod
-    def of(cls, path: Path | str, line: int = 0, column: int = 0) -> SourceLocation:
-        return cls(str(path), line, column)
 
 
 class SiteError(Exception):

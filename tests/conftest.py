@@ -17,6 +17,7 @@ from typing import NamedTuple
 import pytest
 from hypothesis import HealthCheck, settings
 
+from sitegen import fs
 from sitegen.cli import main
 from sitegen.output.stage import MARKER
 from sitegen.theme import template_cache
@@ -42,7 +43,7 @@ def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedP
     """Run ``sitegen`` in a subprocess, as a user would. Most tests want `run_main`: this is
     for what only a new process shows (its exit status, a traceback, the start-up)."""
     return subprocess.run(
-        [sys.executable, "-m", "sitegen.cli", *map(str, args)],
+        [sys.executable, "-m", "sitegen", *map(str, args)],
         cwd=cwd or ROOT, capture_output=True, text=True, timeout=300, check=False,
     )
 
@@ -53,13 +54,15 @@ def run_main(*args: str | Path, cwd: Path | None = None) -> subprocess.Completed
 
     What a command changes in the process is put back afterwards, so that no test depends on
     the ones before it: the cycle collector's thresholds (commands set their own), the
-    environment and the working folder.
+    environment, the working folder, and which platform warnings were said (once per process).
     """
     argv = [str(arg) for arg in args]
     out, err = io.StringIO(), io.StringIO()
     thresholds = gc.get_threshold()
     environment = dict(os.environ)
     folder = Path.cwd()
+    warned = set(fs._WARNED)
+    fs._WARNED.clear()
     try:
         os.chdir(cwd or ROOT)
         with redirect_stdout(out), redirect_stderr(err):
@@ -72,6 +75,8 @@ def run_main(*args: str | Path, cwd: Path | None = None) -> subprocess.Completed
         gc.set_threshold(*thresholds)
         os.environ.clear()
         os.environ.update(environment)
+        fs._WARNED.clear()
+        fs._WARNED.update(warned)
     return subprocess.CompletedProcess(["sitegen", *argv], code, out.getvalue(), err.getvalue())
 
 
@@ -92,10 +97,9 @@ def mini(tmp_path: Path) -> Path:
 
 class Built(NamedTuple):
     """A site built once per session, for the tests that only read it: its output folder and
-    what the build printed."""
+    what the build said on standard error (its warnings)."""
 
     out: Path
-    stdout: str
     stderr: str
 
 
@@ -103,7 +107,7 @@ def build_once(content: Path, out: Path) -> Built:
     """Build ``content`` into ``out`` without PDFs, as a session fixture does."""
     done = run_main("build", "--content", content, "--out", out, "--no-pdf")
     assert done.returncode == 0, done.stdout + done.stderr
-    return Built(out, done.stdout, done.stderr)
+    return Built(out, done.stderr)
 
 
 @pytest.fixture(scope="session")

@@ -108,7 +108,7 @@ def serving(tmp_path: Path, *args: str, broken: bool = False,
     if broken:
         (content / "articles/second-note/annotations.yaml").write_text(BROKEN_YAML)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sitegen.cli", "serve", "--content", str(content),
+        [sys.executable, "-m", "sitegen", "serve", "--content", str(content),
          "--port", "0", *args],
         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, **(env or {})},
@@ -386,7 +386,7 @@ def test_a_port_in_use_is_a_clear_usage_error(tmp_path: Path) -> None:
         taken.listen()
         port = taken.getsockname()[1]
         done = subprocess.run(
-            [sys.executable, "-m", "sitegen.cli", "serve", "--content", str(FIXTURE),
+            [sys.executable, "-m", "sitegen", "serve", "--content", str(FIXTURE),
              "--port", str(port)],
             capture_output=True, text=True, timeout=60, check=False,
         )

@@ -318,7 +318,7 @@ def test_two_builds_at_once_give_the_clean_site(tmp_path: Path, mini: Path) -> N
     shutil.copytree(mini / "articles/sample", mini / "articles/second")
     clean, out = tmp_path / "clean", tmp_path / "out"
     assert run_main("build", "--content", mini, "--out", clean, "--no-pdf").returncode == 0
-    command = [sys.executable, "-m", "sitegen.cli", "build", "--content", str(mini),
+    command = [sys.executable, "-m", "sitegen", "build", "--content", str(mini),
                "--out", str(out), "--no-pdf", "--no-cache"]
     procs = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True) for _ in range(2)]

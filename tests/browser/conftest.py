@@ -20,11 +20,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import FIXTURES, Built, build_once
+from conftest import FIXTURES, ROOT, Built, build_once
 
-REPO = Path(__file__).resolve().parents[2]
-CONTENT = REPO / "content"
-ARTIFACTS = REPO / "artifacts"
+CONTENT = ROOT / "content"
+ARTIFACTS = ROOT / "artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 
 CHROMIUM = Path("/usr/bin/chromium")
