@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sitegen.errors import SourceLocation
-
-ID_RE = re.compile(r"[a-z0-9-]+")
-"""An article folder's name or an annotation's id."""
-LANG_RE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
-"""A language tag as site.yaml and front matter give it (BCP 47, simplified)."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from sitegen.authoring import create_files, modeline, yaml_string
 from sitegen.authoring.schema import schema_files
 from sitegen.content.site import PALETTE
 from sitegen.errors import UsageError
-from sitegen.model import LANG_RE
+from sitegen.names import LANG_RE
 
 # The three categories every explainer starts with, in the languages sitegen speaks.
 _TITLE = {"en": "Reading the news closely", "fr": "Lire l'actualité de près"}

@@ -10,7 +10,8 @@ from pathlib import Path
 from sitegen.authoring import create_files, modeline, require_site, yaml_string
 from sitegen.content.loader import read_text
 from sitegen.errors import ContentErrors, SiteError, SourceLocation, UsageError
-from sitegen.model import ID_RE, LANG_RE, Localized, Site
+from sitegen.model import Localized, Site
+from sitegen.names import ID_RE, LANG_RE
 from sitegen.text.markdown import BLOCK_SEPARATOR, canonical_text, parse_body
 from sitegen.text.quote import AnchorError, locate
 

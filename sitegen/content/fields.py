@@ -14,7 +14,8 @@ from urllib.parse import urlparse
 
 from sitegen.content.loader import YNode
 from sitegen.errors import Collector, SourceLocation, did_you_mean
-from sitegen.model import ID_RE, Localized
+from sitegen.model import Localized
+from sitegen.names import ID_RE
 
 # `en "text"` under `note:` is valid YAML (one plain text) but meant `en: "text"`.
 _LANG_WITHOUT_COLON = re.compile(r"([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\s+[\"'“‘«„]")

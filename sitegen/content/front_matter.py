@@ -8,7 +8,8 @@ from typing import Any
 from sitegen.content.fields import LocalizedParser, YamlMapping, check_url, parse_date
 from sitegen.content.loader import YNode
 from sitegen.errors import Collector, SourceLocation, did_you_mean
-from sitegen.model import LANG_RE, Site
+from sitegen.model import Site
+from sitegen.names import LANG_RE
 
 KINDS = ("published", "practice")
 """``kind`` in article.md: a published text (the default), or one written for teaching."""

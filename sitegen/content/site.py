@@ -8,7 +8,8 @@ import re
 from sitegen.content.fields import LocalizedParser, YamlMapping, check_id
 from sitegen.content.loader import YNode
 from sitegen.errors import Collector, SourceLocation, did_you_mean
-from sitegen.model import LANG_RE, Category, Localized, Site
+from sitegen.model import Category, Localized, Site
+from sitegen.names import LANG_RE
 from sitegen.theme import i18n
 
 COLOR_RE = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")

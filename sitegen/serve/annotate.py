@@ -18,7 +18,8 @@ from typing import Any
 from sitegen.authoring import yaml_string
 from sitegen.content.load import load_article, load_site
 from sitegen.errors import Collector
-from sitegen.model import ID_RE, Selector
+from sitegen.model import Selector
+from sitegen.names import ID_RE
 from sitegen.text.markdown import canonical_text, parse_body
 from sitegen.text.selection import SelectionError, annotation_id, propose
 

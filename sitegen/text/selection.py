@@ -13,7 +13,8 @@ import re
 import unicodedata
 from collections.abc import Collection
 
-from sitegen.model import ID_RE, Selector
+from sitegen.model import Selector
+from sitegen.names import ID_RE
 from sitegen.text.quote import AnchorError, Folded, locate
 
 _BREAK_OR_RUN = re.compile(r"\s*\n\s*|\s{2,}")
