@@ -3,7 +3,7 @@
 Content files are read one way (``read_regular``), sitegen's files written one way
 (``atomic_write``), a stat fingerprinted one way (``Stamp``), a folder trusted one way
 (``private_folder``). The POSIX calls that make these safe (``O_NOFOLLOW``, ``dir_fd=``,
-``flock``, file owners) are looked up when used, never at import, so sitegen starts
+``flock``, file owners) are looked up when used, not needed at import, so sitegen starts
 wherever Python runs; where one is missing, the strongest fallback is taken and, where a
 guarantee is weaker, ``weaker`` says so once on stderr (docs/security.md lists each).
 """
@@ -78,8 +78,7 @@ class Stamp(NamedTuple):
 
 
 def stamps_may_miss_edits() -> None:
-    """Say so where a stamp can miss an edit: on Windows ``st_ctime`` is the creation
-    time, which no write moves."""
+    """Say so where a stamp can miss an edit (Windows: ``st_ctime`` is the creation time)."""
     if sys.platform == "win32":
         weaker("Windows does not move a file's change time when it is written: a file "
                "edited by hand, keeping its size and setting its time back, is found only "
@@ -114,9 +113,8 @@ def read_regular(path: Path, display: str, root: Path | None = None) -> bytes:
     if root is not None:
         outside_error(path, root, display)
     try:
-        # Non-blocking, so that opening a FIFO returns at once; the type is then checked
-        # on the opened file itself, which cannot be swapped after the check.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | _flags())
+        # The type is checked on the opened file itself, which cannot be swapped after.
+        fd = os.open(path, _READ | _flags())
     except OSError as exc:
         raise SiteError(f"cannot read the file: {exc.strerror or exc}", loc) from None
     try:
@@ -321,6 +319,8 @@ class Folder:
         named may be one); nothing in it is reached through a link (``sub``)."""
         where = os.fspath(path)
         if not _dir_fds():
+            weaker("this platform cannot hold folders open (no dir_fd): a folder swapped for "
+                   "a link while sitegen works in it is not caught, only one there before")
             return cls(where, None)
         return cls._opened(where, os.open(where, _DIR | _flags()))
 

@@ -106,9 +106,12 @@ def theme_files() -> list[Path]:
 def _code_files() -> list[Path]:
     """sitegen's own modules and interface strings: a change to them (even without a new
     version number, as in a working copy) must not leave pages made by the old code."""
-    package = Path(__file__).resolve().parents[1]
-    return sorted(p for pattern in ("*.py", "*.yaml", "*.js", "*.css")
-                  for p in package.rglob(pattern) if "__pycache__" not in p.parts)
+    files = []
+    for folder, subfolders, names in os.walk(Path(__file__).resolve().parents[1]):
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        files += [Path(folder, name) for name in names
+                  if name.endswith((".py", ".yaml", ".js", ".css"))]
+    return sorted(files)
 
 
 class Builder:
@@ -219,7 +222,7 @@ class Builder:
         """Each article folder with its signature, and what listing them reported."""
         problems = Collector()
         return _Listing([(folder, signature(folder))
-                      for folder in article_dirs(self.content, problems)], problems)
+                         for folder in article_dirs(self.content, problems)], problems)
 
     def _collect(self, staging: Path | None, previous: Previous | None, site_key: str,
                  listing: _Listing) -> _Collected:
@@ -347,7 +350,7 @@ class Builder:
                       output.manifest, pages, collected.site_warnings, collected.article_warnings)
 
     def _site_files(self, site: Site, entries: dict[str, Entry],
-                    assets: dict[str, bytes] | None = None) -> dict[str, bytes]:
+                    assets: dict[str, bytes] | None) -> dict[str, bytes]:
         """The site-wide files, after checking no article's folder takes one of their
         names (reused site-wide files were checked with these very articles)."""
         from sitegen.build.article import site_files

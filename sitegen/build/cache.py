@@ -87,7 +87,8 @@ def warnings_from_json(raw: list[list[Any]]) -> list[SiteWarning]:
 @dataclass
 class Entry:
     """What one article (or the site-wide files, under ``SITE``) produced, and the key of
-    the inputs it was produced from. Fields are kept in their JSON form."""
+    the inputs it was produced from. Fields are kept in their JSON form, but for the
+    signature, whose stamps are rebuilt when the cache is read."""
 
     key: str
     files: dict[str, list[Any]]

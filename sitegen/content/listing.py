@@ -1,6 +1,6 @@
 """The content folder's article folders, listed without reading any file: all that a
 build which renders nothing needs of the content (files are read by ``fs.read_regular``).
-Imports nothing but ``fs``, ``errors`` and ``model``: a no-op build stops here."""
+Imports nothing but ``fs``, ``errors`` and ``names``: a no-op build stops here."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sitegen.errors import Collector, SiteError, SourceLocation
 from sitegen.fs import outside_error
-from sitegen.model import ID_RE
+from sitegen.names import ID_RE
 
 
 def article_dirs(content: Path, problems: Collector) -> list[Path]:
@@ -19,7 +19,7 @@ def article_dirs(content: Path, problems: Collector) -> list[Path]:
         return []
     if not root.is_dir():
         problems.warn("no articles folder", SourceLocation(str(root)),
-                 "create articles/<slug>/article.md")
+                      "create articles/<slug>/article.md")
         return []
     dirs = []
     with os.scandir(root) as listing:
@@ -37,7 +37,7 @@ def article_dirs(content: Path, problems: Collector) -> list[Path]:
             problems.warn("not an article folder, ignored", SourceLocation(str(entry)))
         elif not ID_RE.fullmatch(name):
             problems.error(f"article folder name '{name}' may only use a-z, 0-9 and '-'",
-                      SourceLocation(str(entry)), "the name becomes the page's URL")
+                           SourceLocation(str(entry)), "the name becomes the page's URL")
         else:
             dirs.append(entry)
     return dirs

@@ -153,7 +153,7 @@ def apply(root: fs.Folder, shown: Path, ident: str, old: Manifest, done: Journal
             elif removed is False:
                 stats.kept.append(rel)
         walker.close()
-        manifest = _restat(Path(root.path), done.after(old), trust_stat)
+        manifest = _restat(root.path, done.after(old), trust_stat)
     finally:
         walker.close()
         if staging is not None:
@@ -220,13 +220,12 @@ def _prune(root: fs.Folder, shown: Path, parents: tuple[str, ...]) -> None:
         walker.close()
 
 
-def _restat(out: Path, manifest: Manifest, trust_stat: bool) -> Manifest:
+def _restat(root: str, manifest: Manifest, trust_stat: bool) -> Manifest:
     """``manifest`` with each file's stat now; after a killed build nothing is taken on
     trust (no stat recorded), so the next build hashes every file again. A file found in
     place this build keeps the stat it was found with: a no-op build looks at each file
     once."""
     files: dict[str, FileRecord] = {}
-    root = os.fspath(out)
     for rel, record in manifest.files.items():
         if trust_stat and record.seen is not None:
             files[rel] = record

@@ -133,10 +133,6 @@ class Output:
         try:
             self.ident, self.manifest = self._claim()
             self._root = fs.Folder.open(self.out)
-            if self._root.fd is None:
-                fs.weaker("this platform cannot hold folders open (no dir_fd): sitegen "
-                          "checks each folder of the output for links before writing into "
-                          "it, but one swapped for a link during the build is not caught")
             journal = ledger.load_journal(self.ident)
             if journal is not None:  # a build was killed while moving files into place
                 self._apply(journal, trust_stat=False)
