@@ -13,7 +13,7 @@ from sitegen.errors import ContentErrors, SiteError, SourceLocation, UsageError
 from sitegen.model import Localized, Site
 from sitegen.names import ID_RE, LANG_RE
 from sitegen.text.markdown import BLOCK_SEPARATOR, canonical_text, parse_body
-from sitegen.text.quote import AnchorError, locate
+from sitegen.text.quote import AnchorError, fold, locate
 
 # Characters Markdown could read as formatting inside a line of plain text.
 _INLINE_ACTIVE = re.compile(r"([\\`*_\[\]<>~]|&(?=#?[A-Za-z0-9]+;))")
@@ -197,12 +197,13 @@ def _example_phrases(text: str, count: int) -> list[str | None]:
     from the starts of successive paragraphs."""
     paragraphs = [p for p in text.split(BLOCK_SEPARATOR)[1:] if p.strip()]
     found: list[str | None] = []
+    folded = fold(text)  # once: each try below matches against the same text
     for paragraph in paragraphs:
         words = paragraph.split()
         for size in range(3, min(len(words), 12) + 1):
             phrase = " ".join(words[:size])
             try:
-                locate(text, phrase)
+                locate(text, phrase, folded=folded)
             except AnchorError:
                 continue
             found.append(phrase)

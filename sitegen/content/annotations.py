@@ -20,9 +20,7 @@ class AnnotationsParser:
         self.problems = problems
         self.text = LocalizedParser(site.languages, problems)
 
-    def parse(
-        self, node: YNode | None, display: str
-    ) -> tuple[list[Annotation], list[Voice], list[Question]]:
+    def parse(self, node: YNode | None) -> tuple[list[Annotation], list[Voice], list[Question]]:
         if node is None:
             return [], [], []
         f = YamlMapping(node, "annotations.yaml", (), ("annotations", "voices", "questions"),

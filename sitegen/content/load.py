@@ -36,8 +36,8 @@ def _found(path: Path, where: Path, hint: str, problems: Collector) -> bool:
 
 
 def load_site(content: Path, problems: Collector, *, check_markdown: bool = True) -> Site | None:
-    """site.yaml → Site; ``check_markdown=False`` leaves its Markdown fields to a later
-    ``check_site_fields`` (a build skips it when its cache shows they were checked)."""
+    """site.yaml → Site; ``check_markdown=False`` leaves its Markdown fields unchecked (a
+    build does so when its cache shows this very site.yaml was checked)."""
     path = content / "site.yaml"
     if not _found(path, path, "every content folder needs one: title, languages, categories",
                   problems):
@@ -47,11 +47,11 @@ def load_site(content: Path, problems: Collector, *, check_markdown: bool = True
         return None
     site = parse_site(node, str(path), problems)
     if site is not None and check_markdown:
-        check_site_fields(site, content, problems)
+        _check_site_fields(site, content, problems)
     return site
 
 
-def check_site_fields(site: Site, content: Path, problems: Collector) -> None:
+def _check_site_fields(site: Site, content: Path, problems: Collector) -> None:
     """Report the links and images site.yaml's Markdown fields may not use."""
     from sitegen.text import markdown  # loaded only when needed: a no-op rebuild renders nothing
     from sitegen.text.anchoring import check_fields
@@ -98,7 +98,7 @@ def load_article(folder: Path, site: Site, problems: Collector) -> Article | Non
     if os.path.lexists(ann_path):
         node = _yaml_file(ann_path, content, problems)
         parser = AnnotationsParser(site, problems)
-        annotations, voices, questions = parser.parse(node, str(ann_path))
+        annotations, voices, questions = parser.parse(node)
     else:
         problems.warn("no annotations.yaml: the article is shown without highlights",
                       SourceLocation(str(ann_path)))

@@ -30,11 +30,12 @@ def parse_site(node: YNode | None, display: str, problems: Collector) -> Site | 
     languages = _parse_languages(f, problems)
     if not languages:
         return None
+    available = i18n.available()
     for lang in languages:
-        if lang not in i18n.available():
+        if lang not in available:
             problems.warn(f"sitegen has no interface strings in '{lang}'; that edition's menus "
                           "and headings are in English", f.loc("languages"),
-                          "available: " + ", ".join(i18n.available()))
+                          "available: " + ", ".join(available))
     loc_text = LocalizedParser(languages, problems)
     title = loc_text(f, "title", required=True)
     categories = _parse_categories(f.get("categories"), loc_text, problems)

@@ -89,8 +89,8 @@ class Server:
         self.sockets: set[ReloadSocket] = set()
 
     def page(self, body: bytes, host: str) -> bytes:
-        origin = f"http://{host}" if host in self.hosts else self.origin
-        return inject(body, origin=origin, errors=self.preview.errors)
+        # Only pages asked for through one of ``hosts`` get here (``_ThisServerOnly``).
+        return inject(body, origin=f"http://{host}", errors=self.preview.errors)
 
     def reload(self) -> None:
         """Tell every open page to reload."""
@@ -251,11 +251,15 @@ def bind(port: int) -> list[Any]:
 
 def _on_stop_signals(loop: asyncio.AbstractEventLoop, stop: Callable[[], None]) -> None:
     """Ctrl-C (and SIGTERM) call ``stop`` on the loop."""
+    def from_handler(*_: object) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop closed: the server has stopped
+            loop.call_soon_threadsafe(stop)
+
     for sig in (signal.SIGINT, signal.SIGTERM):
         try:
             loop.add_signal_handler(sig, stop)
         except NotImplementedError:  # Windows' loops take no signal handlers
-            signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop))
+            signal.signal(sig, from_handler)
 
 
 async def _run(server: Server, sockets: list[Any], open_browser: bool) -> None:

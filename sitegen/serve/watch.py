@@ -78,9 +78,8 @@ class ScanWatcher:
     files; after it, a file added, removed or with another stamp is a change (a file not
     seen before counts even if its time is old: a copied folder)."""
 
-    def __init__(self, paths: Iterable[str], ignore: Callable[[str], bool] = ignored):
+    def __init__(self, paths: Iterable[str]):
         self.paths = list(paths)
-        self.ignore = ignore
         self._seen: dict[str, Stamp] | None = None
 
     def scan(self) -> bool:
@@ -98,7 +97,7 @@ class ScanWatcher:
                         if entry.name not in IGNORED_DIRS:
                             folders.append(entry.path)
                         continue
-                    if self.ignore(entry.name):
+                    if ignored(entry.name):
                         continue
                     stamp = Stamp.of(entry.stat())
                 except OSError:  # removed while we looked
