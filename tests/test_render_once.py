@@ -1,15 +1,18 @@
 """Each Markdown field of an article is parsed once and rendered once per language it is
 shown in, however many editions, pages and handouts show it (issue 15); and the
-benchmarks' synthetic corpora are valid content, as docs/performance.md says."""
+benchmarks' synthetic corpora are valid content, as docs/performance.md says; and an
+article's pages and handouts are rendered together, so one build reports every template
+error of them."""
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import FIXTURES, ROOT
 
 from sitegen.build.article import ArticleBuild, Job, run_steps
 from sitegen.build.builder import check
@@ -17,6 +20,7 @@ from sitegen.content.load import load_site
 from sitegen.errors import Collector
 from sitegen.model import localized_texts
 from sitegen.text import markdown
+from sitegen.theme import templates
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import synth
@@ -60,3 +64,22 @@ def test_the_benchmark_corpora_are_valid_content(tmp_path: Path, corpus: object)
     content = tmp_path / "content"
     corpus.write_site(content, 3)  # type: ignore[attr-defined]
     assert check(content) == []
+
+
+def test_a_broken_article_template_and_a_broken_sheet_template_are_reported_together(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    theme = tmp_path / "templates"
+    shutil.copytree(templates.TEMPLATES, theme)
+    monkeypatch.setattr(templates, "TEMPLATES", theme)
+    monkeypatch.setattr(templates, "_ENV", None)
+    for name in ("article.html", "teacher.html"):
+        with (theme / name).open("a", encoding="utf-8") as f:
+            f.write("{% endif %}\n")  # a tag closing nothing
+    site = load_site(FIXTURES / "handout-letter", Collector())
+    assert site is not None
+    build = ArticleBuild(FIXTURES / "handout-letter" / "articles" / "river",
+                         Job(site, "", None, None, None, {}, None))
+    errors = run_steps(build)
+    broken = {str(theme / "article.html"), str(theme / "teacher.html")}
+    assert {e.location.path for e in errors} == broken
+    assert all("endif" in e.message for e in errors)

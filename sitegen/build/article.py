@@ -5,7 +5,7 @@ never loads them.
 An article is built by the steps of ``STEPS``, in order, each a function over the
 ``ArticleBuild`` that carries what the earlier steps made:
 
-    load → anchor → views → pages → handouts → pdfs → export → stage
+    load → anchor → views → pages → handouts → render → pdfs → export → stage
 
 ``build_article`` runs them in the build's worker processes, between the cache's key (before)
 and its entry (after); ``Job`` is what they share, given to each worker once
@@ -71,6 +71,11 @@ class Job:
     old: Mapping[str, FileRecord]
     previous: Previous | None
 
+    @property
+    def pdf(self) -> bool:
+        """The build makes PDFs of the handouts."""
+        return self.theme is not None
+
 
 @dataclass
 class ArticleBuild:
@@ -84,7 +89,10 @@ class ArticleBuild:
     anchored: AnchoredArticle | None = None
     views: dict[str, ArticleView] = field(default_factory=dict)
     """The article's view in each edition, shared by its page and its handouts."""
+    pages: list[Page] = field(default_factory=list)
+    """The article's page in each edition."""
     sheets: list[Page] = field(default_factory=list)
+    """Its handouts in each edition."""
     files: dict[str, bytes] = field(default_factory=dict)
     """Site path → bytes of every file the article makes."""
     cards: dict[str, str] = field(default_factory=dict)
@@ -117,25 +125,31 @@ def anchor(build: ArticleBuild) -> None:
 
 
 def views(build: ArticleBuild) -> None:
-    build.views = article_views(build.ready, build.job.site, pdf=build.job.theme is not None)
+    build.views = article_views(build.ready, build.job.site, pdf=build.job.pdf)
 
 
 def pages(build: ArticleBuild) -> None:
-    """The article's page and its card on the index, in every edition."""
+    """The article's page in every edition (rendered by ``render``)."""
+    build.pages = article_pages(build.ready, build.job.site, build.views)
+
+
+def handout_pages(build: ArticleBuild) -> None:
+    """Its handouts in every edition (rendered by ``render``)."""
+    build.sheets = handouts.handout_pages(build.ready, build.job.site, pdf=build.job.pdf,
+                                          views=build.views)
+
+
+def render(build: ArticleBuild) -> None:
+    """The article's pages and handouts, in one go so that every template error of them is
+    reported together; then its card on the index, in every edition."""
     site = build.job.site
-    build.files.update(render_pages(article_pages(build.ready, site, build.views)))
+    build.files.update(render_pages([*build.pages, *build.sheets]))
     try:
         build.cards = {lang: templates.render_page("_card.html",
                                                    card_view(build.ready, site, lang))
                        for lang in site.languages}
     except SiteError as exc:
         raise ContentErrors([exc]) from None
-
-
-def handout_pages(build: ArticleBuild) -> None:
-    build.sheets = handouts.handout_pages(build.ready, build.job.site,
-                                          pdf=build.job.theme is not None, views=build.views)
-    build.files.update(render_pages(build.sheets))
 
 
 def pdfs(build: ArticleBuild) -> None:
@@ -171,6 +185,7 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("views", views),
     ("pages", pages),
     ("handouts", handout_pages),
+    ("render", render),
     ("pdfs", pdfs),
     ("export", export_annotations),
     ("stage", stage_files),
