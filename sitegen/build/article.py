@@ -135,8 +135,7 @@ def pages(build: ArticleBuild) -> None:
 
 def handout_pages(build: ArticleBuild) -> None:
     """Its handouts in every edition (rendered by ``render``)."""
-    build.sheets = handouts.handout_pages(build.ready, build.job.site, pdf=build.job.pdf,
-                                          views=build.views)
+    build.sheets = handouts.handout_pages(build.ready, build.job.site, views=build.views)
 
 
 def render(build: ArticleBuild) -> None:

@@ -70,6 +70,11 @@ def fields_of(view: Frame) -> dict[str, Any]:
     return {f.name: getattr(view, f.name) for f in fields(view)}
 
 
+def frame_of(view: Frame) -> dict[str, Any]:
+    """Only the ``Frame`` fields of a (larger) view, by name."""
+    return {f.name: getattr(view, f.name) for f in fields(Frame)}
+
+
 @dataclass(frozen=True)
 class Page:
     path: str
@@ -85,6 +90,14 @@ def edition_dir(site: Site, lang: str) -> str:
 def page_root(site: Site, lang: str, depth: int) -> str:
     """The site's root seen from a page ``depth`` folders into edition ``lang``."""
     return "../" * (depth + (0 if lang == site.default_language else 1))
+
+
+def edition_links(site: Site, lang: str, root: str, page: str) -> tuple[EditionLink, ...]:
+    """Links from edition ``lang``'s ``page`` (whose root is ``root``) to the same page in
+    every other edition."""
+    return tuple(EditionLink(other, i18n.catalogue(other)["language_name"],
+                             root + edition_dir(site, other) + page)
+                 for other in site.languages if other != lang)
 
 
 class Strings(dict[str, str]):
@@ -132,9 +145,7 @@ class Edition:
 
     def editions(self, root: str, page: str) -> tuple[EditionLink, ...]:
         """Links to this page in every other edition."""
-        return tuple(EditionLink(lang, i18n.catalogue(lang)["language_name"],
-                                 root + edition_dir(self.site, lang) + page)
-                     for lang in self.site.languages if lang != self.lang)
+        return edition_links(self.site, self.lang, root, page)
 
     def frame(self, root: str, page: str, title: str) -> Frame:
         return Frame(lang=self.lang, t=self.t, root=root, title=title,

@@ -16,11 +16,12 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sitegen.text.anchoring import AnchoredArticle
 from sitegen.views.article import ArticleView, StudentArticle
-from sitegen.views.edition import Edition, Rich
-from sitegen.views.sheets import EXERCISE, SheetFrame, sheet_fields
+from sitegen.views.edition import Rich
+from sitegen.views.sheets import SheetFrame
 
 MEASURE = 78
 """Columns per line: about 13 words, a line that fits the A4 and Letter page at 10 pt."""
@@ -192,13 +193,14 @@ class ExerciseView(SheetFrame):
     highlights: tuple[Highlight, ...]
 
 
-def exercise_view(anchored: AnchoredArticle, paras: list[Paragraph], ed: Edition, view: ArticleView,
-                  *, pdf: bool) -> ExerciseView:
-    """The exercise page in edition ``ed``: the bare text (cut into ``paras``, the same in
-    every edition), the student copy's questions of the article ``view`` (each passage
-    named by paragraph and line, never by highlight number) and the explainer's
-    highlights as offsets, for the comparison."""
-    t = ed.t
+def exercise_view(anchored: AnchoredArticle, paras: list[Paragraph], view: ArticleView,
+                  sheet: Mapping[str, Any]) -> ExerciseView:
+    """The exercise page in the edition of the article ``view``, in the frame ``sheet``
+    (``sheets.sheet_fields``): the bare text (cut into ``paras``, the same in every
+    edition), the student copy's questions of ``view`` (each passage named by paragraph
+    and line, never by highlight number) and the explainer's highlights as offsets, for
+    the comparison."""
+    t = view.t
     article = anchored.article
     spans = {s.annotation.id: s for s in anchored.spans}
     questions = view.questions.for_students()
@@ -208,7 +210,7 @@ def exercise_view(anchored: AnchoredArticle, paras: list[Paragraph], ed: Edition
     items += [ExerciseQuestion(q.key, q.question, q.step, None, None)
               for q in questions.general]
     return ExerciseView(
-        **sheet_fields(ed, article.slug, article.title, EXERCISE, pdf=pdf),
+        **sheet,
         article=view.article.for_students(), headline=article.title,
         paragraphs=tuple(paras), exercise_questions=tuple(items),
         strings={k.removeprefix("exercise_"): v for k, v in t.items()

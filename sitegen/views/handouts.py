@@ -25,7 +25,7 @@ from sitegen.text.anchoring import AnchoredArticle
 from sitegen.text.markdown import render_blocks, render_text
 from sitegen.theme import pdf
 from sitegen.views.article import ArticleView, StudentArticle, StudentQuestions
-from sitegen.views.edition import Edition, Page, edition_dir, fields_of
+from sitegen.views.edition import Page, edition_dir, fields_of
 from sitegen.views.exercise import exercise_view, paragraphs
 from sitegen.views.sheets import EXERCISE, KINDS, STUDENT, TEACHER, SheetFrame, sheet_fields
 
@@ -87,8 +87,8 @@ class TeacherView(ArticleView, SheetFrame):
     lesson: Lesson
 
 
-def _lesson(ed: Edition, view: ArticleView, highlights: int) -> Lesson:
-    t = ed.t
+def _lesson(view: ArticleView, highlights: int) -> Lesson:
+    t = view.t
     questions = view.questions
     per_category = ", ".join(f"{p.category.letter} {p.category.label}: {len(p.highlights)}"
                              for p in view.panels)
@@ -111,10 +111,11 @@ def _lesson(ed: Edition, view: ArticleView, highlights: int) -> Lesson:
     )
 
 
-def handout_pages(anchored: AnchoredArticle, site: Site, *, pdf: bool,
+def handout_pages(anchored: AnchoredArticle, site: Site, *,
                   views: Mapping[str, ArticleView]) -> list[Page]:
     """The exercise copy, student copy and teacher key of one article, in every edition,
-    from the views of its web page (``article.article_views``)."""
+    from the views of its web page (``article.article_views``): the same frame, strings
+    and links to the handouts (with or without PDFs)."""
     article = anchored.article
     slug = article.slug
     paras = paragraphs(anchored)
@@ -124,13 +125,13 @@ def handout_pages(anchored: AnchoredArticle, site: Site, *, pdf: bool,
                            link_notes=False)
     pages = []
     for lang in site.languages:
-        ed, view = Edition(site, lang), views[lang]
+        view = views[lang]
         for kind in KINDS:
-            sheet = sheet_fields(ed, slug, article.title, kind, pdf=pdf)
+            sheet = sheet_fields(view, view.handouts, site, slug, kind)
             made: SheetFrame
             if kind == TEACHER:
                 made = TeacherView(**{**fields_of(view), **sheet},
-                                   lesson=_lesson(ed, view, len(anchored.spans)))
+                                   lesson=_lesson(view, len(anchored.spans)))
             elif kind == STUDENT:
                 made = StudentView(
                     **sheet, article=view.article.for_students(), headline=headline,
@@ -142,7 +143,7 @@ def handout_pages(anchored: AnchoredArticle, site: Site, *, pdf: bool,
                     questions=view.questions.for_students())
             else:
                 assert kind == EXERCISE
-                made = exercise_view(anchored, paras, ed, view, pdf=pdf)
+                made = exercise_view(anchored, paras, view, sheet)
             pages.append(Page(f"{edition_dir(site, lang)}{slug}/{kind}.html", f"{kind}.html",
                               made))
     return pages

@@ -5,10 +5,11 @@ article's folder, where they all are), and what every sheet's frame holds."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sitegen.views.edition import Edition, Frame, fields_of, page_root
+from sitegen.model import Site
+from sitegen.views.edition import Frame, edition_links, frame_of
 
 EXERCISE, STUDENT, TEACHER = "exercise", "handout", "teacher"
 KINDS = (EXERCISE, STUDENT, TEACHER)
@@ -79,16 +80,18 @@ class SheetFrame(Frame):
     sift: tuple[SiftMove, ...]
 
 
-def sheet_fields(ed: Edition, slug: str, title: str, kind: str, *, pdf: bool
-                 ) -> dict[str, Any]:
-    """The frame of sheet ``kind`` of article ``slug`` in edition ``ed``, by field name
-    (a sheet's view is made with ``View(**sheet_fields(…), more=…)``)."""
-    root = page_root(ed.site, ed.lang, 1)
-    t = ed.t
+def sheet_fields(page: Frame, handouts: tuple[HandoutLink, ...], site: Site, slug: str,
+                 kind: str) -> dict[str, Any]:
+    """The frame of sheet ``kind`` of article ``slug``, by field name (a sheet's view is
+    made with ``View(**sheet_fields(…), more=…)``): the frame of the article's ``page`` in
+    the same edition (the sheets are in its folder) with its ``handouts`` links, but for
+    the links to the sheet in the other editions."""
+    t = page.t
     return {
-        **fields_of(ed.frame(root, f"{slug}/{kind}.html", title)), "kind": kind,
-        "sheet_title": t[LABELS[kind]], "interactive": kind == EXERCISE,
-        "handouts": links(t, pdf=pdf, current=kind),
+        **frame_of(page), "editions": edition_links(site, page.lang, page.root,
+                                                    f"{slug}/{kind}.html"),
+        "kind": kind, "sheet_title": t[LABELS[kind]], "interactive": kind == EXERCISE,
+        "handouts": tuple(replace(link, current=link.kind == kind) for link in handouts),
         "glossary": tuple(Term(t[f"glossary_{k}"], t[f"glossary_{k}_text"]) for k in GLOSSARY),
         "lines": Lines(), "sift": sift_moves(t),
     }
