@@ -219,14 +219,38 @@ class ArticleView(Frame):
     handouts: tuple[HandoutLink, ...]
 
 
+@dataclass(frozen=True)
+class _Marked:
+    """What the view of every edition takes from the article's highlights, made once:
+    by annotation id, each highlight's number and passage (on one line); and each
+    highlight's id, in text order, with the block it starts in (None: the headline)."""
+
+    blocks: list[Block]
+    headline: Markup
+    numbers: dict[str, int]
+    quotes: dict[str, str]
+    places: tuple[tuple[str, int | None], ...]
+
+
+def _marked(anchored: AnchoredArticle) -> _Marked:
+    spans, offset = anchored.spans, anchored.body_offset
+    blocks = render_blocks(anchored.body, spans, offset)
+    return _Marked(
+        blocks, Markup(render_text(anchored.article.title, spans, 0)),
+        {s.annotation.id: s.number for s in spans},
+        {s.annotation.id: " ".join(anchored.plain_text[s.start : s.end].split())
+         for s in spans},
+        tuple((s.annotation.id, None if s.start < offset else next(
+            (i for i, b in enumerate(blocks) if s.start < b.end + offset), len(blocks) - 1))
+            for s in spans))
+
+
 def article_views(anchored: AnchoredArticle, site: Site, *, pdf: bool) -> dict[str, ArticleView]:
     """The article's view in each edition, made once and shared by its page and its
     handouts (they sit in the same folder, so relative links are the same); ``pdf``: the
     handouts have PDFs to link to."""
-    blocks = render_blocks(anchored.body, anchored.spans, anchored.body_offset)
-    headline = Markup(render_text(anchored.article.title, anchored.spans, 0))
-    return {lang: _article_view(anchored, Edition(site, lang, anchored.fields), blocks,
-                                headline, pdf=pdf)
+    marked = _marked(anchored)
+    return {lang: _article_view(anchored, Edition(site, lang, anchored.fields), marked, pdf=pdf)
             for lang in site.languages}
 
 
@@ -248,27 +272,19 @@ def translation_blocks(anchored: AnchoredArticle, lang: str) -> list[Block] | No
     return render_blocks(ours, (), 0)
 
 
-def _article_view(anchored: AnchoredArticle, ed: Edition, blocks: list[Block], headline: Markup, *,
+def _article_view(anchored: AnchoredArticle, ed: Edition, marked: _Marked, *,
                   pdf: bool) -> ArticleView:
-    article, spans, lang = anchored.article, anchored.spans, ed.lang
-    numbers = {s.annotation.id: s.number for s in spans}
-    offset = anchored.body_offset
+    article, lang = anchored.article, ed.lang
+    blocks, numbers = marked.blocks, marked.numbers
     tr_blocks = translation_blocks(anchored, lang)
     sources = _SourceList(lang)
-    quotes = {s.annotation.id: " ".join(anchored.plain_text[s.start : s.end].split())
-              for s in spans}
-    notes = {a.id: _note(ed, a, numbers.get(a.id), quotes.get(a.id), article.language,
+    notes = {a.id: _note(ed, a, numbers.get(a.id), marked.quotes.get(a.id), article.language,
                          sources)
              for a in article.annotations}
     by_block: list[list[Note]] = [[] for _ in blocks]
     headline_notes: list[Note] = []
-    for span in spans:
-        if span.start < offset:
-            headline_notes.append(notes[span.annotation.id])
-            continue
-        index = next((i for i, b in enumerate(blocks) if span.start < b.end + offset),
-                     len(blocks) - 1)
-        by_block[index].append(notes[span.annotation.id])
+    for id_, index in marked.places:
+        (headline_notes if index is None else by_block[index]).append(notes[id_])
     article_notes = tuple(notes[a.id] for a in article.annotations if a.id not in numbers)
     numbered = sorted((notes[i] for i in numbers), key=lambda n: n.number or 0)
     tr = article.translation(lang)
@@ -276,7 +292,7 @@ def _article_view(anchored: AnchoredArticle, ed: Edition, blocks: list[Block], h
     return ArticleView(
         **fields_of(frame),
         article=_facts(ed, article),
-        headline=headline,
+        headline=marked.headline,
         translated_title=typography.plain(tr.title, lang) if tr and tr.title else None,
         headline_notes=tuple(headline_notes),
         blocks=tuple(

@@ -14,12 +14,12 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sitegen.text.anchoring import AnchoredArticle
-from sitegen.views.article import ArticleView, StudentArticle
+from sitegen.views.article import StudentArticle, StudentQuestions
 from sitegen.views.edition import Rich
 from sitegen.views.sheets import SheetFrame
 
@@ -143,7 +143,7 @@ def paragraphs(anchored: AnchoredArticle, measure: int = MEASURE) -> list[Paragr
     return found
 
 
-def place(paras: list[Paragraph], start: int) -> tuple[int, int] | None:
+def place(paras: Sequence[Paragraph], start: int) -> tuple[int, int] | None:
     """The paragraph and line where canonical offset ``start`` falls (None: the headline)."""
     for para in paras:
         if start < para.start:
@@ -180,6 +180,25 @@ class Highlight:
     end: int
 
 
+@dataclass(frozen=True)
+class BareText:
+    """What the exercise copy shows of the article, the same in every edition."""
+
+    title: str
+    paragraphs: tuple[Paragraph, ...]
+    highlights: tuple[Highlight, ...]
+    """In text order."""
+    by_id: Mapping[str, Highlight]
+
+
+def bare_text(anchored: AnchoredArticle) -> BareText:
+    """The article's text cut into paragraphs and lines, and its highlights as offsets."""
+    highlights = tuple(Highlight(s.annotation.id, s.number, s.annotation.category, s.start,
+                                 s.end) for s in anchored.spans)
+    return BareText(anchored.article.title, tuple(paragraphs(anchored)), highlights,
+                    {h.id: h for h in highlights})
+
+
 @dataclass(frozen=True, kw_only=True)
 class ExerciseView(SheetFrame):
     """``exercise.html``. No note, answer, source or provenance fact is in it."""
@@ -193,17 +212,13 @@ class ExerciseView(SheetFrame):
     highlights: tuple[Highlight, ...]
 
 
-def exercise_view(anchored: AnchoredArticle, paras: list[Paragraph], view: ArticleView,
-                  sheet: Mapping[str, Any]) -> ExerciseView:
-    """The exercise page in the edition of the article ``view``, in the frame ``sheet``
-    (``sheets.sheet_fields``): the bare text (cut into ``paras``, the same in every
-    edition), the student copy's questions of ``view`` (each passage named by paragraph
-    and line, never by highlight number) and the explainer's highlights as offsets, for
-    the comparison."""
-    t = view.t
-    article = anchored.article
-    spans = {s.annotation.id: s for s in anchored.spans}
-    questions = view.questions.for_students()
+def exercise_view(bare: BareText, t: Mapping[str, str], sheet: Mapping[str, Any], *,
+                  article: StudentArticle, questions: StudentQuestions) -> ExerciseView:
+    """The exercise page in the frame ``sheet`` (``sheets.sheet_fields``) of an edition,
+    whose strings are ``t``: the ``bare`` text, the student copy's ``questions`` (each
+    passage named by paragraph and line, never by highlight number) and the explainer's
+    highlights as offsets, for the comparison."""
+    paras, spans = bare.paragraphs, bare.by_id
     items = [ExerciseQuestion(q.key, q.question, None,
                               _where(t, paras, spans[q.id].start, spans[q.id].end), q.quote)
              for q in questions.per_highlight]
@@ -211,15 +226,14 @@ def exercise_view(anchored: AnchoredArticle, paras: list[Paragraph], view: Artic
               for q in questions.general]
     return ExerciseView(
         **sheet,
-        article=view.article.for_students(), headline=article.title,
-        paragraphs=tuple(paras), exercise_questions=tuple(items),
+        article=article, headline=bare.title,
+        paragraphs=paras, exercise_questions=tuple(items),
         strings={k.removeprefix("exercise_"): v for k, v in t.items()
                  if k.startswith("exercise_")},
-        highlights=tuple(Highlight(s.annotation.id, s.number, s.annotation.category, s.start,
-                                   s.end) for s in anchored.spans))
+        highlights=bare.highlights)
 
 
-def _where(t: Mapping[str, str], paras: list[Paragraph], start: int, end: int) -> str:
+def _where(t: Mapping[str, str], paras: Sequence[Paragraph], start: int, end: int) -> str:
     """Where a passage is, in words: "paragraph 2, lines 5-6", or "in the headline"."""
     first, last = place(paras, start), place(paras, max(start, end - 1))
     if first is None:

@@ -26,7 +26,7 @@ from sitegen.text.markdown import render_blocks, render_text
 from sitegen.theme import pdf
 from sitegen.views.article import ArticleView, StudentArticle, StudentQuestions
 from sitegen.views.edition import Page, edition_dir, fields_of
-from sitegen.views.exercise import exercise_view, paragraphs
+from sitegen.views.exercise import bare_text, exercise_view
 from sitegen.views.sheets import EXERCISE, KINDS, STUDENT, TEACHER, SheetFrame, sheet_fields
 
 LESSON = (("stop", 5), ("exercise", 15), ("discuss", 15), ("annotated", 15), ("sift", 5))
@@ -118,7 +118,7 @@ def handout_pages(anchored: AnchoredArticle, site: Site, *,
     and links to the handouts (with or without PDFs)."""
     article = anchored.article
     slug = article.slug
-    paras = paragraphs(anchored)
+    bare = bare_text(anchored)
     # The student copy's marks, without the links to notes it does not have.
     headline = Markup(render_text(article.title, anchored.spans, 0, link_notes=False))
     blocks = render_blocks(anchored.body, anchored.spans, anchored.body_offset,
@@ -126,6 +126,8 @@ def handout_pages(anchored: AnchoredArticle, site: Site, *,
     pages = []
     for lang in site.languages:
         view = views[lang]
+        # What both student copies show of the article and its questions.
+        facts, questions = view.article.for_students(), view.questions.for_students()
         for kind in KINDS:
             sheet = sheet_fields(view, view.handouts, site, slug, kind)
             made: SheetFrame
@@ -134,16 +136,16 @@ def handout_pages(anchored: AnchoredArticle, site: Site, *,
                                    lesson=_lesson(view, len(anchored.spans)))
             elif kind == STUDENT:
                 made = StudentView(
-                    **sheet, article=view.article.for_students(), headline=headline,
+                    **sheet, article=facts, headline=headline,
                     translated_title=view.translated_title,
                     has_translation=view.has_translation,
                     translation_lang=view.translation_lang,
                     blocks=tuple(StudentBlock(Markup(b.html), ours.translation)
                                  for b, ours in zip(blocks, view.blocks, strict=True)),
-                    questions=view.questions.for_students())
+                    questions=questions)
             else:
                 assert kind == EXERCISE
-                made = exercise_view(anchored, paras, view, sheet)
+                made = exercise_view(bare, view.t, sheet, article=facts, questions=questions)
             pages.append(Page(f"{edition_dir(site, lang)}{slug}/{kind}.html", f"{kind}.html",
                               made))
     return pages
