@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sitegen.errors import SiteError, SourceLocation
 
@@ -62,14 +62,19 @@ def compile_all() -> None:
             env.get_template(name)
 
 
+def fields_of(view: DataclassInstance) -> dict[str, Any]:
+    """The fields of a view (a page's frozen dataclass) by name: the names its template
+    sees, or the fields to make a larger view of (``View(**fields_of(…), more=…)``)."""
+    return {f.name: getattr(view, f.name) for f in dataclasses.fields(view)}
+
+
 def render_page(name: str, view: DataclassInstance) -> str:
     """Render template ``name`` with the fields of ``view`` (a page's frozen dataclass) as
     its names; template mistakes become SiteErrors with the template's line."""
     import jinja2
 
-    context = {f.name: getattr(view, f.name) for f in dataclasses.fields(view)}
     try:
-        return _env().get_template(name).render(context)
+        return _env().get_template(name).render(fields_of(view))
     except jinja2.TemplateSyntaxError as exc:
         path = exc.filename or str(TEMPLATES / name)
         raise SiteError(f"template error: {exc.message}",

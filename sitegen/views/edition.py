@@ -19,6 +19,7 @@ from sitegen.model import Localized, Site
 from sitegen.text import typography
 from sitegen.text.markdown import ParsedFields
 from sitegen.theme import i18n
+from sitegen.theme.templates import fields_of as fields_of  # where views take it from
 from sitegen.views import categories
 
 
@@ -63,11 +64,6 @@ class Frame:
     categories: tuple[Category, ...]
     editions: tuple[EditionLink, ...]
     home: str
-
-
-def fields_of(view: Frame) -> dict[str, Any]:
-    """The fields of a view by name, to make a larger view of (``View(**…, more=…)``)."""
-    return {f.name: getattr(view, f.name) for f in fields(view)}
 
 
 def frame_of(view: Frame) -> dict[str, Any]:
