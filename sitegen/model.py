@@ -117,12 +117,16 @@ class Voice:
     sources: tuple[Source, ...]
 
 
+SIFT_STEPS = ("stop", "investigate", "find", "trace")
+"""The SIFT moves, in order: a question's ``step`` is one, and every sheet explains them."""
+
+
 @dataclass(frozen=True)
 class Question:
     question: Localized
     answer: Localized | None
     step: str | None
-    """A SIFT step: stop, investigate, find or trace."""
+    """A SIFT step (one of ``SIFT_STEPS``)."""
     location: SourceLocation | None = None
     core: bool = False
     """Marked ``core: true``: the question goes on the student copies."""

@@ -6,10 +6,9 @@ from __future__ import annotations
 from sitegen.content.fields import LocalizedParser, YamlMapping, check_id, check_url, parse_date
 from sitegen.content.loader import YNode
 from sitegen.errors import Collector, SourceLocation, did_you_mean
-from sitegen.model import Annotation, Question, Selector, Site, Source, Voice
+from sitegen.model import SIFT_STEPS, Annotation, Question, Selector, Site, Source, Voice
 
 QUOTED = ("direct", "paraphrase")
-SIFT_STEPS = ("stop", "investigate", "find", "trace")
 
 
 class AnnotationsParser:

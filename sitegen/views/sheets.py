@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sitegen.model import Site
+from sitegen.model import SIFT_STEPS, Site
 from sitegen.views.edition import Frame, edition_links, frame_of
 
 EXERCISE, STUDENT, TEACHER = "exercise", "handout", "teacher"
@@ -36,7 +36,6 @@ def links(t: Mapping[str, str], *, pdf: bool, current: str | None = None
 
 GLOSSARY = ("sourcing", "framing", "missing_context", "direct_quote", "paraphrase",
             "attribution", "primary_source", "scare_quotes", "lateral_reading")
-SIFT = ("stop", "investigate", "find", "trace")
 
 
 @dataclass(frozen=True)
@@ -63,7 +62,7 @@ class SiftMove:
 
 def sift_moves(t: Mapping[str, str]) -> tuple[SiftMove, ...]:
     """The SIFT moves, on the article page and every sheet."""
-    return tuple(SiftMove(k, t[f"sift_{k}"], t[f"sift_{k}_text"]) for k in SIFT)
+    return tuple(SiftMove(k, t[f"sift_{k}"], t[f"sift_{k}_text"]) for k in SIFT_STEPS)
 
 
 @dataclass(frozen=True, kw_only=True)
