@@ -123,6 +123,13 @@ def test_the_architecture_page_names_every_room_and_only_modules_that_exist() ->
                                              for p in MODULES.values()), name
 
 
+def test_the_architecture_page_lists_the_per_article_steps_as_the_build_runs_them() -> None:
+    from sitegen.build.article import STEPS
+
+    page = (ROOT / "docs" / "architecture.md").read_text("utf-8")
+    assert "STEPS = " + " → ".join(name for name, _ in STEPS) + "\n" in page
+
+
 def test_a_build_that_renders_nothing_loads_no_renderer(tmp_path: Path) -> None:
     """A no-op rebuild, in a new process, must not pay for importing what only rendering
     (or reading content) needs: it reads no YAML and builds no model."""
