@@ -200,7 +200,9 @@ class AnnotateHandler(_Handler):
 class ReloadSocket(_ThisServerOnly, WebSocketHandler):
     """The server's side of the LiveReload protocol, open only to pages of this server:
     a page's livereload.js says hello, then its URL ("info"); from then on the page is
-    told to reload after each build that changed files."""
+    told to reload after each build that changed files. (livereload's own handler keeps
+    its sockets and watcher in class attributes shared by the whole process; this one's
+    sockets belong to its ``Server``.)"""
 
     exact_origin = True
 
