@@ -12,6 +12,7 @@ canonical text, as in the JSON-LD export.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -189,6 +190,13 @@ class BareText:
     highlights: tuple[Highlight, ...]
     """In text order."""
     by_id: Mapping[str, Highlight]
+    fingerprint: str
+    """A short hash of the canonical text: a saved exercise holds it, so the class page
+    can tell a file made from this very text (its offsets still hold) from any other."""
+
+
+def fingerprint(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def bare_text(anchored: AnchoredArticle) -> BareText:
@@ -196,7 +204,7 @@ def bare_text(anchored: AnchoredArticle) -> BareText:
     highlights = tuple(Highlight(s.annotation.id, s.number, s.annotation.category, s.start,
                                  s.end) for s in anchored.spans)
     return BareText(anchored.article.title, tuple(paragraphs(anchored)), highlights,
-                    {h.id: h for h in highlights})
+                    {h.id: h for h in highlights}, fingerprint(anchored.plain_text))
 
 
 @dataclass(frozen=True, kw_only=True)
