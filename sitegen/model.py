@@ -78,7 +78,8 @@ class Source:
 
 @dataclass(frozen=True)
 class Selector:
-    """A W3C TextQuoteSelector: exact quote, optional text just before and after."""
+    """A W3C TextQuoteSelector: exact quote, optional text just before and after (in one
+    text: the article, or one of its translations)."""
 
     quote: str
     prefix: str | None = None
@@ -99,10 +100,22 @@ class Annotation:
     field_locations: tuple[tuple[str, SourceLocation], ...] = ()
     core: bool = False
     """Marked ``core: true``: its question goes on the student copies."""
+    translated: tuple[tuple[str, Selector], ...] = ()
+    """The same passage in the article's translations: language → its selector there, as
+    written (``quote: {fr: "…", en: "…"}``); ``selector`` is the article's own."""
 
     def where(self, name: str) -> SourceLocation:
         """The location of one of the annotation's fields (its own location if absent)."""
         return dict(self.field_locations).get(name, self.location)
+
+    def where_quote(self, lang: str) -> SourceLocation:
+        """Where the quote in ``lang`` is written (the ``quote`` field when it is one text)."""
+        found = dict(self.field_locations)
+        return found.get(f"quote.{lang}") or found.get("quote", self.location)
+
+    def selector_in(self, lang: str) -> Selector | None:
+        """The passage's selector in the translation into ``lang``, when given."""
+        return dict(self.translated).get(lang)
 
 
 @dataclass(frozen=True)
@@ -139,6 +152,8 @@ class Translation:
     body: str
     """Markdown: one paragraph per paragraph of the article, in the same order."""
     path: str
+    body_line: int = 1
+    """Line of the file on which the body starts (after any front matter)."""
 
 
 @dataclass(frozen=True)

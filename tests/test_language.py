@@ -23,6 +23,10 @@ def _in_german(tmp_path: Path) -> Path:
     md = content / ARTICLE
     md.write_text(md.read_text("utf-8").replace("language: en", "language: de"), "utf-8")
     (content / "articles/sample/translation.fr.md").unlink()
+    # The quotes were in English and French: now one text each, in the article's language.
+    ann = content / "articles/sample/annotations.yaml"
+    ann.write_text(re.sub(r'\{en: ("[^"]*"), fr: "[^"]*"\}', r"\1", ann.read_text("utf-8")),
+                   "utf-8")
     return content
 
 

@@ -9,15 +9,18 @@ from sitegen.errors import Collector, SourceLocation, did_you_mean
 from sitegen.model import SIFT_STEPS, Annotation, Question, Selector, Site, Source, Voice
 
 QUOTED = ("direct", "paraphrase")
+CONTEXT = ("prefix", "suffix")
 
 
 class AnnotationsParser:
     """annotations.yaml → annotations, voices and questions of one article."""
 
-    def __init__(self, site: Site, problems: Collector):
+    def __init__(self, site: Site, problems: Collector, language: str | None = None):
         self.site = site
         self.problems = problems
         self.text = LocalizedParser(site.languages, problems)
+        self.language = language
+        """The article's language: the one a quote in a single text is in."""
 
     def parse(self, node: YNode | None) -> tuple[list[Annotation], list[Voice], list[Question]]:
         if node is None:
@@ -45,7 +48,7 @@ class AnnotationsParser:
         ident = f.text("id", required=True)
         category = self._category(f)
         note = self.text(f, "note", required=True)
-        selector = self._selector(f)
+        selector, translated, located = self._selectors(f)
         sources = tuple(f.each("sources", self.source))
         question = self.text(f, "question")
         answer = self.text(f, "answer")
@@ -57,9 +60,9 @@ class AnnotationsParser:
             return None
         if not check_id(ident, f.loc("id"), "annotation id", self.problems):
             return None
-        where = tuple((key, f.loc(key)) for key in f.items)
+        where = tuple((key, f.loc(key)) for key in f.items) + tuple(located)
         return Annotation(ident, category, selector, note, sources, question, answer,
-                          node.loc, where, core)
+                          node.loc, where, core, translated)
 
     def _category(self, f: YamlMapping) -> str | None:
         """The annotation's category key, when the site defines it."""
@@ -71,17 +74,75 @@ class AnnotationsParser:
             return None
         return category
 
-    def _selector(self, f: YamlMapping) -> Selector | None:
-        """The quoted passage with its context, or None for an article-level note."""
-        quote = f.text("quote")
-        if quote is not None and not quote.strip():
-            self.problems.error("'quote' is empty", f.loc("quote"),
-                                "remove it for an article-level note")
-        elif quote is not None:
-            return Selector(quote, f.text("prefix"), f.text("suffix"))
-        elif f.get("prefix") or f.get("suffix"):
-            self.problems.error("'prefix' and 'suffix' need a 'quote'", f.loc("prefix"))
-        return None
+    def _selectors(self, f: YamlMapping) -> tuple[
+            Selector | None, tuple[tuple[str, Selector], ...], list[tuple[str, SourceLocation]]]:
+        """The quoted passage with its context in the article (None for an article-level
+        note), the same passage in its translations, and where each language's text is."""
+        located: list[tuple[str, SourceLocation]] = []
+        quotes = self._per_language(f, "quote", located)
+        context = {key: self._per_language(f, key, located) for key in CONTEXT}
+        if not quotes:
+            if quotes is not None and any(f.get(key) for key in CONTEXT):
+                self.problems.error("'prefix' and 'suffix' need a 'quote'", f.loc("prefix"))
+            return None, (), located
+        original = self.language or next(iter(quotes))
+        for key, texts in context.items():
+            for lang in texts or {}:
+                if lang not in quotes:
+                    self.problems.error(f"'{key}' in '{lang}' goes with a quote in '{lang}', "
+                                        "and 'quote' has none", dict(located).get(
+                                            f"{key}.{lang}", f.loc(key)),
+                                        f'give the quote in each language: quote: '
+                                        f'{{{original}: "…", {lang}: "…"}}')
+        if original not in quotes:
+            self.problems.error(f"'quote' has no text in the article's language ('{original}')",
+                                f.loc("quote"), f'start with it: quote: {{{original}: "…", '
+                                f'{next(iter(quotes))}: "…"}}')
+            return None, (), located
+
+        def selector(lang: str) -> Selector:
+            return Selector(quotes[lang], *((context[key] or {}).get(lang) for key in CONTEXT))
+
+        return selector(original), tuple(
+            (lang, selector(lang)) for lang in quotes if lang != original), located
+
+    def _per_language(self, f: YamlMapping, key: str, located: list[tuple[str, SourceLocation]]
+                      ) -> dict[str, str] | None:
+        """A quote, prefix or suffix: one text in the article's language, or a mapping of
+        language to text (the article's language and the site's editions). Adds where each
+        language's text is to ``located``; None after an error."""
+        node = f.get(key)
+        if node is None:
+            return {}
+        if node.kind == "scalar":
+            text = f.text(key)
+            if key == "quote" and text is not None and not text.strip():
+                self.problems.error("'quote' is empty", f.loc(key),
+                                    "remove it for an article-level note")
+                return None
+            if text is None:
+                return None
+            return {self.language: text} if self.language else {"": text}
+        if node.kind != "mapping":
+            self.problems.error(f"'{key}' must be text or a mapping of language to text",
+                                node.loc)
+            return None
+        allowed = [lang for lang in (self.language, *self.site.languages) if lang]
+        texts: dict[str, str] = {}
+        ok = True
+        for lang, child in node.value.items():
+            if lang not in allowed:
+                hint = did_you_mean(lang, allowed) or "languages: " + ", ".join(allowed)
+                self.problems.error(f"'{lang}' in '{key}' is neither the article's language "
+                                    f"nor an edition of this site", node.key_locs[lang], hint)
+                ok = False
+            elif not isinstance(child.value, str) or (key == "quote" and not child.value.strip()):
+                self.problems.error(f"'{key}.{lang}' must be non-empty text", child.loc)
+                ok = False
+            else:
+                texts[lang] = child.value
+                located.append((f"{key}.{lang}", child.loc))
+        return texts if ok else None
 
     def source(self, node: YNode) -> Source | None:
         f = YamlMapping(node, "source", ("publisher", "url"), ("title", "date"), self.problems)

@@ -97,7 +97,7 @@ def load_article(folder: Path, site: Site, problems: Collector) -> Article | Non
     questions: list[Question] = []
     if os.path.lexists(ann_path):
         node = _yaml_file(ann_path, content, problems)
-        parser = AnnotationsParser(site, problems)
+        parser = AnnotationsParser(site, problems, front["language"] if front else None)
         annotations, voices, questions = parser.parse(node)
     else:
         problems.warn("no annotations.yaml: the article is shown without highlights",
@@ -164,5 +164,5 @@ def _translations(
         if md.front is not None:
             f = YamlMapping(md.front, "translation front matter", (), ("title",), problems)
             title = f.text("title")
-        found.append(Translation(lang, title, md.body, str(path)))
+        found.append(Translation(lang, title, md.body, str(path), md.body_line))
     return found

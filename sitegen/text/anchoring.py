@@ -6,10 +6,11 @@ translation has one paragraph per paragraph of the article.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from pathlib import PurePath
 
 from sitegen.errors import Collector, SourceLocation
-from sitegen.model import Annotation, Article, Span, localized_texts
+from sitegen.model import Article, Selector, Span, Translation, localized_texts
 from sitegen.text import markdown
 from sitegen.text.markdown import (
     BLOCK_SEPARATOR,
@@ -20,6 +21,7 @@ from sitegen.text.markdown import (
 )
 from sitegen.text.quote import (
     ContextNotFound,
+    Folded,
     QuoteAmbiguous,
     QuoteNotFound,
     fold,
@@ -37,6 +39,9 @@ class AnchoredArticle:
     translations: dict[str, ParsedBody]
     fields: ParsedFields
     """Every Markdown field of the article, parsed once for the checks and the pages."""
+    translated_spans: dict[str, tuple[Span, ...]] = field(default_factory=dict)
+    """By language, the highlights found in that translation: spans of its canonical text
+    (``translated_text``), numbered as in the article."""
 
     @property
     def body_offset(self) -> int:
@@ -46,6 +51,20 @@ class AnchoredArticle:
     @property
     def plain_text(self) -> str:
         return canonical_text(self.article.title, self.body)
+
+    def translated_offset(self, lang: str) -> int:
+        """Where the body starts in the translation's canonical text."""
+        return len(translated_title(self.article, lang)) + len(BLOCK_SEPARATOR)
+
+    def translated_text(self, lang: str) -> str:
+        """The translation's canonical text, laid out as the article's: its headline (empty
+        when it has none), a blank line, then its body's text."""
+        return canonical_text(translated_title(self.article, lang), self.translations[lang])
+
+
+def translated_title(article: Article, lang: str) -> str:
+    tr = article.translation(lang)
+    return (tr.title or "") if tr else ""
 
 
 def anchor_article(article: Article, problems: Collector) -> AnchoredArticle | None:
@@ -57,36 +76,11 @@ def anchor_article(article: Article, problems: Collector) -> AnchoredArticle | N
     fields = ParsedFields()
     check_fields(article, fields, SourceLocation(article.body_path), problems)
     text = canonical_text(article.title, body)
-    folded = fold(text)
-    located: list[tuple[int, int, int, Annotation]] = []
-    for order, ann in enumerate(article.annotations):
-        if ann.selector is None:
-            continue
-        sel = ann.selector
-        loc = ann.where("quote")
-        try:
-            start, end = locate(text, sel.quote, sel.prefix, sel.suffix, folded=folded)
-        except QuoteNotFound as exc:
-            hint = f"closest passage: '{exc.closest}'" if exc.closest else (
-                "copy the words exactly from the article")
-            problems.error(f"quote not found in article '{article.slug}': '{sel.quote}'", loc,
-                           hint)
-            continue
-        except QuoteAmbiguous as exc:
-            more = exc.count - len(exc.places)
-            problems.error(f"quote '{sel.quote}' matches {exc.count} places in article "
-                           f"'{article.slug}': " + "; ".join(exc.places)
-                           + (f"; and {more} more" if more else ""), loc,
-                           "add a prefix or suffix to pick one")
-            continue
-        except ContextNotFound as exc:
-            value = sel.prefix if exc.which == "prefix" else sel.suffix
-            problems.error(f"{exc.which} '{value}' does not match at any of the {exc.matches} "
-                           f"place(s) where the quote occurs", loc,
-                           f"copy the text just {'before' if exc.which == 'prefix' else 'after'} "
-                           "the quote exactly, or remove it")
-            continue
-        located.append((start, -end, order, ann))
+    where = f"article '{article.slug}'"
+    located = [(found[0], -found[1], order, ann)
+               for order, ann in enumerate(article.annotations) if ann.selector is not None
+               for found in [_anchor(text, ann.selector, ann.where_quote(article.language),
+                                     where, problems)] if found is not None]
     located.sort(key=lambda item: item[:3])
     spans = tuple(
         Span(ann, start, -neg_end, number)
@@ -96,15 +90,80 @@ def anchor_article(article: Article, problems: Collector) -> AnchoredArticle | N
     for tr in article.translations:
         parsed = parse_body(tr.body)
         for line, message in markdown.problems(parsed.tokens):
-            problems.error(message, SourceLocation(tr.path, line + 1, 1))
+            problems.error(message, SourceLocation(tr.path, tr.body_line + line, 1))
         if len(parsed.groups) != len(body.groups):
             problems.error(f"the translation has {len(parsed.groups)} paragraph(s), the article "
                            f"has {len(body.groups)}", SourceLocation(tr.path, 1, 1),
                            "translate paragraph by paragraph, separated by blank lines")
         translations[tr.lang] = parsed
+    anchored = AnchoredArticle(article, body, spans, translations, fields)
+    _untranslatable(article, problems)
+    anchored = replace(anchored, translated_spans={
+        tr.lang: _translated_spans(anchored, tr, problems) for tr in article.translations})
     if len(problems.errors) > before:
         return None
-    return AnchoredArticle(article, body, spans, translations, fields)
+    return anchored
+
+
+def _anchor(text: str | Folded, sel: Selector, loc: SourceLocation, where: str,
+            problems: Collector, source: str = "the article") -> tuple[int, int] | None:
+    """Where ``sel`` is in ``text`` (canonical text, or it folded), or None after an error
+    naming ``where`` the quote was looked for, and the ``source`` to copy it from."""
+    folded = text if isinstance(text, Folded) else fold(text)
+    try:
+        return locate(folded.text, sel.quote, sel.prefix, sel.suffix, folded=folded)
+    except QuoteNotFound as exc:
+        hint = f"closest passage: '{exc.closest}'" if exc.closest else (
+            f"copy the words exactly from {source}")
+        problems.error(f"quote not found in {where}: '{sel.quote}'", loc, hint)
+    except QuoteAmbiguous as exc:
+        more = exc.count - len(exc.places)
+        problems.error(f"quote '{sel.quote}' matches {exc.count} places in {where}: "
+                       + "; ".join(exc.places) + (f"; and {more} more" if more else ""), loc,
+                       "add a prefix or suffix to pick one")
+    except ContextNotFound as exc:
+        value = sel.prefix if exc.which == "prefix" else sel.suffix
+        problems.error(f"{exc.which} '{value}' does not match at any of the {exc.matches} "
+                       f"place(s) where the quote occurs", loc,
+                       f"copy the text just {'before' if exc.which == 'prefix' else 'after'} "
+                       "the quote exactly, or remove it")
+    return None
+
+
+def _untranslatable(article: Article, problems: Collector) -> None:
+    """An error for each quote in a language the article has no translation into."""
+    for ann in article.annotations:
+        for lang, _ in ann.translated:
+            if article.translation(lang) is None:
+                problems.error(f"a quote in '{lang}', but the article has no translation into "
+                               f"'{lang}'", ann.where_quote(lang),
+                               f"add translation.{lang}.md beside article.md, or remove the "
+                               f"'{lang}' quote")
+
+
+def _translated_spans(anchored: AnchoredArticle, tr: Translation, problems: Collector
+                      ) -> tuple[Span, ...]:
+    """The article's highlights anchored in its translation ``tr``, in text order, with
+    their numbers in the article; a warning for each one whose quote there is not given."""
+    article = anchored.article
+    folded = fold(anchored.translated_text(tr.lang))
+    name = PurePath(tr.path).name
+    where = f"{name} of article '{article.slug}'"
+    found = []
+    for span in anchored.spans:
+        ann = span.annotation
+        sel = ann.selector_in(tr.lang)
+        if sel is None:
+            problems.warn(f"highlight '{ann.id}' has no quote in {name}: the '{tr.lang}' "
+                          "edition does not mark it in the translation",
+                          ann.where_quote(article.language),
+                          f'give the quote in each language: quote: {{{article.language}: '
+                          f'"…", {tr.lang}: "…"}}, copied from {name}')
+            continue
+        place = _anchor(folded, sel, ann.where_quote(tr.lang), where, problems, name)
+        if place is not None:
+            found.append(Span(ann, place[0], place[1], span.number))
+    return tuple(sorted(found, key=lambda s: (s.start, -s.end, s.number)))
 
 
 def check_fields(value: object, fields: ParsedFields, fallback: SourceLocation,
