@@ -3,11 +3,14 @@
 The article's canonical plain text is the headline, a blank line, then the body's text
 blocks separated by blank lines (inline formatting removed, soft breaks as spaces).
 Anchoring works on that text; rendering cuts each text token at span edges and wraps
-every piece in ``<mark>`` elements, so overlapping highlights never nest badly.
+every piece in ``<mark>`` elements, so overlapping highlights never nest badly. A text shown
+in other characters than it was anchored in (a translation in its edition's typography)
+is cut at the same places, found through an alignment of the two.
 """
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import re
 from collections.abc import Sequence
@@ -220,25 +223,34 @@ def parse_body(source: str) -> ParsedBody:
 
 
 def render_blocks(body: ParsedBody, spans: Sequence[Span], offset: int, *,
-                  link_notes: bool = True) -> list[Block]:
+                  link_notes: bool = True, mirror: bool = False) -> list[Block]:
     """HTML of each top-level block, with marks for ``spans`` (offsets include ``offset``);
-    without ``link_notes``, the marks do not point to notes (a copy that has none)."""
-    env = {"spans": spans, "offset": offset, "link_notes": link_notes}
+    without ``link_notes``, the marks do not point to notes (a copy that has none). With
+    ``mirror``, the marks repeat highlights shown elsewhere on the page (in the article,
+    beside a translation): they have no id and open nothing themselves.
+
+    ``body``'s tokens may have had their text changed since it was parsed (typography):
+    the marks are placed by aligning each text with the one ``spans`` count in."""
+    env = {"spans": spans, "offset": offset, "link_notes": link_notes and not mirror,
+           "mirror": mirror, "source": body.text}
     return [
         Block(PARSER.renderer.render(list(group), PARSER.options, env), start, end)
         for group, (start, end) in zip(body.groups, body.ranges, strict=True)
     ]
 
 
-def render_text(text: str, spans: Sequence[Span], start: int, *,
-                link_notes: bool = True) -> str:
-    """Escaped plain text (a headline) with marks; ``start`` is its canonical offset."""
-    return _marked(text, start, spans, link_notes)
+def render_text(text: str, spans: Sequence[Span], start: int, *, link_notes: bool = True,
+                mirror: bool = False, shown: str | None = None) -> str:
+    """Escaped plain text (a headline) with marks; ``start`` is its canonical offset.
+    ``shown``: the text as it is shown, when not as ``text`` (typography); ``mirror`` as
+    for ``render_blocks``."""
+    return _marked(text if shown is None else shown, start, spans,
+                   link_notes and not mirror, mirror, text)
 
 
 def to_html(tokens: Sequence[Token]) -> str:
     """HTML for a note, provenance or translation: Markdown without highlights."""
-    env = {"spans": (), "offset": 0, "link_notes": False}
+    env = {"spans": (), "offset": 0, "link_notes": False, "mirror": False}
     return str(PARSER.renderer.render(tokens, PARSER.options, env))
 
 
@@ -275,33 +287,55 @@ class ParsedFields:
         return unwrap(found) if inline else found
 
 
-def _marked(text: str, start: int, spans: Sequence[Span], link_notes: bool) -> str:
-    end = start + len(text)
+def _marked(text: str, start: int, spans: Sequence[Span], link_notes: bool,
+            mirror: bool = False, source: str | None = None) -> str:
+    """``text`` escaped, with marks for ``spans``; they count in ``source`` (``text`` as
+    it was anchored, when it is shown in other characters), from ``start``."""
+    source = text if source is None else source
+    end = start + len(source)
     inside = [s for s in spans if s.start < end and s.end > start]
     if not inside:
         return escape(text, quote=False)
     cuts = sorted({start, end} | {e for s in inside for e in (s.start, s.end) if start < e < end})
+    shown = _alignment(source, text)
     out: list[str] = []
     for a, b in itertools.pairwise(cuts):
-        piece = escape(text[a - start : b - start], quote=False)
+        piece = escape(text[shown[a - start] : shown[b - start]], quote=False)
         covering = sorted(
             (s for s in inside if s.start <= a and s.end >= b),
             key=lambda s: (s.start, -s.end, s.number),
         )
-        opening = "".join(_mark_open(s, a, b, link_notes) for s in covering)
+        opening = "".join(_mark_open(s, a, b, link_notes, mirror) for s in covering)
         out.append(opening + piece + "</mark>" * len(covering))
     return "".join(out)
 
 
-def _mark_open(span: Span, a: int, b: int, link_notes: bool) -> str:
+def _alignment(source: str, shown: str) -> Sequence[int]:
+    """For each place between the characters of ``source`` (0 to its length), the same
+    place in ``shown``: the text after typography, which replaces characters (quotation
+    marks) and inserts some (no-break spaces). What is inserted goes with the text before
+    it, but at the very start."""
+    if source == shown:
+        return range(len(source) + 1)
+    places = [0] * (len(source) + 1)
+    matcher = difflib.SequenceMatcher(None, source, shown, autojunk=False)
+    for _, i1, i2, j1, j2 in matcher.get_opcodes():
+        for i in range(i1, i2):
+            places[i] = j1 + min(i - i1, j2 - j1)
+    places[0], places[-1] = 0, len(shown)
+    return places
+
+
+def _mark_open(span: Span, a: int, b: int, link_notes: bool, mirror: bool) -> str:
     ann = span.annotation
     classes = f"hl hl-{ann.category}"
     extra = ""
     if span.start == a:
         classes += " hl-start"
-        extra = f' id="hl-{ann.id}"'
-        if link_notes:  # focusable, and opens its note
-            extra += f' tabindex="0" aria-details="note-{ann.id}"'
+        if not mirror:  # the highlight's one id: notes link back to it
+            extra = f' id="hl-{ann.id}"'
+        if link_notes:  # opens its note (note-panel.js makes it a tab stop then)
+            extra += f' aria-details="note-{ann.id}"'
     if span.end == b:
         classes += " hl-end"
     return (f'<mark class="{classes}" data-annotation="{ann.id}" '
@@ -309,10 +343,11 @@ def _mark_open(span: Span, a: int, b: int, link_notes: bool) -> str:
 
 
 def _token_text(token: Token, env: dict[str, Any]) -> str:
-    start, _ = token.meta.get("span", (None, None)) if token.meta else (None, None)
+    start, end = token.meta.get("span", (None, None)) if token.meta else (None, None)
     if start is None:
         return escape(token.content, quote=False)
-    return _marked(token.content, start + env["offset"], env["spans"], env["link_notes"])
+    return _marked(token.content, start + env["offset"], env["spans"], env["link_notes"],
+                   env["mirror"], env["source"][start:end])
 
 
 def _render_text(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
@@ -328,7 +363,7 @@ def _render_code_block(self: Any, tokens: list[Token], idx: int, options: Any, e
     content = token.content.rstrip("\n")
     if token.meta and "span" in token.meta:
         start = token.meta["span"][0] + env["offset"]
-        marked = _marked(content, start, env["spans"], env["link_notes"])
+        marked = _marked(content, start, env["spans"], env["link_notes"], env["mirror"])
         return f"<pre><code>{marked}</code></pre>\n"
     return f"<pre><code>{escape(content, quote=False)}</code></pre>\n"
 
