@@ -127,7 +127,7 @@ class AnnotationsParser:
             self.problems.error(f"'{key}' must be text or a mapping of language to text",
                                 node.loc)
             return None
-        allowed = [lang for lang in (self.language, *self.site.languages) if lang]
+        allowed = [lang for lang in dict.fromkeys((self.language, *self.site.languages)) if lang]
         texts: dict[str, str] = {}
         ok = True
         for lang, child in node.value.items():

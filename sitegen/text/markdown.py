@@ -297,10 +297,10 @@ def _marked(text: str, start: int, spans: Sequence[Span], link_notes: bool,
     if not inside:
         return escape(text, quote=False)
     cuts = sorted({start, end} | {e for s in inside for e in (s.start, s.end) if start < e < end})
-    shown = _alignment(source, text)
+    shown = dict(zip(cuts, _cut_places(cuts, start, inside, source, text), strict=True))
     out: list[str] = []
     for a, b in itertools.pairwise(cuts):
-        piece = escape(text[shown[a - start] : shown[b - start]], quote=False)
+        piece = escape(text[shown[a] : shown[b]], quote=False)
         covering = sorted(
             (s for s in inside if s.start <= a and s.end >= b),
             key=lambda s: (s.start, -s.end, s.number),
@@ -313,17 +313,41 @@ def _marked(text: str, start: int, spans: Sequence[Span], link_notes: bool,
 def _alignment(source: str, shown: str) -> Sequence[int]:
     """For each place between the characters of ``source`` (0 to its length), the same
     place in ``shown``: the text after typography, which replaces characters (quotation
-    marks) and inserts some (no-break spaces). What is inserted goes with the text before
-    it, but at the very start."""
+    marks) and adds no-break spaces."""
     if source == shown:
         return range(len(source) + 1)
     places = [0] * (len(source) + 1)
-    matcher = difflib.SequenceMatcher(None, source, shown, autojunk=False)
-    for _, i1, i2, j1, j2 in matcher.get_opcodes():
+    for _, i1, i2, j1, j2 in difflib.SequenceMatcher(
+            None, source, shown, autojunk=False).get_opcodes():
         for i in range(i1, i2):
             places[i] = j1 + min(i - i1, j2 - j1)
-    places[0], places[-1] = 0, len(shown)
+    places[-1] = len(shown)
     return places
+
+
+_ADDED = "\u00a0\u202f"
+"""What typography adds: no-break spaces, which stay outside the highlights they touch."""
+
+
+def _cut_places(cuts: list[int], start: int, spans: Sequence[Span], source: str, shown: str
+                ) -> list[int]:
+    """Where each cut (a canonical offset) falls in ``shown``."""
+    places = _alignment(source, shown)
+    found = [places[cut - start] for cut in cuts]
+    if source == shown:
+        return found
+    for n, cut in enumerate(cuts[1:-1], 1):
+        at, k = found[n], cut - start
+        if any(s.end == cut for s in spans) and source[k - 1] not in _ADDED:
+            while shown[at - 1] in _ADDED:
+                at -= 1
+        elif any(s.start == cut for s in spans) and source[k] not in _ADDED:
+            while shown[at] in _ADDED:
+                at += 1
+        found[n] = at
+    for n in range(1, len(found)):  # in order, though a piece be left empty
+        found[n] = max(found[n], found[n - 1])
+    return found
 
 
 def _mark_open(span: Span, a: int, b: int, link_notes: bool, mirror: bool) -> str:
