@@ -19,10 +19,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup
+
 from sitegen.text.anchoring import AnchoredArticle
-from sitegen.views.article import StudentArticle, StudentQuestions
+from sitegen.views.article import ArticleView, StudentArticle, StudentQuestions
 from sitegen.views.edition import Rich
-from sitegen.views.sheets import SheetFrame
+from sitegen.views.sheets import SheetFrame, split_first
 
 MEASURE = 78
 """Columns per line: about 13 words, a line that fits the A4 and Letter page at 10 pt."""
@@ -163,11 +165,16 @@ def place(paras: Sequence[Paragraph], start: int) -> tuple[int, int] | None:
 @dataclass(frozen=True)
 class ExerciseQuestion:
     key: str
+    """Names the answer in the page and in a saved file: ``highlight-<number>`` for a
+    highlight's question, ``question-<n>`` for the n-th on the whole article (never an
+    annotation's id, which would tell what the explainer found)."""
     question: Rich | None
     step: str | None
     where: str | None
     """Where its passage is, in words ("paragraph 2, lines 5-6"); None: on the article."""
     quote: str | None
+    translated_quote: str | None
+    """The passage in the edition's translation (None: it has none, or no quote there)."""
 
 
 @dataclass(frozen=True)
@@ -195,6 +202,34 @@ class BareText:
     can tell a file made from this very text (its offsets still hold) from any other."""
 
 
+@dataclass(frozen=True)
+class KeyMark:
+    """A highlight as the exercise page holds it, to compare with: by number, never by id."""
+
+    number: int
+    category: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Translation:
+    """The edition's translation of the article, shown on demand under each paragraph."""
+
+    lang: str
+    title: str | None
+    paragraphs: tuple[Markup | None, ...]
+    """One per paragraph of the bare text, in order."""
+
+
+def translation_of(view: ArticleView) -> Translation | None:
+    """What the exercise page shows of ``view``'s translation (None: the edition has none)."""
+    if not view.has_translation or view.translation_lang is None:
+        return None
+    return Translation(view.translation_lang, view.translated_title,
+                       tuple(b.translation for b in view.blocks))
+
+
 def fingerprint(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
@@ -217,28 +252,43 @@ class ExerciseView(SheetFrame):
     exercise_questions: tuple[ExerciseQuestion, ...]
     strings: dict[str, str]
     """The strings of ``static/exercise.js``."""
-    highlights: tuple[Highlight, ...]
+    highlights: tuple[KeyMark, ...]
+    fingerprint: str
+    translation: Translation | None
+
+
+def exercise_questions(bare: BareText, t: Mapping[str, str], questions: StudentQuestions
+                       ) -> tuple[ExerciseQuestion, ...]:
+    """The student copy's ``questions`` as the exercise asks them: each passage named by
+    paragraph and line, never by highlight number, each answer by its ``key``."""
+    paras, spans = bare.paragraphs, bare.by_id
+    items = [ExerciseQuestion(f"highlight-{q.number}", q.question, None,
+                              _where(t, paras, spans[q.id].start, spans[q.id].end), q.quote,
+                              q.translated_quote)
+             for q in questions.per_highlight]
+    # Questions at the Stop step are asked before those on passages, as on every sheet.
+    first, later = split_first(
+        ExerciseQuestion(f"question-{n}", q.question, q.step, None, None, None)
+        for n, q in enumerate(questions.general, 1))
+    return (*first, *items, *later)
 
 
 def exercise_view(bare: BareText, t: Mapping[str, str], sheet: Mapping[str, Any], *,
-                  article: StudentArticle, questions: StudentQuestions) -> ExerciseView:
+                  article: StudentArticle, questions: StudentQuestions,
+                  translation: Translation | None) -> ExerciseView:
     """The exercise page in the frame ``sheet`` (``sheets.sheet_fields``) of an edition,
-    whose strings are ``t``: the ``bare`` text, the student copy's ``questions`` (each
-    passage named by paragraph and line, never by highlight number) and the explainer's
-    highlights as offsets, for the comparison."""
-    paras, spans = bare.paragraphs, bare.by_id
-    items = [ExerciseQuestion(q.key, q.question, None,
-                              _where(t, paras, spans[q.id].start, spans[q.id].end), q.quote)
-             for q in questions.per_highlight]
-    items += [ExerciseQuestion(q.key, q.question, q.step, None, None)
-              for q in questions.general]
+    whose strings are ``t``: the ``bare`` text (with the edition's ``translation``, if
+    any), the student copy's ``questions`` and the explainer's highlights as offsets, for
+    the comparison."""
     return ExerciseView(
         **sheet,
         article=article, headline=bare.title,
-        paragraphs=paras, exercise_questions=tuple(items),
+        paragraphs=bare.paragraphs, exercise_questions=exercise_questions(bare, t, questions),
         strings={k.removeprefix("exercise_"): v for k, v in t.items()
                  if k.startswith("exercise_")},
-        highlights=bare.highlights)
+        highlights=tuple(KeyMark(h.number, h.category, h.start, h.end)
+                         for h in bare.highlights),
+        fingerprint=bare.fingerprint, translation=translation)
 
 
 def _where(t: Mapping[str, str], paras: Sequence[Paragraph], start: int, end: int) -> str:
