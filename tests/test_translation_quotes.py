@@ -4,6 +4,7 @@ highlights in the translation, with both quotes in each note's title."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -12,8 +13,12 @@ import pytest
 from conftest import FIXTURES, ROOT, Built, build_once, run_main, site_bytes
 from htmltree import Element, parse
 
+from sitegen.content.load import load_article, load_site
+from sitegen.errors import Collector
 from sitegen.model import Annotation, Localized, Span
+from sitegen.serve.annotate import BROWSER_SPACE, answer
 from sitegen.text import typography
+from sitegen.text.anchoring import AnchoredArticle, anchor_article
 from sitegen.text.markdown import parse_body, render_blocks, render_text
 
 ANNOTATIONS = "articles/sample/annotations.yaml"
@@ -30,6 +35,17 @@ def _edit(content: Path, old: str, new: str) -> None:
 def _check(content: Path) -> tuple[int, str]:
     done = run_main("check", "--content", content)
     return done.returncode, done.stderr
+
+
+def anchored_seed(content: Path) -> AnchoredArticle:
+    problems = Collector()
+    site = load_site(content, problems)
+    assert site is not None
+    article = load_article(content / "articles/musk-riyadh", site, problems)
+    assert article is not None
+    anchored = anchor_article(article, problems)
+    assert anchored is not None, [e.format_message() for e in problems.errors]
+    return anchored
 
 
 def _line_of(content: Path, needle: str) -> int:
@@ -221,7 +237,8 @@ def test_the_french_edition_gains_nothing_from_the_english_quotes(
     assert plain.stderr.count("warning: highlight") == 30
     before, after = site_bytes(plain.out), site_bytes(built_seed.out)
     changed = sorted(rel for rel in before if before[rel] != after.get(rel))
-    assert changed == [SEED_ENGLISH]
+    # The English explainer marks its translation; the English exercise quotes it.
+    assert changed == ["en/musk-riyadh/exercise.html", SEED_ENGLISH]
     assert sorted(before) == sorted(after)
 
 
@@ -230,3 +247,64 @@ def test_the_mini_sites_french_edition_marks_its_translation(built_mini: Built) 
     mirrored = {m.attrs["data-annotation"] for m in doc.find_all("mark") if _in_translation(m)}
     assert mirrored == {"local-newspaper", "historic", "headline-historic", "across", "critics"}
     assert not FIXTURES.joinpath("mini/articles/sample/translation.en.md").exists()
+
+
+# --- Proposing the translation's quote (the preview's select-to-annotate panel) ---------
+
+def _counted(text: str, start: int, end: int, lang: str) -> dict[str, str]:
+    """What the panel's script sends for a selection of ``text[start:end]`` in our
+    translation, as the page shows it (in the edition's typography)."""
+    def before(i: int) -> str:
+        return str(sum(ch not in BROWSER_SPACE for ch in text[:i]))
+    return {"article": "musk-riyadh", "start": before(start), "end": before(end),
+            "text": typography.plain(text[start:end], lang), "lang": lang}
+
+
+def test_a_selection_in_the_translation_is_proposed_as_its_quote(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    seed = anchored_seed(content)
+    text = seed.translated_text("en")
+    spans = {s.annotation.id: s for s in seed.translated_spans["en"]}
+    blocks, wanted = [], {}
+    for ident in ("earlier-contacts", "we-will-see", "headline-musk-first"):
+        span = spans[ident]
+        done = answer(content, _counted(text, span.start, span.end, "en"))
+        assert done.status == 200, done.body
+        assert done.body["translation"] and done.body["lang"] == "en"
+        block = str(done.body["yaml"])
+        assert '    quote: {fr: "…", en: ' in block
+        # The author puts the article's own words in place of "…".
+        french = span.annotation.selector
+        assert french is not None
+        block = block.replace('{fr: "…", ', "{fr: " + json.dumps(french.quote) + ", ")
+        if french.prefix:  # and its context, beside the translation's or on its own
+            fr = f"fr: {json.dumps(french.prefix)}"
+            block = (block.replace("    prefix: {", f"    prefix: {{{fr}, ")
+                     if "    prefix: {" in block else
+                     re.sub(r"(?m)^(    quote: .*)$", rf"\1\n    prefix: {{{fr}}}", block))
+        new = f"copy-of-{ident}"
+        blocks.append(re.sub(r"(?m)^  - id: .*$", f"  - id: {new}", block))
+        wanted[new] = (span.start, span.end)
+    path = content / "articles/musk-riyadh/annotations.yaml"
+    path.write_text(path.read_text("utf-8").replace("annotations:\n", "annotations:\n"
+                                                    + "".join(blocks), 1), "utf-8")
+    again = {s.annotation.id: (s.start, s.end)
+             for s in anchored_seed(content).translated_spans["en"]}
+    assert {ident: again[ident] for ident in wanted} == wanted
+    assert "prefix: {en: " in "".join(blocks) or "suffix: {en: " in "".join(blocks)
+
+
+def test_a_selection_in_a_translation_the_article_lacks_is_refused() -> None:
+    done = answer(ROOT / "content", {"article": "musk-riyadh", "start": "0", "end": "3",
+                                     "text": "abc", "lang": "de"})
+    assert done.status == 400 and "no translation into 'de'" in str(done.body["error"])
+
+
+def test_the_english_exercise_quotes_each_passage_in_both_languages(built_seed: Built) -> None:
+    doc = parse((built_seed.out / "en/musk-riyadh/exercise.html").read_text("utf-8"))
+    quoted = [[(q.attrs["lang"], q.text()) for q in span.find_all("q")]
+              for span in doc.find_all("span", cls="question-quote")]
+    assert quoted and all(len(pair) == 2 and pair[1][0] == "en" for pair in quoted), quoted
+    assert ["fr", "en"] == [lang for lang, _ in quoted[0]]
+    assert not doc.find_all("mark")  # the exercise still shows no highlight

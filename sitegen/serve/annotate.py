@@ -3,8 +3,10 @@
 The quote, and the shortest prefix or suffix that makes it unique, are chosen by
 ``selection.propose`` (the same search as ``sitegen import-hypothesis``), which asks the
 build's own matching until it answers with the selected span, so what is proposed always
-anchors where the words were selected. ``answer`` reads the article through the content
-loader (it writes nothing).
+anchors where the words were selected. A selection in the translation beside the article
+gets that translation's quote, in the per-language form, with the article's own left for
+the author to copy. ``answer`` reads the article through the content loader (it writes
+nothing).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sitegen.errors import Collector
 from sitegen.model import Selector
 from sitegen.names import ID_RE
 from sitegen.text.markdown import canonical_text, parse_body
+from sitegen.text.quote import fold_str
 from sitegen.text.selection import SelectionError, annotation_id, propose
 
 # The characters the page's script skips when it counts a selection's position: exactly
@@ -46,14 +49,23 @@ def from_counts(text: str, start: int, end: int) -> tuple[int, int]:
     return positions[start], positions[end - 1] + 1
 
 
-def yaml_block(selector: Selector, category: str, annotation_id: str) -> str:
-    """The entry as YAML, indented to go under ``annotations:``."""
-    lines = [f"  - id: {annotation_id}", f"    category: {category}",
-             f"    quote: {yaml_string(selector.quote)}"]
+def yaml_block(selector: Selector, category: str, annotation_id: str,
+               languages: tuple[str, str] | None = None) -> str:
+    """The entry as YAML, indented to go under ``annotations:``. With ``languages`` (the
+    article's and a translation's), ``selector`` is in the translation: the quote is given
+    per language, the article's to be filled in."""
+    def value(text: str) -> str:
+        if languages is None:
+            return yaml_string(text)
+        return f"{{{languages[1]}: {yaml_string(text)}}}"
+
+    quote = (f'{{{languages[0]}: "…", {languages[1]}: {yaml_string(selector.quote)}}}'
+             if languages else yaml_string(selector.quote))
+    lines = [f"  - id: {annotation_id}", f"    category: {category}", f"    quote: {quote}"]
     if selector.prefix is not None:
-        lines.append(f"    prefix: {yaml_string(selector.prefix)}")
+        lines.append(f"    prefix: {value(selector.prefix)}")
     if selector.suffix is not None:
-        lines.append(f"    suffix: {yaml_string(selector.suffix)}")
+        lines.append(f"    suffix: {value(selector.suffix)}")
     lines += ["    note: |", f"      {NOTE_PLACEHOLDER}"]
     return "\n".join(lines) + "\n"
 
@@ -73,11 +85,23 @@ def _error(status: int, message: str) -> Answer:
     return Answer(status, {"error": message})
 
 
+_QUOTE_MARKS = str.maketrans({"«": '"', "»": '"', "‹": "'", "›": "'"})
+
+
+def _same_text(shown: str, text: str) -> bool:
+    """Whether the page shows ``text``: the same characters but for white space and, in our
+    translation, the quotation marks and apostrophes typography gives it."""
+    def letters(value: str) -> list[str]:
+        return [c for c in fold_str(value).translate(_QUOTE_MARKS) if c not in BROWSER_SPACE]
+    return letters(shown) == letters(text)
+
+
 def answer(content: Path, query: Mapping[str, str]) -> Answer:
     """The proposal for ``query`` (``article``, ``start``, ``end``, ``text``, optional
-    ``category``): ``start`` and ``end`` count the non-space characters of the article's
-    plain text (headline, then body) before the selection's start and end; ``text`` is
-    the selected text, to check that the page still shows the article as it is on disk."""
+    ``category`` and ``lang``): ``start`` and ``end`` count the non-space characters of the
+    article's plain text (headline, then body) before the selection's start and end, or of
+    its translation into ``lang`` when the selection is there; ``text`` is the selected
+    text, to check that the page still shows the article as it is on disk."""
     slug = query.get("article", "")
     if not ID_RE.fullmatch(slug) or not (content / "articles" / slug).is_dir():
         return _error(404, f"no article '{slug}' in {content}")
@@ -92,25 +116,31 @@ def answer(content: Path, query: Mapping[str, str]) -> Answer:
         first = (problems.errors[0].format_message() if problems.errors
                  else "the article cannot be read")
         return _error(409, f"fix the content first: {first}")
-    text = canonical_text(article.title, parse_body(article.body))
+    lang = query.get("lang") or article.language
+    translation = article.translation(lang)
+    if lang != article.language and translation is None:
+        return _error(400, f"the article has no translation into '{lang}'")
+    text = (canonical_text(translation.title or "", parse_body(translation.body))
+            if translation else canonical_text(article.title, parse_body(article.body)))
     category = query.get("category") or site.categories[0].key
     keys = [c.key for c in site.categories]
     if category not in keys:
         return _error(400, f"unknown category '{category}' (categories: {', '.join(keys)})")
     try:
         span = from_counts(text, start, end)
-        shown = [c for c in query.get("text", "") if c not in BROWSER_SPACE]
-        if shown != [c for c in text[span[0] : span[1]] if c not in BROWSER_SPACE]:
+        if not _same_text(query.get("text", ""), text[span[0] : span[1]]):
             return _error(409, "the page does not show the article as it is now: "
                                "wait for it to reload, then select again")
         selector = propose(text, *span)
     except SelectionError as exc:
         return _error(400, str(exc))
     taken = {a.id for a in article.annotations}
-    block = yaml_block(selector, category, annotation_id(selector.quote, taken))
-    lang = site.default_language
-    labels = [{"key": c.key, "label": c.label.resolve(lang, lang).text}
+    block = yaml_block(selector, category, annotation_id(selector.quote, taken),
+                       (article.language, lang) if translation else None)
+    default = site.default_language
+    labels = [{"key": c.key, "label": c.label.resolve(default, default).text}
               for c in site.categories]
     return Answer(200, {"yaml": block, "category": category, "categories": labels,
                         "quote": selector.quote, "prefix": selector.prefix,
-                        "suffix": selector.suffix})
+                        "suffix": selector.suffix, "lang": lang,
+                        "translation": translation is not None})

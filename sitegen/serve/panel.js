@@ -1,7 +1,9 @@
 // sitegen serve only: select words of the article, get an annotations.yaml entry for them.
 // The server chooses the quote and its prefix or suffix with the build's own anchoring; this
 // script only says where the selection is, counted in non-space characters of the article's
-// text (the headline, then each .original block), which is how the server counts them too.
+// text (the headline, then each .original block), which is how the server counts them too;
+// or, for a selection in our translation, of the translation's (its headline, then each
+// .translation block, their labels left out), with the translation's language.
 (function () {
   "use strict";
   if (!document.body || !document.body.classList.contains("page-article")) { return; }
@@ -9,17 +11,23 @@
     .concat(Array.prototype.slice.call(document.querySelectorAll(".original")))
     .filter(Boolean);
   if (parts.length < 2) { return; }
+  var translated = [document.querySelector(".headline-translation")]
+    .concat(Array.prototype.slice.call(document.querySelectorAll(".translation")))
+    .filter(Boolean);
+  var translatedLang = translated.length ? translated[translated.length - 1].getAttribute("lang") : null;
   var slug = (location.pathname.match(/([a-z0-9-]+)\/(?:index\.html)?$/) || [])[1];
   if (!slug) { return; }
 
   var SPACE = /\s/u;
   var panel = null, request = 0, last = null, returnFocus = null;
 
-  function textNodes() {
+  function textNodes(within) {
     var nodes = [];
-    parts.forEach(function (part) {
+    within.forEach(function (part) {
       var walker = document.createTreeWalker(part, NodeFilter.SHOW_TEXT);
-      for (var n = walker.nextNode(); n; n = walker.nextNode()) { nodes.push(n); }
+      for (var n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (!n.parentElement.closest(".label, .translation-label")) { nodes.push(n); }
+      }
     });
     return nodes;
   }
@@ -30,11 +38,12 @@
     return k;
   }
 
-  // The selection as [start, end, text]: non-space characters of the article before its two
-  // ends, and the article text it covers; null when it covers none of the article.
-  function locate(range) {
+  // The selection as [start, end, text, lang]: non-space characters of the article (or of
+  // the translation) before its two ends, the text it covers, and the translation's language
+  // when it is there; null when it covers neither.
+  function locate(range, within, lang) {
     var start = 0, end = 0, text = "";
-    textNodes().forEach(function (node) {
+    textNodes(within).forEach(function (node) {
       var all = node.data, from = 0, to = all.length;
       var whole = document.createRange();
       whole.selectNodeContents(node);
@@ -48,7 +57,7 @@
       end += count(all.slice(0, to));
       text += all.slice(from, to);
     });
-    return end > start ? [start, end, text] : null;
+    return end > start ? [start, end, text, lang] : null;
   }
 
   function build() {
@@ -94,7 +103,8 @@
     }
     select.value = answer.category;
     yaml.textContent = answer.yaml;
-    status("");
+    status(answer.translation ? "These words are our translation's: give the article's own words " +
+      "for the same passage in place of …, or copy this quote beside those of an annotation." : "");
   }
 
   function ask(where, focus) {
@@ -102,6 +112,7 @@
     if (!panel) { build(); }
     var select = panel.querySelector("select");
     var params = new URLSearchParams({ article: slug, start: where[0], end: where[1], text: where[2] });
+    if (where[3]) { params.set("lang", where[3]); }
     if (select.value) { params.set("category", select.value); }
     var mine = ++request;
     fetch("/__sitegen__/annotate/propose?" + params.toString(), { cache: "no-store" })
@@ -148,7 +159,8 @@
     var selection = window.getSelection();
     if (!selection || selection.isCollapsed || !selection.rangeCount) { return; }
     if (panel && panel.contains(selection.anchorNode)) { return; }
-    var where = locate(selection.getRangeAt(0));
+    var range = selection.getRangeAt(0);
+    var where = locate(range, parts, null) || (translatedLang && locate(range, translated, translatedLang));
     if (!where) { return; }
     last = where;
     ask(where, byKeyboard);
