@@ -1,14 +1,20 @@
 """The exercise copy as HTML: the bare article cut into numbered paragraphs and lines (the
 text verbatim), blank provenance fields, the questions named by paragraph and line, and
-the explainer's highlights as offsets for the comparison. Its PDF is tested in
+the explainer's highlights as offsets for the comparison (by number: no annotation id is
+anywhere in the page), and an edition's translation under each paragraph. Its PDF is tested in
 tests/test_pdf.py, the page in a browser in tests/browser/test_exercise.py.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import pytest
+import yaml
+from conftest import ROOT, Built
+from htmltree import parse
 from hypothesis import given
 from hypothesis import strategies as st
 from test_handout import LETTER, page, site, text_of
@@ -92,9 +98,48 @@ def test_explainer_highlights_are_data_in_export_offsets(site: Path) -> None:
         if isinstance(item["target"], dict):
             pos = item["target"]["selector"][1]
             positions[item["id"].rsplit(":", 1)[1]] = (pos["start"], pos["end"])
-    found = {li.attrs["data-id"]: (int(li.attrs["data-start"]), int(li.attrs["data-end"]))
-             for li in key.find_all("li")}
-    assert found == positions
+    found = [(int(li.attrs["data-start"]), int(li.attrs["data-end"])) for li in key.find_all("li")]
+    assert sorted(found) == sorted(positions.values())
+    numbers = [int(li.attrs["data-number"]) for li in key.find_all("li")]
+    assert sorted(numbers) == list(range(1, len(numbers) + 1))
     # The offsets count from the headline, as the texts on the page do.
     starts = [int(el.attrs["data-start"]) for el in tree.find_all(cls="ex-text")]
     assert starts[0] == 0 and starts == sorted(starts)
+
+
+def seed_annotation_ids() -> list[str]:
+    text = (ROOT / "content/articles/musk-riyadh/annotations.yaml").read_text("utf-8")
+    return [a["id"] for a in yaml.safe_load(text)["annotations"]]
+
+
+@pytest.mark.parametrize("edition", ["", "en/"])
+def test_the_exercise_names_highlights_by_number_never_by_id(built_seed: Built,
+                                                             edition: str) -> None:
+    """An annotation's id tells what the explainer found ("zelensky-win"): none is anywhere
+    in the page, in an attribute or in the text; questions are keyed by number."""
+    tree = parse((built_seed.out / f"{edition}musk-riyadh/exercise.html").read_text("utf-8"))
+    said = [tree.text()] + [v or "" for el in tree.iter() for v in el.attrs.values()]
+    ids = seed_annotation_ids()
+    assert len(ids) > 30
+    assert not [i for i in ids if any(i in s for s in said)]
+    keys = [box.attrs["data-answer"] for box in tree.find_all("textarea")
+            if "data-answer" in box.attrs]
+    assert keys and all(re.fullmatch(r"(highlight|question)-[0-9]+", k) for k in keys)
+    assert len(set(keys)) == len(keys)
+    for li in tree.find("ul", cls="ex-key").find_all("li"):  # type: ignore[union-attr]
+        assert set(li.attrs) == {"data-number", "data-category", "data-start", "data-end"}
+
+
+def test_an_edition_with_a_translation_has_it_under_each_paragraph(built_seed: Built) -> None:
+    """Our translation, on demand (static/exercise.js): under the headline and each
+    paragraph of the English edition, outside the marked texts; the French has none."""
+    english = parse((built_seed.out / "en/musk-riyadh/exercise.html").read_text("utf-8"))
+    paras = english.find_all("div", cls="ex-para")
+    assert paras and all(len(p.find_all(cls="ex-translation")) == 1 for p in paras)
+    assert all(t.attrs["lang"] == "en" and t.text().strip()
+               for t in english.find_all(cls="ex-translation"))
+    assert english.by_id("ex-translation-toggle") is not None
+    assert not [t for t in english.find_all(cls="ex-text") if t.find(cls="ex-translation")]
+    french = parse((built_seed.out / "musk-riyadh/exercise.html").read_text("utf-8"))
+    assert not french.find_all(cls="ex-translation")
+    assert french.by_id("ex-translation-toggle") is None
