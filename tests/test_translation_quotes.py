@@ -308,3 +308,12 @@ def test_the_english_exercise_quotes_each_passage_in_both_languages(built_seed: 
     assert quoted and all(len(pair) == 2 and pair[1][0] == "en" for pair in quoted), quoted
     assert ["fr", "en"] == [lang for lang, _ in quoted[0]]
     assert not doc.find_all("mark")  # the exercise still shows no highlight
+
+
+def test_new_says_how_to_quote_a_translation(mini: Path) -> None:
+    done = run_main("new", "other", "--from", FIXTURES / "seed/article.txt", "--language", "fr",
+                    "--content", mini)
+    assert done.returncode == 0, done.stderr
+    text = (mini / "articles/other/annotations.yaml").read_text("utf-8")
+    assert ('#    # with a translation.en.md, give its words too: quote: {fr: "…", en: "…"}'
+            in text.splitlines())

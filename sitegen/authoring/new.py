@@ -59,7 +59,7 @@ def new_article(content: Path, slug: str, source: Path | None,
     folder = content / "articles" / slug
     files = create_files({
         folder / "article.md": article_md(title, lang, guessed, body),
-        folder / "annotations.yaml": annotations_yaml(site, title, body),
+        folder / "annotations.yaml": annotations_yaml(site, title, body, lang),
     })
     return NewArticle(files, (content / "schemas").is_dir(), lang, guessed)
 
@@ -139,9 +139,10 @@ def article_md(title: str, language: str, guessed: bool, body: str) -> str:
     )
 
 
-def annotations_yaml(site: Site, title: str, body: str) -> str:
+def annotations_yaml(site: Site, title: str, body: str, language: str) -> str:
     """A skeleton with one commented-out example per category, quoting the article itself
-    where a phrase can be found that matches only once."""
+    where a phrase can be found that matches only once; the first says how to quote a
+    translation of the article (in ``language``) too."""
     text = canonical_text(title, parse_body(body)) if body else ""
     phrases = _example_phrases(text, len(site.categories))
     per_edition = len(site.languages) > 1
@@ -158,13 +159,19 @@ def annotations_yaml(site: Site, title: str, body: str) -> str:
         "# sitegen check (or keep sitegen serve open to see the page change).\n",
         "annotations:\n",
     ]
-    for category, phrase in zip(site.categories, phrases, strict=False):
+    others = [lang for lang in site.languages if lang != language]
+    for n, (category, phrase) in enumerate(zip(site.categories, phrases, strict=False)):
         label = _plain(category.label, site)
         out += [
             f"#  - id: example-{category.key}   # a-z, 0-9 and '-', unique in this article\n",
             f"#    category: {category.key}   # {label}: {_plain(category.description, site)}\n",
             f"#    quote: {yaml_string(phrase) if phrase else chr(34) + '…' + chr(34)}"
             "   # the article's exact words\n",
+        ]
+        if n == 0 and others:
+            out.append(f"#    # with a translation.{others[0]}.md, give its words too: "
+                       f'quote: {{{language}: "…", {others[0]}: "…"}}\n')
+        out += [
             f"#    note: {value('What should the reader notice here, and why?')}\n",
             "#    sources:   # every outside fact in a note cites one\n",
             '#      - {title: "…", publisher: "…", date: 2025-01-31, url: "https://…"}\n',
