@@ -306,7 +306,7 @@ def test_the_english_exercise_quotes_each_passage_in_both_languages(built_seed: 
     quoted = [[(q.attrs["lang"], q.text()) for q in span.find_all("q")]
               for span in doc.find_all("span", cls="question-quote")]
     assert quoted and all(len(pair) == 2 and pair[1][0] == "en" for pair in quoted), quoted
-    assert ["fr", "en"] == [lang for lang, _ in quoted[0]]
+    assert [lang for lang, _ in quoted[0]] == ["fr", "en"]
     assert not doc.find_all("mark")  # the exercise still shows no highlight
 
 
