@@ -36,7 +36,11 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     b = commands.add_parser("build", parents=on_content,
                             help="build the site into an output folder")
-    b.add_argument("--out", type=Path, default=Path("_site"), help="output folder")
+    b.add_argument("--out", type=Path, default=Path("_site"),
+                   help="the students' site: explainers, exercises, student copies")
+    b.add_argument("--teacher-out", type=Path, metavar="DIR",
+                   help="the teacher's folder: teacher keys and class pages, never published "
+                        "with the site (default: OUT-teacher, beside OUT)")
     b.add_argument("--no-pdf", action="store_true", help="skip the PDF handouts")
     b.add_argument("--jobs", type=_jobs, default=None,
                    help="worker processes (default: one per core)")
@@ -107,16 +111,21 @@ def _content_dir(path: Path) -> Path:
 
 def _build(args: argparse.Namespace) -> int:
     from sitegen.build.builder import build
+    from sitegen.output.folder import teacher_folder
+    from sitegen.output.stage import split
 
-    result = build(_content_dir(args.content), args.out, pdf=not args.no_pdf, jobs=args.jobs,
-                   use_cache=not args.no_cache)
+    teacher = args.teacher_out if args.teacher_out is not None else teacher_folder(args.out)
+    result = build(_content_dir(args.content), args.out, teacher=teacher,
+                   pdf=not args.no_pdf, jobs=args.jobs, use_cache=not args.no_cache)
     _print_warnings(result.warnings)
     s = result.stats
     for rel in s.kept:
-        print(f"sitegen: kept {args.out / rel}: sitegen no longer makes it, but it was changed "
-              "after sitegen wrote it", file=sys.stderr)
-    print(f"Built {result.pages} pages into {args.out} ({s.written} written, "
-          f"{s.unchanged} unchanged, {s.removed} removed).")
+        is_teacher, inner = split(rel)
+        print(f"sitegen: kept {(teacher if is_teacher else args.out) / inner}: sitegen no "
+              "longer makes it, but it was changed after sitegen wrote it", file=sys.stderr)
+    print(f"Built {result.pages} pages into {args.out} for the students and "
+          f"{result.teacher_pages} into {teacher} for the teacher, never to publish "
+          f"({s.written} written, {s.unchanged} unchanged, {s.removed} removed).")
     return EXIT_OK
 
 

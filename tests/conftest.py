@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, settings
 
 from sitegen import fs
 from sitegen.cli import main
+from sitegen.output.folder import teacher_folder
 from sitegen.output.stage import MARKER
 from sitegen.theme import template_cache
 
@@ -80,6 +81,15 @@ def run_main(*args: str | Path, cwd: Path | None = None) -> subprocess.Completed
     return subprocess.CompletedProcess(["sitegen", *argv], code, out.getvalue(), err.getvalue())
 
 
+def teacher_file(out: Path, rel: str) -> Path:
+    """Where a build into ``out`` writes ``rel``: the teacher key and the class page go to
+    the teacher's folder beside it, everything else to the students' site."""
+    name = rel.rsplit("/", 1)[-1]
+    if name.startswith("teacher.") or name == "class.html":
+        return teacher_folder(out) / rel
+    return out / rel
+
+
 def site_bytes(out: Path) -> dict[str, bytes]:
     """Every file of a built site (path → bytes), but for the marker, which holds the
     folder's own random id."""
@@ -101,6 +111,11 @@ class Built(NamedTuple):
 
     out: Path
     stderr: str
+
+    @property
+    def teacher(self) -> Path:
+        """The teacher's folder the build wrote beside ``out``."""
+        return teacher_folder(self.out)
 
 
 def build_once(content: Path, out: Path) -> Built:

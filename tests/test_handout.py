@@ -15,10 +15,11 @@ import typing
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, teacher_file
 from htmltree import Element, parse
 
 from sitegen.build.builder import Builder
+from sitegen.output.folder import teacher_folder
 from sitegen.output.stage import MARKER
 from sitegen.theme import i18n
 from sitegen.views import sheets
@@ -44,7 +45,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def page(out: Path, rel: str) -> Element:
-    return parse((out / rel).read_text("utf-8"))
+    return parse(teacher_file(out, rel).read_text("utf-8"))
 
 
 def text_of(tree: Element) -> str:
@@ -159,7 +160,8 @@ def test_teacher_key_answers_follow_the_student_questions(site: Path) -> None:
 
 @pytest.mark.parametrize("kind", sheets.KINDS)
 def test_handouts_are_self_contained(site: Path, kind: str) -> None:
-    html = (site / f"fr/river/{kind}.html").read_text("utf-8")
+    page_path = teacher_file(site, f"fr/river/{kind}.html")
+    html = page_path.read_text("utf-8")
     tree = parse(html)
     base = (ROOT / "templates/_head.html").read_text("utf-8")
     csp = re.search(r'<meta http-equiv="Content-Security-Policy"[^>]*>', base)
@@ -170,12 +172,12 @@ def test_handouts_are_self_contained(site: Path, kind: str) -> None:
         url = el.attrs.get("href") or el.attrs.get("src", "")
         assert not re.match(r"[a-z]+:|/", url), url
     for link in tree.find_all("link", rel="stylesheet"):
-        assert (site / "fr/river" / link.attrs["href"]).resolve().is_file()
+        assert (page_path.parent / link.attrs["href"]).resolve().is_file()
     assert "style=" not in html
     scripts = [s.attrs.get("src") for s in tree.find_all("script")]  # the exercise page's own
     assert scripts == (["../../assets/exercise.js"] if kind == sheets.EXERCISE else [])
     for src in scripts:
-        assert src is not None and (site / "fr/river" / src).resolve().is_file()
+        assert src is not None and (page_path.parent / src).resolve().is_file()
 
 
 def test_highlights_are_told_apart_without_colour(site: Path) -> None:
@@ -196,17 +198,17 @@ def test_article_page_links_to_its_handouts(site: Path, tmp_path: Path) -> None:
     nav = page(site, "river/index.html").find("nav", cls="handout-links")
     assert nav is not None
     hrefs = [a.attrs["href"] for a in nav.find_all("a")]
-    # built with --no-pdf: no PDF links
-    assert hrefs == ["exercise.html", "handout.html", "teacher.html"]
+    # built with --no-pdf: no PDF links, and none to the teacher key, in another folder
+    assert hrefs == ["exercise.html", "handout.html"]
     out = tmp_path / "out"
     Builder(LETTER, out, pdf=True).build()
     nav = page(out, "fr/river/index.html").find("nav", cls="handout-links")
     assert nav is not None
     hrefs = [a.attrs["href"] for a in nav.find_all("a")]
-    assert hrefs == ["exercise.html", "exercise.pdf", "handout.html", "handout.pdf",
-                     "teacher.html", "teacher.pdf"]
+    assert hrefs == ["exercise.html", "exercise.pdf", "handout.html", "handout.pdf"]
     for href in hrefs:
         assert (out / "fr/river" / href).is_file()
+    assert (teacher_folder(out) / "fr/river/teacher.pdf").is_file()
 
 
 def test_article_page_has_a_print_stylesheet(site: Path) -> None:
@@ -233,7 +235,7 @@ def test_article_without_questions_gets_handouts_without_that_section(tmp_path: 
         tree = page(out, f"bridge/{kind}.html")
         assert not tree.find_all(cls="sheet-questions")
         assert tree.find("dl", cls="sift") is not None
-        assert (out / f"bridge/{kind}.pdf").read_bytes().startswith(b"%PDF-")
+        assert teacher_file(out, f"bridge/{kind}.pdf").read_bytes().startswith(b"%PDF-")
     assert "pangolin" in text_of(page(out, "bridge/teacher.html"))
     assert "pangolin" not in text_of(page(out, "bridge/handout.html"))
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, teacher_file
 from pypdf import PdfReader
 
 from sitegen import cli
@@ -25,6 +25,7 @@ from sitegen.build.builder import Builder
 from sitegen.content.load import load_article, load_site
 from sitegen.errors import Collector
 from sitegen.model import Localized
+from sitegen.output.folder import teacher_folder
 from sitegen.text.anchoring import anchor_article
 from sitegen.text.markdown import parse_markdown, to_html
 from sitegen.theme import i18n, pdf
@@ -92,7 +93,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_questions_in_both_answers_and_notes_only_in_the_teacher_key(letter: Path,
                                                                       folder: str) -> None:
     student = " ".join(pages_text(letter / f"{folder}/handout.pdf"))
-    teacher = " ".join(pages_text(letter / f"{folder}/teacher.pdf"))
+    teacher = " ".join(pages_text(teacher_file(letter, f"{folder}/teacher.pdf")))
     questions = (["Can you find the newspaper?", "Who wrote this story?"] if folder == "river"
                  else ["Pouvez-vous trouver le journal ?", "Qui a écrit cet article ?"])
     for question in questions:
@@ -109,7 +110,7 @@ def test_seed_pdfs_hold_the_questions_and_only_the_key_has_answers(seed: Path,
                                                                    lang: str) -> None:
     folder = SEED_EDITIONS[lang]
     student = " ".join(pages_text(seed / f"{folder}/handout.pdf"))
-    teacher = " ".join(pages_text(seed / f"{folder}/teacher.pdf"))
+    teacher = " ".join(pages_text(teacher_file(seed, f"{folder}/teacher.pdf")))
     t = i18n.catalogue(lang)
     assert t["handout_questions_highlights"] in student
     assert t["handout_answer"] not in student and t["handout_answer"] in teacher
@@ -158,7 +159,7 @@ def _fragments(lang: str) -> dict[str, list[str]]:
 def test_student_copies_print_no_note_answer_source_or_provenance(seed: Path,
                                                                     lang: str) -> None:
     folder = SEED_EDITIONS[lang]
-    teacher = _words(" ".join(pages_text(seed / f"{folder}/teacher.pdf")))
+    teacher = _words(" ".join(pages_text(teacher_file(seed, f"{folder}/teacher.pdf"))))
     fragments = _fragments(lang)
     assert fragments["note"] and fragments["answer"] and fragments["url"]
     for kind in ("note", "answer", "provenance"):
@@ -202,16 +203,22 @@ def test_exercise_prints_the_article_with_line_numbers(seed: Path, lang: str) ->
 
 # Paper, pages, margins
 
+def pdfs_of(out: Path) -> list[Path]:
+    """Every PDF a build wrote: in the students' site and in the teacher's folder."""
+    return sorted([*out.rglob("*.pdf"), *teacher_folder(out).rglob("*.pdf")])
+
+
 def test_letter_paper_from_site_yaml(letter: Path) -> None:
-    for path in letter.rglob("*.pdf"):
+    for path in pdfs_of(letter):
         for page in PdfReader(path).pages:
             box = page.mediabox
             assert (float(box.width), float(box.height)) == pytest.approx(US_LETTER, abs=1)
 
 
 def test_seed_pdfs_are_a4(seed: Path) -> None:
-    found = sorted(seed.rglob("*.pdf"))
+    found = pdfs_of(seed)
     assert len(found) == 2 * len(sheets.KINDS)
+    assert len(list(teacher_folder(seed).rglob("*.pdf"))) == 2  # the keys, one per edition
     for path in found:
         for page in PdfReader(path).pages:
             box = page.mediabox
@@ -231,7 +238,7 @@ def test_seed_student_copy_fits_in_six_pages(seed: Path, lang: str) -> None:
 @pytest.mark.parametrize("kind", sheets.KINDS)
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_title_and_page_number_on_every_page(seed: Path, lang: str, kind: str) -> None:
-    texts = pages_text(seed / f"{SEED_EDITIONS[lang]}/{kind}.pdf")
+    texts = pages_text(teacher_file(seed, f"{SEED_EDITIONS[lang]}/{kind}.pdf"))
     title = seed_title()
     for number, text in enumerate(texts, 1):
         assert f"{number} / {len(texts)}" in text
@@ -239,7 +246,7 @@ def test_title_and_page_number_on_every_page(seed: Path, lang: str, kind: str) -
 
 
 def test_title_and_page_number_on_letter_pages(letter: Path) -> None:
-    texts = pages_text(letter / "river/teacher.pdf")
+    texts = pages_text(teacher_file(letter, "river/teacher.pdf"))
     assert len(texts) > 1
     for number, text in enumerate(texts, 1):
         assert f"{number} / {len(texts)}" in text
@@ -248,7 +255,7 @@ def test_title_and_page_number_on_letter_pages(letter: Path) -> None:
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_lesson_outline_is_one_page(seed: Path, lang: str) -> None:
-    texts = pages_text(seed / f"{SEED_EDITIONS[lang]}/teacher.pdf")
+    texts = pages_text(teacher_file(seed, f"{SEED_EDITIONS[lang]}/teacher.pdf"))
     t = i18n.catalogue(lang)
     assert t["lesson_title"] in texts[0]
     assert " ".join(t["lesson_tip_people"].split()) in texts[0]  # its last line
@@ -273,11 +280,11 @@ def words_outside(path: Path, margin: float) -> list[str]:
 @pytest.mark.parametrize("kind", sheets.KINDS)
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_nothing_crosses_the_margins(seed: Path, lang: str, kind: str) -> None:
-    assert words_outside(seed / f"{SEED_EDITIONS[lang]}/{kind}.pdf", MARGIN) == []
+    assert words_outside(teacher_file(seed, f"{SEED_EDITIONS[lang]}/{kind}.pdf"), MARGIN) == []
 
 
 def test_nothing_crosses_the_margins_on_letter(letter: Path) -> None:
-    for path in letter.rglob("*.pdf"):
+    for path in pdfs_of(letter):
         assert words_outside(path, MARGIN) == []
 
 
@@ -287,8 +294,8 @@ def test_handouts_render_without_weasyprint_warnings(seed: Path) -> None:
     for kind in sheets.KINDS:
         rel = f"{SEED_SLUG}/{kind}.html"
         messages: list[str] = []
-        pdf.html_to_pdf((seed / rel).read_bytes(), path=rel, assets=theme_assets(site),
-                        paper=site.paper, messages=messages)
+        pdf.html_to_pdf(teacher_file(seed, rel).read_bytes(), path=rel,
+                        assets=theme_assets(site), paper=site.paper, messages=messages)
         assert messages == []
 
 
@@ -323,7 +330,7 @@ def test_first_page_rendered_to_png(seed: Path, lang: str, kind: str) -> None:
     png = stem.with_suffix(".png")
     png.unlink(missing_ok=True)
     subprocess.run(["pdftoppm", "-png", "-r", "100", "-f", "1", "-l", "1", "-singlefile",
-                    str(seed / f"{SEED_EDITIONS[lang]}/{kind}.pdf"), str(stem)],
+                    str(teacher_file(seed, f"{SEED_EDITIONS[lang]}/{kind}.pdf")), str(stem)],
                    check=True, capture_output=True)
     assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
@@ -331,15 +338,18 @@ def test_first_page_rendered_to_png(seed: Path, lang: str, kind: str) -> None:
 # Reuse: a PDF is made again only when its inputs changed
 
 def _stats(out: Path) -> dict[str, tuple[int, int]]:
-    return {p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
-            for p in out.rglob("*.pdf")}
+    """Each PDF of the site and of the teacher's folder (the key's name is its own)."""
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for folder in (out, teacher_folder(out)) for p in folder.rglob("*.pdf")}
 
 
 def built_copy(letter: Path, tmp_path: Path) -> tuple[Path, Path]:
-    """A writable copy of the letter fixture and of its built output (manifest included)."""
+    """A writable copy of the letter fixture and of its built output, with the teacher's
+    folder (manifests included)."""
     content, out = tmp_path / "content", tmp_path / "out"
     shutil.copytree(LETTER, content)
     shutil.copytree(letter, out)
+    shutil.copytree(teacher_folder(letter), teacher_folder(out))
     return content, out
 
 
@@ -358,14 +368,14 @@ def test_changing_a_note_remakes_only_that_teacher_key(letter: Path, tmp_path: P
                                                        counted: list[str]) -> None:
     content, out = built_copy(letter, tmp_path)
     before = _stats(out)
-    old_key = (out / "river/teacher.pdf").read_bytes()
+    old_key = teacher_file(out, "river/teacher.pdf").read_bytes()
     ann = content / "articles/river/annotations.yaml"
     ann.write_text(ann.read_text("utf-8").replace("Strong pangolin words",
                                                   "Strong pangolin words, changed"), "utf-8")
     Builder(content, out).build()
     assert counted == ["river/teacher.html"]
-    assert (out / "river/teacher.pdf").read_bytes() != old_key
-    assert "changed" in " ".join(pages_text(out / "river/teacher.pdf"))
+    assert teacher_file(out, "river/teacher.pdf").read_bytes() != old_key
+    assert "changed" in " ".join(pages_text(teacher_file(out, "river/teacher.pdf")))
     after = _stats(out)
     for rel in ("river/handout.pdf", "fr/river/handout.pdf", "fr/river/teacher.pdf"):
         assert after[rel] == before[rel]
@@ -375,11 +385,11 @@ def test_a_pdf_edited_on_disk_is_made_again(letter: Path, tmp_path: Path,
                                             counted: list[str]) -> None:
     content, out = built_copy(letter, tmp_path)
     (out / "river/handout.pdf").write_bytes(b"not the PDF sitegen wrote")
-    (out / "fr/river/teacher.pdf").unlink()
+    teacher_file(out, "fr/river/teacher.pdf").unlink()
     Builder(content, out).build()
     assert sorted(counted) == ["fr/river/teacher.html", "river/handout.html"]
     assert (out / "river/handout.pdf").read_bytes().startswith(b"%PDF-")
-    assert (out / "fr/river/teacher.pdf").read_bytes().startswith(b"%PDF-")
+    assert teacher_file(out, "fr/river/teacher.pdf").read_bytes().startswith(b"%PDF-")
 
 
 def test_paper_size_is_part_of_the_key(letter: Path, tmp_path: Path,
@@ -398,8 +408,9 @@ def test_no_pdf_build_writes_no_pdf(tmp_path: Path, counted: list[str]) -> None:
     out = tmp_path / "out"
     assert cli.main(["build", "--content", str(LETTER), "--out", str(out), "--no-pdf"]) == 0
     assert counted == []
-    assert not list(out.rglob("*.pdf"))
-    assert (out / "river/handout.html").is_file() and (out / "river/teacher.html").is_file()
+    assert not pdfs_of(out)
+    assert (out / "river/handout.html").is_file()
+    assert teacher_file(out, "river/teacher.html").is_file()
 
 
 # Bad environment, bad URLs

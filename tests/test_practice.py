@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import FIXTURES, ROOT, run_main
+from conftest import FIXTURES, ROOT, run_main, teacher_file
 from htmltree import Element, parse
 
 from sitegen.text.quote import fold_str
@@ -51,7 +51,7 @@ def _texts(doc: Element, cls: str) -> list[str]:
 def test_a_practice_text_says_so_where_the_article_is_shown(sites: dict[bool, Path],
                                                              rel: str) -> None:
     t = i18n.catalogue(PAGES[rel])
-    practice = parse((sites[True] / rel).read_text("utf-8"))
+    practice = parse(teacher_file(sites[True], rel).read_text("utf-8"))
     badges = _texts(practice, "practice-badge")
     assert len(badges) == 1 and _same(badges[0], t["practice_badge"])
     (note,) = _texts(practice, "practice-note")
@@ -60,7 +60,7 @@ def test_a_practice_text_says_so_where_the_article_is_shown(sites: dict[bool, Pa
     unknown = _texts(practice, "unknown-note")
     assert unknown and all(_same(u, t["practice_unknown_explained"]) for u in unknown)
 
-    published = parse((sites[False] / rel).read_text("utf-8"))
+    published = parse(teacher_file(sites[False], rel).read_text("utf-8"))
     assert not published.find_all(cls="practice-badge")
     assert not any(_same(u, t["practice_unknown_explained"])
                    for u in _texts(published, "unknown-note"))

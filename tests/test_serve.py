@@ -157,6 +157,13 @@ def test_serves_the_site_on_a_free_port_of_127_0_0_1(served: Served) -> None:
     assert status == 200
     with urllib.request.urlopen(served.url + "assets/sitegen.css", timeout=5) as css:
         assert css.headers["Content-Type"].startswith("text/css")
+    # The teacher's folder is shown apart, never in the site's own paths.
+    assert "_teacher/" in "\n".join(served.stdout)
+    assert served.get("/first-note/teacher.html")[0] == 404
+    status, key = served.get("/_teacher/first-note/teacher.html")
+    assert status == 200 and "Mayor opens the new bridge" in key
+    assert 'href="first-note/teacher.html"' in served.page("/_teacher/")
+    assert served.get("/_teacher")[0] == 200  # the folder without its slash: redirected
 
 
 def test_an_edit_shows_on_the_served_page(served: Served) -> None:
@@ -320,6 +327,9 @@ def test_live_reload_is_added_while_serving_never_written(served: Served) -> Non
     "//etc/passwd",
     "/.sitegen-output.json",
     "/first-note/%00index.html",
+    "/_teacher/../../etc/passwd",
+    "/_teacher/%2e%2e/%2e%2e/etc/passwd",
+    "/_teacher/.sitegen-output.json",
 ])
 def test_nothing_outside_the_site_is_served(served: Served, target: str) -> None:
     """Raw requests (http.client and urllib would normalise some of these paths)."""

@@ -17,6 +17,7 @@ from sitegen.build import cache, snapshot
 from sitegen.build.builder import Builder
 from sitegen.errors import SiteWarning, SourceLocation
 from sitegen.output import ledger
+from sitegen.output.folder import teacher_folder
 from sitegen.output.stage import MARKER
 
 
@@ -69,15 +70,19 @@ def test_a_no_op_build_reads_no_record_writes_nothing_and_reports_the_same(
     quick = Builder(site, out, pdf=False, jobs=1).build()
     assert quick.rendered == [] and quick.pages == full.pages
     assert (quick.stats.written, quick.stats.removed) == (0, 0)
-    assert quick.stats.unchanged == full.stats.written == len(tree)
+    assert quick.teacher_pages == full.teacher_pages > 0
+    teacher_tree = _tree(teacher_folder(out))
+    assert quick.stats.unchanged == full.stats.written == len(tree) + len(teacher_tree)
     assert _shown(quick.warnings) == _shown(full.warnings)
     assert _stamps(out, *records) == before  # not even a staging folder came and went
     assert sorted(os.listdir(out)) == listing and _tree(out) == tree
+    assert _tree(teacher_folder(out)) == teacher_tree
 
 
 @pytest.mark.parametrize("change", ["content touched", "output touched", "output removed",
                                     "output replaced", "manifest", "pending commit",
-                                    "new article folder"])
+                                    "new article folder", "teacher's file removed",
+                                    "teacher's file touched"])
 def test_any_difference_means_the_full_check(change: str, site: Path, tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
@@ -89,6 +94,10 @@ def test_any_difference_means_the_full_check(change: str, site: Path, tmp_path: 
         page.touch()
     elif change == "output removed":
         page.unlink()
+    elif change == "teacher's file removed":
+        (teacher_folder(out) / "other/teacher.html").unlink()
+    elif change == "teacher's file touched":
+        (teacher_folder(out) / "other/teacher.html").touch()
     elif change == "output replaced":  # the same bytes and times in a new file
         st = page.stat()
         shutil.copy(page, tmp_path / "copy")
@@ -109,8 +118,9 @@ def test_any_difference_means_the_full_check(change: str, site: Path, tmp_path: 
     result = Builder(site, out, pdf=False, jobs=1).build()
     assert loads, "the build trusted a snapshot that does not hold"
     assert result.rendered == (["third"] if change == "new article folder" else
-                               ["other"] if change == "output removed" else [])
+                               ["other"] if "removed" in change else [])
     assert _tree(out) == _tree(_clean(site, tmp_path / "clean"))
+    assert _tree(teacher_folder(out)) == _tree(teacher_folder(tmp_path / "clean"))
     _forbid(monkeypatch)  # and the build after it has a snapshot that holds
     assert Builder(site, out, pdf=False, jobs=1).build().rendered == []
 

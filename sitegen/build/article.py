@@ -15,15 +15,14 @@ and its entry (after); ``Job`` is what they share, given to each worker once
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sitegen.build.cache import Entry, Signature, content_key
 from sitegen.content.load import load_article
 from sitegen.errors import Collector, ContentErrors, SiteError
 from sitegen.model import Article, Site
-from sitegen.output.ledger import FileRecord
-from sitegen.output.stage import Previous, Staged, stage
+from sitegen.output.stage import TEACHER, Places, Staged
 from sitegen.text.anchoring import AnchoredArticle, anchor_article
 from sitegen.theme import templates
 from sitegen.views import export, handouts
@@ -31,6 +30,7 @@ from sitegen.views.article import ArticleView, article_pages, article_views
 from sitegen.views.assets import theme_assets
 from sitegen.views.edition import Page
 from sitegen.views.index import card_view, index_page
+from sitegen.views.sheets import TEACHER as TEACHER_KEY
 
 
 def render_pages(pages: Iterable[Page]) -> dict[str, bytes]:
@@ -49,12 +49,18 @@ def render_pages(pages: Iterable[Page]) -> dict[str, bytes]:
 
 def site_files(site: Site, cards: list[dict[str, str]],
                assets: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
-    """The files that do not belong to one article: indexes (each article's cards, in
-    order, edition → HTML), stylesheets, script. ``assets``: the theme's files, when
-    this build made them already."""
-    files = render_pages(index_page(site, lang, [c[lang] for c in cards])
-                         for lang in site.languages)
-    files.update(assets if assets is not None else theme_assets(site))
+    """The files that do not belong to one article, in the site and in the teacher's
+    folder: indexes (each article's cards, in order, edition → HTML), stylesheets, script.
+    ``assets``: the theme's files, when this build made them already."""
+    pages = []
+    for lang in site.languages:
+        pages.append(index_page(site, lang, [c[lang] for c in cards]))
+        index = index_page(site, lang, [c[TEACHER + lang] for c in cards], teacher=True)
+        pages.append(replace(index, path=TEACHER + index.path))
+    files = render_pages(pages)
+    theme = assets if assets is not None else theme_assets(site)
+    files.update(theme)
+    files.update({TEACHER + rel: data for rel, data in theme.items()})
     return files
 
 
@@ -66,10 +72,8 @@ class Job:
     site_key: str
     theme: dict[str, bytes] | None
     """The site's assets, which every PDF is made with; None when PDFs are off."""
-    out: Path | None
-    staging: Path | None
-    old: Mapping[str, FileRecord]
-    previous: Previous | None
+    places: Places | None
+    """The folders the build writes; None when it only checks."""
 
     @property
     def pdf(self) -> bool:
@@ -96,7 +100,8 @@ class ArticleBuild:
     files: dict[str, bytes] = field(default_factory=dict)
     """Site path → bytes of every file the article makes."""
     cards: dict[str, str] = field(default_factory=dict)
-    """Edition → the article's card on its index (HTML, kept in the cache entry)."""
+    """Edition → the article's card on its index (HTML, kept in the cache entry); the
+    edition with ``TEACHER`` before it → its card on the teacher's index."""
     pdf_keys: dict[str, str] = field(default_factory=dict)
     """A PDF's site path → the key of its inputs (see ``handouts.pdf_key``)."""
     staged: dict[str, Staged] = field(default_factory=dict)
@@ -134,19 +139,26 @@ def pages(build: ArticleBuild) -> None:
 
 
 def handout_pages(build: ArticleBuild) -> None:
-    """Its handouts in every edition (rendered by ``render``)."""
-    build.sheets = handouts.handout_pages(build.ready, build.job.site, views=build.views)
+    """Its handouts in every edition (rendered by ``render``); the teacher key goes to the
+    teacher's folder (see ``output.stage.Places``)."""
+    key = f"{TEACHER_KEY}.html"
+    build.sheets = [replace(page, path=TEACHER + page.path) if page.template == key else page
+                    for page in handouts.handout_pages(build.ready, build.job.site,
+                                                       views=build.views)]
 
 
 def render(build: ArticleBuild) -> None:
     """The article's pages and handouts, in one go so that every template error of them is
     reported together; then its card on the index, in every edition."""
-    site = build.job.site
+    job = build.job
+    site = job.site
     build.files.update(render_pages([*build.pages, *build.sheets]))
     try:
-        build.cards = {lang: templates.render_page("_card.html",
-                                                   card_view(build.ready, site, lang))
-                       for lang in site.languages}
+        for lang in site.languages:
+            build.cards[lang] = templates.render_page("_card.html",
+                                                      card_view(build.ready, site, lang))
+            build.cards[TEACHER + lang] = templates.render_page(
+                "_card.html", card_view(build.ready, site, lang, teacher=True, pdf=job.pdf))
     except SiteError as exc:
         raise ContentErrors([exc]) from None
 
@@ -157,7 +169,7 @@ def pdfs(build: ArticleBuild) -> None:
     job = build.job
     if job.theme is None:
         return
-    reuse = job.previous.reuse if job.previous is not None else None
+    reuse = job.places.reuse if job.places is not None else None
     made, build.pdf_keys = handouts.pdf_files(build.sheets, build.files, job.site, job.theme,
                                               reuse)
     build.files.update(made)
@@ -172,8 +184,8 @@ def export_annotations(build: ArticleBuild) -> None:
 def stage_files(build: ArticleBuild) -> None:
     """Put each file that changed in the output's staging folder (nothing without one)."""
     job = build.job
-    if job.out is not None:
-        build.staged = {rel: stage(job.out, job.staging, job.old, rel, data)
+    if job.places is not None:
+        build.staged = {rel: job.places.stage(rel, data)
                         for rel, data in sorted(build.files.items())}
 
 

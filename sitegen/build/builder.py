@@ -25,11 +25,10 @@ from sitegen.build.cache import SITE, Entry, Signature, content_key, input_bytes
 from sitegen.build.workers import Workers
 from sitegen.content.listing import article_dirs
 from sitegen.errors import Collector, ContentErrors, SiteWarning, SourceLocation
-from sitegen.output import ledger
 from sitegen.output.commit import WriteStats
-from sitegen.output.folder import Output
-from sitegen.output.ledger import FileRecord
-from sitegen.output.stage import Previous, Staged, is_in_place, stage
+from sitegen.output.folder import teacher_folder
+from sitegen.output.pair import Pair, count_pages
+from sitegen.output.stage import Places, Staged
 from sitegen.theme import templates
 
 if TYPE_CHECKING:
@@ -91,6 +90,9 @@ class _Listing:
 @dataclass
 class BuildResult:
     pages: int
+    """The HTML pages of the students' site."""
+    teacher_pages: int
+    """The HTML pages of the teacher's folder."""
     stats: WriteStats
     warnings: list[SiteWarning] = field(default_factory=list)
     rendered: list[str] = field(default_factory=list)
@@ -117,13 +119,17 @@ def _code_files() -> list[Path]:
 class Builder:
     """Builds a content folder, reusing what unchanged articles produced last time."""
 
-    def __init__(self, content: Path, out: Path | None, *, pdf: bool = True,
-                 jobs: int | None = None, use_cache: bool = True, start_method: str = "fork"):
-        """``start_method`` starts the worker processes: ``fork`` is the quickest, but
-        only safe from a process without other threads (``forkserver`` is, and
-        ``spawn``, which ``Workers`` takes where the platform has neither)."""
+    def __init__(self, content: Path, out: Path | None, *, teacher: Path | None = None,
+                 pdf: bool = True, jobs: int | None = None, use_cache: bool = True,
+                 start_method: str = "fork"):
+        """``out`` is the students' site, ``teacher`` the teacher's folder (by default
+        beside it, see ``output.folder.teacher_folder``). ``start_method`` starts the
+        worker processes: ``fork`` is the quickest, but only safe from a process without
+        other threads (``forkserver`` is, and ``spawn``, which ``Workers`` takes where
+        the platform has neither)."""
         self.content = content
         self.out = out
+        self.teacher = teacher if teacher is not None or out is None else teacher_folder(out)
         self.pdf = pdf
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.start_method = start_method
@@ -165,7 +171,7 @@ class Builder:
         return site
 
     def _reusable(self, entry: Entry | None, folder: Path, sig: Signature, site_key: str,
-                  old: Mapping[str, FileRecord], stats: Mapping[str, os.stat_result]
+                  places: Places | None, stats: Mapping[str, os.stat_result]
                   ) -> tuple[dict[str, Staged] | None, str | None]:
         """The files ``entry`` produced if it still holds for this folder (see
         ``_in_place``), and the folder's content key (None when there is no entry: the
@@ -173,20 +179,19 @@ class Builder:
         if entry is None:
             return None, None
         key = entry.key if entry.signature == sig else content_key(site_key, folder, sig)
-        if entry.key != key:
+        if entry.key != key or places is None:
             return None, key
-        return self._in_place(entry, old, stats), key
+        return self._in_place(entry, places, stats), key
 
-    def _in_place(self, entry: Entry, old: Mapping[str, FileRecord],
-                  stats: Mapping[str, os.stat_result]) -> dict[str, Staged] | None:
+    @staticmethod
+    def _in_place(entry: Entry, places: Places, stats: Mapping[str, os.stat_result]
+                  ) -> dict[str, Staged] | None:
         """The files ``entry`` produced, each with the stat it was found with (``stats``
         holds those this build took already), if every one is still in the output as
         written; else None."""
-        assert self.out is not None
-        root = os.fspath(self.out)
         files: dict[str, Staged] = {}
         for rel, (digest, size) in entry.files.items():
-            seen = is_in_place(root, old, rel, digest, size, stats.get(rel))
+            seen = places.in_place(rel, digest, size, stats.get(rel))
             if seen is None:
                 return None
             files[rel] = Staged(digest, size, None, seen)
@@ -224,24 +229,22 @@ class Builder:
         return _Listing([(folder, signature(folder))
                          for folder in article_dirs(self.content, problems)], problems)
 
-    def _collect(self, staging: Path | None, previous: Previous | None, site_key: str,
-                 listing: _Listing) -> _Collected:
-        """Phase 1 and rendering; ``previous`` is what the last build left in the output
-        folder (None when checking without one)."""
-        last_entries = self._known(site_key) if self.out is not None else {}
+    def _collect(self, places: Places | None, site_key: str, listing: _Listing) -> _Collected:
+        """Phase 1 and rendering into ``places``, the folders the build writes, each with
+        what the last build left in it (None when checking without writing)."""
+        last_entries = self._known(site_key) if places is not None else {}
         with self._early_workers(listing, last_entries) as workers:
             site_problems = Collector()
             # A build with this very site.yaml and code loaded and checked it: its
             # warnings were kept with the site-wide files.
             site = None if last_entries else self._site(site_problems, check=True)
             site_warnings = last_entries[SITE].warnings if last_entries else site_problems.warnings
-            old = previous.files if previous is not None else {}
             entries: dict[str, Entry] = {}
             tasks: list[Task] = []
             staged: dict[str, Staged] = {}
             for folder, sig in listing.folders:
                 found, key = self._reusable(last_entries.get(folder.name), folder, sig, site_key,
-                                            old, listing.stats)
+                                            places, listing.stats)
                 if found is not None:
                     entries[folder.name] = last_entries[folder.name]
                     entries[folder.name].resign(sig)
@@ -256,8 +259,7 @@ class Builder:
 
                 site = site or self._site(site_problems, check=False)
                 assets = theme_assets(site)  # once per build: for the PDFs and the site
-                job = article.Job(site, site_key, assets if self.pdf else None, self.out,
-                                  staging, old, previous if self.pdf else None)
+                job = article.Job(site, site_key, assets if self.pdf else None, places)
                 done = self._run(job, tasks, workers)
         errors = [*site_problems.errors, *listing.problems.errors,
                   *(e for d in done for e in d.errors)]
@@ -271,17 +273,17 @@ class Builder:
                        site_warnings, listing.problems.warnings, assets)
 
     def build(self) -> BuildResult:
-        """Check, render and write the whole site; the cache is updated only on success."""
-        if self.out is None:
+        """Check, render and write the whole site and the teacher's folder; the cache is
+        updated only on success."""
+        if self.out is None or self.teacher is None:
             raise ValueError("Builder.build needs an output folder")
-        with Output(self.out, self.content) as output:  # locked until the files are in
+        with Pair(self.out, self.teacher, self.content) as output:  # locked till the end
             site_key, listing = self._site_key(), self._list_articles()
             unchanged = self._unchanged(output, site_key, listing)
             if unchanged is not None:
                 return unchanged
-            previous = output.open()
-            old = previous.files
-            collected = self._collect(output.staging, previous, site_key, listing)
+            places = output.open()
+            collected = self._collect(places, site_key, listing)
             entries = collected.entries
             # The indexes and assets depend on the site-wide inputs and on each article's
             # card, which its key determines; so do the names they take (see
@@ -290,11 +292,11 @@ class Builder:
                                                           entries.items())]).encode()
                                  ).hexdigest()
             site_before = self._known(site_key).get(SITE)
-            files = (self._in_place(site_before, old, listing.stats)
+            files = (self._in_place(site_before, places, listing.stats)
                      if site_before is not None and site_before.key == key else None)
             if files is None:
                 site = collected.site or self._site(Collector(), check=False)
-                files = {rel: stage(self.out, output.staging, old, rel, data)
+                files = {rel: places.stage(rel, data)
                          for rel, data in self._site_files(site, entries, collected.assets).items()}
             site_entry = Entry.made(key, files, warnings=collected.site_warnings)
             files.update(collected.staged)
@@ -303,11 +305,11 @@ class Builder:
                 pdf_inputs.update(entry.pdf_inputs)
             stats = output.commit(files, pdf_inputs)
             self._entries, self._entries_key = {**entries, SITE: site_entry}, site_key
-            pages = sum(1 for path in files if path.endswith(".html"))
+            pages = count_pages(files)
             if self._store is not None:  # under the output folder's lock, as it is its cache
                 self._store.save(site_key, self._entries)
                 self._save_snapshot(output, site_key, listing, collected, pages)
-        return BuildResult(pages, stats, self._with_store_problem(collected.warnings),
+        return BuildResult(*pages, stats, self._with_store_problem(collected.warnings),
                            collected.rendered)
 
     def _with_store_problem(self, warnings: list[SiteWarning]) -> list[SiteWarning]:
@@ -316,38 +318,40 @@ class Builder:
         return [*warnings, SiteWarning(self._store.problem,
                                        SourceLocation(str(self._store.path.parent)))]
 
-    def _unchanged(self, output: Output, site_key: str, listing: _Listing) -> BuildResult | None:
+    def _unchanged(self, output: Pair, site_key: str, listing: _Listing) -> BuildResult | None:
         """The result of this build if it has nothing to do, as the last build's snapshot
         shows without reading the ledger or the cache (see ``snapshot``); else None. The
         stats taken go into ``listing`` for the full check."""
-        if self._store is None or output.found is None:
+        idents = output.found
+        if self._store is None or idents is None:
             return None
-        manifest = ledger.stamp(output.found)  # None while a killed build's commit waits
+        manifest = output.stamps(idents)  # None while a killed build's commit waits
         if manifest is None:
             return None
-        found = snapshot.load(self._store, site_key, output.found, manifest)
+        found = snapshot.load(self._store, site_key, idents, manifest)
         if found is None or listing.problems.errors:
             return None
         if listing.articles_seen != found.articles:
             return None  # an article changed: the full check looks at the output files
-        seen, listing.stats = snapshot.look(output.out, found.outputs)
+        seen, listing.stats = snapshot.look(output.site.out, output.teacher.out,
+                                            found.outputs)
         if seen != found.outputs_seen:
             return None
         warnings = _all_warnings(found.site_warnings, listing.problems.warnings,
                                  found.article_warnings)
-        return BuildResult(found.pages, WriteStats(unchanged=len(found.outputs)),
+        return BuildResult(*found.pages, WriteStats(unchanged=len(found.outputs)),
                            self._with_store_problem(warnings))
 
-    def _save_snapshot(self, output: Output, site_key: str, listing: _Listing,
-                       collected: _Collected, pages: int) -> None:
+    def _save_snapshot(self, output: Pair, site_key: str, listing: _Listing,
+                       collected: _Collected, pages: tuple[int, int]) -> None:
         """What this build saw, for the next build to compare (see ``snapshot``): each
         entry holds the signature its folder had in ``listing``."""
         assert self._store is not None
-        manifest = ledger.stamp(output.ident)
+        manifest = output.stamps(output.ident)
         if manifest is None:
             return
         snapshot.save(self._store, site_key, output.ident, manifest, listing.articles_seen,
-                      output.manifest, pages, collected.site_warnings, collected.article_warnings)
+                      output.files, pages, collected.site_warnings, collected.article_warnings)
 
     def _site_files(self, site: Site, entries: dict[str, Entry],
                     assets: dict[str, bytes] | None) -> dict[str, bytes]:
@@ -364,16 +368,18 @@ class Builder:
 
     def check(self) -> list[SiteWarning]:
         """Everything a build checks, without writing; returns the warnings."""
-        collected = self._collect(None, None, self._site_key(), self._list_articles())
+        collected = self._collect(None, self._site_key(), self._list_articles())
         assert collected.site is not None  # read: nothing is known without an output folder
         self._site_files(collected.site, collected.entries, collected.assets)
         return collected.warnings
 
 
-def build(content: Path, out: Path, *, pdf: bool = True, jobs: int | None = None,
-          use_cache: bool = True) -> BuildResult:
-    """Build ``content`` into ``out``. Raises ContentErrors or UsageError before writing."""
-    return Builder(content, out, pdf=pdf, jobs=jobs, use_cache=use_cache).build()
+def build(content: Path, out: Path, *, teacher: Path | None = None, pdf: bool = True,
+          jobs: int | None = None, use_cache: bool = True) -> BuildResult:
+    """Build ``content`` into ``out`` and the teacher's folder (by default beside it).
+    Raises ContentErrors or UsageError before writing."""
+    return Builder(content, out, teacher=teacher, pdf=pdf, jobs=jobs,
+                   use_cache=use_cache).build()
 
 
 def check(content: Path) -> list[SiteWarning]:

@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,10 +31,11 @@ from sitegen import __version__
 from sitegen.build.cache import Signature, Store, warnings_from_json, warnings_json
 from sitegen.errors import SiteWarning
 from sitegen.fs import Stamp
-from sitegen.output.ledger import Manifest
+from sitegen.output.ledger import FileRecord
+from sitegen.output.stage import local_path
 
-FORMAT = "sitegen-snapshot/3"
-"""/3: the output files' stats are hashed as ``fs.Stamp``s."""
+FORMAT = "sitegen-snapshot/4"
+"""/4: two folders (the site's and the teacher's), pages counted in each."""
 
 Articles = list[tuple[str, Signature]]
 """Each article folder's name and signature, sorted by name."""
@@ -48,8 +50,9 @@ class Snapshot:
     outputs_seen: str
     """The hash of the output files' stats (see ``look``)."""
     outputs: list[str]
-    """Every file the build made, sorted."""
-    pages: int
+    """Every file the build made, sorted (the teacher's as ``output.stage`` names them)."""
+    pages: tuple[int, int]
+    """The HTML pages of the site and of the teacher's folder."""
     site_warnings: list[SiteWarning]
     article_warnings: list[SiteWarning]
 
@@ -60,7 +63,8 @@ def _path(store: Store) -> Path:
 
 
 def _header(site_key: str, ident: str, manifest: str) -> bytes:
-    """``manifest``: the manifest's stamp (``ledger.stamp``)."""
+    """``ident``: the output folders' ledger ids; ``manifest``: their manifests' stamps
+    (``ledger.stamp``)."""
     return json.dumps([FORMAT, __version__, site_key, ident, manifest]).encode()
 
 
@@ -78,17 +82,18 @@ def _outputs_seen(stat_lines: list[str]) -> str:
     return hashlib.sha256("\n".join(stat_lines).encode()).hexdigest()
 
 
-def look(out: Path, outputs: list[str]) -> tuple[str | None, dict[str, os.stat_result]]:
+def look(out: Path, teacher: Path, outputs: list[str]
+         ) -> tuple[str | None, dict[str, os.stat_result]]:
     """The hash of the output files' stats now (None if one is missing or is not a
     regular file), and the stat of each file found, which the full check then uses
     rather than looking again. Plain strings, no pathlib: it runs for every file."""
-    root = os.fspath(out)
+    root, teacher_root = os.fspath(out), os.fspath(teacher)
     stats: dict[str, os.stat_result] = {}
     lines = []
     whole = True
     for rel in outputs:
         try:
-            st = os.lstat(f"{root}/{rel}")
+            st = os.lstat(local_path(root, teacher_root, rel))
         except OSError:
             whole = False
             continue
@@ -98,13 +103,13 @@ def look(out: Path, outputs: list[str]) -> tuple[str | None, dict[str, os.stat_r
     return (_outputs_seen(lines) if whole else None), stats
 
 
-def _recorded(manifest: Manifest) -> tuple[str, list[str]] | None:
+def _recorded(files: Mapping[str, FileRecord]) -> tuple[str, list[str]] | None:
     """The hash a look would give if nothing changed after the build that recorded
-    ``manifest``, and its files; None if a file's stat was not recorded."""
-    outputs = sorted(manifest.files)
+    ``files``; None if a file's stat was not recorded."""
+    outputs = sorted(files)
     lines = []
     for rel in outputs:
-        record = manifest.files[rel]
+        record = files[rel]
         if record.seen is None:
             return None
         lines.append(_stat_line(record.seen))
@@ -121,7 +126,8 @@ def load(store: Store, site_key: str, ident: str, manifest: str) -> Snapshot | N
     try:
         raw = json.loads(body)
         snapshot = Snapshot(str(raw["articles"]), str(raw["outputs_seen"]),
-                            [str(rel) for rel in raw["outputs"]], int(raw["pages"]),
+                            [str(rel) for rel in raw["outputs"]],
+                            (int(raw["pages"][0]), int(raw["pages"][1])),
                             warnings_from_json(raw["site_warnings"]),
                             warnings_from_json(raw["article_warnings"]))
     except (KeyError, TypeError, ValueError):
@@ -130,10 +136,11 @@ def load(store: Store, site_key: str, ident: str, manifest: str) -> Snapshot | N
 
 
 def save(store: Store, site_key: str, ident: str, manifest: str,
-         articles: str, recorded: Manifest, pages: int,
+         articles: str, recorded: Mapping[str, FileRecord], pages: tuple[int, int],
          site_warnings: list[SiteWarning], article_warnings: list[SiteWarning]) -> None:
     """Record what a successful build saw (``articles`` as ``articles_seen`` hashes them,
-    ``recorded`` the manifest it left, stored as ``manifest`` stamps it); nothing when a
+    ``recorded`` the files the manifests it left hold, stored as ``manifest`` stamps
+    them); nothing when a
     file's stat is unknown, as after a killed build's commit was finished: the next build
     then runs the full check."""
     found = _recorded(recorded)

@@ -28,7 +28,7 @@ from sitegen.errors import UsageError
 from sitegen.output import commit, ledger
 from sitegen.output.commit import WriteStats
 from sitegen.output.ledger import FileRecord, Journal, Manifest
-from sitegen.output.stage import MARKER, STAGING_PREFIX, Previous, Staged
+from sitegen.output.stage import MARKER, STAGING_PREFIX, Place, Staged
 
 MARKER_KIND = "sitegen-output"
 DISK_ERRORS = frozenset(getattr(errno, name) for name in (
@@ -61,6 +61,24 @@ def check_output_dir(out: Path, content: Path | None) -> None:
     if out_r.exists() and not out_r.is_dir():
         raise UsageError(f"--out {out} is a file, not a folder")
     _owner(out_r, out)
+
+
+def teacher_folder(out: Path) -> Path:
+    """The teacher's folder a build writes beside ``out`` when none is given."""
+    return out.with_name(out.name + "-teacher")
+
+
+def check_apart(out: Path, teacher: Path) -> None:
+    """Refuse a teacher's folder inside the students' site (it would be published with it)
+    or around it, or the same folder."""
+    out_r, teacher_r = out.resolve(), teacher.resolve()
+    if _inside(teacher_r, out_r):
+        raise UsageError(f"--teacher-out {teacher} is inside --out {out}, so the answers would "
+                         f"be published with the site; choose a folder beside it, such as "
+                         f"{teacher_folder(out)}")
+    if _inside(out_r, teacher_r):
+        raise UsageError(f"--teacher-out {teacher} contains --out {out}; choose a folder "
+                         f"beside it, such as {teacher_folder(out)}")
 
 
 def _read_marker(out: Path) -> str | None:
@@ -127,7 +145,7 @@ class Output:
             self._raise_disk_error(exc)
             raise
 
-    def open(self) -> Previous:
+    def open(self) -> Place:
         """Make the folder ready for a commit: claimed in the ledger, a killed build's
         commit finished, a fresh staging folder made; returns what the last build left."""
         try:
@@ -142,7 +160,7 @@ class Output:
             self.close(failed=True)
             self._raise_disk_error(exc)
             raise
-        return Previous(self.out, self.manifest.files, self.manifest.pdf_inputs)
+        return Place(self.out, self.staging, self.manifest.files, self.manifest.pdf_inputs)
 
     # ------------------------------------------------------------------ opening
 

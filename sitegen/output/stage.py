@@ -1,7 +1,8 @@
 """A build's output files before they are put in place: each file hashed and, unless the
 file in place already holds its bytes, written to the build's staging folder (``stage``,
 safe to call from worker processes); the check that a file sitegen wrote is still in place
-(``is_in_place``); and what the last build left, for reusing its PDFs (``Previous``).
+(``is_in_place``); and the folders a build writes, each with what its last build left, for
+reusing its PDFs (``Place``, ``Places``).
 """
 
 from __future__ import annotations
@@ -100,12 +101,18 @@ def _write_new(folder: Path, suffix: str, data: bytes) -> str:
 
 
 @dataclass(frozen=True)
-class Previous:
-    """What the last build left in an output folder, for reusing its PDFs."""
+class Place:
+    """One output folder as a build writes it: where it is, the build's staging folder in
+    it (None when checking without writing), and what the last build left there."""
 
     out: Path
+    staging: Path | None = None
     files: dict[str, FileRecord] = field(default_factory=dict)
+    """The last build's files, by path in the folder."""
     pdf_inputs: dict[str, str] = field(default_factory=dict)
+
+    def stage(self, rel: str, data: bytes) -> Staged:
+        return stage(self.out, self.staging, self.files, rel, data)
 
     def reuse(self, rel: str, key: str) -> bytes | None:
         """The bytes of ``rel`` if it was made from inputs with this key and is still the
@@ -121,3 +128,49 @@ class Previous:
             return None
         data = found[0]
         return data if hashlib.sha256(data).hexdigest() == record.digest else None
+
+
+TEACHER = "teacher:"
+"""Where a path of the teacher's folder starts, in every map of a build's files: the
+build writes two folders (the students' site and the teacher's, see ``Places``) but keeps
+one map of paths. No path of the site can start so: a ':' is in no slug or theme name."""
+
+
+def split(rel: str) -> tuple[bool, str]:
+    """Whether ``rel`` is in the teacher's folder, and its path in its own folder."""
+    if rel.startswith(TEACHER):
+        return True, rel[len(TEACHER):]
+    return False, rel
+
+
+@dataclass(frozen=True)
+class Places:
+    """The two folders a build writes: the students' site and the teacher's folder (the
+    teacher key, the class page), which no page of the site links to. Paths starting with
+    ``TEACHER`` are the teacher's; every other path is the site's."""
+
+    site: Place
+    teacher: Place
+
+    def route(self, rel: str) -> tuple[Place, str]:
+        teacher, inner = split(rel)
+        return (self.teacher if teacher else self.site), inner
+
+    def stage(self, rel: str, data: bytes) -> Staged:
+        place, inner = self.route(rel)
+        return place.stage(inner, data)
+
+    def in_place(self, rel: str, digest: str, size: int,
+                 st: os.stat_result | None = None) -> Stamp | None:
+        place, inner = self.route(rel)
+        return is_in_place(os.fspath(place.out), place.files, inner, digest, size, st)
+
+    def reuse(self, rel: str, key: str) -> bytes | None:
+        place, inner = self.route(rel)
+        return place.reuse(inner, key)
+
+
+def local_path(site: str, teacher: str, rel: str) -> str:
+    """Where ``rel`` is on disk, given both folders (plain strings: runs for every file)."""
+    is_teacher, inner = split(rel)
+    return f"{teacher if is_teacher else site}/{inner}"

@@ -47,6 +47,7 @@ from sitegen.serve.overlay import (
     ANNOTATE_PATH,
     LIVERELOAD_JS_PATH,
     OVERLAY_CSS_PATH,
+    TEACHER_PATH,
     inject,
     not_found_page,
     own_file,
@@ -138,14 +139,21 @@ class _Handler(_ThisServerOnly):
 
 
 class SiteHandler(_Handler):
-    """The built site, with the live-reload script (and overlay) added to HTML pages."""
+    """The built site (or, under ``TEACHER_PATH``, the teacher's folder), with the
+    live-reload script (and overlay) added to HTML pages."""
 
-    def get(self, path: str) -> None:
-        target = resolve(self.server.preview.out, path)
+    def initialize(self, server: Server, teacher: bool = False) -> None:
+        super().initialize(server)
+        self.teacher = teacher
+
+    def get(self, path: str = "") -> None:
+        preview = self.server.preview
+        target = resolve(preview.teacher if self.teacher else preview.out, path)
         if target is not None and target.is_dir():
             if not self.request.path.endswith("/"):
                 parts = [quote(p) for p in path.split("/") if p]
-                self.redirect("/" + "".join(f"{p}/" for p in parts))
+                start = TEACHER_PATH if self.teacher else "/"
+                self.redirect(start + "".join(f"{p}/" for p in parts))
                 return
             target = target / "index.html"
         if target is None or not target.is_file():
@@ -233,6 +241,8 @@ def make_app(server: Server) -> web.Application:
             (LIVERELOAD_JS_PATH, LiveReloadScript, args),
             (OVERLAY_CSS_PATH, OverlayCSSHandler, args),
             (ANNOTATE_PATH + "([a-z.]+)", AnnotateHandler, args),
+            (TEACHER_PATH[:-1], SiteHandler, {**args, "teacher": True}),  # redirected
+            (TEACHER_PATH + "(.*)", SiteHandler, {**args, "teacher": True}),
             (r"/(.*)", SiteHandler, args),
         ],
         log_function=lambda handler: None,
@@ -275,6 +285,7 @@ async def _run(server: Server, sockets: list[Any], open_browser: bool) -> None:
     def ready() -> None:
         say(f"Serving {server.preview.content} at {url} (Ctrl-C to stop)")
         say(f"Preview files are built in {server.preview.out}, not in _site/.")
+        say(f"The teacher's materials (keys, class pages): {url}{TEACHER_PATH[1:]}")
         if open_browser:
             threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
 
@@ -304,10 +315,11 @@ def serve(content: Path, *, port: int = 8000, open_browser: bool = False,
           pdf: bool = False) -> int:
     """Serve ``content`` until Ctrl-C; returns the exit code."""
     sockets = bind(port)
-    out = Path(tempfile.mkdtemp(prefix="sitegen-serve-"))
+    folder = Path(tempfile.mkdtemp(prefix="sitegen-serve-"))
+    out, teacher = folder / "site", folder / "teacher"
     preview = None
     try:
-        preview = Preview(content, out, pdf=pdf)
+        preview = Preview(content, out, teacher, pdf=pdf)
         asyncio.run(_run(Server(preview, sockets[0].getsockname()[1]), sockets, open_browser))
     finally:
         for sock in sockets:
@@ -316,7 +328,8 @@ def serve(content: Path, *, port: int = 8000, open_browser: bool = False,
             preview.stop()
             preview.join(timeout=0.5)  # let a build in progress finish writing
         forget(out)
-        _remove_in_background(out)
+        forget(teacher)
+        _remove_in_background(folder)
     return 0
 
 

@@ -15,6 +15,8 @@ from importlib import resources
 OVERLAY_CSS_PATH = "/__sitegen__/overlay.css"
 LIVERELOAD_JS_PATH = "/livereload.js"
 ANNOTATE_PATH = "/__sitegen__/annotate/"
+TEACHER_PATH = "/_teacher/"
+"""Where the preview shows the teacher's folder (no name of the site starts with '_')."""
 ANNOTATE_FILES = {"panel.js": "text/javascript; charset=utf-8",
                   "panel.css": "text/css; charset=utf-8"}
 """The panel's files, served under ``ANNOTATE_PATH``."""

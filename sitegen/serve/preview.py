@@ -49,14 +49,15 @@ class Preview:
     """The builder kept for the server's life, the private output folder, and the errors of
     the last build (shown over the pages while there are any)."""
 
-    def __init__(self, content: Path, out: Path, *, pdf: bool = False):
+    def __init__(self, content: Path, out: Path, teacher: Path, *, pdf: bool = False):
         self.content = content
         self.out = out
+        self.teacher = teacher
         # The first build renders every article on a process pool started by a fork
         # server (forking this threaded server itself would be unsafe); later saves
         # render the few changed articles in-process. The cache stays in memory: the
         # folder is new each time.
-        self.builder = Builder(content, out, pdf=pdf, use_cache=False,
+        self.builder = Builder(content, out, teacher=teacher, pdf=pdf, use_cache=False,
                                start_method="forkserver")
         self.errors: list[str] = []
         self.built = False

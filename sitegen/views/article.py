@@ -30,8 +30,7 @@ from sitegen.views.sheets import HandoutLink, SiftMove
 
 @dataclass(frozen=True)
 class StudentArticle:
-    """What a student copy knows of the article: not its outlet, author, date, address
-    or provenance (students investigate them)."""
+    """What a student copy knows: not the article's outlet, author, date, address or provenance."""
 
     slug: str
     title: str
@@ -245,13 +244,14 @@ def _marked(anchored: AnchoredArticle) -> _Marked:
             for s in spans))
 
 
-def article_views(anchored: AnchoredArticle, site: Site, *, pdf: bool) -> dict[str, ArticleView]:
+def article_views(anchored: AnchoredArticle, site: Site, *, pdf: bool,
+                  locked: bool = False) -> dict[str, ArticleView]:
     """The article's view in each edition, made once and shared by its page and its
     handouts (they sit in the same folder, so relative links are the same); ``pdf``: the
-    handouts have PDFs to link to."""
+    handouts have PDFs to link to; ``locked``: the site holds the teacher key, locked."""
     marked = _marked(anchored)
-    return {lang: _article_view(anchored, Edition(site, lang, anchored.fields), marked, pdf=pdf)
-            for lang in site.languages}
+    return {lang: _article_view(anchored, Edition(site, lang, anchored.fields), marked,
+                                pdf=pdf, locked=locked) for lang in site.languages}
 
 
 def article_pages(anchored: AnchoredArticle, site: Site, views: dict[str, ArticleView]
@@ -273,7 +273,7 @@ def translation_blocks(anchored: AnchoredArticle, lang: str) -> list[Block] | No
 
 
 def _article_view(anchored: AnchoredArticle, ed: Edition, marked: _Marked, *,
-                  pdf: bool) -> ArticleView:
+                  pdf: bool, locked: bool) -> ArticleView:
     article, lang = anchored.article, ed.lang
     blocks, numbers = marked.blocks, marked.numbers
     tr_blocks = translation_blocks(anchored, lang)
@@ -311,7 +311,7 @@ def _article_view(anchored: AnchoredArticle, ed: Edition, marked: _Marked, *,
         questions=_questions(ed, article, notes),
         sift=sheets.sift_moves(ed.t),
         sources=tuple(sources.items),
-        handouts=sheets.links(ed.t, pdf=pdf),
+        handouts=sheets.links(ed.t, pdf=pdf, locked=locked),
     )
 
 

@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from sitegen import __version__
 from sitegen.model import Site
+from sitegen.output.stage import split
 from sitegen.text.anchoring import AnchoredArticle
 from sitegen.text.markdown import render_blocks, render_text
 from sitegen.theme import pdf
@@ -184,5 +185,5 @@ def pdf_files(pages: Iterable[Page], html: Mapping[str, bytes], site: Site,
         keys[target] = pdf_key(data, theme, site.paper)
         old = reuse(target, keys[target]) if reuse else None
         files[target] = old if old is not None else pdf.html_to_pdf(
-            data, path=page.path, assets=theme, paper=site.paper)
+            data, path=split(page.path)[1], assets=theme, paper=site.paper)
     return files, keys

@@ -17,7 +17,14 @@ class IndexView(Frame):
     """``index.html``."""
 
     cards: Markup
+    heading: str
     tagline: str
+
+
+@dataclass(frozen=True)
+class CardLink:
+    label: str
+    href: str
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,8 @@ class Card:
     summary: Rich | None
     highlights: int
     practice: bool
+    links: tuple[CardLink, ...] = ()
+    """More of the article's pages (on the teacher's index: the class page, the PDF)."""
 
 
 @dataclass(frozen=True)
@@ -38,18 +47,30 @@ class CardView:
     c: Card
 
 
-def index_page(site: Site, lang: str, cards: list[str]) -> Page:
+def index_page(site: Site, lang: str, cards: list[str], *, teacher: bool = False) -> Page:
     """An edition's index: the articles' cards (HTML rendered with each article, and
-    cached with it) joined in order, so a rebuild renders no card it already has."""
+    cached with it) joined in order, so a rebuild renders no card it already has. The
+    ``teacher``'s index lists the teacher's materials, in the teacher's folder."""
     ed = Edition(site, lang)
     frame = ed.frame(page_root(site, lang, 0), "index.html", ed.plain(site.title))
     view = IndexView(**fields_of(frame), cards=Markup("".join(cards)),
-                     tagline=ed.t["site_tagline"])
+                     heading=ed.t["teacher_index_heading" if teacher else "explainers"],
+                     tagline=ed.t["teacher_index_tagline" if teacher else "site_tagline"])
     return Page(edition_dir(site, lang) + "index.html", "index.html", view)
 
 
-def card_view(anchored: AnchoredArticle, site: Site, lang: str) -> CardView:
+def card_view(anchored: AnchoredArticle, site: Site, lang: str, *, teacher: bool = False,
+              pdf: bool = False) -> CardView:
+    """The article's card on edition ``lang``'s index; on the ``teacher``'s index, it leads
+    to the teacher key (and its PDF, when the build makes PDFs)."""
     a = anchored.article
     ed = Edition(site, lang, anchored.fields)
-    return CardView(ed.t, Card(a.title, a.language, f"{a.slug}/index.html", ed.text(a.summary),
-                               len(anchored.spans), a.kind == "practice"))
+    t = ed.t
+    href, links = f"{a.slug}/index.html", ()
+    if teacher:
+        href = f"{a.slug}/teacher.html"
+        links = (CardLink(t["handout_teacher"], href),
+                 *((CardLink(f"{t['handout_teacher']} ({t['handout_pdf']})",
+                             f"{a.slug}/teacher.pdf"),) if pdf else ()))
+    return CardView(t, Card(a.title, a.language, href, ed.text(a.summary), len(anchored.spans),
+                            a.kind == "practice", links))

@@ -1,6 +1,10 @@
 """The classroom sheets every article has (the exercise copy, the annotated student copy
 and the teacher key), the links to them that its page and each sheet show (relative to the
-article's folder, where they all are), and what every sheet's frame holds."""
+article's folder, where they all are), and what every sheet's frame holds.
+
+The teacher key is in the teacher's folder, so the students' pages link only to the student
+sheets (and to the key locked with a class code, when the build makes one); the key links to
+its own folder's pages."""
 
 from __future__ import annotations
 
@@ -27,11 +31,20 @@ class HandoutLink:
     """The sheet showing the link is this one."""
 
 
-def links(t: Mapping[str, str], *, pdf: bool, current: str | None = None
-          ) -> tuple[HandoutLink, ...]:
+def links(t: Mapping[str, str], *, pdf: bool, locked: bool = False,
+          current: str | None = None) -> tuple[HandoutLink, ...]:
+    """The links a student page shows: the student sheets, and the teacher key when the
+    site holds it ``locked`` with a class code."""
+    kinds = KINDS if locked else (EXERCISE, STUDENT)
     return tuple(HandoutLink(kind, t[LABELS[kind]], f"{kind}.html",
                              f"{kind}.pdf" if pdf else None, kind == current)
-                 for kind in KINDS)
+                 for kind in kinds)
+
+
+def teacher_links(t: Mapping[str, str], *, pdf: bool) -> tuple[HandoutLink, ...]:
+    """The links a page of the teacher's folder shows."""
+    return (HandoutLink(TEACHER, t[LABELS[TEACHER]], f"{TEACHER}.html",
+                        f"{TEACHER}.pdf" if pdf else None, True),)
 
 
 GLOSSARY = ("sourcing", "framing", "missing_context", "direct_quote", "paraphrase",
@@ -74,6 +87,9 @@ class SheetFrame(Frame):
     interactive: bool
     """The exercise page, where students work in the browser."""
     handouts: tuple[HandoutLink, ...]
+    back: str
+    """The link back from the sheet: the explainer, or on the teacher's pages their index."""
+    back_label: str
     glossary: tuple[Term, ...]
     lines: Lines
     sift: tuple[SiftMove, ...]
@@ -84,13 +100,20 @@ def sheet_fields(page: Frame, handouts: tuple[HandoutLink, ...], site: Site, slu
     """The frame of sheet ``kind`` of article ``slug``, by field name (a sheet's view is
     made with ``View(**sheet_fields(…), more=…)``): the frame of the article's ``page`` in
     the same edition (the sheets are in its folder) with its ``handouts`` links, but for
-    the links to the sheet in the other editions."""
+    the links to the sheet in the other editions. A page of the teacher's folder links to
+    that folder's pages instead (see ``teacher_links``)."""
     t = page.t
+    back, back_label = "index.html", t["handout_web_page"]
+    if kind == TEACHER:
+        pdf = any(link.pdf is not None for link in handouts)
+        handouts = teacher_links(t, pdf=pdf)
+        back, back_label = f"{page.root}index.html", t["teacher_index_heading"]
     return {
         **frame_of(page), "editions": edition_links(site, page.lang, page.root,
                                                     f"{slug}/{kind}.html"),
         "kind": kind, "sheet_title": t[LABELS[kind]], "interactive": kind == EXERCISE,
         "handouts": tuple(replace(link, current=link.kind == kind) for link in handouts),
+        "back": back, "back_label": back_label,
         "glossary": tuple(Term(t[f"glossary_{k}"], t[f"glossary_{k}_text"]) for k in GLOSSARY),
         "lines": Lines(), "sift": sift_moves(t),
     }
