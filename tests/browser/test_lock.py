@@ -2,7 +2,8 @@
 for the session) locked in place of teacher.html in a copy of the students' site, as a build
 with SITEGEN_TEACHER_CODE publishes it, and opened from file:// and over http://127.0.0.1.
 A wrong code says so and shows nothing of the key; the right code shows the key with its
-stylesheets, its links resolving as in the teacher's folder. Every page also fails the test
+stylesheets, its links resolving as in the teacher's folder; without Web Crypto the page
+says where it opens. Every page also fails the test
 on a console error (a refused stylesheet or script, under the pages' security policy), an
 uncaught exception or a request to another place (conftest's Monitor)."""
 
@@ -155,6 +156,15 @@ def test_the_key_opens_with_the_class_code_only(
         _unlock(page, f"  {CODE} ")  # as pasted, with spaces around
         _assert_the_key_shows(page, url, site, view, notes)
         page.monitor.assert_clean()
+
+        # Where Web Crypto is missing (plain http from another address), the page says why
+        # and takes no code.
+        page = contexts[-1].new_page()
+        page.add_init_script("Object.defineProperty(window, 'isSecureContext', {value: false})")
+        page.goto(url)
+        page.locator("#unlock").wait_for(state="visible")
+        assert page.locator("[role=alert]").inner_text() == view.t["locked_unsupported"]
+        assert page.locator("input[type=password]").is_disabled()
     finally:
         for context in contexts:
             context.close()
