@@ -3,9 +3,9 @@ for the session) locked in place of teacher.html in a copy of the students' site
 with SITEGEN_TEACHER_CODE publishes it, and opened from file:// and over http://127.0.0.1.
 A wrong code says so and shows nothing of the key; the right code shows the key with its
 stylesheets, its links resolving as in the teacher's folder; without Web Crypto the page
-says where it opens. Every page also fails the test
-on a console error (a refused stylesheet or script, under the pages' security policy), an
-uncaught exception or a request to another place (conftest's Monitor)."""
+says where it opens. Every page also fails the test on a console error (a refused
+stylesheet or script, under the pages' security policy), an uncaught exception or a
+request to another place (conftest's Monitor)."""
 
 from __future__ import annotations
 
