@@ -25,7 +25,7 @@ from sitegen.model import Article, Site
 from sitegen.output.stage import TEACHER, Places, Staged
 from sitegen.text.anchoring import AnchoredArticle, anchor_article
 from sitegen.theme import templates
-from sitegen.views import export, handouts
+from sitegen.views import classroom, export, handouts
 from sitegen.views.article import ArticleView, article_pages, article_views
 from sitegen.views.assets import theme_assets
 from sitegen.views.edition import Page
@@ -59,7 +59,7 @@ def site_files(site: Site, cards: list[dict[str, str]],
         pages.append(replace(index, path=TEACHER + index.path))
     files = render_pages(pages)
     theme = assets if assets is not None else theme_assets(site)
-    files.update(theme)
+    files.update({rel: data for rel, data in theme.items() if rel not in classroom.ASSETS})
     files.update({TEACHER + rel: data for rel, data in theme.items()})
     return files
 
@@ -134,8 +134,12 @@ def views(build: ArticleBuild) -> None:
 
 
 def pages(build: ArticleBuild) -> None:
-    """The article's page in every edition (rendered by ``render``)."""
-    build.pages = article_pages(build.ready, build.job.site, build.views)
+    """The article's page in every edition, and its class page in the teacher's folder
+    (rendered by ``render``)."""
+    site = build.job.site
+    build.pages = [*article_pages(build.ready, site, build.views),
+                   *(replace(page, path=TEACHER + page.path)
+                     for page in classroom.class_pages(build.ready, site, build.views))]
 
 
 def handout_pages(build: ArticleBuild) -> None:

@@ -62,7 +62,7 @@ def index_page(site: Site, lang: str, cards: list[str], *, teacher: bool = False
 def card_view(anchored: AnchoredArticle, site: Site, lang: str, *, teacher: bool = False,
               pdf: bool = False) -> CardView:
     """The article's card on edition ``lang``'s index; on the ``teacher``'s index, it leads
-    to the teacher key (and its PDF, when the build makes PDFs)."""
+    to the teacher key and the class page (and the key's PDF, when the build makes PDFs)."""
     a = anchored.article
     ed = Edition(site, lang, anchored.fields)
     t = ed.t
@@ -71,6 +71,7 @@ def card_view(anchored: AnchoredArticle, site: Site, lang: str, *, teacher: bool
         href = f"{a.slug}/teacher.html"
         links = (CardLink(t["handout_teacher"], href),
                  *((CardLink(f"{t['handout_teacher']} ({t['handout_pdf']})",
-                             f"{a.slug}/teacher.pdf"),) if pdf else ()))
+                             f"{a.slug}/teacher.pdf"),) if pdf else ()),
+                 CardLink(t["teacher_class_page"], f"{a.slug}/class.html"))
     return CardView(t, Card(a.title, a.language, href, ed.text(a.summary), len(anchored.spans),
                             a.kind == "practice", links))

@@ -2,9 +2,9 @@
 and the teacher key), the links to them that its page and each sheet show (relative to the
 article's folder, where they all are), and what every sheet's frame holds.
 
-The teacher key is in the teacher's folder, so the students' pages link only to the student
-sheets (and to the key locked with a class code, when the build makes one); the key links to
-its own folder's pages."""
+The teacher key is in the teacher's folder, with the class page, so the students' pages link
+only to the student sheets (and to the key locked with a class code, when the build makes
+one); the key links to its own folder's pages."""
 
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ from typing import Any
 from sitegen.model import SIFT_STEPS, Site
 from sitegen.views.edition import Frame, edition_links, frame_of
 
-EXERCISE, STUDENT, TEACHER = "exercise", "handout", "teacher"
+EXERCISE, STUDENT, TEACHER, CLASS = "exercise", "handout", "teacher", "class"
 KINDS = (EXERCISE, STUDENT, TEACHER)
-LABELS = {EXERCISE: "handout_exercise", STUDENT: "handout_student", TEACHER: "handout_teacher"}
+LABELS = {EXERCISE: "handout_exercise", STUDENT: "handout_student", TEACHER: "handout_teacher",
+          CLASS: "teacher_class_page"}
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,12 @@ def links(t: Mapping[str, str], *, pdf: bool, locked: bool = False,
                  for kind in kinds)
 
 
-def teacher_links(t: Mapping[str, str], *, pdf: bool) -> tuple[HandoutLink, ...]:
-    """The links a page of the teacher's folder shows."""
+def teacher_links(t: Mapping[str, str], *, pdf: bool, current: str | None = None
+                  ) -> tuple[HandoutLink, ...]:
+    """The links a page of the teacher's folder shows: the key and the class page."""
     return (HandoutLink(TEACHER, t[LABELS[TEACHER]], f"{TEACHER}.html",
-                        f"{TEACHER}.pdf" if pdf else None, True),)
+                        f"{TEACHER}.pdf" if pdf else None, current == TEACHER),
+            HandoutLink(CLASS, t[LABELS[CLASS]], f"{CLASS}.html", None, current == CLASS))
 
 
 GLOSSARY = ("sourcing", "framing", "missing_context", "direct_quote", "paraphrase",
@@ -104,7 +107,7 @@ def sheet_fields(page: Frame, handouts: tuple[HandoutLink, ...], site: Site, slu
     that folder's pages instead (see ``teacher_links``)."""
     t = page.t
     back, back_label = "index.html", t["handout_web_page"]
-    if kind == TEACHER:
+    if kind in (TEACHER, CLASS):
         pdf = any(link.pdf is not None for link in handouts)
         handouts = teacher_links(t, pdf=pdf)
         back, back_label = f"{page.root}index.html", t["teacher_index_heading"]
