@@ -1,6 +1,6 @@
 """The English edition read in English: our translation carries the article's highlights, and
-tapping or clicking one there opens the same note as the article's highlight, on a phone and
-on a wide screen. Counts come from the built page."""
+tapping or clicking one there opens the same note as the article's highlight, keeping the
+words tapped in view, on a phone and on a wide screen. Counts come from the built page."""
 
 from __future__ import annotations
 
@@ -34,6 +34,13 @@ def test_the_translation_is_marked_and_its_marks_open_the_one_note(browsing: Bro
             mark.click()
             note = page.locator(f"#note-{ident}")
             expect(note).to_be_visible()
+            # The words the reader tapped stay in view, above the sheet on a phone.
+            shown = mark.bounding_box()
+            assert shown is not None and shown["y"] >= 0
+            if viewport is NARROW:
+                sheet = page.locator("[data-note-panel]").bounding_box()
+                assert sheet is not None and shown["y"] + shown["height"] <= sheet["y"], (
+                    shown, sheet)
             expect(note).to_have_class(re.compile(r"\bis-current\b"))
             expect(note.locator("q[lang=en]")).to_have_text(
                 "a Russian press article" if ident == "unnamed-outlet" else "military operation")
