@@ -1,7 +1,7 @@
 // sitegen exercise page: students mark and tag passages of the bare article, say why, answer
 // the questions, keep their work in this browser (localStorage, per article and edition),
 // compare with the explainer's highlights and save one HTML file to hand in (its work also
-// as data, for the teacher's class page: see docs/handouts.md). Nothing is sent anywhere.
+// as data, which the teacher's class page reads: static/class.js). Nothing is sent anywhere.
 // Offsets count code points of the article's canonical text (headline, a blank line, the
 // body), as the explainer's highlights and the JSON-LD export do; when a mark finds a
 // highlight is static/marks.js, shared with the class page.
@@ -588,7 +588,7 @@
     li.append(") ");
     var link = document.createElement("a");
     link.href = "index.html#highlight-" + h.number;
-    link.textContent = S.read_note;
+    link.append(S.read_note, hidden(badge.textContent));
     li.append(link);
     return li;
   }
@@ -647,7 +647,7 @@
   // ------------------------------------------------------------------ the saved file
 
   function work() {
-    // The work as data, for the class page (the format is in docs/handouts.md).
+    // The work as data, for the class page: format "sitegen-exercise/1" (docs/handouts.md).
     var answers = {}, fields = {};
     document.querySelectorAll("[data-answer]").forEach(function (box) {
       answers[box.dataset.answer] = state.answers[box.dataset.answer] || "";

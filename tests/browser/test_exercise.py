@@ -161,6 +161,12 @@ def lone_highlights(data: dict[str, Any]) -> list[dict[str, Any]]:
     return chosen
 
 
+def sentences(texts: list[dict[str, Any]]) -> list[tuple[int, int]]:
+    """The texts cut after . ! ? … and closing quotes, as the keyboard goes through them."""
+    return [(t["start"] + m.start(), t["start"] + m.end()) for t in texts
+            for m in re.finditer(r"\S.*?(?:[.!?…]+[»\"”’)\]]*(?=\s)|$)", t["text"], re.S)]
+
+
 def drag_select(page: Any, start: int, end: int) -> None:
     """Select the text from code point ``start`` to ``end`` with the mouse."""
     box = page.evaluate(CHAR_BOX_JS, start)
@@ -322,7 +328,7 @@ def test_a_student_alone_marks_says_why_compares_saves_and_hands_over(
     assert link.get_attribute("href") == f"index.html#highlight-{first['number']}"
     assert_no_axe_violations(page, f"exercise, compared ({lang}, {viewport['width']}px)")
     link.click()
-    assert page.url.endswith(f"index.html#highlight-{first['number']}")
+    assert page.url.split("#")[0].endswith(f"{SEED_SLUG}/index.html")  # the explainer
     page.go_back()
     assert page.locator("#ex-results").is_visible()
     assert page.locator("#ex-result-list li[data-result]").count() == len(expected)
@@ -369,11 +375,23 @@ def test_marking_everything_never_gives_full_marks(browsing: Browsing) -> None:
     page = browsing.open(exercise_path(lang))
     data = page.evaluate(PAGE_DATA_JS)
     texts = data["texts"]
+    # On the way, the keyboard alone: Tab into the text, three sentences on, key 2; the
+    # buttons come beside the sentence.
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "ex-text":
+            break
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")
+    assert "ex-adder" in (page.locator("#ex-toolbar").get_attribute("class") or "")
+    assert page.evaluate(IN_VIEW_JS, "#ex-toolbar")
+    page.keyboard.press("2")
+    keyed = page.evaluate(STORED_JS, f"sitegen-exercise:{SEED_SLUG}:{lang}")["marks"]
+    assert [m["category"] for m in keyed] == [data["categories"][1]]
+    assert [(m["start"], m["end"]) for m in keyed] == [sentences(texts)[3]]
     spans = [(t["start"], t["start"] + len(t["text"])) for t in texts]
     spans.append((texts[0]["start"], spans[-1][1]))
-    for t in texts:
-        for m in re.finditer(r"\S.*?(?:[.!?…]+[»\"”’)\]]*(?=\s)|$)", t["text"], re.S):
-            spans.append((t["start"] + m.start(), t["start"] + m.end()))
+    spans += sentences(texts)
     every = [(a, b, c) for a, b in spans for c in data["categories"]]
     marks = [{"id": i, "start": a, "end": b, "category": c, "why": ""}
              for i, (a, b, c) in enumerate(every, 1)]
