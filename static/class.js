@@ -1,10 +1,11 @@
 // sitegen class page: the teacher opens the students' saved exercise files, and this script
-// reads them in the browser (FileReader, DOMParser: a file's HTML is never put in this page
-// and its scripts never run; its text is only ever set with textContent), then shows per
-// highlight how many students found it, the passages several students marked that no
-// highlight covers, the answers side by side, each student's reasons, and makes a CSV.
-// Nothing is sent anywhere. The page's own data is the JSON block #class-data; a saved file
-// holds its work in the block #sitegen-exercise-work (see the exercise page's script).
+// reads them in the browser, then shows per highlight how many students found it, the
+// passages several students marked that no highlight covers, the answers side by side, each
+// student's reasons, and makes a CSV. Nothing is sent anywhere. A saved file holds its work
+// as JSON in the block #sitegen-exercise-work (see the exercise page's script); only that
+// block's text is taken, as text: the file is never parsed as HTML nor put in this page (so
+// its scripts never run, and its styles and handlers are never even looked at), and what it
+// says is only ever set with textContent. The page's own data is the JSON block #class-data.
 (function () {
   "use strict";
   var block = document.getElementById("class-data");
@@ -53,16 +54,19 @@
     return out;
   }
 
+  // The text of a file's work block. The exercise page writes every "<" of the JSON as
+  // \u003c, so the block's first "</script" is its end.
+  var BLOCK = /<script\b[^>]*\bid\s*=\s*["']?sitegen-exercise-work(?=["'\s>])[^>]*>([\s\S]*?)<\/script/i;
+
   // A file's work, or {refused: message}.
   function workOf(file, html) {
     var refuse = function (template, more) {
       return { refused: fill(template, Object.assign({ file: file }, more || {})) };
     };
-    var doc = new DOMParser().parseFromString(html, "text/html");  // scripts never run here
-    var holder = doc.getElementById("sitegen-exercise-work");
-    if (!holder || holder.tagName !== "SCRIPT") { return refuse(S.not_saved); }
+    var holder = BLOCK.exec(html);
+    if (!holder) { return refuse(S.not_saved); }
     var work;
-    try { work = JSON.parse(holder.textContent); } catch (e) { return refuse(S.damaged); }
+    try { work = JSON.parse(holder[1]); } catch (e) { return refuse(S.damaged); }
     if (work === null || typeof work !== "object" || work.format !== D.format) { return refuse(S.not_saved); }
     if (work.slug !== D.slug || work.lang !== D.lang) {
       return refuse(S.other_article, { slug: String(work.slug), lang: String(work.lang) });
@@ -264,7 +268,7 @@
       var list = el("ol");
       s.marks.forEach(function (m) {
         var li = el("li");
-        li.dataset.mark = m.category;
+        li.dataset.category = m.category;
         var h = matchOf(m);
         li.append(badge(m.category), " ", el("strong", byKey[m.category].label), " ",
                   passage(m.start, m.end, 200), " ",

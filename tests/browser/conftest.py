@@ -47,6 +47,8 @@ DEFAULT_TIMEOUT_MS = 10_000
 WALK_MOUNT = "walk-site"
 """Where the server shows the walk fixture site (fixtures/walk): 8 highlights in the places a
 walk finds hard, cheaper to go through at every width than the seed's 30."""
+TEACHER_MOUNT = "teacher-folder"
+"""Where the server shows the seed's teacher folder, built beside the site (the class pages)."""
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -133,26 +135,34 @@ def walk_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the built site, and under /WALK_MOUNT/ the walk fixture site."""
+    """Serves the built site, under /WALK_MOUNT/ the walk fixture site, and under
+    /TEACHER_MOUNT/ the site's teacher folder."""
 
-    def __init__(self, *args: Any, site: Path, walk: Path, **kwargs: Any) -> None:
-        self.site, self.walk = str(site), str(walk)
+    def __init__(self, *args: Any, site: Path, walk: Path, teacher: Path, **kwargs: Any) -> None:
+        self.mounts = {f"/{WALK_MOUNT}/": str(walk), f"/{TEACHER_MOUNT}/": str(teacher)}
+        self.site = str(site)
         super().__init__(*args, directory=self.site, **kwargs)  # this handles the request
 
     def translate_path(self, path: str) -> str:
-        mounted = path.startswith(f"/{WALK_MOUNT}/")
-        self.directory = self.walk if mounted else self.site
-        return super().translate_path(path.removeprefix(f"/{WALK_MOUNT}") if mounted else path)
+        mount = next((m for m in self.mounts if path.startswith(m)), None)
+        self.directory = self.mounts[mount] if mount else self.site
+        return super().translate_path(path[len(mount) - 1:] if mount else path)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
 @pytest.fixture(scope="session")
-def base_url(site_dir: Path, walk_dir: Path) -> Iterator[str]:
-    """A real HTTP server on 127.0.0.1 and a free port, serving the built site (and the walk
-    fixture site under /WALK_MOUNT/)."""
-    handler = functools.partial(_QuietHandler, site=site_dir, walk=walk_dir)
+def teacher_dir(built_seed: Built) -> Path:
+    """The teacher's folder built beside the shipped content's site."""
+    return built_seed.teacher
+
+
+@pytest.fixture(scope="session")
+def base_url(site_dir: Path, walk_dir: Path, teacher_dir: Path) -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 and a free port, serving the built site (the walk
+    fixture site under /WALK_MOUNT/, its teacher folder under /TEACHER_MOUNT/)."""
+    handler = functools.partial(_QuietHandler, site=site_dir, walk=walk_dir, teacher=teacher_dir)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
@@ -289,5 +299,6 @@ def screenshot_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def html_files(site_dir: Path) -> list[Path]:
-    return sorted(site_dir.rglob("*.html"))
+def html_files(site_dir: Path, teacher_dir: Path) -> list[Path]:
+    """Every HTML file of the built site and of its teacher folder."""
+    return sorted(site_dir.rglob("*.html")) + sorted(teacher_dir.rglob("*.html"))

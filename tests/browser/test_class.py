@@ -6,96 +6,39 @@ in the explainer's category and in another (checked against the rule computed he
 the passages two students marked that no highlight covers, the answers side by side and the
 reasons (as text: a file's markup never gets into the page, its scripts never run), names
 every file it left out, and makes a CSV whose formula-like cells are kept as text; axe finds
-no WCAG 2.2 AA violation. The other edition's page, opened as a file, takes a file dropped
-on it and speaks its own language."""
+no WCAG 2.2 AA violation. End to end, in the other edition: a file saved on the exercise page
+is dropped on the class page opened as a file (file://), which counts it in its own language.
+Both use the seed's teacher folder, built beside its site (tests/conftest.py)."""
 
 from __future__ import annotations
 
 import csv
-import functools
-import http.server
 import io
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT
 from htmltree import parse
 
-from sitegen.content.load import load_article, load_site
-from sitegen.errors import Collector
-from sitegen.text.anchoring import anchor_article
-from sitegen.theme.templates import render_page
-from sitegen.views.article import article_views
-from sitegen.views.assets import theme_assets
-from sitegen.views.classroom import FORMAT, class_pages
+from sitegen.views.classroom import FORMAT
 
-from .conftest import DEFAULT_TIMEOUT_MS, SEED_SLUG, Browsing, Monitor, _QuietHandler
+from .conftest import DEFAULT_TIMEOUT_MS, SEED_SLUG, TEACHER_MOUNT, Browsing, Monitor
 from .test_accessibility import assert_no_axe_violations
 
 SAVED = "2026-12-06T21:00:00.000Z"
-HOSTILE = "<script>alert('from a saved file')</script>"
-"""In every saved file's body: the class page must never run it."""
-
-
-@pytest.fixture(scope="module")
-def teacher_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seed's class pages with the theme's assets beside them, laid out as in the
-    teacher's folder."""
-    out = tmp_path_factory.mktemp("teacher")
-    problems = Collector()
-    site = load_site(ROOT / "content", problems)
-    assert site is not None
-    article = load_article(ROOT / "content" / "articles" / SEED_SLUG, site, problems)
-    assert article is not None
-    anchored = anchor_article(article, problems)
-    assert anchored is not None
-    for page in class_pages(anchored, site, article_views(anchored, site, pdf=False)):
-        target = out / page.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(render_page(page.template, page.view), "utf-8")
-    for name, data in theme_assets(site).items():
-        (out / name).parent.mkdir(parents=True, exist_ok=True)
-        (out / name).write_bytes(data)
-    return out
-
-
-@pytest.fixture(scope="module")
-def teacher_url(teacher_dir: Path) -> Iterator[str]:
-    """The teacher's folder over HTTP on 127.0.0.1 (axe reads the stylesheets, which a page
-    opened as a file may not)."""
-    handler = functools.partial(_QuietHandler, site=teacher_dir, walk=teacher_dir)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
-@pytest.fixture
-def over_http(browser: Any, teacher_url: str) -> Iterator[Browsing]:
-    """Pages of the teacher's folder over HTTP, checked like every page of the browser
-    tests (no console error, no uncaught exception, no request elsewhere), and for any
-    dialog, which only a saved file's script could open."""
-    session = Browsing(browser, teacher_url)
-    try:
-        yield session
-        for monitor in session.monitors:
-            monitor.assert_clean()
-    finally:
-        session.close()
+HOSTILE = ("<script>alert('from a saved file')</script><img src=x onerror=\"alert('img')\">"
+           "<style>main { display: none }</style>")
+"""In every saved file's body: the class page must never run it, nor even parse it (the
+page's policy would report the handler and the style on the console)."""
 
 
 @pytest.fixture
 def as_file(browser: Any, teacher_dir: Path) -> Iterator[Any]:
-    """Open a page of the teacher's folder as a file (file://), checked the same way."""
+    """Open a page of the teacher's folder as a file (file://), checked as every page of the
+    browser tests is (conftest's ``browsing``): no console error, no uncaught exception, no
+    request outside the folder."""
     contexts: list[Any] = []
     monitors: list[Monitor] = []
 
@@ -190,7 +133,7 @@ def mark(h: dict[str, Any], category: str | None = None, why: str = "") -> dict[
 # --------------------------------------------------------------------------- the class
 
 
-def test_the_class_page_counts_the_students_files(over_http: Browsing, teacher_dir: Path,
+def test_the_class_page_counts_the_students_files(browsing: Browsing, teacher_dir: Path,
                                                   tmp_path: Path) -> None:
     path = f"{SEED_SLUG}/class.html"
     data = page_data(teacher_dir / path)
@@ -243,7 +186,7 @@ def test_the_class_page_counts_the_students_files(over_http: Browsing, teacher_d
     for name, html in files.items():
         (tmp_path / name).write_text(html, "utf-8")
 
-    page = over_http.open(path)
+    page = browsing.open(f"{TEACHER_MOUNT}/{path}")
     dialogs = no_dialog(page)
     page.set_input_files("#class-files", [str(tmp_path / name) for name in files])
     status = page.locator("#class-status")
@@ -340,22 +283,54 @@ def files_work(html: str) -> str:
     return block.text()
 
 
-def test_the_other_editions_page_takes_a_dropped_file(as_file: Any, teacher_dir: Path) -> None:
+def test_a_file_saved_on_the_exercise_page_counts_on_the_class_page(
+        browsing: Browsing, as_file: Any, teacher_dir: Path) -> None:
+    """End to end, in the other edition: a student marks two sentences from the keyboard,
+    says why and answers on the exercise page and saves; the teacher drops that file on
+    the class page, opened as a file, which counts it in its own language."""
     path = f"en/{SEED_SLUG}/class.html"
     data = page_data(teacher_dir / path)
-    assert data["lang"] == "en" and data["strings"]["read"].startswith("Students")
-    h = Text(data).highlights[2]
-    html = saved_file(data, "Dan", [mark(h)], answers={data["questions"][0]: "An answer"})
+    S, text = data["strings"], Text(data)
+    exercise = browsing.open(f"en/{SEED_SLUG}/exercise.html")
+    exercise.locator("#ex-name").fill("Zoé")
+    exercise.locator("#ex-text").focus()
+    for key in ("ArrowDown", "ArrowDown", "1", "ArrowDown", "ArrowDown", "2"):
+        exercise.keyboard.press(key)
+    whys = exercise.locator("textarea[data-why]")
+    assert whys.count() == 2
+    whys.first.fill("Who is speaking here?")
+    exercise.locator("textarea[data-answer]").first.fill("I would look for the original post.")
+    with exercise.expect_download() as download:
+        exercise.locator("#ex-save").click()
+    saved = Path(download.value.path()).read_text("utf-8")
+    name = download.value.suggested_filename
+    work = json.loads(files_work(saved))
+    assert len(work["marks"]) == 2
+
     page = as_file(path)
     dialogs = no_dialog(page)
-    handle = page.evaluate_handle("""(html) => {
+    handle = page.evaluate_handle("""([html, name]) => {
         const transfer = new DataTransfer();
-        transfer.items.add(new File([html], 'dan-en.html', {type: 'text/html'}));
-        return transfer; }""", html)
+        transfer.items.add(new File([html], name, {type: 'text/html'}));
+        return transfer; }""", [saved, name])
     page.dispatch_event("#class-drop", "drop", {"dataTransfer": handle})
-    page.locator("#class-status").filter(has_text=data["strings"]["read"].format(n=1)).wait_for()
-    row = page.locator(f'tr[data-highlight="{h["id"]}"]')
-    assert row.locator("[data-found]").text_content() == "1"
+    page.locator("#class-status").filter(has_text=S["read"].format(n=1)).wait_for()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("#class-refused-list li").count() == 0
-    assert not dialogs, f"a saved file's script ran: {dialogs}"
+
+    shown = page.evaluate("""() => [...document.querySelectorAll('tr[data-highlight]')].map(r =>
+        [r.dataset.highlight, r.querySelector('[data-found]').textContent,
+         r.querySelector('[data-other]').textContent])""")
+    expected = []
+    for h in text.highlights:
+        by = [m for m in work["marks"] if text.finds(m, h)]
+        right = any(m["category"] == h["category"] for m in by)
+        expected.append([h["id"], str(int(right)), str(int(bool(by) and not right))])
+    assert shown == expected
+    assert page.locator("#class-why-list [data-why]").all_text_contents() == [
+        "Who is speaking here?", S["no_why"]]
+    first = data["questions"][0]
+    assert page.locator(f'[data-answers="{first}"] .class-answer-text').all_text_contents() == [
+        "I would look for the original post."]
+    assert page.locator("#class-student-rows th").all_text_contents() == ["Zoé"]
+    assert not dialogs
