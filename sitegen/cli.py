@@ -8,6 +8,7 @@ that runs it and prints its own summary. An error's exit code is the exception's
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -115,8 +116,9 @@ def _build(args: argparse.Namespace) -> int:
     from sitegen.output.stage import split
 
     teacher = args.teacher_out if args.teacher_out is not None else teacher_folder(args.out)
+    code = _class_code()
     result = build(_content_dir(args.content), args.out, teacher=teacher,
-                   pdf=not args.no_pdf, jobs=args.jobs, use_cache=not args.no_cache)
+                   pdf=not args.no_pdf, jobs=args.jobs, use_cache=not args.no_cache, code=code)
     _print_warnings(result.warnings)
     s = result.stats
     for rel in s.kept:
@@ -126,7 +128,28 @@ def _build(args: argparse.Namespace) -> int:
     print(f"Built {result.pages} pages into {args.out} for the students and "
           f"{result.teacher_pages} into {teacher} for the teacher, never to publish "
           f"({s.written} written, {s.unchanged} unchanged, {s.removed} removed).")
+    if code is not None:
+        print(f"The teacher key is also in {args.out}, locked with the class code.")
     return EXIT_OK
+
+
+def _class_code() -> str | None:
+    """The class code from the environment, checked (an empty one is a usage error, a weak
+    one is said), or None when the teacher key is to stay in the teacher's folder only."""
+    from sitegen.output.lock import ENV, code_warning, normalize
+
+    raw = os.environ.get(ENV)
+    if raw is None:
+        return None
+    code = normalize(raw)
+    if not code:
+        raise UsageError(f"{ENV} is set but empty: give the class code (a passphrase of "
+                         f"several words), or unset {ENV} to keep the teacher key in the "
+                         "teacher's folder only")
+    warning = code_warning(code)
+    if warning is not None:
+        print(f"sitegen: warning: {warning}", file=sys.stderr)
+    return code
 
 
 def _check(args: argparse.Namespace) -> int:

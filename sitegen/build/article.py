@@ -5,7 +5,7 @@ never loads them.
 An article is built by the steps of ``STEPS``, in order, each a function over the
 ``ArticleBuild`` that carries what the earlier steps made:
 
-    load → anchor → views → pages → handouts → render → pdfs → export → stage
+    load → anchor → views → pages → handouts → render → pdfs → lock → export → stage
 
 ``build_article`` runs them in the build's worker processes, between the cache's key (before)
 and its entry (after); ``Job`` is what they share, given to each worker once
@@ -22,7 +22,8 @@ from sitegen.build.cache import Entry, Signature, content_key
 from sitegen.content.load import load_article
 from sitegen.errors import Collector, ContentErrors, SiteError
 from sitegen.model import Article, Site
-from sitegen.output.stage import TEACHER, Places, Staged
+from sitegen.output.lock import ClassCode, lock_pdf
+from sitegen.output.stage import TEACHER, Places, Staged, split
 from sitegen.text.anchoring import AnchoredArticle, anchor_article
 from sitegen.theme import templates
 from sitegen.views import classroom, export, handouts
@@ -30,7 +31,9 @@ from sitegen.views.article import ArticleView, article_pages, article_views
 from sitegen.views.assets import theme_assets
 from sitegen.views.edition import Page
 from sitegen.views.index import card_view, index_page
+from sitegen.views.locked import locked_page
 from sitegen.views.sheets import TEACHER as TEACHER_KEY
+from sitegen.views.sheets import SheetFrame, in_the_site
 
 
 def render_pages(pages: Iterable[Page]) -> dict[str, bytes]:
@@ -74,6 +77,8 @@ class Job:
     """The site's assets, which every PDF is made with; None when PDFs are off."""
     places: Places | None
     """The folders the build writes; None when it only checks."""
+    lock: ClassCode | None = None
+    """The class code that locks the teacher key in the students' site, if one is set."""
 
     @property
     def pdf(self) -> bool:
@@ -130,7 +135,8 @@ def anchor(build: ArticleBuild) -> None:
 
 
 def views(build: ArticleBuild) -> None:
-    build.views = article_views(build.ready, build.job.site, pdf=build.job.pdf)
+    build.views = article_views(build.ready, build.job.site, pdf=build.job.pdf,
+                                locked=build.job.lock is not None)
 
 
 def pages(build: ArticleBuild) -> None:
@@ -179,6 +185,26 @@ def pdfs(build: ArticleBuild) -> None:
     build.files.update(made)
 
 
+def lock_keys(build: ArticleBuild) -> None:
+    """With a class code, the teacher key of each edition also goes into the students'
+    site, locked: the page as the site shows it (its links are the site's), sealed, and its
+    PDF encrypted."""
+    lock = build.job.lock
+    if lock is None:
+        return
+    for page in build.sheets:
+        is_teacher, rel = split(page.path)
+        if not (is_teacher and isinstance(page.view, SheetFrame)):
+            continue
+        edition = build.views[page.view.lang]
+        view = in_the_site(page.view, edition.handouts)
+        build.files[rel] = locked_page(templates.render_page(page.template, view).encode(),
+                                       view, lock)
+        key_pdf = build.files.get(handouts.pdf_path(page.path))
+        if key_pdf is not None:
+            build.files[handouts.pdf_path(rel)] = lock_pdf(key_pdf, lock)
+
+
 def export_annotations(build: ArticleBuild) -> None:
     """The annotations as JSON-LD."""
     build.files[f"{build.ready.article.slug}/annotations.jsonld"] = export.export_article(
@@ -202,6 +228,7 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("handouts", handout_pages),
     ("render", render),
     ("pdfs", pdfs),
+    ("lock", lock_keys),
     ("export", export_annotations),
     ("stage", stage_files),
 )

@@ -27,6 +27,7 @@ from sitegen.content.listing import article_dirs
 from sitegen.errors import Collector, ContentErrors, SiteWarning, SourceLocation
 from sitegen.output.commit import WriteStats
 from sitegen.output.folder import teacher_folder
+from sitegen.output.lock import class_code
 from sitegen.output.pair import Pair, count_pages
 from sitegen.output.stage import Places, Staged
 from sitegen.theme import templates
@@ -121,15 +122,17 @@ class Builder:
 
     def __init__(self, content: Path, out: Path | None, *, teacher: Path | None = None,
                  pdf: bool = True, jobs: int | None = None, use_cache: bool = True,
-                 start_method: str = "fork"):
+                 start_method: str = "fork", code: str | None = None):
         """``out`` is the students' site, ``teacher`` the teacher's folder (by default
-        beside it, see ``output.folder.teacher_folder``). ``start_method`` starts the
-        worker processes: ``fork`` is the quickest, but only safe from a process without
-        other threads (``forkserver`` is, and ``spawn``, which ``Workers`` takes where
-        the platform has neither)."""
+        beside it, see ``output.folder.teacher_folder``); with a class ``code``, the
+        teacher key is also in the site, locked (see ``output.lock``). ``start_method``
+        starts the worker processes: ``fork`` is the quickest, but only safe from a
+        process without other threads (``forkserver`` is, and ``spawn``, which
+        ``Workers`` takes where the platform has neither)."""
         self.content = content
         self.out = out
         self.teacher = teacher if teacher is not None or out is None else teacher_folder(out)
+        self.code = code
         self.pdf = pdf
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.start_method = start_method
@@ -141,6 +144,10 @@ class Builder:
         # The content folder is named by its full path, so `content` and `/x/content`
         # share a cache; theme and code files by their place in the source tree.
         h = hashlib.sha256(f"{__version__}\0{self.pdf}\0{self.content.resolve()}".encode())
+        if self.code is not None:
+            # The pages locked with another code must be locked again: the key changes
+            # with a hash of the code (this machine holds the unlocked key anyway).
+            h.update(b"\0code\0" + hashlib.sha256(self.code.encode()).digest())
         theme_root = templates.TEMPLATES.parent
         # Read as content is read: no link out, no FIFO, no endless file.
         site_yaml = input_bytes(self.content / "site.yaml", "site.yaml", self.content)
@@ -259,7 +266,9 @@ class Builder:
 
                 site = site or self._site(site_problems, check=False)
                 assets = theme_assets(site)  # once per build: for the PDFs and the site
-                job = article.Job(site, site_key, assets if self.pdf else None, places)
+                # Derived only when an article is rendered: it takes a moment on purpose.
+                lock = class_code(self.code) if self.code is not None else None
+                job = article.Job(site, site_key, assets if self.pdf else None, places, lock)
                 done = self._run(job, tasks, workers)
         errors = [*site_problems.errors, *listing.problems.errors,
                   *(e for d in done for e in d.errors)]
@@ -375,11 +384,13 @@ class Builder:
 
 
 def build(content: Path, out: Path, *, teacher: Path | None = None, pdf: bool = True,
-          jobs: int | None = None, use_cache: bool = True) -> BuildResult:
-    """Build ``content`` into ``out`` and the teacher's folder (by default beside it).
-    Raises ContentErrors or UsageError before writing."""
-    return Builder(content, out, teacher=teacher, pdf=pdf, jobs=jobs,
-                   use_cache=use_cache).build()
+          jobs: int | None = None, use_cache: bool = True, code: str | None = None
+          ) -> BuildResult:
+    """Build ``content`` into ``out`` and the teacher's folder (by default beside it),
+    with the teacher key locked in ``out`` too when a class ``code`` is given. Raises
+    ContentErrors or UsageError before writing."""
+    return Builder(content, out, teacher=teacher, pdf=pdf, jobs=jobs, use_cache=use_cache,
+                   code=code).build()
 
 
 def check(content: Path) -> list[SiteWarning]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from sitegen.model import SIFT_STEPS, Site
 from sitegen.views.edition import Frame, edition_links, frame_of
@@ -96,6 +96,17 @@ class SheetFrame(Frame):
     glossary: tuple[Term, ...]
     lines: Lines
     sift: tuple[SiftMove, ...]
+
+
+V = TypeVar("V", bound="SheetFrame")
+
+
+def in_the_site(view: V, handouts: tuple[HandoutLink, ...]) -> V:
+    """A teacher's sheet as the students' site shows it (the key locked with a class code):
+    with the site's ``handouts`` links and the link back to the explainer."""
+    return replace(view, handouts=tuple(replace(link, current=link.kind == view.kind)
+                                        for link in handouts),
+                   back="index.html", back_label=view.t["handout_web_page"])
 
 
 def sheet_fields(page: Frame, handouts: tuple[HandoutLink, ...], site: Site, slug: str,
