@@ -115,7 +115,7 @@
         }
         seen[id] = work.file;
         if (work.dropped) { note(fill(S.dropped, { file: work.file, n: work.dropped })); }
-        students.push(work);
+        students.push(judged(work));
       });
       show();
     });
@@ -136,6 +136,18 @@
     return D.highlights.filter(function (h) { return text.finds(m, h); })[0] || null;
   }
 
+  // A student's work with what the page shows of it worked out once: each mark's highlight
+  // (m.match), each highlight's result, and the counts.
+  function judged(s) {
+    s.marks.forEach(function (m) { m.match = matchOf(m); });
+    s.results = results(s);
+    var count = function (what) { return s.results.filter(function (r) { return r === what; }).length; };
+    s.found = count("found");
+    s.other = count("other");
+    s.extra = s.marks.filter(function (m) { return !m.match; }).length;
+    return s;
+  }
+
   // The passages that at least two students marked with marks matching no highlight: the
   // text cut at every such mark's edges, the pieces two or more students cover, and the
   // neighbouring pieces joined.
@@ -143,7 +155,7 @@
     var extras = [];
     students.forEach(function (s, i) {
       s.marks.forEach(function (m) {
-        if (!matchOf(m)) { extras.push({ start: m.start, end: m.end, category: m.category, student: i }); }
+        if (!m.match) { extras.push({ start: m.start, end: m.end, category: m.category, student: i }); }
       });
     });
     var cuts = [];
@@ -184,7 +196,6 @@
 
   function show() {
     students.sort(function (x, y) { return who(x).localeCompare(who(y), D.lang) || x.saved.localeCompare(y.saved); });
-    var counted = students.map(results);
     document.getElementById("class-status").textContent = students.length ?
       fill(S.read, { n: students.length }) : S.none_yet;
     document.getElementById("class-csv").disabled = students.length === 0;
@@ -194,22 +205,20 @@
     });
 
     var rows = document.getElementById("class-student-rows");
-    rows.replaceChildren.apply(rows, students.map(function (s, i) {
+    rows.replaceChildren.apply(rows, students.map(function (s) {
       var tr = el("tr");
-      var count = function (what) { return counted[i].filter(function (r) { return r === what; }).length; };
       var name = el("th", who(s));
       name.scope = "row";
       tr.append(name, el("td", savedOn(s)), el("td", s.file), el("td", String(s.marks.length)),
-                el("td", String(count("found"))), el("td", String(count("other"))),
-                el("td", String(s.marks.filter(function (m) { return !matchOf(m); }).length)));
+                el("td", String(s.found)), el("td", String(s.other)), el("td", String(s.extra)));
       return tr;
     }));
 
     D.highlights.forEach(function (h, k) {
       var row = document.querySelector('tr[data-highlight="' + CSS.escape(h.id) + '"]');
       if (!row) { return; }
-      var found = students.filter(function (s, i) { return counted[i][k] === "found"; });
-      var other = students.filter(function (s, i) { return counted[i][k] === "other"; });
+      var found = students.filter(function (s) { return s.results[k] === "found"; });
+      var other = students.filter(function (s) { return s.results[k] === "other"; });
       var f = row.querySelector("[data-found]"), o = row.querySelector("[data-other]");
       f.textContent = f.dataset.found = String(found.length);
       o.textContent = o.dataset.other = String(other.length);
@@ -269,7 +278,7 @@
       s.marks.forEach(function (m) {
         var li = el("li");
         li.dataset.category = m.category;
-        var h = matchOf(m);
+        var h = m.match;
         li.append(badge(m.category), " ", el("strong", byKey[m.category].label), " ",
                   passage(m.start, m.end, 200), " ",
                   el("span", "(" + (h ? fill(S.matches, { n: byKey[h.category].letter + h.number }) : S.matches_none) + ")", "class-match"));
@@ -308,11 +317,8 @@
       .concat(D.questions.map(headerOf)).concat(fieldLabels).concat([S.why]);
     var word = { found: S.csv_found, other: S.csv_other, missed: S.csv_missed };
     var rows = students.map(function (s) {
-      var r = results(s);
-      var count = function (what) { return r.filter(function (x) { return x === what; }).length; };
-      return [who(s), s.saved, s.file, s.marks.length, count("found"), count("other"),
-              s.marks.filter(function (m) { return !matchOf(m); }).length]
-        .concat(r.map(function (x) { return word[x]; }))
+      return [who(s), s.saved, s.file, s.marks.length, s.found, s.other, s.extra]
+        .concat(s.results.map(function (x) { return word[x]; }))
         .concat(D.questions.map(function (k) { return s.answers[k] || ""; }))
         .concat(D.fields.map(function (k) { return s.fields[k] || ""; }))
         .concat([s.marks.map(function (m) {
