@@ -1,5 +1,5 @@
 # Quick start on a fresh Debian machine with Python 3.11:
-#   make site   set up .venv, build content/ into _site/
+#   make site   set up .venv, build content/ into _site/ (the teacher's: _site-teacher/)
 #   make test   set up everything the tests need (Chromium too, as root) and run them all
 # Another content folder: make site CONTENT=my-class (or make serve CONTENT=my-class).
 PYTHON ?= python3
@@ -26,7 +26,7 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 site: $(RUN_STAMP)
 	bash scripts/system-deps.sh site
 	$(BIN)/sitegen build --content $(CONTENT) --out _site
-	@echo "Open $(CURDIR)/_site/index.html in a browser."
+	@echo "Open $(CURDIR)/_site/index.html in a browser; the teacher keys and class pages are in $(CURDIR)/_site-teacher/ (never publish it)."
 
 system-deps:
 	bash scripts/system-deps.sh
@@ -41,7 +41,7 @@ lint: $(TEST_STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) _site .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) _site _site-teacher .pytest_cache .mypy_cache .ruff_cache .hypothesis
 
 # Timings of sitegen and other generators on synthetic sites (minutes; not part of make test).
 bench: $(RUN_STAMP)
