@@ -27,6 +27,8 @@ import synth_links
 from edits import edit_article
 from measure import Measurement, private_env, run
 
+from sitegen.output.folder import teacher_folder
+
 OUT = Path(__file__).resolve().parent / "out" / "ratios"
 BASELINE = Path(__file__).resolve().parent / "baseline.py"
 
@@ -65,6 +67,7 @@ def clean_pair(name: str, content: Path, runs: int) -> list[str]:
         shutil.rmtree(base_out, ignore_errors=True)
         base.append(run([sys.executable, str(BASELINE), str(content), str(base_out)]))
         shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(teacher_folder(out), ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
         ours.append(run([*_sitegen(), "--content", str(content), "--out", str(out)], env=env))
     for label, ms in ((f"{name}: baseline clean", base), (f"{name}: sitegen clean", ours)):
@@ -80,6 +83,7 @@ def rebuilds(name: str, content: Path, runs: int) -> list[str]:
     env = private_env(cache)
     command = [*_sitegen(), "--content", str(content), "--out", str(out)]
     shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(teacher_folder(out), ignore_errors=True)
     shutil.rmtree(cache, ignore_errors=True)
     _, clean = _timed(f"{name}: sitegen clean", 1, lambda: run(command, env=env))
     _, noop = _timed(f"{name}: no-op", runs, lambda: run(command, env=env))

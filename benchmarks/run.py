@@ -26,6 +26,8 @@ from edits import edit_article, edited_template, page_template
 from measure import Measurement, private_env, run
 from synth import slug, write_site
 
+from sitegen.output.folder import teacher_folder
+
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "benchmarks" / "out"
 SCENARIOS = ("clean", "no-op", "one article edited", "one template edited")
@@ -103,6 +105,7 @@ def time_sitegen(content: Path, n: int, runs: int, templates: Path) -> list[Resu
 
     def clean() -> Measurement:
         shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(teacher_folder(out), ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
         return build()
 
