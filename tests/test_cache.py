@@ -314,8 +314,8 @@ def test_errors_in_a_worker_are_all_reported_and_nothing_is_written(tmp_path: Pa
     Builder(content, out, pdf=False, jobs=2).build()
     before = _tree(out)
     for i in (1, 5):
-        _edit(content / f"articles/copy-{i}/annotations.yaml", 'quote: "Critics"',
-              'quote: "Critters"')
+        _edit(content / f"articles/copy-{i}/annotations.yaml", 'quote: {en: "Critics"',
+              'quote: {en: "Critters"')
     (content / "articles/copy-3/article.md").write_text("no front matter", "utf-8")
     from sitegen.errors import ContentErrors
     with pytest.raises(ContentErrors) as info:
