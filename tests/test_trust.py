@@ -172,6 +172,10 @@ def test_an_integer_beyond_pythons_digit_limit_is_a_content_error(mini: Path,
     assert error.endswith("' is not a language code such as 'fr'")
 
 
+LOCAL = 'quote: {en: "a local newspaper", fr: "un journal local"}'
+"""The mini article's first quote, in English and in its French translation."""
+
+
 def _annotate(mini: Path, old: str, new: str) -> Path:
     path = mini / "articles" / "sample" / "annotations.yaml"
     text = path.read_text("utf-8")
@@ -182,7 +186,7 @@ def _annotate(mini: Path, old: str, new: str) -> Path:
 
 def test_escape_sequences_from_content_are_printed_escaped(mini: Path) -> None:
     # YAML's "\e" is ESC: a quote that would turn the terminal red and clear it.
-    _annotate(mini, 'quote: "a local newspaper"', r'quote: "\e[31m\e[2J a local \u202enewspaper"')
+    _annotate(mini, LOCAL, r'quote: "\e[31m\e[2J a local \u202enewspaper"')
     result = run_main("check", "--content", mini)
     assert result.returncode == 1
     assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
@@ -193,7 +197,7 @@ def test_escape_sequences_from_content_are_printed_escaped(mini: Path) -> None:
 def test_a_quote_matching_thousands_of_places_lists_a_few(mini: Path) -> None:
     article = mini / "articles" / "sample" / "article.md"
     article.write_text(article.read_text("utf-8").rstrip() + " the plan" * 3000, "utf-8")
-    ann = _annotate(mini, 'quote: "a local newspaper"', 'quote: "the plan"')
+    ann = _annotate(mini, LOCAL, 'quote: "the plan"')
     [error] = _errors(mini)
     assert error.startswith(f"{ann}:4:12: quote 'the plan' matches 3001 places in article "
                             "'sample': …")
@@ -202,7 +206,7 @@ def test_a_quote_matching_thousands_of_places_lists_a_few(mini: Path) -> None:
 
 
 def test_a_whole_article_pasted_as_a_quote_gives_a_short_message(mini: Path) -> None:
-    _annotate(mini, 'quote: "a local newspaper"', f'quote: "{"word " * 20000}"')
+    _annotate(mini, LOCAL, f'quote: "{"word " * 20000}"')
     [error] = _errors(mini)
     assert len(error) < 1000
     assert "characters …]" in error

@@ -131,10 +131,12 @@ def _anchor(text: str | Folded, sel: Selector, loc: SourceLocation, where: str,
 
 
 def _untranslatable(article: Article, problems: Collector) -> None:
-    """An error for each quote in a language the article has no translation into."""
+    """An error for each quote in a language the article has no translation into (but for
+    a translation that is there and could not be read: its own error says why)."""
+    unread = {PurePath(e.location.path).name for e in problems.errors}
     for ann in article.annotations:
         for lang, _ in ann.translated:
-            if article.translation(lang) is None:
+            if article.translation(lang) is None and f"translation.{lang}.md" not in unread:
                 problems.error(f"a quote in '{lang}', but the article has no translation into "
                                f"'{lang}'", ann.where_quote(lang),
                                f"add translation.{lang}.md beside article.md, or remove the "
