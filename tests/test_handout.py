@@ -175,7 +175,8 @@ def test_handouts_are_self_contained(site: Path, kind: str) -> None:
         assert (page_path.parent / link.attrs["href"]).resolve().is_file()
     assert "style=" not in html
     scripts = [s.attrs.get("src") for s in tree.find_all("script")]  # the exercise page's own
-    assert scripts == (["../../assets/exercise.js"] if kind == sheets.EXERCISE else [])
+    assert scripts == (["../../assets/marks.js", "../../assets/exercise.js"]
+                       if kind == sheets.EXERCISE else [])
     for src in scripts:
         assert src is not None and (page_path.parent / src).resolve().is_file()
 
@@ -372,3 +373,63 @@ def test_a_student_copy_has_no_field_for_what_students_investigate(view: type) -
 
 def test_the_teacher_view_has_what_the_student_views_lack() -> None:
     assert {"note", "answer", "sources", "provenance", "lesson"} <= _reachable_fields(TeacherView)
+
+
+# Questions at the Stop step come first
+
+SEARCH_FIRST = "What would you search for first?"
+WHO_WROTE = "Who wrote this story?"
+
+
+@pytest.fixture(scope="module")
+def stop_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The letter fixture with its second question on the article, written last, at the
+    Stop step (built without PDFs)."""
+    content = tmp_path_factory.mktemp("stop") / "content"
+    shutil.copytree(LETTER, content)
+    ann = content / "articles/river/annotations.yaml"
+    text = ann.read_text("utf-8")
+    written = f'  - {{en: "{SEARCH_FIRST}", fr: "Que chercheriez-vous d\'abord ?"}}\n'
+    assert written in text
+    ann.write_text(text.replace(written, written.replace("  - {", "  - question: {", 1)
+                                + "    step: stop\n"), "utf-8")
+    out = content.parent / "out"
+    Builder(content, out, pdf=False).build()
+    return out
+
+
+def _order(texts: list[str]) -> list[str]:
+    """Each question text reduced to what tells them apart: a general one by its words, a
+    question on a passage as "passage"."""
+    return [SEARCH_FIRST if SEARCH_FIRST in q else WHO_WROTE if WHO_WROTE in q else "passage"
+            for q in texts]
+
+
+@pytest.mark.parametrize("kind", sheets.KINDS)
+def test_a_stop_question_is_asked_before_the_passages_on_every_sheet(stop_site: Path,
+                                                                      kind: str) -> None:
+    asked = _order(questions_on(stop_site, kind))
+    assert asked == [SEARCH_FIRST, "passage", "passage", "passage", WHO_WROTE]
+    if kind != sheets.EXERCISE:  # the annotated sheets name the part it opens
+        section = page(stop_site, f"river/{kind}.html").find("section",
+                                                             cls="questions-first")
+        assert section is not None
+        assert text_of(section).startswith(i18n.catalogue("en")["handout_questions_first"])
+        numbers = [text_of(n) for n in page(stop_site, f"river/{kind}.html").find_all(
+            cls="question-number")]
+        assert numbers == ["1.", "2."]  # numbered on across the parts
+
+
+def test_the_article_page_lists_a_stop_question_first(stop_site: Path) -> None:
+    panel = page(stop_site, "river/index.html").find("section", cls="questions")
+    assert panel is not None
+    general = panel.find("ol", cls="question-list")
+    assert general is not None
+    assert _order([text_of(li) for li in general.find_all("li")]) == [SEARCH_FIRST, WHO_WROTE]
+
+
+def test_without_a_stop_question_the_order_is_the_order_written(site: Path) -> None:
+    for kind in sheets.KINDS:
+        assert _order(questions_on(site, kind)) == [
+            "passage", "passage", "passage", WHO_WROTE, SEARCH_FIRST], kind
+        assert not page(site, f"river/{kind}.html").find(cls="questions-first")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import html
+import io
 import re
 import shutil
 import subprocess
@@ -29,7 +30,7 @@ from sitegen.output.folder import teacher_folder
 from sitegen.text.anchoring import anchor_article
 from sitegen.text.markdown import parse_markdown, to_html
 from sitegen.theme import i18n, pdf
-from sitegen.views import exercise, sheets
+from sitegen.views import exercise, handouts, sheets
 from sitegen.views.assets import theme_assets
 
 SEED = ROOT / "content"
@@ -469,3 +470,88 @@ def test_site_path(url: str, expected: str | None) -> None:
 def test_artifacts_folder_is_ignored_by_git() -> None:
     ignored = (ROOT / ".gitignore").read_text("utf-8").split()
     assert "artifacts/" in ignored
+
+
+# Fitting the pages: no student sheet ends on a page that holds only a few lines
+
+MIN_LAST_PAGE = 1 / 3
+"""The least share of its page the text of a student sheet's last page fills (measured by
+pdftotext, from the top of the text area to the lowest word above the footer)."""
+TOP, BOTTOM = 45.35, 42.52  # the 16 mm and 15 mm top and bottom margins of handout.css
+
+
+def text_fill(path: Path) -> list[float]:
+    """Each page's share of its text area that holds text (pdftotext -bbox): the running
+    title and the page number, in the margins, do not count."""
+    xml = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    fills: list[float] = []
+    for page in re.finditer(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', xml, re.S):
+        height = float(page.group(1))
+        lows = [y for y in map(float, re.findall(r'yMax="([\d.]+)"', page.group(2)))
+                if TOP < y < height - BOTTOM]
+        fills.append((max(lows, default=TOP) - TOP) / (height - TOP - BOTTOM))
+    return fills
+
+
+def student_sheets(out: Path) -> list[Path]:
+    return sorted(p for p in out.rglob("*.pdf")
+                  if p.name in (f"{sheets.EXERCISE}.pdf", f"{sheets.STUDENT}.pdf"))
+
+
+@pytest.mark.parametrize("build", ["seed", "letter"])
+def test_no_student_sheet_ends_on_a_nearly_empty_page(build: str,
+                                                      request: pytest.FixtureRequest) -> None:
+    """The seed in both editions (its English student copy had a 4th page holding only the
+    glossary, its English exercise a 3rd page with two questions) and the letter fixture."""
+    out: Path = request.getfixturevalue(build)
+    found = student_sheets(out)
+    assert len(found) == 4  # exercise and student copy, in two editions
+    for path in found:
+        fills = text_fill(path)
+        assert len(fills) == 1 or fills[-1] >= MIN_LAST_PAGE, (path, fills)
+
+
+def _page(body: str) -> bytes:
+    """A page with a block of ``body`` height, then one line; the class ``fit-short`` on
+    the root makes the block shorter, ``fit-long`` the line taller (its rule shows where
+    it ends), ``fit-more`` adds a third page."""
+    style = ("@page { size: A4; margin: 0 } body { margin: 0 }"
+             f" .block {{ height: {body} }} html.fit-short .block {{ height: 700pt }}"
+             " p { margin: 0; height: 30pt; border-bottom: 1pt solid }"
+             " html.fit-long p { height: 400pt } .more { display: none }"
+             " html.fit-more .more { display: block; height: 400pt; break-before: page }")
+    return (f"<!DOCTYPE html><html><head><style>{style}</style></head><body>"
+            "<div class='block'></div><p>The last line</p><div class='more'></div>"
+            "</body></html>").encode()
+
+
+def _pages(data: bytes) -> int:
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def test_a_nearly_empty_last_page_is_fitted_away() -> None:
+    spilled = _page("830pt")  # 830 + 30 > 842 (A4): the line alone on page 2
+    plain = pdf.html_to_pdf(spilled, path="a/b.html", assets={})
+    assert _pages(plain) == 2
+    assert _pages(pdf.html_to_pdf(spilled, path="a/b.html", assets={},
+                                  fits=("fit-short",))) == 1
+    # A layout that changes nothing is passed over for the next, which fills the last
+    # page instead (400pt of 842, more than MIN_FILL).
+    filled = pdf.html_to_pdf(spilled, path="a/b.html", assets={}, fits=("fit-long",))
+    assert _pages(filled) == 2 and filled != plain
+    assert pdf.html_to_pdf(spilled, path="a/b.html", assets={},
+                           fits=("fit-none", "fit-long")) == filled
+    # One that adds a page is never kept, however full its last page.
+    assert pdf.html_to_pdf(spilled, path="a/b.html", assets={}, fits=("fit-more",)) == plain
+
+
+def test_a_page_that_fits_is_laid_out_as_written() -> None:
+    fitting = _page("500pt")
+    plain = pdf.html_to_pdf(fitting, path="a/b.html", assets={})
+    assert pdf.html_to_pdf(fitting, path="a/b.html", assets={}, fits=("fit-short",)) == plain
+
+
+def test_the_layouts_a_pdf_may_take_are_part_of_its_key() -> None:
+    assert handouts.pdf_key(b"<p>", {}, "A4") != handouts.pdf_key(b"<p>", {}, "A4",
+                                                                  handouts.FITS)

@@ -17,7 +17,7 @@ import importlib
 import logging
 import posixpath
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import ModuleType
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -26,6 +26,9 @@ from sitegen.errors import UsageError
 
 PANGO_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0")
 PAPER_SIZES = {"A4": "A4", "Letter": "letter"}
+MIN_FILL = 0.4
+"""The least share of its page the last page of a fitted PDF fills (see ``fits`` in
+``html_to_pdf``): a page that holds less is paper wasted on a few lines."""
 SITE_URL = "file:///sitegen-site/"
 """The base the page is laid out under; a name only, never opened (see ``_Fetcher``)."""
 CONTENT_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png",
@@ -102,12 +105,18 @@ class _Collect(logging.Handler):
 
 
 def html_to_pdf(html: bytes, *, path: str, assets: Mapping[str, bytes], paper: str = "A4",
-                messages: list[str] | None = None) -> bytes:
+                messages: list[str] | None = None, fits: Sequence[str] = ()) -> bytes:
     """Lay out ``html`` (a page at site path ``path``) on ``paper`` and return the PDF.
 
     ``assets`` maps site paths (``assets/handout.css``) to bytes; the page's relative links
     resolve against ``path``. WeasyPrint's warnings (bad CSS, refused URLs) are appended to
     ``messages`` when given. Raises PdfUnavailable when WeasyPrint cannot be loaded.
+
+    ``fits`` are classes for the page's root element, each a layout its stylesheet defines
+    (tighter, or roomier). When the last page of the page as written would fill less than
+    ``MIN_FILL`` of its page, they are tried in turn and the first whose last page is not so
+    empty, on no more pages, is kept; when none is, the page as written. The layout is
+    measured, not guessed, so this holds for any text, language and paper size.
     """
     wp = _weasyprint()
     found: list[str] = []
@@ -120,12 +129,52 @@ def html_to_pdf(html: bytes, *, path: str, assets: Mapping[str, bytes], paper: s
             # fontTools (WeasyPrint's font subsetter) warns about harmless quirks of some
             # system fonts; the test suite turns warnings into errors, and the PDF is fine.
             warnings.filterwarnings("ignore", module=r"fontTools(\..*)?$")
-            document = wp.HTML(string=html, encoding="utf-8", base_url=SITE_URL + path,
-                               url_fetcher=_fetcher(assets, refused), media_type="print")
+            fetcher = _fetcher(assets, refused)
             size = wp.CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}")
-            data: bytes = document.write_pdf(stylesheets=[size])
+
+            def render(fit: str | None) -> Any:
+                page = wp.HTML(string=html, encoding="utf-8", base_url=SITE_URL + path,
+                               url_fetcher=fetcher, media_type="print")
+                if fit is not None:
+                    root = page.etree_element
+                    root.set("class", f"{root.get('class', '')} {fit}".strip())
+                return page.render(stylesheets=[size])
+
+            document = render(None)
+            if _nearly_empty_end(document):
+                for fit in fits:
+                    fitted = render(fit)
+                    if (len(fitted.pages) <= len(document.pages)
+                            and not _nearly_empty_end(fitted)):
+                        document = fitted
+                        break
+            data: bytes = document.write_pdf()
     finally:
         logger.removeHandler(handler)
     if messages is not None:
-        messages += [f"refused {url}" for url in refused] + found
+        messages += [f"refused {url}" for url in dict.fromkeys(refused)]
+        messages += list(dict.fromkeys(found))  # a page laid out again warns again
     return data
+
+
+def _nearly_empty_end(document: Any) -> bool:
+    """The document has more than one page, and its last fills less than ``MIN_FILL``."""
+    return len(document.pages) > 1 and page_fill(document.pages[-1]) < MIN_FILL
+
+
+def page_fill(page: Any) -> float:
+    """The share of a laid-out page's content area its content fills, from the top of the
+    area to the bottom of the lowest box, border included (the running title and page
+    number, in the page's margins, do not count). WeasyPrint has no public API for a
+    page's boxes, so this reads its page box (``Page._page_box``): an update that renames
+    it fails the handout tests (tests/test_pdf.py) rather than wasting paper unnoticed."""
+    margin_box = _import_module("weasyprint.formatting_structure.boxes").MarginBox
+    box = page._page_box
+    top, height = box.content_box_y(), box.height
+    lowest = top
+    stack = [child for child in box.children if not isinstance(child, margin_box)]
+    while stack:
+        current = stack.pop()
+        stack.extend(getattr(current, "children", ()))
+        lowest = max(lowest, current.border_box_y() + current.border_height())
+    return float((lowest - top) / height) if height else 1.0

@@ -25,16 +25,37 @@ from sitegen.output.stage import split
 from sitegen.text.anchoring import AnchoredArticle
 from sitegen.text.markdown import render_blocks, render_text
 from sitegen.theme import pdf
-from sitegen.views.article import ArticleView, StudentArticle, StudentQuestions
+from sitegen.views.article import (
+    ArticleView,
+    GeneralQuestion,
+    StudentArticle,
+    StudentGeneralQuestion,
+    StudentQuestions,
+)
 from sitegen.views.edition import Page, edition_dir, fields_of
-from sitegen.views.exercise import bare_text, exercise_view
-from sitegen.views.sheets import EXERCISE, KINDS, STUDENT, TEACHER, SheetFrame, sheet_fields
+from sitegen.views.exercise import bare_text, exercise_view, translation_of
+from sitegen.views.sheets import (
+    EXERCISE,
+    KINDS,
+    STUDENT,
+    TEACHER,
+    SheetFrame,
+    sheet_fields,
+    split_first,
+)
 
 LESSON = (("stop", 5), ("exercise", 15), ("discuss", 15), ("annotated", 15), ("sift", 5))
 """The lesson's steps and their minutes (55 in all, one class period): students work on
 the bare article first, then discuss, then read the annotated copy."""
 OBJECTIVES = ("sourcing", "framing", "context")
 TIPS = ("evidence", "wait", "true", "people")
+
+FITS = ("fit-snug", "fit-tight", "fit-roomy")
+"""The layouts of handout.css a student sheet's PDF may take when its last page would hold
+only a few lines (``pdf.html_to_pdf``): tighter first, to save the page, then roomier, to
+fill it. Only the sheets printed for every student are fitted; the teacher key is one copy.
+"""
+FITTED = (EXERCISE, STUDENT)
 
 Reuse = Callable[[str, str], bytes | None]
 """Given a PDF's site path and input key, the PDF of the last build if it is still good."""
@@ -60,6 +81,9 @@ class StudentView(SheetFrame):
     translation_lang: str | None
     blocks: tuple[StudentBlock, ...]
     questions: StudentQuestions
+    asked_first: tuple[StudentGeneralQuestion, ...]
+    """The questions on the whole article asked before those on passages (Stop)."""
+    asked_later: tuple[StudentGeneralQuestion, ...]
 
 
 @dataclass(frozen=True)
@@ -86,6 +110,21 @@ class TeacherView(ArticleView, SheetFrame):
     """``teacher.html``: the article's view, with the answers, and the lesson."""
 
     lesson: Lesson
+    asked_first: tuple[GeneralQuestion, ...]
+    """The questions on the whole article asked before those on passages, as on the
+    student copies (``sheets.split_first``)."""
+    asked_later: tuple[GeneralQuestion, ...]
+
+
+def _step_text(view: ArticleView, step: str) -> str:
+    """The string that says what happens at a lesson ``step``: a practice text has no
+    outlet, author or date to look for, and a key without sources lists none to trace a
+    claim with."""
+    if step == "exercise" and view.article.practice:
+        return "lesson_exercise_practice_text"
+    if step == "sift" and not view.sources:
+        return "lesson_sift_no_sources_text"
+    return f"lesson_{step}_text"
 
 
 def _lesson(view: ArticleView, highlights: int) -> Lesson:
@@ -106,7 +145,7 @@ def _lesson(view: ArticleView, highlights: int) -> Lesson:
         core=t["lesson_core"].format(n=marked) if marked < every else t["lesson_core_none"],
         objectives=tuple(t[f"lesson_objective_{k}"] for k in OBJECTIVES),
         steps=tuple(LessonStep(t["lesson_minutes"].format(n=minutes), t[f"lesson_{k}"],
-                               t[f"lesson_{k}_text"].format(n=numbers.get(k, 0)))
+                               t[_step_text(view, k)].format(n=numbers.get(k, 0)))
                     for k, minutes in LESSON),
         tips=tuple(t[f"lesson_tip_{k}"] for k in TIPS),
     )
@@ -129,12 +168,15 @@ def handout_pages(anchored: AnchoredArticle, site: Site, *,
         view = views[lang]
         # What both student copies show of the article and its questions.
         facts, questions = view.article.for_students(), view.questions.for_students()
+        student_first, student_later = split_first(questions.general)
         for kind in KINDS:
             sheet = sheet_fields(view, view.handouts, site, slug, kind)
             made: SheetFrame
             if kind == TEACHER:
+                first, later = split_first(view.questions.general)
                 made = TeacherView(**{**fields_of(view), **sheet},
-                                   lesson=_lesson(view, len(anchored.spans)))
+                                   lesson=_lesson(view, len(anchored.spans)),
+                                   asked_first=first, asked_later=later)
             elif kind == STUDENT:
                 made = StudentView(
                     **sheet, article=facts, headline=headline,
@@ -143,21 +185,26 @@ def handout_pages(anchored: AnchoredArticle, site: Site, *,
                     translation_lang=view.translation_lang,
                     blocks=tuple(StudentBlock(Markup(b.html), ours.translation)
                                  for b, ours in zip(blocks, view.blocks, strict=True)),
-                    questions=questions)
+                    questions=questions, asked_first=student_first,
+                    asked_later=student_later)
             else:
                 assert kind == EXERCISE
-                made = exercise_view(bare, view.t, sheet, article=facts, questions=questions)
+                made = exercise_view(bare, view.t, sheet, article=facts, questions=questions,
+                                     translation=translation_of(view))
             pages.append(Page(f"{edition_dir(site, lang)}{slug}/{kind}.html", f"{kind}.html",
                               made))
     return pages
 
 
-def pdf_key(html: bytes, theme: Mapping[str, bytes], paper: str) -> str:
+def pdf_key(html: bytes, theme: Mapping[str, bytes], paper: str,
+            fits: tuple[str, ...] = ()) -> str:
     """Everything a handout PDF is made from: its HTML, the stylesheets, the paper size,
-    and the versions of sitegen and WeasyPrint."""
+    the layouts it may be fitted to and how full a last page must be, and the versions of
+    sitegen and WeasyPrint."""
     h = hashlib.sha256()
+    fitting = f"{pdf.MIN_FILL} {' '.join(fits)}" if fits else ""
     parts: list[bytes] = [__version__.encode(), pdf.engine_version().encode(), paper.encode(),
-                          html]
+                          fitting.encode(), html]
     for name in sorted(theme):
         if name.endswith(".css"):
             parts += [name.encode(), theme[name]]
@@ -182,8 +229,9 @@ def pdf_files(pages: Iterable[Page], html: Mapping[str, bytes], site: Site,
     for page in pages:
         data = html[page.path]
         target = pdf_path(page.path)
-        keys[target] = pdf_key(data, theme, site.paper)
+        fits = FITS if isinstance(page.view, SheetFrame) and page.view.kind in FITTED else ()
+        keys[target] = pdf_key(data, theme, site.paper, fits)
         old = reuse(target, keys[target]) if reuse else None
         files[target] = old if old is not None else pdf.html_to_pdf(
-            data, path=split(page.path)[1], assets=theme, paper=site.paper)
+            data, path=split(page.path)[1], assets=theme, paper=site.paper, fits=fits)
     return files, keys

@@ -8,9 +8,9 @@ one); the key links to its own folder's pages."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sitegen.model import SIFT_STEPS, Site
 from sitegen.views.edition import Frame, edition_links, frame_of
@@ -131,3 +131,31 @@ def sheet_fields(page: Frame, handouts: tuple[HandoutLink, ...], site: Site, slu
         "glossary": tuple(Term(t[f"glossary_{k}"], t[f"glossary_{k}_text"]) for k in GLOSSARY),
         "lines": Lines(), "sift": sift_moves(t),
     }
+
+
+FIRST_STEP = SIFT_STEPS[0]
+"""The questions on the whole article at this SIFT step (Stop: before you react or read on)
+are asked first: on the article page before the other questions on the whole article, and
+on every sheet before the questions on passages too. The others keep the order written."""
+
+
+class _Stepped(Protocol):
+    @property
+    def step(self) -> str | None: ...
+
+
+Q = TypeVar("Q", bound=_Stepped)
+
+
+def split_first(questions: Iterable[Q]) -> tuple[tuple[Q, ...], tuple[Q, ...]]:
+    """Questions on the whole article, as the sheets ask them: those at ``FIRST_STEP``,
+    then the others, each part in the order given."""
+    every = tuple(questions)
+    return (tuple(q for q in every if q.step == FIRST_STEP),
+            tuple(q for q in every if q.step != FIRST_STEP))
+
+
+def stop_first(questions: Iterable[Q]) -> tuple[Q, ...]:
+    """Questions on the whole article in the order every page lists them (``FIRST_STEP``)."""
+    first, later = split_first(questions)
+    return first + later
