@@ -5,7 +5,7 @@ numbers); the student copies show what ``for_students`` keeps of it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from markupsafe import Markup
 
@@ -26,6 +26,7 @@ from sitegen.views.edition import (
     page_root,
 )
 from sitegen.views.sheets import HandoutLink, SiftMove
+from sitegen.views.translated import TranslatedText, translated_text
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,9 @@ class Note:
     quote: str | None
     """The highlighted passage, on one line."""
     quote_lang: str
+    translated_quote: str | None
+    """The passage in the edition's translation, when the page has one and it is given."""
+    translated_lang: str | None
     note: Rich | None
     question: Rich | None
     answer: Rich | None
@@ -83,11 +87,13 @@ class Note:
 
 @dataclass(frozen=True)
 class TextBlock:
-    """A top-level block of the body and the notes of the highlights that start in it."""
+    """A top-level block of the body, the notes of the highlights that start in it, and its
+    translation, plain and with the highlights whose quote is given in that language."""
 
     html: Markup
     notes: tuple[Note, ...]
     translation: Markup | None
+    marked_translation: Markup | None
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,7 @@ class HighlightQuestion:
     answer: Rich | None
     core: bool
     quote: str | None
+    translated_quote: str | None
     category: Category
 
 
@@ -120,6 +127,7 @@ class StudentHighlightQuestion:
     key: str
     question: Rich | None
     quote: str | None
+    translated_quote: str | None
     category: Category
 
 
@@ -155,7 +163,8 @@ class Questions:
         core = self.core()
         return StudentQuestions(
             tuple(StudentHighlightQuestion(q.number, q.id, q.key, q.question, q.quote,
-                                           q.category) for q in core.per_highlight),
+                                           q.translated_quote, q.category)
+                  for q in core.per_highlight),
             tuple(StudentGeneralQuestion(q.question, q.step, q.id, q.key)
                   for q in core.general))
 
@@ -201,6 +210,7 @@ class ArticleView(Frame):
     article: ArticleFacts
     headline: Markup
     translated_title: str | None
+    translated_headline: Markup | None
     headline_notes: tuple[Note, ...]
     blocks: tuple[TextBlock, ...]
     has_translation: bool
@@ -261,25 +271,14 @@ def article_pages(anchored: AnchoredArticle, site: Site, views: dict[str, Articl
             for lang in site.languages]
 
 
-def translation_blocks(anchored: AnchoredArticle, lang: str) -> list[Block] | None:
-    """The translation into ``lang``, block by block, or None when there is none."""
-    translation = anchored.translations.get(lang)
-    if not translation:
-        return None
-    # our own text, so in the edition's typography
-    ours = replace(translation, groups=tuple(tuple(typography.tokens(g, lang))
-                                             for g in translation.groups))
-    return render_blocks(ours, (), 0)
-
-
 def _article_view(anchored: AnchoredArticle, ed: Edition, marked: _Marked, *,
                   pdf: bool, locked: bool) -> ArticleView:
     article, lang = anchored.article, ed.lang
     blocks, numbers = marked.blocks, marked.numbers
-    tr_blocks = translation_blocks(anchored, lang)
+    tr = translated_text(anchored, lang)
     sources = _SourceList(lang)
     notes = {a.id: _note(ed, a, numbers.get(a.id), marked.quotes.get(a.id), article.language,
-                         sources)
+                         sources, tr)
              for a in article.annotations}
     by_block: list[list[Note]] = [[] for _ in blocks]
     headline_notes: list[Note] = []
@@ -287,20 +286,19 @@ def _article_view(anchored: AnchoredArticle, ed: Edition, marked: _Marked, *,
         (headline_notes if index is None else by_block[index]).append(notes[id_])
     article_notes = tuple(notes[a.id] for a in article.annotations if a.id not in numbers)
     numbered = sorted((notes[i] for i in numbers), key=lambda n: n.number or 0)
-    tr = article.translation(lang)
     frame = ed.frame(page_root(ed.site, lang, 1), f"{article.slug}/index.html", article.title)
     return ArticleView(
         **fields_of(frame),
         article=_facts(ed, article),
         headline=marked.headline,
-        translated_title=typography.plain(tr.title, lang) if tr and tr.title else None,
+        translated_title=tr.title if tr else None,
+        translated_headline=tr.headline if tr else None,
         headline_notes=tuple(headline_notes),
         blocks=tuple(
-            TextBlock(Markup(b.html), tuple(by_block[i]),
-                      Markup(tr_blocks[i].html) if tr_blocks and i < len(tr_blocks) else None)
+            TextBlock(Markup(b.html), tuple(by_block[i]), *tr.block(i) if tr else (None, None))
             for i, b in enumerate(blocks)),
-        has_translation=tr_blocks is not None,
-        translation_lang=lang if tr_blocks is not None else None,
+        has_translation=tr is not None,
+        translation_lang=lang if tr is not None else None,
         article_notes=article_notes,
         notes_in_order=(*numbered, *article_notes),
         glance=_glance(ed, article, numbered),
@@ -344,10 +342,11 @@ def _facts(ed: Edition, article: Article) -> ArticleFacts:
 
 
 def _note(ed: Edition, ann: Annotation, number: int | None, quote: str | None,
-          quote_lang: str, sources: _SourceList) -> Note:
-    return Note(ann.id, number, ed.category(ann.category), quote, quote_lang,
-                ed.text(ann.note), ed.text(ann.question, inline=True), ed.text(ann.answer),
-                sources.cite(ann.sources))
+          quote_lang: str, sources: _SourceList, tr: TranslatedText | None) -> Note:
+    translated = tr.quotes.get(ann.id) if tr else None
+    return Note(ann.id, number, ed.category(ann.category), quote, quote_lang, translated,
+                tr.lang if tr and translated else None, ed.text(ann.note),
+                ed.text(ann.question, inline=True), ed.text(ann.answer), sources.cite(ann.sources))
 
 
 def _glance(ed: Edition, article: Article, numbered: list[Note]) -> Glance:
@@ -381,13 +380,14 @@ def _chart(ed: Edition, article: Article) -> Markup | None:
 
 def _questions(ed: Edition, article: Article, notes: dict[str, Note]) -> Questions:
     """Each highlight's question (with its passage and category, for the sheets), then
-    the questions on the whole article."""
+    the questions on the whole article, Stop first (``sheets.FIRST_STEP``)."""
     numbers = {i: n.number for i, n in notes.items() if n.number is not None}
     asked = sorted((numbers[a.id], a) for a in article.annotations
                    if a.question is not None and a.id in numbers)
     per_highlight = tuple(
-        HighlightQuestion(number, a.id, a.id, ed.text(a.question, inline=True),
-                          ed.text(a.answer), a.core, notes[a.id].quote, notes[a.id].category)
+        HighlightQuestion(number, a.id, a.id, ed.text(a.question, inline=True), ed.text(a.answer),
+                          a.core, notes[a.id].quote, notes[a.id].translated_quote,
+                          notes[a.id].category)
         for number, a in asked)
     general = tuple(
         GeneralQuestion(ed.text(a.question, inline=True), ed.text(a.answer), None, a.id, a.id,
@@ -397,4 +397,4 @@ def _questions(ed: Edition, article: Article, notes: dict[str, Note]) -> Questio
         GeneralQuestion(ed.text(q.question, inline=True), ed.text(q.answer), q.step, None,
                         f"question-{i}", q.core)
         for i, q in enumerate(article.questions, 1))
-    return Questions(per_highlight, general)
+    return Questions(per_highlight, sheets.stop_first(general))
