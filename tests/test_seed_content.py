@@ -240,5 +240,6 @@ def test_french_typography(data: dict[str, Any], front: dict[str, Any]) -> None:
                      for what, pattern in FRENCH_SPACING.items()
                      for m in pattern.finditer(visible)]
     assert not problems, "\n".join(problems)
-    quotes = [a["quote"] for a in data["annotations"] if "quote" in a]
+    quotes = [q for a in data["annotations"] if "quote" in a  # one text, or one per language
+              for q in (a["quote"].values() if isinstance(a["quote"], dict) else [a["quote"]])]
     assert not any(NBSP in q or NNBSP in q for q in quotes), "a quote no longer copies the article"
