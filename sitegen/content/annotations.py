@@ -137,7 +137,8 @@ class AnnotationsParser:
                                     f"nor an edition of this site", node.key_locs[lang], hint)
                 ok = False
             elif not isinstance(child.value, str) or (key == "quote" and not child.value.strip()):
-                self.problems.error(f"'{key}.{lang}' must be non-empty text", child.loc)
+                what = "non-empty text" if key == "quote" else "text"
+                self.problems.error(f"'{key}.{lang}' must be {what}", child.loc)
                 ok = False
             else:
                 texts[lang] = child.value

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 
 from sitegen.errors import Collector, SourceLocation
-from sitegen.model import Article, Selector, Span, Translation, localized_texts
+from sitegen.model import Annotation, Article, Selector, Span, Translation, localized_texts
 from sitegen.text import markdown
 from sitegen.text.markdown import (
     BLOCK_SEPARATOR,
@@ -63,6 +63,7 @@ class AnchoredArticle:
 
 
 def translated_title(article: Article, lang: str) -> str:
+    """The headline of the translation into ``lang`` as written (empty when it has none)."""
     tr = article.translation(lang)
     return (tr.title or "") if tr else ""
 
@@ -75,12 +76,15 @@ def anchor_article(article: Article, problems: Collector) -> AnchoredArticle | N
         problems.error(message, SourceLocation(article.body_path, article.body_line + line, 1))
     fields = ParsedFields()
     check_fields(article, fields, SourceLocation(article.body_path), problems)
-    text = canonical_text(article.title, body)
+    folded = fold(canonical_text(article.title, body))
     where = f"article '{article.slug}'"
-    located = [(found[0], -found[1], order, ann)
-               for order, ann in enumerate(article.annotations) if ann.selector is not None
-               for found in [_anchor(text, ann.selector, ann.where_quote(article.language),
-                                     where, problems)] if found is not None]
+    located: list[tuple[int, int, int, Annotation]] = []
+    for order, ann in enumerate(article.annotations):
+        if ann.selector is None:
+            continue
+        found = _anchor(folded, ann.selector, ann.where_quote(article.language), where, problems)
+        if found is not None:
+            located.append((found[0], -found[1], order, ann))
     located.sort(key=lambda item: item[:3])
     spans = tuple(
         Span(ann, start, -neg_end, number)
@@ -105,11 +109,10 @@ def anchor_article(article: Article, problems: Collector) -> AnchoredArticle | N
     return anchored
 
 
-def _anchor(text: str | Folded, sel: Selector, loc: SourceLocation, where: str,
+def _anchor(folded: Folded, sel: Selector, loc: SourceLocation, where: str,
             problems: Collector, source: str = "the article") -> tuple[int, int] | None:
-    """Where ``sel`` is in ``text`` (canonical text, or it folded), or None after an error
-    naming ``where`` the quote was looked for, and the ``source`` to copy it from."""
-    folded = text if isinstance(text, Folded) else fold(text)
+    """Where ``sel`` is in a canonical text (``folded``), or None after an error naming
+    ``where`` the quote was looked for, and the ``source`` to copy it from."""
     try:
         return locate(folded.text, sel.quote, sel.prefix, sel.suffix, folded=folded)
     except QuoteNotFound as exc:
