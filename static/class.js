@@ -18,7 +18,7 @@
   var byKey = {};
   D.categories.forEach(function (c) { byKey[c.key] = c; });
 
-  var students = [];  // in the order read: {name, saved, file, marks, answers, fields}
+  var students = [];  // {name, saved, file, marks, answers, fields, ...}, by name once shown
   var seen = {};      // name + saved time → the file first read with that work
 
   function fill(template, values) {
