@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ROOT, Built, build_once, run_main, site_bytes
 from htmltree import Element, parse
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from sitegen.content.load import load_article, load_site
 from sitegen.errors import Collector
@@ -317,3 +319,32 @@ def test_new_says_how_to_quote_a_translation(mini: Path) -> None:
     text = (mini / "articles/other/annotations.yaml").read_text("utf-8")
     assert ('#    # with a translation.en.md, give its words too: quote: {fr: "…", en: "…"}'
             in text.splitlines())
+
+
+WORDS = st.lists(st.sampled_from(['"mot"', "mot", "l'eau", ":", ";", "?", "«", "»", "*em*",
+                                  "10 %", "'a'"]), min_size=1, max_size=12).map(" ".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(source=WORDS, data=st.data())
+def test_typeset_marks_keep_every_character_and_nest_well(source: str,
+                                                          data: st.DataObject) -> None:
+    body = parse_body(source)
+    assume(body.text)
+    ours = body.__class__(body.text, tuple(tuple(typography.tokens(g, "fr"))
+                                           for g in body.groups), body.ranges)
+    bounds = st.integers(0, len(body.text))
+    spans = [_span(f"s{n}", *sorted(data.draw(st.tuples(bounds, bounds))), n + 1)
+             for n in range(data.draw(st.integers(1, 4)))]
+    spans = [s for s in spans if s.start < s.end]
+    plain = parse(f"<div>{''.join(b.html for b in render_blocks(ours, [], 0))}</div>")
+    marked = parse(f"<div>{''.join(b.html for b in render_blocks(ours, spans, 0, mirror=True))}"
+                   "</div>")  # raises on badly nested marks
+    assert marked.text() == plain.text()
+    for span in spans:  # each highlight shows its words, but for quotation marks and spaces
+        assert _letters(_outer_text(marked, span.annotation.id)) == _letters(
+            body.text[span.start:span.end])
+
+
+def _letters(text: str) -> str:
+    return "".join('"' if c in "\"'«»“”‘’" else c for c in text if not c.isspace())

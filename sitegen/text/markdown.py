@@ -10,7 +10,6 @@ is cut at the same places, found through an alignment of the two.
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import re
 from collections.abc import Sequence
@@ -312,16 +311,25 @@ def _marked(text: str, start: int, spans: Sequence[Span], link_notes: bool,
 
 def _alignment(source: str, shown: str) -> Sequence[int]:
     """For each place between the characters of ``source`` (0 to its length), the same
-    place in ``shown``: the text after typography, which replaces characters (quotation
-    marks) and adds no-break spaces."""
+    place in ``shown``: the text after typography, which puts one quotation mark for
+    another and adds or replaces white space (no-break spaces), nothing else. So every
+    other character of ``source`` is the next one of ``shown`` that is not white space."""
     if source == shown:
         return range(len(source) + 1)
-    places = [0] * (len(source) + 1)
-    for _, i1, i2, j1, j2 in difflib.SequenceMatcher(
-            None, source, shown, autojunk=False).get_opcodes():
-        for i in range(i1, i2):
-            places[i] = j1 + min(i - i1, j2 - j1)
-    places[-1] = len(shown)
+    places = []
+    j = 0
+    for ch in source:
+        if ch.isspace():
+            places.append(j)
+            if j < len(shown) and shown[j].isspace():
+                j += 1
+        else:
+            while j < len(shown) - 1 and shown[j].isspace():  # added before this character
+                j += 1
+            places.append(j)
+            j += 1
+    places.append(len(shown))
+    places[0] = 0  # what is added at either end is shown too
     return places
 
 
@@ -336,17 +344,15 @@ def _cut_places(cuts: list[int], start: int, spans: Sequence[Span], source: str,
     found = [places[cut - start] for cut in cuts]
     if source == shown:
         return found
-    for n, cut in enumerate(cuts[1:-1], 1):
-        at, k = found[n], cut - start
+    for n, cut in enumerate(cuts[1:-1], 1):  # between the pieces before and after it
+        at, k, low, high = found[n], cut - start, found[n - 1], found[n + 1]
         if any(s.end == cut for s in spans) and source[k - 1] not in _ADDED:
-            while shown[at - 1] in _ADDED:
+            while at > low and shown[at - 1] in _ADDED:
                 at -= 1
         elif any(s.start == cut for s in spans) and source[k] not in _ADDED:
-            while shown[at] in _ADDED:
+            while at < high and shown[at] in _ADDED:
                 at += 1
         found[n] = at
-    for n in range(1, len(found)):  # in order, though a piece be left empty
-        found[n] = max(found[n], found[n - 1])
     return found
 
 
