@@ -3,14 +3,12 @@
 The article's canonical plain text is the headline, a blank line, then the body's text
 blocks separated by blank lines (inline formatting removed, soft breaks as spaces).
 Anchoring works on that text; rendering cuts each text token at span edges and wraps
-every piece in ``<mark>`` elements, so overlapping highlights never nest badly. A text shown
-in other characters than it was anchored in (a translation in its edition's typography)
-is cut at the same places, found through an alignment of the two.
+every piece in ``<mark>`` elements (``marks.marked``), so overlapping highlights never nest
+badly.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ from markdown_it.token import Token
 
 from sitegen.model import Span
 from sitegen.text import typography
+from sitegen.text.marks import marked
 
 BLOCK_SEPARATOR = "\n\n"
 ALLOWED_SCHEMES = ("http", "https", "mailto")
@@ -243,7 +242,7 @@ def render_text(text: str, spans: Sequence[Span], start: int, *, link_notes: boo
     """Escaped plain text (a headline) with marks; ``start`` is its canonical offset.
     ``shown``: the text as it is shown, when not as ``text`` (typography); ``mirror`` as
     for ``render_blocks``."""
-    return _marked(text if shown is None else shown, start, spans,
+    return marked(text if shown is None else shown, start, spans,
                    link_notes and not mirror, mirror, text)
 
 
@@ -286,97 +285,11 @@ class ParsedFields:
         return unwrap(found) if inline else found
 
 
-def _marked(text: str, start: int, spans: Sequence[Span], link_notes: bool,
-            mirror: bool = False, source: str | None = None) -> str:
-    """``text`` escaped, with marks for ``spans``; they count in ``source`` (``text`` as
-    it was anchored, when it is shown in other characters), from ``start``."""
-    source = text if source is None else source
-    end = start + len(source)
-    inside = [s for s in spans if s.start < end and s.end > start]
-    if not inside:
-        return escape(text, quote=False)
-    cuts = sorted({start, end} | {e for s in inside for e in (s.start, s.end) if start < e < end})
-    shown = dict(zip(cuts, _cut_places(cuts, start, inside, source, text), strict=True))
-    out: list[str] = []
-    for a, b in itertools.pairwise(cuts):
-        piece = escape(text[shown[a] : shown[b]], quote=False)
-        covering = sorted(
-            (s for s in inside if s.start <= a and s.end >= b),
-            key=lambda s: (s.start, -s.end, s.number),
-        )
-        opening = "".join(_mark_open(s, a, b, link_notes, mirror) for s in covering)
-        out.append(opening + piece + "</mark>" * len(covering))
-    return "".join(out)
-
-
-def _alignment(source: str, shown: str) -> Sequence[int]:
-    """For each place between the characters of ``source`` (0 to its length), the same
-    place in ``shown``: the text after typography, which puts one quotation mark for
-    another and adds or replaces white space (no-break spaces), nothing else. So every
-    other character of ``source`` is the next one of ``shown`` that is not white space."""
-    if source == shown:
-        return range(len(source) + 1)
-    places = []
-    j = 0
-    for ch in source:
-        if ch.isspace():
-            places.append(j)
-            if j < len(shown) and shown[j].isspace():
-                j += 1
-        else:
-            while j < len(shown) - 1 and shown[j].isspace():  # added before this character
-                j += 1
-            places.append(j)
-            j += 1
-    places.append(len(shown))
-    places[0] = 0  # what is added at either end is shown too
-    return places
-
-
-_ADDED = "\u00a0\u202f"
-"""What typography adds: no-break spaces, which stay outside the highlights they touch."""
-
-
-def _cut_places(cuts: list[int], start: int, spans: Sequence[Span], source: str, shown: str
-                ) -> list[int]:
-    """Where each cut (a canonical offset) falls in ``shown``."""
-    places = _alignment(source, shown)
-    found = [places[cut - start] for cut in cuts]
-    if source == shown:
-        return found
-    for n, cut in enumerate(cuts[1:-1], 1):  # between the pieces before and after it
-        at, k, low, high = found[n], cut - start, found[n - 1], found[n + 1]
-        if any(s.end == cut for s in spans) and source[k - 1] not in _ADDED:
-            while at > low and shown[at - 1] in _ADDED:
-                at -= 1
-        elif any(s.start == cut for s in spans) and source[k] not in _ADDED:
-            while at < high and shown[at] in _ADDED:
-                at += 1
-        found[n] = at
-    return found
-
-
-def _mark_open(span: Span, a: int, b: int, link_notes: bool, mirror: bool) -> str:
-    ann = span.annotation
-    classes = f"hl hl-{ann.category}"
-    extra = ""
-    if span.start == a:
-        classes += " hl-start"
-        if not mirror:  # the highlight's one id: notes link back to it
-            extra = f' id="hl-{ann.id}"'
-        if link_notes:  # opens its note (note-panel.js makes it a tab stop then)
-            extra += f' aria-details="note-{ann.id}"'
-    if span.end == b:
-        classes += " hl-end"
-    return (f'<mark class="{classes}" data-annotation="{ann.id}" '
-            f'data-number="{span.number}"{extra}>')
-
-
 def _token_text(token: Token, env: dict[str, Any]) -> str:
     start, end = token.meta.get("span", (None, None)) if token.meta else (None, None)
     if start is None:
         return escape(token.content, quote=False)
-    return _marked(token.content, start + env["offset"], env["spans"], env["link_notes"],
+    return marked(token.content, start + env["offset"], env["spans"], env["link_notes"],
                    env["mirror"], env["source"][start:end])
 
 
@@ -393,8 +306,8 @@ def _render_code_block(self: Any, tokens: list[Token], idx: int, options: Any, e
     content = token.content.rstrip("\n")
     if token.meta and "span" in token.meta:
         start = token.meta["span"][0] + env["offset"]
-        marked = _marked(content, start, env["spans"], env["link_notes"], env["mirror"])
-        return f"<pre><code>{marked}</code></pre>\n"
+        shown = marked(content, start, env["spans"], env["link_notes"], env["mirror"])
+        return f"<pre><code>{shown}</code></pre>\n"
     return f"<pre><code>{escape(content, quote=False)}</code></pre>\n"
 
 
