@@ -119,6 +119,14 @@ def test_the_class_page_is_the_teachers_with_the_model_answers(
         assert model is not None
         words = " ".join(parse(str(q.answer.html if q.answer else "")).text().split())
         assert words and words in " ".join(model.text().split())
+    # Each question with its own model answer (the exercise asks Stop questions first).
+    site, anchored = seed[0], seed[1]
+    key = article_views(anchored, site, pdf=False)[site.default_language].questions
+    model = {str(q.question.html if q.question else ""): q.answer
+             for q in (*key.per_highlight, *key.general)}
+    assert all(model[str(q.question.html if q.question else "")] == q.answer
+               for q in view.questions)
+    assert any(q.key.startswith("question-") for q in view.questions[:1])  # Stop first
     # It links to the teacher key beside it and to its twin in the other edition.
     hrefs = [a.attrs["href"] for a in tree.find_all("a")]
     assert hrefs == ["teacher.html", f"../en/{SLUG}/class.html"]

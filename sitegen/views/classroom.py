@@ -29,7 +29,13 @@ from sitegen.views.edition import (
     edition_links,
     frame_of,
 )
-from sitegen.views.exercise import BareText, bare_text, exercise_questions
+from sitegen.views.exercise import (
+    BareText,
+    bare_text,
+    exercise_questions,
+    highlight_key,
+    question_key,
+)
 from sitegen.views.sheets import TEACHER
 
 FORMAT = "sitegen-exercise/1"
@@ -97,13 +103,13 @@ def class_view(anchored: AnchoredArticle, bare: BareText, site: Site,
     """The class page of ``view``'s edition."""
     slug = anchored.article.slug
     t = view.t
-    # The exercise page's questions (with the keys a saved file holds its answers by), each
-    # with its model answer: both lists are the core questions, in the same order.
+    # The exercise page's questions (with the keys a saved file holds its answers by, in
+    # its order), each with its model answer, found by the same key.
     core = view.questions.core()
-    asked = exercise_questions(bare, t, view.questions.for_students())
-    answers = [q.answer for q in core.per_highlight] + [q.answer for q in core.general]
-    questions = tuple(ClassQuestion(q.key, q.question, q.where, q.quote, answer)
-                      for q, answer in zip(asked, answers, strict=True))
+    answers = {highlight_key(q.number): q.answer for q in core.per_highlight}
+    answers |= {question_key(n): q.answer for n, q in enumerate(core.general, 1)}
+    questions = tuple(ClassQuestion(q.key, q.question, q.where, q.quote, answers[q.key])
+                      for q in exercise_questions(bare, t, view.questions.for_students()))
     categories = {c.key: c for c in view.categories}
     text = anchored.plain_text
     highlights = tuple(ClassHighlight(h.id, h.number, categories[h.category],

@@ -257,18 +257,28 @@ class ExerciseView(SheetFrame):
     translation: Translation | None
 
 
+def highlight_key(number: int) -> str:
+    """The key a saved exercise keeps the answer to highlight ``number``'s question by."""
+    return f"highlight-{number}"
+
+
+def question_key(n: int) -> str:
+    """The key of the answer to the ``n``-th question on the whole article (from 1)."""
+    return f"question-{n}"
+
+
 def exercise_questions(bare: BareText, t: Mapping[str, str], questions: StudentQuestions
                        ) -> tuple[ExerciseQuestion, ...]:
     """The student copy's ``questions`` as the exercise asks them: each passage named by
     paragraph and line, never by highlight number, each answer by its ``key``."""
     paras, spans = bare.paragraphs, bare.by_id
-    items = [ExerciseQuestion(f"highlight-{q.number}", q.question, None,
+    items = [ExerciseQuestion(highlight_key(q.number), q.question, None,
                               _where(t, paras, spans[q.id].start, spans[q.id].end), q.quote,
                               q.translated_quote)
              for q in questions.per_highlight]
     # Questions at the Stop step are asked before those on passages, as on every sheet.
     first, later = split_first(
-        ExerciseQuestion(f"question-{n}", q.question, q.step, None, None, None)
+        ExerciseQuestion(question_key(n), q.question, q.step, None, None, None)
         for n, q in enumerate(questions.general, 1))
     return (*first, *items, *later)
 
