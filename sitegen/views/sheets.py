@@ -42,12 +42,11 @@ def links(t: Mapping[str, str], *, pdf: bool, locked: bool = False,
                  for kind in kinds)
 
 
-def teacher_links(t: Mapping[str, str], *, pdf: bool, current: str | None = None
-                  ) -> tuple[HandoutLink, ...]:
+def teacher_links(t: Mapping[str, str], *, pdf: bool) -> tuple[HandoutLink, ...]:
     """The links a page of the teacher's folder shows: the key and the class page."""
     return (HandoutLink(TEACHER, t[LABELS[TEACHER]], f"{TEACHER}.html",
-                        f"{TEACHER}.pdf" if pdf else None, current == TEACHER),
-            HandoutLink(CLASS, t[LABELS[CLASS]], f"{CLASS}.html", None, current == CLASS))
+                        f"{TEACHER}.pdf" if pdf else None, False),
+            HandoutLink(CLASS, t[LABELS[CLASS]], f"{CLASS}.html", None, False))
 
 
 GLOSSARY = ("sourcing", "framing", "missing_context", "direct_quote", "paraphrase",
@@ -118,7 +117,7 @@ def sheet_fields(page: Frame, handouts: tuple[HandoutLink, ...], site: Site, slu
     that folder's pages instead (see ``teacher_links``)."""
     t = page.t
     back, back_label = "index.html", t["handout_web_page"]
-    if kind in (TEACHER, CLASS):
+    if kind == TEACHER:
         pdf = any(link.pdf is not None for link in handouts)
         handouts = teacher_links(t, pdf=pdf)
         back, back_label = f"{page.root}index.html", t["teacher_index_heading"]
