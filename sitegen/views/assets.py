@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from sitegen.model import Site
 from sitegen.theme import templates
-from sitegen.views import categories
-from sitegen.views.colors import TEXT, WHITE, contrast, strong, tint
+from sitegen.views.colors import BLACK, TEXT, WHITE, contrast, projector_fill, strong, tint
+from sitegen.views.edition import Edition
 
 LINE_STYLES = ("solid", "dashed", "dotted", "double", "solid")
 """A category's underline, by its place in site.yaml."""
@@ -32,7 +32,9 @@ def categories_css(site: Site) -> str:
         k = cat.key
         line_color = strong(cat.color)
         background = tint(cat.color)
+        projected = projector_fill(cat.color)
         assert contrast(TEXT, background) >= 4.5 and contrast(WHITE, line_color) >= 4.5
+        assert contrast(WHITE, projected) >= 3 and contrast(BLACK, projected) >= 4.5
         style = LINE_STYLES[cat.index % len(LINE_STYLES)]
         rules.append(
             f".hl-{k} {{ background-color: {background}; color: {TEXT}; "
@@ -40,13 +42,28 @@ def categories_css(site: Site) -> str:
             f".badge-{k}, .hl-{k}.hl-start::before {{ background-color: {line_color}; "
             f"color: {WHITE}; }}\n"
             f".note-{k} {{ border-left-color: {line_color}; }}\n"
-            f".hide-{k} mark.hl-{k} {{ background: none; border-bottom: none; }}\n"
-            f".hide-{k} mark.hl-{k}.hl-start::before {{ display: none; }}\n"
-            f".hide-{k} .note-{k} {{ display: none; }}"
+            f".projector mark.hl-{k} {{ background-color: {projected}; color: {BLACK}; }}\n"
+            # A category switched off is hidden on screen only: printing prints every note.
+            f"@media screen {{\n"
+            f"  .hide-{k} mark.hl-{k} {{ background: none; border-bottom: none; }}\n"
+            f"  .hide-{k} mark.hl-{k}.hl-start::before {{ display: none; }}\n"
+            f"  .hide-{k} .note-{k} {{ display: none; }}\n}}"
         )
     for lang in site.languages:
-        for key, letter in categories.letters(site, lang).items():
-            letter = letter.replace("\\", "\\\\").replace('"', '\\"')
-            rules.append(f'html[lang="{lang}"] .hl-{key}.hl-start::before '
-                         f'{{ content: "{letter}" attr(data-number); }}')
+        edition = Edition(site, lang)
+        before, _, after = edition.t["highlight_spoken"].partition("{n}")
+        for shown in edition.categories:
+            # The badge is drawn, and spoken as the category's name ("Sourcing 6: "), through
+            # the content's alternative text; a browser without it keeps the first line.
+            letter = _css_string(shown.letter)
+            spoken = _css_string(before.replace("{label}", shown.label))
+            rules.append(f'html[lang="{lang}"] .hl-{shown.key}.hl-start::before '
+                         f'{{ content: {letter} attr(data-number); '
+                         f'content: {letter} attr(data-number) / {spoken} attr(data-number) '
+                         f'{_css_string(after)}; }}')
     return "\n".join(rules) + "\n"
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -53,3 +53,18 @@ def strong(color: str) -> str:
         weight -= 0.05
         shade = mix(color, "#000000", weight)
     return shade
+
+
+BLACK = "#000000"
+
+
+def projector_fill(color: str) -> str:
+    """A fill that stands out from white at 3:1 or more, so that a projector's washed-out
+    picture still shows it, with black text on it at 4.5:1 or more (the projector view)."""
+    shade = strong(color)
+    weight = 0.3
+    fill = mix(shade, WHITE, weight)
+    while contrast(WHITE, fill) < 3:
+        weight += 0.02
+        fill = mix(shade, WHITE, weight)
+    return fill

@@ -1,5 +1,7 @@
-"""Accessibility: axe-core finds no WCAG 2.2 A/AA violation on the index, the explainer and the
-handouts, and every category's highlight style keeps text contrast at 4.5:1 or more."""
+"""Accessibility: axe-core finds no WCAG 2.2 A/AA violation on the index, the explainer (in each
+of its states) and the handouts; every category's highlight style keeps text contrast at 4.5:1
+or more, its fills stand out 3:1 from white in the projector view, and its badges stay readable
+in forced colours (Windows High Contrast)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import Any
 import pytest
 import yaml
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from .colours import COLOUR_HELPERS_JS, contrast_ratio
 from .conftest import (
@@ -26,7 +29,9 @@ from .conftest import (
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]}
 MIN_CONTRAST = 4.5
+MIN_FILL_CONTRAST = 3  # WCAG 1.4.11, for a fill a projector must not wash out
 
+WHITE_RGBA = [255.0, 255.0, 255.0, 255.0]
 CATEGORIES = list(yaml.safe_load((CONTENT / "site.yaml").read_text(encoding="utf-8"))["categories"])
 
 
@@ -44,19 +49,36 @@ def test_index_has_no_axe_violations(browsing: Browsing, lang: str) -> None:
 
 @pytest.mark.parametrize("viewport", [WIDE, NARROW], ids=["wide", "narrow"])
 @pytest.mark.parametrize("lang", EDITIONS)
-def test_explainer_has_no_axe_violations_with_no_note_or_a_note_open(
+def test_explainer_has_no_axe_violations_in_any_of_its_states(
     browsing: Browsing, lang: str, viewport: dict[str, int]
 ) -> None:
+    where = f"({lang}, {viewport['width']} px)"
     page = browsing.open(explainer_path(lang), viewport=viewport)
     assert page.locator("mark.hl").count() > 0, "the explainer has no highlight"
-    assert_no_axe_violations(page, f"explainer ({lang}, {viewport['width']} px)")
+    assert_no_axe_violations(page, f"explainer {where}")
     marks = page.locator("mark.hl[aria-details]")
     mark = marks.nth(marks.count() // 2)
     mark.click()
     note = page.locator(f"#{mark.get_attribute('aria-details')}")
     note.wait_for(state="visible")
     assert mark.get_attribute("aria-expanded") == "true"
-    assert_no_axe_violations(page, f"explainer, note open ({lang}, {viewport['width']} px)")
+    assert_no_axe_violations(page, f"explainer, note open {where}")
+    # Filtered (a category switched off, the banner saying so), a note open at a walk's end.
+    page.keyboard.press("Escape")
+    page.locator(".preamble").evaluate("d => { d.open = true; }")
+    page.locator("input.category-toggle").first.uncheck()
+    expect(page.locator("[data-filter-state] [data-show-all]")).to_be_visible()
+    page.locator("[data-walk-start]:not([data-walk-category])").first.click()
+    expect(page.locator("[data-walk='prev']")).to_have_attribute("aria-disabled", "true")
+    assert_no_axe_violations(page, f"explainer, filtered {where}")
+    # In class: the projector view and the questions first, a note open.
+    page.keyboard.press("Escape")
+    for mode in ("projector", "questions-first"):
+        page.locator(f"[data-mode='{mode}']").click()
+    expect(page.locator("html.projector")).to_have_count(1)
+    mark.click()
+    expect(note.locator("details.note-explanation")).to_have_count(1)
+    assert_no_axe_violations(page, f"explainer, projector and questions first {where}")
 
 
 @pytest.mark.parametrize("lang", EDITIONS)
@@ -136,17 +158,66 @@ def test_contrast_ratio_formula() -> None:
 def test_every_category_style_has_text_contrast_of_at_least_4_5(
     browsing: Browsing, lang: str, scheme: str
 ) -> None:
+    # The projector view (?projector) as well, on a light page: stronger fills, the same text
+    # contrast.
     page = browsing.open(explainer_path(lang), color_scheme=scheme)
     failures = []
-    for cat in CATEGORIES:
-        styled = page.evaluate(CATEGORY_COLOURS_JS, cat)
-        assert any(s["what"].startswith("mark.") for s in styled), f"no visible mark.hl-{cat}"
-        for s in styled:
-            assert not s["images"], f"{s['what']} sits on a background image: {s['images']}"
-            ratio = contrast_ratio(s["color"], s["background"])
-            if ratio < MIN_CONTRAST:
-                failures.append(
-                    f"{s['what']} {s['text']!r}: {ratio:.2f}:1 "
-                    f"(text rgba{tuple(s['color'])} on rgb{tuple(s['background'][:3])})"
-                )
-    assert not failures, f"text contrast below {MIN_CONTRAST}:1 ({scheme}):\n" + "\n".join(failures)
+    for view in ("screen", "projector") if scheme == "light" else ("screen",):
+        if view == "projector":
+            page.goto(f"{explainer_path(lang)}?projector")
+            expect(page.locator("html.projector")).to_have_count(1)
+        for cat in CATEGORIES:
+            styled = page.evaluate(CATEGORY_COLOURS_JS, cat)
+            marks = [s for s in styled if s["what"].startswith("mark.")]
+            assert marks, f"no visible mark.hl-{cat}"
+            for s in styled:
+                assert not s["images"], f"{s['what']} sits on a background image: {s['images']}"
+                ratio = contrast_ratio(s["color"], s["background"])
+                if ratio < MIN_CONTRAST:
+                    failures.append(
+                        f"{view}: {s['what']} {s['text']!r}: {ratio:.2f}:1 "
+                        f"(text rgba{tuple(s['color'])} on rgb{tuple(s['background'][:3])})"
+                    )
+            if view == "projector":
+                fill = contrast_ratio(marks[0]["background"], WHITE_RGBA)
+                if fill < MIN_FILL_CONTRAST:
+                    failures.append(f"projector: the {cat} fill stands out {fill:.2f}:1 from white")
+    assert not failures, f"contrast too low ({scheme}):\n" + "\n".join(failures)
+
+
+# Each badge, drawn before a highlight's first piece or as an element (notes, "at a glance"),
+# with its colours as painted.
+BADGE_COLOURS_JS = (
+    "() => {"
+    + COLOUR_HELPERS_JS
+    + """
+  const drawn = [...document.querySelectorAll('mark.hl.hl-start[aria-details]')].map(m => {
+    const s = getComputedStyle(m, '::before');
+    const [bg] = backdrop(m);
+    return {id: m.id, color: rgba(s.color), background: over(rgba(s.backgroundColor), bg),
+            content: s.content};
+  });
+  const shown = [...document.querySelectorAll('.badge')].filter(b => b.getClientRects().length)
+    .map(b => ({id: b.className + ' ' + b.textContent, color: rgba(getComputedStyle(b).color),
+                background: backdrop(b)[0], content: b.textContent}));
+  return drawn.concat(shown);
+}
+"""
+)
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_badges_stay_readable_in_forced_colours(browsing: Browsing, lang: str) -> None:
+    # A dark theme (white on black) is where the system's colours once hid the badges' text.
+    page = browsing.open(explainer_path(lang), forced_colors="active", color_scheme="dark")
+    for scheme in ("dark", "light"):
+        page.emulate_media(forced_colors="active", color_scheme=scheme)
+        assert page.evaluate("matchMedia('(forced-colors: active)').matches")
+        badges = page.evaluate(BADGE_COLOURS_JS)
+        assert badges, "the explainer has no highlight"
+        for badge in badges:
+            what = f"{badge['id']} ({scheme}): {badge}"
+            assert badge["content"] not in ("none", "normal"), f"no badge: {what}"
+            assert badge["color"][:3] != badge["background"][:3], f"unreadable badge: {what}"
+            ratio = contrast_ratio(badge["color"], badge["background"])
+            assert ratio >= MIN_CONTRAST, f"badge at {ratio:.2f}:1: {what}"

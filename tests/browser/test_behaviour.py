@@ -70,6 +70,19 @@ def assert_not_highlighted(page: Any, mark_id: str) -> None:
     assert style["before"] in ("", "none"), f"{mark_id} still shows its number"
 
 
+def accessible_text(page: Any, selector: str) -> dict[str, str]:
+    """The role, name and description Chromium gives the element ``selector`` finds, as a
+    screen reader gets them (CDP Accessibility, not Playwright's own computation)."""
+    cdp = page.context.new_cdp_session(page)
+    root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    ax = cdp.send("Accessibility.getPartialAXTree", {"nodeId": node, "fetchRelatives": False})
+    found = ax["nodes"][0]
+    cdp.detach()
+    return {key: str((found.get(key) or {}).get("value", "")) for key in
+            ("role", "name", "description")}
+
+
 def first_pieces(page: Any) -> list[dict[str, str]]:
     """Each highlight's first piece (the one that carries its id, number and aria-details)."""
     pieces: list[dict[str, str]] = page.eval_on_selector_all(
@@ -101,6 +114,15 @@ def test_every_highlight_is_visible_numbered_and_tied_to_its_note(
         assert_highlighted(page, p["id"], p["number"])
         assert p["note"] == f"note-{p['annotation']}"
         expect(page.locator(f"#{p['note']}")).to_be_attached()
+        # Heard: the category and number, once, and not the badge's letters glued on.
+        label = page.locator(f"input.category-toggle[value='{p['category']}'] ~ strong")
+        category = label.inner_text().strip()
+        heard = accessible_text(page, f"#{p['id']}")
+        spoken = heard["name"] + " | " + heard["description"]
+        assert f"{category} {p['number']}" in spoken, f"{p['id']} is heard as {heard}"
+        assert spoken.count(category) == 1, f"{p['id']}: the category is heard twice: {heard}"
+        letter = page.locator(f"#{p['note']} .badge").inner_text().strip()
+        assert not heard["name"].startswith(letter), f"{p['id']}: the badge is heard: {heard}"
     # Every piece of a highlight split across elements is highlighted too.
     for mark in page.locator("mark.hl:not([aria-details])").all():
         style = mark.evaluate(HIGHLIGHT_STYLE_JS)
@@ -285,6 +307,8 @@ def test_without_javascript_every_note_is_readable(
         expect(note).to_be_visible()
         assert_note_readable(note, viewport, note.get_attribute("id") or "")
     # Each highlight links to its note: a link under its paragraph, numbered as the mark.
+    # The highlights open nothing without the script: no tab stops (the links below do it).
+    assert page.locator("mark[tabindex]").count() == 0, "highlights are tab stops doing nothing"
     refs = page.eval_on_selector_all(
         ".note-refs a", "as => as.map(a => a.getAttribute('href'))")
     assert sorted(refs) == sorted(f"#note-{annotation}" for annotation in ids)

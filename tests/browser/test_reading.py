@@ -19,6 +19,7 @@ from sitegen.text.markdown import parse_body
 from .conftest import (
     CONTENT,
     EDITIONS,
+    NARROW,
     SEED_SLUG,
     WIDE,
     Browsing,
@@ -29,9 +30,10 @@ from .conftest import (
 
 ARTICLE = CONTENT / "articles" / SEED_SLUG
 
-PHONE = {"width": 375, "height": 800}
+PHONE = NARROW
 VIEWPORTS = pytest.mark.parametrize("viewport", [PHONE, WIDE], ids=["375px", "1280px"])
 MAX_HEIGHT_RATIO = 1.5
+MAX_SCREENS_BEFORE_TEXT = 1.5
 MAX_PRINT_PAGES = 12
 
 # The article body's height as shown, then with every note and the note panel taken out.
@@ -71,6 +73,20 @@ LAYOUT_JS = """
 BOX_JS = """
 (el) => { const r = el.getBoundingClientRect();
           return {top: r.top, bottom: r.bottom, left: r.left, right: r.right}; }
+"""
+
+
+# Where focus is: in the note panel (on which walk control), or after the highlight ``start``
+# (its id), in the text.
+FOCUS_AFTER_JS = """
+(start) => {
+  const e = document.activeElement;
+  return {inPanel: !!e.closest('[data-note-panel]'),
+          walk: e.dataset.walk || (e.hasAttribute('data-note-close') ? 'close' : ''), id: e.id,
+          after: !!(document.getElementById(start).compareDocumentPosition(e)
+                    & Node.DOCUMENT_POSITION_FOLLOWING),
+          inText: !!e.closest('.reading-text')};
+}
 """
 
 
@@ -131,6 +147,36 @@ def position(page: Any) -> str:
     return text.strip()
 
 
+def whole_text_notes(page: Any) -> set[str]:
+    """The notes on the whole text: those no highlight opens."""
+    ids: list[str] = page.eval_on_selector_all(
+        "[data-note-panel] .note",
+        "ns => ns.filter(n => !document.getElementById('hl-' + n.dataset.annotation))"
+        ".map(n => n.id)")
+    return set(ids)
+
+
+def expected_position(walked: list[str], k: int, whole: set[str]) -> str:
+    """What the walk shows at its ``k``-th note (from 0) of ``walked``: the highlights' notes
+    and the notes on the whole text are counted apart."""
+    note = walked[k]
+    kind = [n for n in walked if (n in whole) == (note in whole)]
+    return f"{kind.index(note) + 1} / {len(kind)}"
+
+
+def walk_said(page: Any) -> str:
+    """What the walk's live region last said."""
+    said: str = page.locator("[data-walk-said]").text_content() or ""
+    return said
+
+
+def assert_walk_ends(page: Any, at_start: bool, at_end: bool) -> None:
+    expect(page.locator("[data-walk='prev']")).to_have_attribute(
+        "aria-disabled", "true" if at_start else "false")
+    expect(page.locator("[data-walk='next']")).to_have_attribute(
+        "aria-disabled", "true" if at_end else "false")
+
+
 def assert_no_horizontal_scroll(page: Any, viewport: dict[str, int], state: str) -> None:
     layout = page.evaluate(LAYOUT_JS)
     assert layout["clientWidth"] == viewport["width"], "the page is not at screen width"
@@ -147,6 +193,23 @@ def test_the_article_reads_as_one_text_with_no_note_between_paragraphs_or_sidewa
     browsing: Browsing, lang: str, viewport: dict[str, int]
 ) -> None:
     page = browsing.open(explainer_path(lang), viewport=viewport)
+    first_paragraph = page.locator(".article-body .original > p").first
+    if viewport["width"] < 600:
+        # The text first: its first paragraph within a screen and a half of the top.
+        top = first_paragraph.evaluate("p => p.getBoundingClientRect().top + scrollY")
+        assert top <= MAX_SCREENS_BEFORE_TEXT * viewport["height"], (
+            f"the first paragraph starts {top / viewport['height']:.1f} screens down")
+        # "Who speaks" is a list of cards, not a table to scroll sideways.
+        wrap = page.locator(".voices .table-wrap").evaluate(
+            "w => ({scroll: w.scrollWidth, client: w.clientWidth})")
+        assert wrap["scroll"] <= wrap["client"], f"who speaks scrolls sideways: {wrap}"
+    # "Skip to the article", the first tab stop, goes to the article's first paragraph.
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator(".article-body")).to_be_focused()
+    expect(first_paragraph).to_be_in_viewport()
     # The per-paragraph note links are for pages without the script only.
     for refs in page.locator(".note-refs").all():
         expect(refs).to_be_hidden()
@@ -206,7 +269,9 @@ def test_the_walk_goes_through_every_note_in_text_order_and_back(
     start.click()
     expect(page.locator(f"#{order[0]}")).to_be_focused()
     total = len(order)
-    assert position(page) == f"1 / {total}"
+    whole = whole_text_notes(page)
+    assert position(page) == expected_position(order, 0, whole)
+    assert_walk_ends(page, at_start=True, at_end=total == 1)
     following = page.locator("[data-walk='next']")
     previous = page.locator("[data-walk='prev']")
     # To the last note and back; in the other edition, to the third and back.
@@ -215,10 +280,16 @@ def test_the_walk_goes_through_every_note_in_text_order_and_back(
         following.click()
         st = state(page)
         assert st["open"] == [order[k]], f"Next from note {k} does not show note {k + 1}"
-        assert st["position"] == f"{k + 1} / {total}"
+        shown = expected_position(order, k, whole)
+        assert st["position"].endswith(shown) and (order[k] in whole) == (st["position"] != shown)
+        # Heard: where the walk is and the note's title, its category first.
+        category = page.locator(f"#{order[k]} .note-category").inner_text().strip()
+        said = walk_said(page)
+        assert shown.split(" / ")[1] in said and category in said, (said, category)
         assert st["note"]["inView"] and (st["mark"] is None or st["mark"]["inView"]), st
     if end == total:
-        following.click()  # past the last note, the walk stays
+        assert_walk_ends(page, at_start=False, at_end=True)
+        following.click(force=True)  # past the last note (disabled), the walk stays
         assert open_notes(page) == [order[-1]]
     for k in range(end - 2, -1, -1):
         previous.click()
@@ -245,7 +316,8 @@ def test_a_category_switched_off_leaves_the_walk(browsing: Browsing, lang: str) 
         page.locator("[data-walk='next']").click()
         seen.append(open_notes(page)[0])
     assert seen == kept, f"the walk still goes through {off}"
-    assert position(page) == f"{len(kept)} / {len(kept)}"
+    assert position(page).endswith(expected_position(kept, len(kept) - 1, whole_text_notes(page)))
+    assert_walk_ends(page, at_start=False, at_end=True)
 
 
 @pytest.mark.parametrize("lang", EDITIONS)
@@ -261,8 +333,12 @@ def test_at_a_glance_counts_each_category_and_starts_its_walk(
         "ms => ms.map(m => document.getElementById(m.getAttribute('aria-details'))"
         ".dataset.category)",
     )
+    assert categories
     links = page.locator(".glance a[data-walk-category]")
     assert links.count() == len(set(numbered))
+    banner = page.locator("[data-filter-state]")
+    show_all = banner.locator("[data-show-all]")
+    expect(show_all).to_be_hidden()
     for i in range(links.count()):
         link = links.nth(i)
         category = link.get_attribute("data-walk-category")
@@ -271,11 +347,22 @@ def test_at_a_glance_counts_each_category_and_starts_its_walk(
         first = open_notes(page)
         assert len(first) == 1
         assert page.locator(f"#{first[0]}").get_attribute("data-category") == category
-        assert position(page) == f"1 / {categories.count(category)}"
+        assert position(page) == f"1 / {numbered.count(category)}"
         page.keyboard.press("Escape")
         expect(page.locator(f"#hl-{first[0].removeprefix('note-')}")).to_be_focused()
+        # The view stays filtered, and says so above the text, with a way back.
+        label = page.locator(f"input.category-toggle[value='{category}'] ~ strong").inner_text()
+        expect(banner).to_be_visible()
+        expect(banner).to_contain_text(label.strip())
+        for other in page.locator("input.category-toggle").all():
+            if other.get_attribute("value") != category:
+                name = other.locator("xpath=following-sibling::strong").inner_text().strip()
+                assert name not in (banner.text_content() or ""), f"{name} is said shown"
+        show_all.click()
         for box in page.locator("input.category-toggle").all():
-            box.check()
+            expect(box).to_be_checked()
+        expect(show_all).to_be_hidden()
+        assert not banner.inner_text().strip(), "the banner stays after Show all"
 
 
 @VIEWPORTS
@@ -294,6 +381,13 @@ def test_an_address_ending_in_note_id_opens_that_note(
         assert open_notes(page) == [target]
         # The note's heading links to this address, to copy and share.
         assert note.locator("h3 a.note-link").get_attribute("href") == f"#{target}"
+    # The exercise page links to a highlight by its number: #highlight-<number>.
+    marks = highlights(probe)
+    mark = marks[len(marks) // 3]
+    number = probe.locator(f"#{mark['id']}").get_attribute("data-number")
+    page = browsing.open(f"{explainer_path(lang)}#highlight-{number}", viewport=viewport)
+    expect(page.locator(f"#{mark['note']}")).to_be_focused()
+    assert open_notes(page) == [mark["note"]]
 
 
 @VIEWPORTS
@@ -312,6 +406,68 @@ def test_escape_closes_the_note_and_returns_focus_to_its_highlight(
         page.keyboard.press("Escape")
         expect(mark).to_be_focused()
         assert open_notes(page) == []
+    # Tab from an open note goes through its links, then the walk's controls, then on into
+    # the text after its highlight; Shift+Tab from the note goes back to the highlight.
+    h = marks[1]
+    page.locator(f"#{h['id']}").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Shift+Tab")
+    expect(page.locator(f"#{h['id']}")).to_be_focused()
+    assert open_notes(page) == [h["note"]]
+    page.keyboard.press("Enter")  # the highlight's button closes its open note, and opens it
+    assert open_notes(page) == []
+    page.keyboard.press("Enter")
+    passed: list[str] = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        where = page.evaluate(FOCUS_AFTER_JS, h["id"])
+        if not where["inPanel"]:
+            break
+        passed.append(where["walk"])
+    assert [w for w in passed if w] == ["prev", "next", "close"], passed
+    assert where["after"] and where["inText"], f"Tab left the note for {where}"
+    assert where["id"] == marks[2]["id"], f"Tab went on to {where}, not the next highlight"
+
+
+@pytest.mark.parametrize(("lang", "viewport"), [(EDITIONS[0], PHONE), (EDITIONS[1], WIDE)],
+                         ids=[f"{EDITIONS[0]}-375px", f"{EDITIONS[1]}-1280px"])
+def test_back_closes_the_open_note_and_forward_opens_it_again(
+    browsing: Browsing, lang: str, viewport: dict[str, int]
+) -> None:
+    page = browsing.open(explainer_path(lang), viewport=viewport)
+    url = page.url
+    h = highlights(page)[2]
+    page.locator(f"#{h['id']}").click()
+    assert open_notes(page) == [h["note"]]
+    expect(page).to_have_url(f"{url}#{h['note']}")  # an address to share
+    for _ in range(6):  # the walk takes the same history entry
+        page.locator("[data-walk='next']").click()
+    walked = open_notes(page)
+    assert walked != [h["note"]]
+    page.go_back()
+    expect(page.locator(f"#{walked[0]}")).to_be_hidden()
+    expect(page).to_have_url(url)  # still on the page, the note closed
+    assert open_notes(page) == []
+    page.go_forward()
+    expect(page.locator(f"#{walked[0]}")).to_be_visible()
+    assert open_notes(page) == walked
+    # Closed, the note takes its history entry with it, and the page stays where the walk
+    # took it (not where it was when the note opened).
+    page.locator("[data-note-close]").click()
+    expect(page).to_have_url(url)
+    assert open_notes(page) == []
+    last = page.locator(f"#hl-{walked[0].removeprefix('note-')}")
+    expect(last).to_be_focused()
+    expect(last).to_be_in_viewport()
+    # A #note- address left through Back closes its note.
+    link = page.locator(".highlight-index a").nth(3)
+    target = (link.get_attribute("href") or "").removeprefix("#")
+    link.focus()  # (a click lands between the lines of a link that wraps)
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#{target}")).to_be_focused()
+    page.go_back()
+    expect(page.locator(f"#{target}")).to_be_hidden()
+    assert open_notes(page) == [] and page.url == url
 
 
 @pytest.mark.parametrize("lang", EDITIONS)
@@ -321,6 +477,7 @@ def test_printing_the_page_gives_article_notes_sources_within_the_page_limit(
     page = browsing.open(explainer_path(lang))
     order = walk_order(page)
     page.locator(f"#hl-{order[0].removeprefix('note-')}").click()  # one note open on screen
+    page.locator("input.category-toggle").last.uncheck()  # and a category off
     reader = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
     pages = len(reader.pages)
     assert 1 < pages <= MAX_PRINT_PAGES, f"the page prints on {pages} A4 pages"
