@@ -110,8 +110,11 @@
     });
     if (search.has(mode)) { set(true); }
   });
-  // Printed, every explanation is shown.
+  // Printed, every explanation is shown, and what a phone folds before the text too.
   window.addEventListener("beforeprint", function () {
-    document.querySelectorAll(".note-explanation").forEach(function (d) { d.open = true; });
+    document.querySelectorAll(".note-explanation, details[data-fold-narrow]").forEach(function (d) {
+      d.open = true;
+    });
   });
+  window.addEventListener("afterprint", fold);
 }());

@@ -203,6 +203,13 @@ def test_the_article_reads_as_one_text_with_no_note_between_paragraphs_or_sidewa
         wrap = page.locator(".voices .table-wrap").evaluate(
             "w => ({scroll: w.scrollWidth, client: w.clientWidth})")
         assert wrap["scroll"] <= wrap["client"], f"who speaks scrolls sideways: {wrap}"
+        # What comes before the text is folded, but printed whole.
+        preamble = page.locator("details.preamble")
+        assert not preamble.evaluate("d => d.open"), "the preamble is open on a phone"
+        page.evaluate("dispatchEvent(new Event('beforeprint'))")
+        assert preamble.evaluate("d => d.open"), "the preamble stays folded for printing"
+        page.evaluate("dispatchEvent(new Event('afterprint'))")
+        assert not preamble.evaluate("d => d.open")
     # "Skip to the article", the first tab stop, goes to the article's first paragraph.
     page.keyboard.press("Tab")
     skip = page.locator(".skip-link")
