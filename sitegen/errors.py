@@ -29,19 +29,30 @@ class SourceLocation(NamedTuple):
 class SiteError(Exception):
     """One problem in the content, with its location and an optional hint."""
 
-    def __init__(self, message: str, location: SourceLocation, hint: str | None = None):
+    def __init__(self, message: str, location: SourceLocation, hint: str | None = None,
+                 detail: str | None = None):
         super().__init__(message)
         self.message = message
         self.location = location
         self.hint = hint
+        self.detail = detail
+        """For readers who know the format: printed on a second line, indented (the YAML
+        parser's own words)."""
 
-    def __reduce__(self) -> tuple[type[SiteError], tuple[str, SourceLocation, str | None]]:
-        # Errors travel back from worker processes; keep all three fields.
-        return (self.__class__, (self.message, self.location, self.hint))
+    def __reduce__(self) -> tuple[type[SiteError],
+                                  tuple[str, SourceLocation, str | None, str | None]]:
+        # Errors travel back from worker processes; keep every field.
+        return (self.__class__, (self.message, self.location, self.hint, self.detail))
 
     def format_message(self) -> str:
         """``path:line:col: message (hint)``, safe to print: see ``printable``."""
-        return printable(f"{self.location}: {self._text()}")
+        return self._lines("")
+
+    def _lines(self, kind: str) -> str:
+        """The error as printed: one line, each part made printable (so a newline in a
+        value cannot start a line of its own), and the detail below it."""
+        first = printable(f"{self.location}: {kind}{self._text()}")
+        return first if self.detail is None else f"{first}\n    {printable(self.detail)}"
 
     def _text(self) -> str:
         """The message and hint, each cut short in the middle when content made it long."""
@@ -56,7 +67,7 @@ class SiteWarning(SiteError):
     """A problem that does not stop the build (for example a missing translation)."""
 
     def format_message(self) -> str:
-        return printable(f"{self.location}: warning: {self._text()}")
+        return self._lines("warning: ")
 
 
 class ContentErrors(Exception):
@@ -82,7 +93,7 @@ class UsageError(Exception):
     """The command line's exit status for a usage error (argparse's own, too)."""
 
     def format_message(self) -> str:
-        return f"sitegen: error: {self}"
+        return printable(f"sitegen: error: {self}")
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
@@ -92,9 +103,11 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
 
 
 # Characters that act on a terminal or reorder the text around them, wherever content puts
-# them (a file name, a quote): C0 and C1 controls but the line feed (ESC starts escape
-# sequences), bidirectional marks and overrides, and lone surrogates (unprintable).
-_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+# them (a file name, a quote): C0 and C1 controls (ESC starts escape sequences), line and
+# paragraph separators, bidirectional marks and overrides, and lone surrogates
+# (unprintable). Line breaks too: a value must not start a line of its own, which a CI log
+# could read as a command (``::error::``).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
                      "\u2066-\u2069\ud800-\udfff]")
 
 
@@ -110,7 +123,8 @@ def _bounded(text: str) -> str:
 
 
 def printable(text: str) -> str:
-    """``text`` with every unsafe character written as an escape: ESC as ``\\x1b``."""
+    """``text`` on one line, with every unsafe character written as an escape: ESC as
+    ``\\x1b``, a newline as ``\\n``."""
     return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
