@@ -6,6 +6,7 @@ so validation can point at the exact place of a mistake.
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,15 +64,20 @@ def parse_yaml(text: str, display: str, line_offset: int = 0) -> YNode | None:
     Duplicate keys, aliases and non-string keys are errors.
     """
     loader = _SafeLoader(text)
+    where = yaml_errors.YamlText(text, display, line_offset)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
-        # The lines, to look behind unquoted text for a comment, only where there may be one.
-        lines = text.split("\n") if "#" in text else None
-        return _convert(loader, node, display, line_offset, set(), lines)
+        # Unquoted text is checked for a comment cutting it only where there may be one.
+        return _convert(loader, node, where, set(), "#" in text)
     except yaml.MarkedYAMLError as exc:
-        raise yaml_errors.explain(exc, text, display, line_offset) from None
+        raise yaml_errors.explain(exc, where) from None
+    except RecursionError:
+        # PyYAML's own parser (where PyYAML was built without libyaml) recurses once per
+        # level: 10,000 nested brackets exhaust Python's stack. libyaml stops at 1,000.
+        raise SiteError("YAML nested too deeply", _reached(loader, where),
+                        "nest lists and mappings a few levels at most") from None
     except yaml.reader.ReaderError as exc:
         # A character YAML refuses (NUL, ESC…): reported where it is, not at line 1.
         # libyaml counts the position in UTF-8 bytes, PyYAML in characters.
@@ -84,6 +90,11 @@ def parse_yaml(text: str, display: str, line_offset: int = 0) -> YNode | None:
                         "remove it") from None
     except yaml.YAMLError as exc:
         raise SiteError(f"invalid YAML: {exc}", SourceLocation(display, 1, 1)) from None
+    except ValueError:
+        # PyYAML's own parser turns "\U00110000" into chr(), which refuses it; libyaml
+        # reports a scanner error instead.
+        raise SiteError("invalid YAML: a \\U escape beyond the last Unicode character",
+                        _reached(loader, where), "remove it") from None
     finally:
         loader.dispose()
 
@@ -92,6 +103,7 @@ def parse_yaml(text: str, display: str, line_offset: int = 0) -> YNode | None:
 # safe constructors and marks either way.
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
 # Integers Python can still print in decimal (at least 3 bits per digit, under its limit).
@@ -100,14 +112,20 @@ _PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in
                ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
 
 
-def _loc(display: str, mark: Any, line_offset: int) -> SourceLocation:
-    if mark is None:
-        return SourceLocation(display, 1 + line_offset, 1)
-    return SourceLocation(display, mark.line + 1 + line_offset, mark.column + 1)
+def _reached(loader: Any, where: yaml_errors.YamlText) -> SourceLocation:
+    """Where the parser stopped (PyYAML's own parser knows; libyaml's does not say)."""
+    get_mark = getattr(loader, "get_mark", None)
+    return where.at(get_mark() if get_mark is not None else None)
 
 
-def _refuse_cut_text(node: yaml.ScalarNode, lines: list[str], display: str,
-                     offset: int) -> None:
+def _loc(where: yaml_errors.YamlText, mark: Any) -> SourceLocation:
+    if where.plain and mark is not None:  # almost always: made here, for speed
+        return SourceLocation(where.display, mark.line + 1 + where.line_offset,
+                              mark.column + 1)
+    return where.at(mark)
+
+
+def _refuse_cut_text(node: yaml.ScalarNode, where: yaml_errors.YamlText) -> None:
     """Refuse unquoted text that a `` #`` cut short: YAML reads the rest of the line as a
     comment and drops it without a word (``note: See point #3 of the plan``, or
     ``note: #Musk trends`` where nothing is left). A comment after a one-word value, or
@@ -118,23 +136,35 @@ def _refuse_cut_text(node: yaml.ScalarNode, lines: list[str], display: str,
     if not (node.tag == _STR or (node.tag == _NULL and not node.value)):
         return
     end = node.end_mark
+    lines = where.lines
     rest = lines[end.line][end.column:] if end.line < len(lines) else ""
     after = rest.lstrip(" \t")
     if after.startswith("#") and (" " in node.value or after[1:2].strip()):
         raise SiteError(
             "the text after ' #' is read as a YAML comment and would be dropped",
-            SourceLocation(display, end.line + 1 + offset,
-                           end.column + len(rest) - len(after) + 1),
+            where.location(end.line, end.column + len(rest) - len(after)),
             "put the whole text in double quotes, or the comment on a line of its own")
 
 
+def _check_scalar(node: yaml.ScalarNode, where: yaml_errors.YamlText, loc: SourceLocation,
+                  comments: bool) -> None:
+    """Refuse text a comment cut short (``comments``: the text holds a '#'), and an escaped
+    half of a UTF-16 pair: only an escape makes one ("\\ud800"), and only PyYAML's own
+    parser keeps it (libyaml refuses it); it is no character, and could not be written."""
+    if comments:
+        _refuse_cut_text(node, where)
+    if node.style == '"' and _SURROGATE.search(node.value):
+        raise SiteError("invalid YAML: an escape of half a UTF-16 pair (\\ud800 to "
+                        "\\udfff) is no character", loc, "write the character itself")
+
+
 def _convert(
-    loader: yaml.SafeLoader | yaml.CSafeLoader, node: yaml.Node, display: str, offset: int,
-    seen: set[int], lines: list[str] | None, depth: int = 0,
+    loader: yaml.SafeLoader | yaml.CSafeLoader, node: yaml.Node, where: yaml_errors.YamlText,
+    seen: set[int], comments: bool, depth: int = 0,
 ) -> YNode:
-    """``node`` as located values; ``lines`` (the text's, when it holds a '#') to check
-    that no unquoted text was cut short by a comment."""
-    loc = _loc(display, node.start_mark, offset)
+    """``node`` as located values; with ``comments`` (the text holds a '#'), check that
+    no unquoted text was cut short by a comment."""
+    loc = _loc(where, node.start_mark)
     if depth > 50:
         raise SiteError("YAML nested too deeply", loc)
     if id(node) in seen:
@@ -142,8 +172,8 @@ def _convert(
         # also rules out exponential "billion laughs" expansion.
         raise SiteError("YAML anchors and aliases are not supported", loc, "write the value out")
     seen.add(id(node))
-    if isinstance(node, yaml.ScalarNode) and lines is not None:
-        _refuse_cut_text(node, lines, display, offset)
+    if isinstance(node, yaml.ScalarNode):
+        _check_scalar(node, where, loc, comments)
     if node.tag == _STR and type(node) is yaml.ScalarNode:
         return YNode(node.value, loc)  # most values: no constructor needed
     if node.tag not in _PLAIN_TAGS:
@@ -152,7 +182,7 @@ def _convert(
         items: dict[str, YNode] = {}
         key_locs: dict[str, SourceLocation] = {}
         for key_node, value_node in node.value:
-            key_loc = _loc(display, key_node.start_mark, offset)
+            key_loc = _loc(where, key_node.start_mark)
             is_merge = key_node.tag == "tag:yaml.org,2002:merge"
             if not isinstance(key_node, yaml.ScalarNode) or is_merge:
                 raise SiteError("keys must be plain names", key_loc)
@@ -163,12 +193,11 @@ def _convert(
                     f"duplicate key '{key}'; it is already at line {first.line}", key_loc,
                     "remove one of the two",
                 )
-            items[key] = _convert(loader, value_node, display, offset, seen, lines,
-                                  depth + 1)
+            items[key] = _convert(loader, value_node, where, seen, comments, depth + 1)
             key_locs[key] = key_loc
         return YNode(items, loc, key_locs)
     if isinstance(node, yaml.SequenceNode):
-        items_list = [_convert(loader, n, display, offset, seen, lines, depth + 1)
+        items_list = [_convert(loader, n, where, seen, comments, depth + 1)
                       for n in node.value]
         return YNode(items_list, loc)
     if isinstance(node, yaml.ScalarNode):
@@ -198,8 +227,16 @@ class MarkdownFile:
 
 
 def read_markdown(path: Path, display: str, root: Path | None = None) -> MarkdownFile:
-    """Split ``---`` front matter from the body; parse the front matter as YAML."""
+    """Split ``---`` front matter from the body; parse the front matter as YAML. A NUL
+    is refused: Markdown would show it as U+FFFD, and the article is shown verbatim."""
     text = read_text(path, display, root)
+    nul = text.find("\0")
+    if nul >= 0:
+        line_start = text.rfind("\n", 0, nul) + 1
+        raise SiteError("the text holds a NUL character",
+                        SourceLocation(display, text.count("\n", 0, nul) + 1,
+                                       nul - line_start + 1),
+                        "remove it (a file saved as UTF-16 is full of them: save it as UTF-8)")
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         return MarkdownFile(None, text, 1)

@@ -3,12 +3,18 @@
 Works only from the error's marks and the source text, so the advice is the same whichever
 parser raised it (PyYAML's own scanner or libyaml, whose wordings and marks differ). The
 parser's message is kept as a second line for readers who know YAML.
+
+Both parsers count U+0085, U+2028 and U+2029 as line breaks, as YAML 1.1 says, where an
+editor counts only newlines: ``YamlText`` splits a text's lines as YAML does, so that a
+mark's line is looked up where the parser saw it, and gives each mark's place as the
+editor shows it, so that an error points at the line to change.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import yaml
 
@@ -27,6 +33,43 @@ _LOOK_BACK = 50
 next quote, so the parser can stop well below the line to fix)."""
 
 
+_BREAKS = re.compile("[\n\x85\u2028\u2029]")
+"""What YAML reads as a line break (``read_text`` already made every \\r a newline)."""
+
+
+class YamlText:
+    """A YAML text, its lines as YAML counts them, and the place in the file of a mark."""
+
+    def __init__(self, text: str, display: str, line_offset: int = 0):
+        self.text = text
+        self.display = display
+        self.line_offset = line_offset
+        """Added to every line (front matter inside a Markdown file)."""
+        self.plain = not any(c in text for c in "\x85\u2028\u2029")
+        """Whether YAML's lines are the file's (almost always: then nothing is mapped)."""
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return _BREAKS.split(self.text)
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        """Where each of YAML's lines starts in the text."""
+        return [0, *(m.end() for m in _BREAKS.finditer(self.text))]
+
+    def location(self, line: int, column: int) -> SourceLocation:
+        """The file, line and column (as an editor counts them) of YAML's 0-based ``line``
+        and ``column``."""
+        if not self.plain:
+            start = self._starts[min(line, len(self._starts) - 1)]
+            line_start = self.text.rfind("\n", 0, start) + 1
+            line, column = self.text.count("\n", 0, start), start - line_start + column
+        return SourceLocation(self.display, line + 1 + self.line_offset, column + 1)
+
+    def at(self, mark: yaml.Mark | None) -> SourceLocation:
+        return self.location(mark.line, mark.column) if mark else self.location(0, 0)
+
+
 @dataclass(frozen=True)
 class _Finding:
     line: int
@@ -36,9 +79,9 @@ class _Finding:
     message: str
 
 
-def explain(exc: yaml.MarkedYAMLError, text: str, display: str, line_offset: int) -> SiteError:
+def explain(exc: yaml.MarkedYAMLError, where: YamlText) -> SiteError:
     """The plain fix for ``exc``, located at the line to change, parser's words below."""
-    lines = text.split("\n")
+    lines = where.lines
     mark = exc.problem_mark or exc.context_mark
     p_line = min(mark.line, len(lines) - 1) if mark else 0
     p_col = mark.column if mark else 0
@@ -52,14 +95,16 @@ def explain(exc: yaml.MarkedYAMLError, text: str, display: str, line_offset: int
         or _Finding(p_line, p_col, "YAML syntax error here or just above "
                                    "(check quotes, colons and indentation)")
     )
-    loc = SourceLocation(display, finding.line + 1 + line_offset, finding.column + 1)
-    return SiteError(f"{finding.message}\n    YAML parser: {_parser_words(exc, line_offset)}",
-                     loc)
+    return SiteError(finding.message, where.location(finding.line, finding.column),
+                     detail=f"YAML parser: {_parser_words(exc, where)}")
 
 
-def _parser_words(exc: yaml.MarkedYAMLError, line_offset: int) -> str:
+def _parser_words(exc: yaml.MarkedYAMLError, where: YamlText) -> str:
     def at(mark: yaml.Mark | None) -> str:
-        return f" at {mark.line + 1 + line_offset}:{mark.column + 1}" if mark else ""
+        if mark is None:
+            return ""
+        loc = where.at(mark)
+        return f" at {loc.line}:{loc.column}"
 
     words = f"{exc.problem or 'invalid YAML'}{at(exc.problem_mark)}"
     if exc.context:
