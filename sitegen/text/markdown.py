@@ -68,6 +68,9 @@ def _make_parser() -> MarkdownIt:
     # Every link and image is kept in the tokens, so that ``problems`` can report the ones
     # content may not use; the render rules below never write them out.
     md.validateLink = lambda url: True  # type: ignore[method-assign]
+    # The article is shown verbatim: a link reference definition ("[1]: https://…") would
+    # vanish from the text, so it stays text, as do the "[1]" that would have used it.
+    md.disable("reference")
     md.normalizeLink = normalize_link  # type: ignore[method-assign]
     md.add_render_rule("text", _render_text)
     md.add_render_rule("code_inline", _render_code_inline)
