@@ -14,6 +14,7 @@ from sitegen.content.loader import YNode, parse_yaml, read_markdown, read_text
 from sitegen.content.site import parse_site
 from sitegen.errors import Collector, SiteError, SourceLocation
 from sitegen.model import Annotation, Article, Question, Site, Translation, Voice
+from sitegen.output.stage import folded
 
 TRANSLATION_RE = re.compile(r"translation\.([^.]+)\.md")
 ARTICLE_FILES = ("article.md", "annotations.yaml")
@@ -64,13 +65,18 @@ def slug_collisions(content: Path, site: Site, site_paths: Iterable[str],
                     slugs: Iterable[str]) -> list[SiteError]:
     """An error for each article whose folder name is also a name the site itself writes
     at its top (taken from ``site_paths``, the site-wide files: an edition's folder,
-    ``assets``…) or an edition's code: their pages would overwrite each other."""
-    taken = {rel.split("/", 1)[0] for rel in site_paths} | set(site.languages)
+    ``assets``…) or an edition's code: their pages would overwrite each other. Names are
+    compared as a disk that ignores case and Unicode normalisation sees them (``folded``):
+    ``pt-br`` and the edition ``pt-BR`` are one folder on macOS, Windows or a USB stick."""
+    taken = {folded(name): name for name in
+             [*site.languages, *(rel.split("/", 1)[0] for rel in site_paths)]}
     return [SiteError(f"the article folder name '{slug}' is taken by the site itself "
-                      f"('{slug}/' at the top of the site)",
+                      f"('{taken[folded(slug)]}/' at the top of the site"
+                      + ("" if taken[folded(slug)] == slug else
+                         ", the same name on a disk that ignores case") + ")",
                       SourceLocation(str(content / "articles" / slug)),
                       "rename the article folder")
-            for slug in slugs if slug in taken]
+            for slug in slugs if folded(slug) in taken]
 
 
 def load_article(folder: Path, site: Site, problems: Collector) -> Article | None:

@@ -11,7 +11,8 @@ import hashlib
 import os
 import stat
 import tempfile
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
@@ -35,6 +36,22 @@ def safe_relpath(rel: str) -> PurePosixPath:
             or path.parts[0].startswith(STAGING_PREFIX)):
         raise ValueError(f"refusing to write outside the output folder: {rel!r}")
     return path
+
+
+def folded(rel: str) -> str:
+    """An output path as a disk that ignores case (macOS, Windows, a USB stick) and Unicode
+    normalisation (macOS) sees it: two paths with the same folded form are one file."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", rel).casefold())
+
+
+def same_file_paths(rels: Iterable[str]) -> tuple[str, str] | None:
+    """Two of ``rels`` that are one file on such a disk, if any."""
+    seen: dict[str, str] = {}
+    for rel in sorted(rels):
+        other = seen.setdefault(folded(rel), rel)
+        if other != rel:
+            return other, rel
+    return None
 
 
 class Staged(NamedTuple):
