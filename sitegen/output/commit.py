@@ -239,4 +239,4 @@ def _restat(root: str, manifest: Manifest, trust_stat: bool) -> Manifest:
             except OSError:
                 pass
         files[rel] = FileRecord(record.digest, record.size, seen)
-    return Manifest(manifest.folder, files, manifest.pdf_inputs)
+    return Manifest(manifest.folder, files, manifest.pdf_inputs, manifest.identity)

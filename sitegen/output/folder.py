@@ -28,7 +28,14 @@ from sitegen.errors import UsageError
 from sitegen.output import commit, ledger
 from sitegen.output.commit import WriteStats
 from sitegen.output.ledger import FileRecord, Journal, Manifest
-from sitegen.output.stage import MARKER, STAGING_PREFIX, Place, Staged
+from sitegen.output.stage import (
+    MARKER,
+    STAGING_PREFIX,
+    Place,
+    Staged,
+    safe_relpath,
+    same_file_paths,
+)
 
 MARKER_KIND = "sitegen-output"
 DISK_ERRORS = frozenset(getattr(errno, name) for name in (
@@ -169,7 +176,8 @@ class Output:
         with the process, so a killed build never leaves the folder locked."""
         path = self.out / MARKER
         try:
-            fd = fs.open_nofollow(path, os.O_RDWR | os.O_CREAT)
+            # Non-blocking: a FIFO put there must not hang the open (it is refused after).
+            fd = fs.open_nofollow(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NONBLOCK", 0))
         except OSError as exc:
             if exc.errno != errno.ELOOP:
                 raise
@@ -185,25 +193,31 @@ class Output:
         return fd
 
     def _claim(self) -> tuple[str, Manifest]:
-        """The folder's ledger id (checked again now that it is locked). A new folder gets
-        one; so does a copy (or a move) of a folder sitegen made, with that folder's
-        manifest but no stat taken on trust, so the two never share a record."""
+        """The folder's ledger id (checked again now that it is locked). The marker must
+        prove this very folder: the ledger names the folder's real path and its identity
+        (device and inode). A new folder gets an id; so does a copy (or a move) of a folder
+        sitegen made, or a folder a marker was copied into: of the record it names, only
+        the files this folder holds with exactly the bytes recorded are sitegen's (no stat
+        taken on trust), so a file of yours at one of sitegen's paths is never replaced."""
         ident = self.found
         known = ledger.load(ident) if ident is not None else None
         if ident is not None and known is None:
             raise UsageError(f"sitegen's record of what it wrote into {self.shown} is damaged, "
                              "so it cannot tell its files from yours; "
                              + _empty_subfolder(self.shown))
-        if ident is not None and known is not None and known.folder == str(self.out):
+        here = ledger.identity(os.stat(self.out))
+        if (ident is not None and known is not None and known.folder == str(self.out)
+                and known.identity == here):
             return ident, known
         st = os.fstat(self._lock_fd)
         if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
             raise UsageError(f"{self.shown / MARKER} is not a file sitegen made; "
                              + _empty_subfolder(self.shown))
-        manifest = Manifest(str(self.out))
+        manifest = Manifest(str(self.out), identity=here)
         if known is not None:
-            manifest.files = {rel: FileRecord(r.digest, r.size) for rel, r in known.files.items()}
-            manifest.pdf_inputs = known.pdf_inputs
+            manifest.files = self._still_ours(known)
+            manifest.pdf_inputs = {rel: key for rel, key in known.pdf_inputs.items()
+                                   if rel in manifest.files}
         ident = ledger.folder_id()
         ledger.save(ident, manifest)
         os.ftruncate(self._lock_fd, 0)  # not pwrite, which Windows has not
@@ -211,6 +225,18 @@ class Output:
         os.write(self._lock_fd, json.dumps({"kind": MARKER_KIND, "id": ident}).encode() + b"\n")
         self._claimed_empty = known is None
         return ident, manifest
+
+    def _still_ours(self, known: Manifest) -> dict[str, FileRecord]:
+        """The records of ``known`` whose file is in this folder with the bytes recorded."""
+        files = {}
+        for rel, record in known.files.items():
+            try:
+                digest = fs.hash_file(self.out / safe_relpath(rel))
+            except (ValueError, OSError):
+                continue
+            if digest == record.digest:
+                files[rel] = FileRecord(record.digest, record.size)
+        return files
 
     def _remove_leftover_staging(self) -> None:
         # Only while locked: a staging folder now is one a killed build left.
@@ -265,6 +291,11 @@ class Output:
         """Make the folder hold ``files`` (staged by ``stage``): check every target, then
         journal, move, remove stale files of ours, and record the new manifest."""
         assert self.staging is not None and self._root is not None
+        clash = same_file_paths(files)
+        if clash is not None:
+            raise UsageError(f"{self.shown / clash[0]} and {self.shown / clash[1]} would be "
+                             "one file on a disk that ignores case (macOS, Windows, USB "
+                             "sticks): rename one of them")
         journal = commit.journal(self.staging.name, self.manifest, files, pdf_inputs)
         if journal is None:
             return WriteStats(unchanged=len(files))  # nothing to do, nothing to write

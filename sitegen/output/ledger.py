@@ -48,15 +48,25 @@ class Manifest:
     folder: str
     files: dict[str, FileRecord] = field(default_factory=dict)
     pdf_inputs: dict[str, str] = field(default_factory=dict)
+    identity: str | None = None
+    """The folder's device and inode (``identity``): with its path, what proves a marker
+    is this folder's and not one copied from another (None in records made before)."""
 
     def to_json(self) -> dict[str, Any]:
         return {"folder": self.folder, "files": _records_json(self.files),
-                "pdf_inputs": dict(sorted(self.pdf_inputs.items()))}
+                "pdf_inputs": dict(sorted(self.pdf_inputs.items())),
+                "identity": self.identity}
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> Manifest:
+        ident = raw.get("identity")
         return cls(str(raw["folder"]), _records(raw["files"], raw["format"]),
-                   _pdf_inputs(raw["pdf_inputs"]))
+                   _pdf_inputs(raw["pdf_inputs"]), ident if isinstance(ident, str) else None)
+
+
+def identity(st: os.stat_result) -> str:
+    """A folder's identity on this machine: its device and inode."""
+    return f"{st.st_dev}:{st.st_ino}"
 
 
 def _records_json(files: dict[str, FileRecord]) -> dict[str, FileRecord]:
@@ -106,12 +116,17 @@ class Journal:
         gone = set(self.removed)
         files = {rel: r for rel, r in before.files.items() if rel not in gone}
         files.update(self.changed)
-        return Manifest(before.folder, files, dict(self.pdf_inputs))
+        return Manifest(before.folder, files, dict(self.pdf_inputs), before.identity)
 
 
 def _folder() -> Path:
     folder = fs.user_folder("XDG_STATE_HOME", ".local/state") / "sitegen" / "outputs"
-    why = fs.private_folder(folder)
+    try:
+        why = fs.private_folder(folder)
+    except OSError as exc:  # a file on the way (XDG_STATE_HOME naming a file), no right
+        raise UsageError(f"cannot use sitegen's state folder {folder}: "
+                         f"{exc.strerror or exc}; set XDG_STATE_HOME to a folder of "
+                         "yours") from None
     if why is not None:  # unlike the build cache, the ledger is needed: refuse
         raise UsageError(f"{folder} {why}: sitegen keeps there what it wrote into each "
                          "output folder; make it yours alone (chmod 700)")
@@ -132,11 +147,13 @@ def _path(ident: str, suffix: str) -> Path:
 
 
 def _read(path: Path) -> Any:
-    """A record as parsed; None if missing or not JSON."""
-    try:
-        return json.loads(path.read_bytes())
-    except FileNotFoundError:
+    """A record as parsed; None if missing, not a regular file (a FIFO is never waited
+    on) or not JSON."""
+    found = fs.read_nofollow(path)
+    if found is None:
         return None
+    try:
+        return json.loads(found[0])
     except ValueError:  # only a foreign or damaged file: not a record of ours
         return None
 
