@@ -143,7 +143,8 @@ class Builder:
     def _site_key(self) -> str:
         # The content folder is named by its full path, so `content` and `/x/content`
         # share a cache; theme and code files by their place in the source tree.
-        h = hashlib.sha256(f"{__version__}\0{self.pdf}\0{self.content.resolve()}".encode())
+        h = hashlib.sha256(f"{__version__}\0{self.pdf}\0{self.content.resolve()}\0"
+                           f"{cache.library_versions()}".encode())
         if self.code is not None:
             # The pages locked with another code must be locked again: the key changes
             # with a hash of the code (this machine holds the unlocked key anyway).

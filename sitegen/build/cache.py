@@ -34,8 +34,33 @@ FORMAT = "sitegen-build-cache/6"
 SECRET_NAME = "secret"
 SECRET_SIZE = 32
 
+JSON_SURROGATES = "backslashreplace"
+"""How JSON written with ``ensure_ascii=False`` encodes a lone surrogate (a file name that
+is not UTF-8, as ``os`` gives it): as ``\\udcff``, which is JSON's own escape for it, so
+it reads back as the same name."""
+
 Signature = list[tuple[str, Stamp]]
 """The name and stamp of each file of an article folder, sorted: a cheap change test."""
+
+
+LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "jinja2", "markupsafe", "pyyaml",
+             "weasyprint", "pydyf", "pypdf", "cryptography")
+"""Every library that shapes what a build writes: a new version of one may write other
+pages or PDFs, so the site-wide key holds their versions."""
+
+
+def library_versions() -> str:
+    """The installed version of each of ``LIBRARIES``, read from the installed metadata
+    without importing any (a build with nothing to do imports none of them)."""
+    from importlib import metadata  # only here: it costs a few milliseconds to import
+
+    found = []
+    for name in LIBRARIES:
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}=none")
+    return " ".join(found)
 
 
 def signature(folder: Path) -> Signature:
@@ -68,7 +93,8 @@ def content_key(site_key: str, folder: Path, sig: Signature) -> str:
     h = hashlib.sha256(site_key.encode())
     for name, _ in sig:
         data = input_bytes(folder / name, name, folder.parent.parent)
-        h.update(name.encode() + b"\0" + len(data).to_bytes(8, "big"))
+        # A name need not be UTF-8 (a file from another system): its bytes, as on disk.
+        h.update(os.fsencode(name) + b"\0" + len(data).to_bytes(8, "big"))
         h.update(data)
     return h.hexdigest()
 
@@ -126,7 +152,8 @@ class Entry:
         if self.raw is None:
             self.raw = json.dumps([slug, self.key, self.files, self.signature, self.cards,
                                    self.warnings_json, self.pdf_inputs],
-                                  separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+                                  separators=(",", ":"), ensure_ascii=False
+                                  ).encode("utf-8", JSON_SURROGATES)
         return self.raw
 
     @classmethod
@@ -156,7 +183,7 @@ def cache_folder() -> Path:
 
 def default_path(out: Path) -> Path:
     """Where the cache of one output folder lives, named by a hash of its full path."""
-    name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:24]
+    name = hashlib.sha256(os.fsencode(out.resolve())).hexdigest()[:24]
     return cache_folder() / f"{name}.state"
 
 
@@ -188,9 +215,10 @@ class Store:
         key = self._key()
         if key is None:
             return None
+        read = fs.read_nofollow(path)  # never a FIFO, never through a link
         try:
-            found, seal, body = path.read_bytes().split(b"\n", 2)
-        except (OSError, ValueError):
+            found, seal, body = (b"" if read is None else read[0]).split(b"\n", 2)
+        except ValueError:
             return None
         if found != header or not hmac.compare_digest(seal, _seal(key, header, body)):
             return None

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen import __version__
-from sitegen.build.cache import Signature, Store, warnings_from_json, warnings_json
+from sitegen.build.cache import JSON_SURROGATES, Signature, Store, warnings_from_json, warnings_json
 from sitegen.errors import SiteWarning
 from sitegen.fs import Stamp
 from sitegen.output.ledger import FileRecord
@@ -153,5 +153,5 @@ def save(store: Store, site_key: str, ident: str, manifest: str,
                        "outputs": outputs, "pages": pages,
                        "site_warnings": warnings_json(site_warnings),
                        "article_warnings": warnings_json(article_warnings)},
-                      ensure_ascii=False).encode("utf-8")
+                      ensure_ascii=False).encode("utf-8", JSON_SURROGATES)
     store.write_sealed(_path(store), _header(site_key, ident, manifest), body)
