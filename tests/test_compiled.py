@@ -109,12 +109,13 @@ def test_compiled_templates_others_could_have_written_are_not_used(
     assert _render(folder, theme, monkeypatch, compiles=True) == "Hello reader"
 
 
-def test_sitegen_keeps_its_compiled_templates_in_its_own_package() -> None:
-    """(The tests keep theirs elsewhere: ask a fresh process.)"""
+def test_sitegen_keeps_its_compiled_templates_in_the_users_cache_folder() -> None:
+    """Never beside its code, where a planted file would run unseen (the tests keep theirs
+    elsewhere: ask a fresh process; tests/test_hardening.py tries both ways of naming it)."""
     code = "from sitegen.theme import template_cache; print(template_cache.FOLDER)"
     folder = Path(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                  check=True).stdout.strip())
-    assert folder.parent.parent == Path(templates.__file__).resolve().parent
+    assert folder == Path(os.environ["XDG_CACHE_HOME"]) / "sitegen" / "templates"
     cache = templates.environment().bytecode_cache
     assert isinstance(cache, CompiledTemplates)
     assert (cache.folder, cache.templates) == (template_cache.FOLDER, templates.TEMPLATES)

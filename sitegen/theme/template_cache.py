@@ -1,13 +1,15 @@
-"""Compiled templates kept on disk beside sitegen's own code, so that a new process does
+"""Compiled templates kept in the user's private cache folder, so that a new process does
 not compile every template again (about 175 ms of CPU).
 
-Loading a compiled template runs it, so the folder is trusted exactly as far as sitegen's
-own modules are: it is used only by the user who owns the template files, only when that
-user owns the folder and every file read from it, and only when nobody else may write to
-the folder or the file (a link is never followed). Anything else is not used at all:
-templates are then compiled in the process, as without this cache. Each file is keyed on
-its template's name and path, and holds the hash of the source it was compiled from
-(Jinja recompiles a template whose source changed).
+Loading a compiled template runs it, so they are never kept in the source tree or beside
+sitegen's code (a git-ignored ``__pycache__`` there is a place nobody looks), but only in
+``$XDG_CACHE_HOME/sitegen/templates`` (else ``~/.cache/sitegen/templates``), beside the
+build cache: used only when the user owns the folder, its parent and every file read from
+it, and nobody else may write to them (a link is never followed), and only by the user
+who owns the template files. Anything else is not used at all: templates are then
+compiled in the process, as without this cache. Each file is keyed on its template's name
+and path, and holds the hash of the source it was compiled from (Jinja recompiles a
+template whose source changed).
 """
 
 from __future__ import annotations
@@ -22,9 +24,9 @@ from jinja2.bccache import Bucket
 
 from sitegen import fs
 
-FOLDER = Path(__file__).resolve().parent / "__pycache__" / "templates"
-"""Where compiled templates are kept: inside sitegen's package, as Python keeps its own
-compiled modules."""
+FOLDER = fs.user_folder("XDG_CACHE_HOME", ".cache") / "sitegen" / "templates"
+"""Where compiled templates are kept: in the user's cache folder, beside the build cache
+(``build.cache.cache_folder``), never in the source tree."""
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
@@ -43,6 +45,8 @@ class CompiledTemplates(jinja2.BytecodeCache):
                 self.folder.mkdir(mode=0o700, parents=True)
             parent = fs.Folder.open(self.folder.parent)
             try:
+                if fs.private(parent.stat()) is not None:  # others could swap the folder
+                    return None
                 folder = parent.sub(self.folder.name, create=False)  # never through a link
             finally:
                 parent.close()
