@@ -61,6 +61,14 @@ def test_two_output_paths_that_are_one_file_on_a_folding_disk_are_refused(
             output.commit(staged)
 
 
+@pytest.mark.parametrize("teacher", ["SITE/answers", "Site"])
+def test_a_teacher_folder_in_or_at_the_site_but_for_case_is_refused(tmp_path: Path,
+                                                                  teacher: str) -> None:
+    done = run_main("build", "--content", FIXTURES / "mini", "--out", tmp_path / "site",
+                    "--teacher-out", tmp_path / teacher, "--no-pdf")
+    assert "is inside --out" in _one_line_error(done, 2)
+
+
 # 5. A marker proves its own folder only.
 
 def _copy_marker_into(built: Path, target: Path) -> None:

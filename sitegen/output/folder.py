@@ -33,6 +33,7 @@ from sitegen.output.stage import (
     STAGING_PREFIX,
     Place,
     Staged,
+    folded,
     safe_relpath,
     same_file_paths,
 )
@@ -77,8 +78,8 @@ def teacher_folder(out: Path) -> Path:
 
 def check_apart(out: Path, teacher: Path) -> None:
     """Refuse a teacher's folder inside the students' site (it would be published with it)
-    or around it, or the same folder."""
-    out_r, teacher_r = out.resolve(), teacher.resolve()
+    or around it, or the same folder; compared as a disk that ignores case sees them."""
+    out_r, teacher_r = (Path(folded(str(path.resolve()))) for path in (out, teacher))
     if _inside(teacher_r, out_r):
         raise UsageError(f"--teacher-out {teacher} is inside --out {out}, so the answers would "
                          f"be published with the site; choose a folder beside it, such as "
