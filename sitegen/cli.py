@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sitegen import __version__
 from sitegen.build.gcpolicy import collect_less
-from sitegen.errors import ContentErrors, SiteWarning, UsageError
+from sitegen.errors import ContentErrors, SiteWarning, UsageError, printable
 
 EXIT_OK, EXIT_USAGE = 0, UsageError.exit_code
 
@@ -123,8 +123,9 @@ def _build(args: argparse.Namespace) -> int:
     s = result.stats
     for rel in s.kept:
         is_teacher, inner = split(rel)
-        print(f"sitegen: kept {(teacher if is_teacher else args.out) / inner}: sitegen no "
-              "longer makes it, but it was changed after sitegen wrote it", file=sys.stderr)
+        print(printable(f"sitegen: kept {(teacher if is_teacher else args.out) / inner}: "
+                        "sitegen no longer makes it, but it was changed after sitegen wrote "
+                        "it"), file=sys.stderr)
     print(f"Built {result.pages} pages into {args.out} for the students and "
           f"{result.teacher_pages} into {teacher} for the teacher, never to publish "
           f"({s.written} written, {s.unchanged} unchanged, {s.removed} removed).")
