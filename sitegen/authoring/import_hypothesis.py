@@ -5,20 +5,42 @@ Tags become categories, the text becomes the note, each quote is anchored with t
 own code and given the shortest prefix or suffix that still picks the same passage. What
 cannot be imported as it is (no category, a quote not in the article) is written as a
 commented-out entry and listed. What the user wrote is never changed: the file is created,
-or the new entries are inserted as new lines after a comment.
+or the new entries are inserted as new lines after a comment (see ``append``). Each entry
+is preceded by a comment with its id in Hypothesis (and who wrote it): a second import of
+the same export adds only what is new.
 """
 
 from __future__ import annotations
 
+import os
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from sitegen.authoring import create_files, modeline, require_site, yaml_string
+import yaml
+
+from sitegen import fs
+from sitegen.authoring import (
+    YAML_BREAKS,
+    comment_text,
+    disk_errors,
+    modeline,
+    refuse_links_out,
+    require_site,
+)
+from sitegen.authoring import append as yaml_append
 from sitegen.authoring.imported import ImportedAnnotation, read_records
 from sitegen.content.loader import YNode, parse_yaml, read_markdown, read_text
-from sitegen.errors import ContentErrors, SiteError, SourceLocation, UsageError, did_you_mean
-from sitegen.fs import atomic_write
+from sitegen.errors import (
+    ContentErrors,
+    SiteError,
+    SourceLocation,
+    UsageError,
+    did_you_mean,
+    printable,
+)
 from sitegen.model import Site
 from sitegen.text.markdown import canonical_text, parse_body
 from sitegen.text.quote import (
@@ -38,14 +60,17 @@ class ImportResult:
     path: Path
     imported: int = 0
     held: int = 0
+    again: int = 0
+    """Annotations skipped because an earlier import brought them already."""
     problems: list[str] = field(default_factory=list)
     """What the user must look at: held entries, unknown tags, skipped items."""
 
 
 @dataclass
 class _Entry:
-    id: str
     record: ImportedAnnotation
+    id: str = ""
+    """Given once the file is read under its lock (ids are unique in the article)."""
     category: str | None = None
     quote: str | None = None
     """The selector once anchored; until then, ``record``'s quote is written as it was."""
@@ -76,28 +101,33 @@ def import_hypothesis(content: Path, slug: str, source: Path,
     site = require_site(content)
     tags = _tag_table(site) | parse_tag_map(tag_map, site)
     folder = content / "articles" / slug
-    if not (folder / "article.md").is_file():
-        raise UsageError(f"no article '{slug}' in {content} "
-                         "(start one with: sitegen new SLUG --from FILE)")
+    with disk_errors():
+        if not (folder / "article.md").is_file():
+            raise UsageError(f"no article '{slug}' in {content} "
+                             "(start one with: sitegen new SLUG --from FILE)")
+    path = folder / "annotations.yaml"
+    refuse_links_out(path, content)
     try:
         text = _article_text(folder / "article.md", content)
         records, skipped = read_records(read_text(source, str(source)), str(source))
-        path = folder / "annotations.yaml"
-        existing = read_text(path, str(path), content) if path.exists() else None
-        node = parse_yaml(existing, str(path)) if existing is not None else None
     except SiteError as exc:
         raise ContentErrors([exc]) from None
-    result = ImportResult(path, problems=[f"{source}: {s}" for s in skipped])
-    taken = _existing_ids(node)
+    result = ImportResult(path, problems=[_said(f"{source}: {s}") for s in skipped])
+    if not records and not skipped:
+        result.problems.append(_said(
+            f"{source}: holds no annotations (an export of a private group is empty "
+            "without your API token: see docs/hypothesis.md)"))
     folded = fold(text)
     unknown: Counter[str] = Counter()
     entries = []
     for record in records:
-        entry = _Entry(_new_id(record, taken), record)
+        entry = _Entry(record)
         entry.category = next((tags[t.casefold()] for t in record.tags
                                if t.casefold() in tags), None)
         unknown.update(t for t in record.tags if t.casefold() not in tags)
-        if not record.note:
+        if record.problem:
+            entry.problem = record.problem
+        elif not record.note:
             entry.problem = "it has no text to use as the note"
         elif entry.category is None:
             entry.problem = ("none of its tags is a category"
@@ -108,17 +138,28 @@ def import_hypothesis(content: Path, slug: str, source: Path,
     for tag, count in sorted(unknown.items()):
         hint = did_you_mean(tag, list(tags)) or "categories: " + ", ".join(
             c.key for c in site.categories)
-        result.problems.append(f"{source}: tag '{tag}' ({count} annotation(s)) is not a "
-                               f"category ({hint}); map it with --tag-map '{tag}=CATEGORY'")
+        result.problems.append(_said(
+            f"{source}: tag '{tag}' ({count} annotation(s)) is not a category ({hint}); "
+            f"map it with --tag-map '{tag}=CATEGORY'"))
+    if entries:
+        entries = _write(path, content, entries, site, source.name, result)
     for entry in entries:
         if entry.problem:
-            result.problems.append(f"{source}: {entry.record.where}: {entry.problem}; "
-                                   f"written as a comment (id {entry.id})")
+            result.problems.append(_said(f"{source}: {entry.record.where}: {entry.problem}; "
+                                         f"written as a comment (id {entry.id})"))
     result.held = sum(1 for e in entries if e.problem)
     result.imported = len(entries) - result.held
-    if entries:
-        _write(path, existing, node, entries, site, source.name)
+    if result.again:
+        result.problems.append(_said(f"{source}: {result.again} annotation(s) imported "
+                                     "before were skipped"))
     return result
+
+
+def _said(text: str) -> str:
+    """A message safe to print: on one line, control characters escaped."""
+    for char in "\n" + YAML_BREAKS:
+        text = text.replace(char, f"\\u{ord(char):04x}" if char != "\n" else "\\n")
+    return printable(text)
 
 
 def _article_text(path: Path, content: Path) -> str:
@@ -192,104 +233,133 @@ def _anchor(entry: _Entry, text: str, folded: Folded) -> None:
     entry.quote, entry.prefix, entry.suffix = selector.quote, selector.prefix, selector.suffix
 
 
-def _write(path: Path, existing: str | None, node: YNode | None, entries: list[_Entry],
-           site: Site, source_name: str) -> None:
+_ORIGIN_COMMENT = re.compile(r"(?m)^[ \t]*# hypothesis: ([^\s;]+)")
+"""The comment before each imported entry, naming its id in Hypothesis."""
+
+
+def _write(path: Path, content: Path, entries: list[_Entry], site: Site, source_name: str,
+           result: ImportResult) -> list[_Entry]:
+    """Create ``path``, or add to it under its lock; the entries written (those an earlier
+    import brought are left out, and counted)."""
+    if not os.path.lexists(path):
+        _give_ids(entries, set())
+        text = (modeline("../../schemas/annotations.schema.json") + "annotations:\n"
+                + _header(entries, source_name) + _entries(entries, 2, site))
+        yaml_append.check_written(None, text, "annotations", _live(entries, site), path)
+        try:
+            with disk_errors():
+                fs.atomic_write(path, text.encode("utf-8"), exclusive=True)
+            return entries
+        except FileExistsError:
+            pass  # another import made it meanwhile: add to it, as to any file
+    with yaml_append.locked_file(path) as fd:
+        bom, old = yaml_append.read_locked(fd, path, content)
+        try:
+            node = parse_yaml(old.replace("\r\n", "\n").replace("\r", "\n"), str(path))
+        except SiteError as exc:
+            raise ContentErrors([exc]) from None
+        lines = yaml_append.yaml_lines(old)
+        root = yaml.compose(old, Loader=yaml_append.Composer)
+        done = set(_ORIGIN_COMMENT.findall("\n".join(map(yaml_append.strip_break, lines))))
+        fresh = [e for e in entries if e.record.origin is None or e.record.origin not in done]
+        result.again = len(entries) - len(fresh)
+        if not fresh:
+            return fresh
+        _give_ids(fresh, _existing_ids(node))
+        at, dash, needs_key = _insertion_point(lines, root, path)
+        block = (_header(fresh, source_name) + ("annotations:\n" if needs_key else "")
+                 + _entries(fresh, dash, site))
+        new, unchanged = yaml_append.splice(old, at, block)
+        yaml_append.check_written(old, new, "annotations", _live(fresh, site), path)
+        yaml_append.write_from(fd, bom, new, unchanged)
+    return fresh
+
+
+def _give_ids(entries: list[_Entry], taken: set[str]) -> None:
+    for entry in entries:
+        entry.id = _new_id(entry.record, taken)
+
+
+def _header(entries: list[_Entry], source_name: str) -> str:
     held = sum(1 for e in entries if e.problem)
-    source_name = " ".join(source_name.split())
-    header = (f"# Imported from {source_name} by sitegen import-hypothesis"
-              + (f"; {held} entry(s) below are commented out: see why, fix them, and "
-                 "remove the '# '" if held else "") + ".\n")
-    if existing is None:
-        dash = 2
-        text = (modeline("../../schemas/annotations.schema.json") + "annotations:\n" + header
-                + _entries(entries, dash, site))
-        _check_parses(text, path)
-        create_files({path: text})
-        return
-    lines = existing.split("\n")
-    at, dash, needs_key = _insertion_point(lines, node, path)
-    block = header + ("annotations:\n" if needs_key else "") + _entries(entries, dash, site)
-    before = "\n".join(lines[:at])
-    if before and not before.endswith("\n"):
-        before += "\n"
-    after = "\n".join(lines[at:])
-    text = before + block + after
-    _check_parses(text, path)
-    atomic_write(path, text.encode("utf-8"))
+    return (f"# Imported from {comment_text(source_name)} by sitegen import-hypothesis"
+            + (f"; {held} entry(s) below are commented out: see why, fix them, and "
+               "remove the '# '" if held else "") + ".\n")
 
 
-def _insertion_point(lines: list[str], node: YNode | None, path: Path
+def _insertion_point(lines: list[str], root: yaml.Node | None, path: Path
                      ) -> tuple[int, int, bool]:
-    """(line index to insert at, the items' dash column, whether 'annotations:' is needed)."""
-    if node is None or node.kind != "mapping" or "annotations" not in node.value:
-        if node is not None and node.kind != "mapping":
+    """(line index to insert at, the items' dash column, whether 'annotations:' is needed).
+
+    ``lines`` (with their breaks) and ``root``'s marks are YAML's lines (see
+    ``append.yaml_lines``): the loader's locations are an editor's, which differ when the
+    file holds U+2028."""
+    if not isinstance(root, yaml.MappingNode):
+        if root is not None:
             raise UsageError(f"{path} is not a mapping of keys: fix it (sitegen check), "
                              "then import again")
-        end = len(lines) - 1 if lines and lines[-1] == "" else len(lines)
-        return end, 2, True
-    key_line = node.key_locs["annotations"].line
-    items = node.value["annotations"]
-    if items.value is not None and (items.kind != "list" or items.loc.line == key_line):
-        raise UsageError(f"{path}:{key_line}: 'annotations' is written on one line; make it "
+        return len(lines) - 1 if lines[-1] == "" else len(lines), 2, True
+    keys = {key.value: (key, value) for key, value in root.value}
+    if "annotations" not in keys:
+        return len(lines) - 1 if lines[-1] == "" else len(lines), 2, True
+    key, items = keys["annotations"]
+    key_line = key.start_mark.line  # 0-based, as every index here
+    empty = isinstance(items, yaml.ScalarNode) and items.tag.endswith(":null") and not items.value
+    if not empty and (not isinstance(items, yaml.SequenceNode)
+                      or items.start_mark.line == key_line):
+        shown = yaml_append.editor_line(lines, key_line)
+        raise UsageError(f"{path}:{shown}: 'annotations' is written on one line; make it "
                          "a list with one '- ' item per line (or empty), then import again")
-    later = [loc.line for loc in node.key_locs.values() if loc.line > key_line]
-    at = (min(later) - 1) if later else len(lines)
-    while at - 1 >= key_line and (not lines[at - 1].strip()
-                                  or lines[at - 1].lstrip().startswith("#")):
+    later = [other.start_mark.line for other, _ in root.value
+             if other.start_mark.line > key_line]
+    at = min(later) if later else len(lines)
+    while at - 1 > key_line and (not lines[at - 1].strip()
+                                 or lines[at - 1].lstrip().startswith("#")):
         at -= 1
     dash = 2
-    if items.value:
-        first = items.value[0].loc
-        dash = lines[first.line - 1].rfind("-", 0, first.column - 1)
+    if isinstance(items, yaml.SequenceNode) and items.value:
+        first = items.value[0].start_mark
+        dash = lines[first.line].rfind("-", 0, first.column)
     return at, dash, False
 
 
-def _check_parses(text: str, path: Path) -> None:
-    """What is written must read back (a failure here is a bug in this module)."""
-    parse_yaml(text, str(path))
+def _live(entries: list[_Entry], site: Site) -> list[dict[str, Any]]:
+    """What the entries not held as comments are, as YAML data."""
+    return [_entry_data(e, site) for e in entries if not e.problem]
 
 
 def _entries(entries: list[_Entry], dash: int, site: Site) -> str:
+    """The entries as YAML list items with their dash at column ``dash``, each after a
+    comment naming where it came from; held ones (with a problem) commented out."""
     out: list[str] = []
+    pad = " " * dash
     for entry in entries:
-        lines = _entry_lines(entry, site)
-        pad = " " * dash
+        record = entry.record
+        if record.origin is not None or record.by is not None:
+            said = [f"hypothesis: {record.origin}"] if record.origin is not None else []
+            said += [f"by: {comment_text(record.by)}"] if record.by is not None else []
+            out.append(f"{pad}# {'; '.join(said)}\n")
+        # Split at '\n' alone: ``str.splitlines`` would also split at what ``emit`` leaves
+        # in the text, such as a form feed inside a quoted note.
+        lines = yaml_append.emit([_entry_data(entry, site)]).rstrip("\n").split("\n")
         if entry.problem:
-            out.append(f"{pad}# {entry.record.where}: {' '.join(entry.problem.split())}\n")
+            out.append(f"{pad}# {record.where}: {comment_text(entry.problem)}\n")
             out += [f"{pad}# {line}\n" for line in lines]
         else:
             out += [f"{pad}{line}\n" if line else "\n" for line in lines]
     return "".join(out)
 
 
-def _entry_lines(entry: _Entry, site: Site) -> list[str]:
+def _entry_data(entry: _Entry, site: Site) -> dict[str, Any]:
     record = entry.record
-    lines = [f"- id: {entry.id}", f"  category: {entry.category or '…'}"]
+    data: dict[str, Any] = {"id": entry.id, "category": entry.category or "…"}
     for key, value in (("quote", entry.quote or record.quote), ("prefix", entry.prefix),
                        ("suffix", entry.suffix)):
         if value is not None:
-            lines.append(f"  {key}: {yaml_string(value)}")
-    note = {(lang or site.default_language): text for lang, text in record.note.items()}
-    if len(note) == 1:
-        lines += _scalar("  note:", next(iter(note.values())), "    ")
-    elif note:
-        lines.append("  note:")
-        for lang, text in note.items():
-            lines += _scalar(f"    {lang}:", text, "      ")
-    else:
-        lines.append('  note: "…"')
+            data[key] = yaml_append.Quoted(value)
+    note = {(lang or site.default_language): text.rstrip()
+            for lang, text in record.note.items()}
+    data["note"] = next(iter(note.values())) if len(note) == 1 else note or "…"
     if record.sources:
-        lines.append("  sources:")
-        lines += ["    - {" + ", ".join(f"{k}: {yaml_string(v)}" for k, v in src.items()) + "}"
-                  for src in record.sources]
-    return lines
-
-
-def _scalar(key: str, text: str, indent: str) -> list[str]:
-    """``key`` and ``text``: a literal block when it spans lines, else one quoted line."""
-    text = text.rstrip()
-    body = text.split("\n")
-    if len(body) > 1 and not text[:1].isspace() and "\t" not in text and not any(
-            line != line.rstrip() for line in body):
-        return [f"{key} |-"] + [f"{indent}{line}" if line else "" for line in body]
-    return [f"{key} {yaml_string(text)}"]
+        data["sources"] = [dict(source) for source in record.sources]
+    return data

@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from sitegen.errors import SiteError, SourceLocation
+from sitegen.names import LANG_RE
 
 # sitegen's export writes a source as "[title](<url>), publisher, date" (see export.py).
 _CITATION = re.compile(r"\[(?P<name>(?:\\.|[^\]\\])*)\]\(<(?P<url>[^>]*)>\)(?P<rest>.*)")
 _DATE = re.compile(r"\d{4}(?:-\d{2}){0,2}")
 _URN = re.compile(r"urn:sitegen:[a-z0-9-]+:(?P<id>[a-z0-9-]+)")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ORIGIN = re.compile(r"[A-Za-z0-9_:./@?=&%+~-]{1,200}")
+"""An annotation id worth remembering: Hypothesis' own, or a W3C item's IRI."""
 
 
 @dataclass
@@ -35,6 +40,12 @@ class ImportedAnnotation:
     sources: list[dict[str, str]] = field(default_factory=list)
     id_hint: str | None = None
     """The id it had in sitegen, when it came from sitegen's own export."""
+    origin: str | None = None
+    """Its id in the tool it comes from, kept so that a second import skips it."""
+    by: str | None = None
+    """Who wrote it there (a name, for the teacher; no student sees it)."""
+    problem: str | None = None
+    """Why it cannot be imported as it is (it is then written as a comment)."""
 
 
 def read_records(text: str, display: str) -> tuple[list[ImportedAnnotation], list[str]]:
@@ -44,14 +55,38 @@ def read_records(text: str, display: str) -> tuple[list[ImportedAnnotation], lis
     except json.JSONDecodeError as exc:
         raise SiteError(f"not valid JSON: {exc.msg}", SourceLocation(display, exc.lineno,
                                                                      exc.colno)) from None
+    except RecursionError:  # Python's parser recurses once per level of nesting
+        raise SiteError("JSON nested too deeply", SourceLocation(display, 1, 1),
+                        "an export of annotations nests a few levels at most") from None
     if isinstance(data, dict) and isinstance(data.get("rows"), list):
-        return _hypothesis(data["rows"])
-    items = _w3c_items(data)
-    if items is None:
-        raise SiteError("neither a Hypothesis search result (with 'rows') nor W3C Web "
-                        "Annotations", SourceLocation(display, 1, 1),
-                        "export from the Hypothesis API, or give an annotations.jsonld")
-    return _w3c(items)
+        records, skipped = _hypothesis(data["rows"])
+    else:
+        items = _w3c_items(data)
+        if items is None:
+            raise SiteError("neither a Hypothesis search result (with 'rows') nor W3C Web "
+                            "Annotations", SourceLocation(display, 1, 1),
+                            "export from the Hypothesis API, or give an annotations.jsonld")
+        records, skipped = _w3c(items)
+    kept = []
+    for record in records:  # JSON can say "\ud800", which is no text any file can hold
+        if any(_SURROGATE.search(text) for text in _texts(record)):
+            skipped.append(f"{record.where}: holds a lone surrogate (a half of a character "
+                           "escaped as \\ud800 to \\udfff), not text; not imported")
+        else:
+            kept.append(record)
+    return kept, skipped
+
+
+def _texts(record: ImportedAnnotation) -> Iterator[str]:
+    """Every text of ``record`` that may be written out."""
+    yield from record.note
+    yield from record.note.values()
+    yield from record.tags
+    for source in record.sources:
+        yield from source.values()
+    for text in (record.quote, record.prefix, record.suffix, record.origin, record.by):
+        if text is not None:
+            yield text
 
 
 def _hypothesis(rows: list[Any]) -> tuple[list[ImportedAnnotation], list[str]]:
@@ -67,7 +102,8 @@ def _hypothesis(rows: list[Any]) -> tuple[list[ImportedAnnotation], list[str]]:
         tags = [t for t in row.get("tags") or [] if isinstance(t, str)]
         text = row.get("text")
         note = {"": text} if isinstance(text, str) and text.strip() else {}
-        record = ImportedAnnotation(where, note, tags)
+        record = ImportedAnnotation(where, note, tags, origin=_origin(row.get("id")),
+                                    by=_hypothesis_user(row))
         targets = row.get("target")
         for target in targets if isinstance(targets, list) else []:
             if isinstance(target, dict):
@@ -108,6 +144,10 @@ def _w3c(items: list[Any]) -> tuple[list[ImportedAnnotation], list[str]]:
             _quote_into(record, target.get("selector"))
         urn = _URN.fullmatch(str(item.get("id", "")))
         record.id_hint = urn.group("id") if urn else None
+        record.origin = _origin(item.get("id"))
+        creator = item.get("creator")
+        name = creator.get("name") if isinstance(creator, dict) else creator
+        record.by = name if isinstance(name, str) and name.strip() else None
         records.append(record)
     return records, skipped
 
@@ -127,6 +167,9 @@ def _body_into(record: ImportedAnnotation, body: Any) -> None:
             record.sources.append(source)
     elif value.strip():
         language = body.get("language")
+        if isinstance(language, str) and not LANG_RE.fullmatch(language):
+            record.problem = f"its note's language is not a language code: {language!r}"
+            language = None
         record.note[language if isinstance(language, str) else ""] = value
 
 
@@ -158,3 +201,19 @@ def _quote_into(record: ImportedAnnotation, selectors: Any) -> None:
 
 def _text_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+def _origin(value: Any) -> str | None:
+    return value if isinstance(value, str) and _ORIGIN.fullmatch(value) else None
+
+
+def _hypothesis_user(row: dict[str, Any]) -> str | None:
+    """The annotator's display name, else their account name (``acct:NAME@hypothes.is``)."""
+    info = row.get("user_info")
+    name = info.get("display_name") if isinstance(info, dict) else None
+    if isinstance(name, str) and name.strip():
+        return name
+    user = row.get("user")
+    if not isinstance(user, str) or not user.strip():
+        return None
+    return user.removeprefix("acct:").removesuffix("@hypothes.is")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sitegen.authoring import create_files, modeline, yaml_string
+from sitegen.authoring import create_files, disk_errors, modeline, yaml_string
 from sitegen.authoring.schema import schema_files
 from sitegen.content.site import PALETTE
 from sitegen.errors import UsageError
@@ -45,14 +45,14 @@ def parse_languages(text: str) -> tuple[str, ...]:
 
 
 def init(folder: Path, languages: tuple[str, ...]) -> list[Path]:
-    """Create the content folder's files; if any of them exists, nothing is written."""
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{folder} exists and is not a folder")
-    site_yaml = folder / "site.yaml"
-    written = create_files({site_yaml: _site_yaml(languages),
-                            **schema_files(languages, list(_CATEGORIES), folder / "schemas")})
-    (folder / "articles").mkdir(exist_ok=True)
-    return written
+    """Create the content folder's files, all or nothing: if any of them exists, nothing is
+    written; if a write fails, what was made is removed."""
+    with disk_errors():
+        if folder.exists() and not folder.is_dir():
+            raise UsageError(f"{folder} exists and is not a folder")
+    return create_files({folder / "site.yaml": _site_yaml(languages),
+                         **schema_files(languages, list(_CATEGORIES), folder / "schemas")},
+                        folder, folders=[folder / "articles"])
 
 
 def _text(texts: dict[str, str], languages: tuple[str, ...], indent: str) -> str:

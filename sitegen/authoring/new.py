@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.authoring import create_files, modeline, require_site, yaml_string
+from sitegen.authoring import comment_text, create_files, modeline, require_site, yaml_string
 from sitegen.content.loader import read_text
 from sitegen.errors import ContentErrors, SiteError, SourceLocation, UsageError
 from sitegen.model import Localized, Site
@@ -20,6 +20,10 @@ _INLINE_ACTIVE = re.compile(r"([\\`*_\[\]<>~]|&(?=#?[A-Za-z0-9]+;))")
 # ... and at the start of a line: headings, quotes, lists, rules, setext underlines.
 _LINE_START_ACTIVE = re.compile(r"([#>+=|-])|(\d{1,9})([.)])")
 _WORD = re.compile(r"[^\W\d_]+")
+_MAX_WORDS = 12
+"""The longest example phrase, in words."""
+MAX_TRIES = 100
+"""Searches of the article for example phrases, at most (each costs a pass over it)."""
 # The commonest short words of each language, enough to tell a news article's language.
 _COMMON_WORDS = {
     "en": "the of and to in is that for on with was said as by it at from his has have",
@@ -60,7 +64,7 @@ def new_article(content: Path, slug: str, source: Path | None,
     files = create_files({
         folder / "article.md": article_md(title, lang, guessed, body),
         folder / "annotations.yaml": annotations_yaml(site, title, body, lang),
-    })
+    }, content)
     return NewArticle(files, (content / "schemas").is_dir(), lang, guessed)
 
 
@@ -196,18 +200,33 @@ def annotations_yaml(site: Site, title: str, body: str, language: str) -> str:
 
 
 def _plain(text: Localized, site: Site) -> str:
-    return text.resolve(site.default_language, site.default_language).text.replace("\n", " ")
+    """A text of site.yaml, to show in a comment."""
+    return comment_text(text.resolve(site.default_language, site.default_language).text)
 
 
 def _example_phrases(text: str, count: int) -> list[str | None]:
     """Up to ``count`` short phrases of ``text`` that each match it exactly once, taken
-    from the starts of successive paragraphs."""
+    from the starts of successive paragraphs.
+
+    Each try searches the whole text, so the tries are bounded (``MAX_TRIES``), and a
+    paragraph that opens as an earlier one did is not tried again: an article of
+    paragraphs with the same opening would otherwise take time quadratic in its length
+    (a missing example is only a "…" in a comment)."""
     paragraphs = [p for p in text.split(BLOCK_SEPARATOR)[1:] if p.strip()]
     found: list[str | None] = []
     folded = fold(text)  # once: each try below matches against the same text
+    seen: set[str] = set()
+    tries = 0
     for paragraph in paragraphs:
-        words = paragraph.split()
-        for size in range(3, min(len(words), 12) + 1):
+        words = paragraph.split()[:_MAX_WORDS]
+        opening = " ".join(words).casefold()
+        if opening in seen:
+            continue
+        seen.add(opening)
+        for size in range(3, len(words) + 1):
+            if tries == MAX_TRIES:
+                return found + [None] * (count - len(found))
+            tries += 1
             phrase = " ".join(words[:size])
             try:
                 locate(text, phrase, folded=folded)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen import fs
-from sitegen.authoring import create_files
+from sitegen.authoring import create_files, disk_errors, refuse_links_out
 from sitegen.errors import UsageError
 from sitegen.model import Site
 from sitegen.theme.templates import THEME
@@ -51,26 +51,30 @@ def write_schemas(site: Site, out: Path) -> list[Path]:
     new, ours = {}, {}
     keys = [c.key for c in site.categories]
     for path, text in schema_files(site.languages, keys, out).items():
-        if path.is_file() and not path.is_symlink() and _is_ours(path):
+        if _is_ours(path):
             ours[path] = text  # made by an earlier run, from an older site.yaml
         else:
             new[path] = text
-    create_files(new)
-    for path, text in ours.items():
-        fs.atomic_write(path, text.encode("utf-8"))
-    return [*new, *ours]
+    return create_files(new, out, replace=ours)
 
 
 def _is_ours(path: Path) -> bool:
+    """Whether ``path`` is a regular file (not a link) that an earlier run wrote."""
+    found = fs.read_nofollow(path, limit=fs.MAX_FILE_BYTES)
     try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(found[0]) if found is not None else None
+    except ValueError:
         return False
     return isinstance(data, dict) and data.get("$comment") == MARKER
 
 
 def schema_folder(content: Path, out: Path | None) -> Path:
+    """Where the schemas go: ``out`` as given, else the content folder's ``schemas/``,
+    which may not be a link leading out of the content folder."""
     folder = out if out is not None else content / "schemas"
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{folder} is not a folder")
+    if out is None:
+        refuse_links_out(folder, content)
+    with disk_errors():
+        if folder.exists() and not folder.is_dir():
+            raise UsageError(f"{folder} is not a folder")
     return folder
