@@ -77,18 +77,24 @@ def _copy_marker_into(built: Path, target: Path) -> None:
     shutil.copy(built / MARKER, target / MARKER)
 
 
-@pytest.mark.parametrize("how", ["another folder", "same path, new folder"])
+@pytest.mark.parametrize("how", ["another folder", "same path, new folder", "same folder"])
 def test_a_copied_marker_makes_no_file_of_the_user_sitegens(tmp_path: Path, how: str) -> None:
     first = tmp_path / "first"
     assert _build(FIXTURES / "mini", first).returncode == 0
+    target = first
     if how == "another folder":
         target = tmp_path / "mine"
         _copy_marker_into(first, target)
-    else:  # the folder sitegen made is moved away; a new one takes its path
+    elif how == "same path, new folder":  # the folder sitegen made is moved away
         saved = tmp_path / "saved"
         first.rename(saved)
         _copy_marker_into(saved, first)
-        target = first
+    else:  # the folder itself emptied, and its marker copied back from a backup
+        saved = tmp_path / "saved"
+        shutil.copytree(first, saved)
+        for entry in first.iterdir():
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+        _copy_marker_into(saved, first)
     err = _one_line_error(_build(FIXTURES / "mini", target), 2)
     assert "index.html was not written by sitegen" in err
     assert (target / "index.html").read_text("utf-8") == "my own page"

@@ -196,21 +196,22 @@ class Output:
     def _claim(self) -> tuple[str, Manifest]:
         """The folder's ledger id (checked again now that it is locked). The marker must
         prove this very folder: the ledger names the folder's real path and its identity
-        (device and inode). A new folder gets an id; so does a copy (or a move) of a folder
-        sitegen made, or a folder a marker was copied into: of the record it names, only
-        the files this folder holds with exactly the bytes recorded are sitegen's (no stat
-        taken on trust), so a file of yours at one of sitegen's paths is never replaced."""
+        (device and inode, and the marker's inode). A new folder gets an id; so does a copy
+        (or a move) of a folder sitegen made, or a folder a marker was copied into: of the
+        record it names, only the files this folder holds with exactly the bytes recorded
+        are sitegen's (no stat taken on trust), so a file of yours at one of sitegen's
+        paths is never replaced."""
         ident = self.found
         known = ledger.load(ident) if ident is not None else None
         if ident is not None and known is None:
             raise UsageError(f"sitegen's record of what it wrote into {self.shown} is damaged, "
                              "so it cannot tell its files from yours; "
                              + _empty_subfolder(self.shown))
-        here = ledger.identity(os.stat(self.out))
+        st = os.fstat(self._lock_fd)
+        here = ledger.identity(os.stat(self.out), st)
         if (ident is not None and known is not None and known.folder == str(self.out)
                 and known.identity == here):
             return ident, known
-        st = os.fstat(self._lock_fd)
         if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
             raise UsageError(f"{self.shown / MARKER} is not a file sitegen made; "
                              + _empty_subfolder(self.shown))

@@ -49,8 +49,9 @@ class Manifest:
     files: dict[str, FileRecord] = field(default_factory=dict)
     pdf_inputs: dict[str, str] = field(default_factory=dict)
     identity: str | None = None
-    """The folder's device and inode (``identity``): with its path, what proves a marker
-    is this folder's and not one copied from another (None in records made before)."""
+    """The folder's device and inode, and its marker's inode (``identity``): with its
+    path, what proves a marker is this folder's own, the very file sitegen made there, and
+    not one copied from another (None in records made before)."""
 
     def to_json(self) -> dict[str, Any]:
         return {"folder": self.folder, "files": _records_json(self.files),
@@ -64,9 +65,10 @@ class Manifest:
                    _pdf_inputs(raw["pdf_inputs"]), ident if isinstance(ident, str) else None)
 
 
-def identity(st: os.stat_result) -> str:
-    """A folder's identity on this machine: its device and inode."""
-    return f"{st.st_dev}:{st.st_ino}"
+def identity(folder: os.stat_result, marker: os.stat_result) -> str:
+    """An output folder's identity on this machine: its device and inode, and its marker
+    file's inode (a copy of the marker, even put back where it was, is another file)."""
+    return f"{folder.st_dev}:{folder.st_ino}:{marker.st_ino}"
 
 
 def _records_json(files: dict[str, FileRecord]) -> dict[str, FileRecord]:
