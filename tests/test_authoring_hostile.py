@@ -432,3 +432,24 @@ def test_a_second_import_adds_only_new_rows_and_keeps_who_wrote_them(bare: Path)
     assert "2 annotation(s) imported before were skipped" in result.stderr
     assert [entry["id"] for entry in _entries(bare)] == ["critics-called",
                                                          "the-council-will-vote"]
+
+
+# -------------------------------------------- what new writes reads back as meant, too
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\x85"])
+def test_new_keeps_yaml_line_breaks_out_of_values_and_comments(char: str, site_folder: Path
+                                                               ) -> None:
+    site_yaml = site_folder / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text("utf-8").replace(
+        '"Sourcing"', f'"Sourcing{char}- id: live{char}  note: x"'), "utf-8")
+    assert run_main("check", "--content", site_folder).returncode == 0
+    story = site_folder.parent / "story.txt"
+    story.write_text(f"The plan{char}answer: leaked\nThe mayor said so.\n", "utf-8")
+    result = run_main("new", "story", "--from", story, "--content", site_folder)
+    assert result.returncode == 0, result.stderr
+    folder = site_folder / "articles" / "story"
+    assert yaml.safe_load((folder / "annotations.yaml").read_text("utf-8")) == {
+        "annotations": None, "voices": None, "questions": None}
+    front = (folder / "article.md").read_text("utf-8").split("---\n")[1]
+    assert yaml.safe_load(front)["title"] == f"The plan{char}answer: leaked"
