@@ -453,3 +453,32 @@ def test_new_keeps_yaml_line_breaks_out_of_values_and_comments(char: str, site_f
         "annotations": None, "voices": None, "questions": None}
     front = (folder / "article.md").read_text("utf-8").split("---\n")[1]
     assert yaml.safe_load(front)["title"] == f"The plan{char}answer: leaked"
+
+
+@pytest.mark.parametrize("written", [0, 100])
+def test_an_import_on_a_full_disk_leaves_the_file_as_it_was(written: int, mini: Path,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    """The disk fills after ``written`` bytes of the new lines: the old bytes go back."""
+    path = _annotations(mini)
+    before = path.read_bytes()
+    real = os.write
+    target = os.stat(path).st_ino
+    calls = [0]
+
+    def write(fd: int, data: bytes) -> int:
+        if os.fstat(fd).st_ino != target:
+            return real(fd, data)
+        calls[0] += 1
+        if calls[0] == 1 and written:
+            return real(fd, data[:written])
+        if calls[0] == (2 if written else 1):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(fd, data)  # putting the old bytes back
+
+    monkeypatch.setattr(os, "write", write)
+    result = _import(mini, _export(mini.parent, [_row("r1", "A note.", ["sourcing"],
+                                                      "Critics called")] * 3))
+    monkeypatch.undo()
+    assert result.returncode == 2 and "No space left on device" in result.stderr
+    assert path.read_bytes() == before

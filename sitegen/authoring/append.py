@@ -188,14 +188,23 @@ def splice(old: str, at: int, block: str) -> tuple[str, int]:
     return kept + end + block.replace("\n", newline) + "".join(lines[at:]), len(kept)
 
 
-def write_from(fd: int, bom: bool, new: str, unchanged: int) -> None:
-    """Write ``new`` into the open file from its character ``unchanged`` on, in place: the
-    file keeps its byte order mark, its permissions and its other names (hard links)."""
-    start = len(_BOM) if bom else 0
-    offset = start + len(new[:unchanged].encode("utf-8"))
-    data = new[unchanged:].encode("utf-8")
+def write_from(fd: int, bom: bool, old: str, new: str, unchanged: int) -> None:
+    """Write ``new`` into the open file (which holds ``old``) from its character
+    ``unchanged`` on, in place: the file keeps its byte order mark, its permissions and its
+    other names (hard links). If the write fails (a full disk), the old bytes are put back
+    where they were (their blocks are the file's already) before the error is raised."""
+    offset = (len(_BOM) if bom else 0) + len(new[:unchanged].encode("utf-8"))
     with disk_errors():
-        os.lseek(fd, offset, os.SEEK_SET)
-        while data:
-            data = data[os.write(fd, data):]
-        os.ftruncate(fd, os.lseek(fd, 0, os.SEEK_CUR))
+        try:
+            _write_at(fd, offset, new[unchanged:].encode("utf-8"))
+        except OSError:
+            _write_at(fd, offset, old[unchanged:].encode("utf-8"))
+            raise
+
+
+def _write_at(fd: int, offset: int, data: bytes) -> None:
+    """Make the file ``data`` from ``offset`` on."""
+    os.lseek(fd, offset, os.SEEK_SET)
+    while data:
+        data = data[os.write(fd, data):]
+    os.ftruncate(fd, os.lseek(fd, 0, os.SEEK_CUR))

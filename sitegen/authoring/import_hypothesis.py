@@ -271,7 +271,7 @@ def _write(path: Path, content: Path, entries: list[_Entry], site: Site, source_
                  + _entries(fresh, dash, site))
         new, unchanged = yaml_append.splice(old, at, block)
         yaml_append.check_written(old, new, "annotations", _live(fresh, site), path)
-        yaml_append.write_from(fd, bom, new, unchanged)
+        yaml_append.write_from(fd, bom, old, new, unchanged)
     return fresh
 
 
