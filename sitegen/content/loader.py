@@ -90,9 +90,11 @@ def parse_yaml(text: str, display: str, line_offset: int = 0) -> YNode | None:
                         "remove it") from None
     except yaml.YAMLError as exc:
         raise SiteError(f"invalid YAML: {exc}", SourceLocation(display, 1, 1)) from None
-    except ValueError:
+    except ValueError as exc:
         # PyYAML's own parser turns "\U00110000" into chr(), which refuses it; libyaml
-        # reports a scanner error instead.
+        # reports a scanner error instead. Any other ValueError is a bug: its traceback.
+        if "chr()" not in str(exc):
+            raise
         raise SiteError("invalid YAML: a \\U escape beyond the last Unicode character",
                         _reached(loader, where), "remove it") from None
     finally:
