@@ -163,6 +163,8 @@ def test_an_export_name_stays_in_its_comment(name: str, bare: Path) -> None:
     ('{"a":' * 50_000 + "1" + "}" * 50_000, 1, "JSON nested too deeply"),
     ('{"rows": []}', 0, "holds no annotations (an export of a private group is empty "
                         "without your API token"),
+    ('{"rows": [{"text": "raw \x1b[2J escape"}]}', 1,
+     "odd.json:1:25: not valid JSON: Invalid control character"),
 ])
 def test_odd_json_gives_a_message(json_text: str, code: int, message: str, bare: Path
                                   ) -> None:
@@ -430,6 +432,7 @@ def test_a_second_import_adds_only_new_rows_and_keeps_who_wrote_them(bare: Path)
     assert result.returncode == 0, result.stderr
     assert "1 annotation(s) imported" in result.stdout
     assert "2 annotation(s) imported before were skipped" in result.stderr
+    assert "nothing" not in result.stderr  # the held one's tag was said the first time
     assert [entry["id"] for entry in _entries(bare)] == ["critics-called",
                                                          "the-council-will-vote"]
 
@@ -482,3 +485,13 @@ def test_an_import_on_a_full_disk_leaves_the_file_as_it_was(written: int, mini: 
     monkeypatch.undo()
     assert result.returncode == 2 and "No space left on device" in result.stderr
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\n"])
+def test_a_one_line_list_is_shown_at_the_editors_line(char: str, mini: Path) -> None:
+    path = _annotations(mini)
+    path.write_text(f"# a{char}# b\nannotations: []\n", "utf-8")
+    result = _import(mini, _export(mini.parent, [_row("r1", "A note.", ["sourcing"])]))
+    assert result.returncode == 2
+    line = 2 if char == "\u2028" else 3
+    assert f"{path}:{line}: 'annotations' is written on one line" in result.stderr

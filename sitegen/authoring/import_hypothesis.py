@@ -118,13 +118,11 @@ def import_hypothesis(content: Path, slug: str, source: Path,
             f"{source}: holds no annotations (an export of a private group is empty "
             "without your API token: see docs/hypothesis.md)"))
     folded = fold(text)
-    unknown: Counter[str] = Counter()
     entries = []
     for record in records:
         entry = _Entry(record)
         entry.category = next((tags[t.casefold()] for t in record.tags
                                if t.casefold() in tags), None)
-        unknown.update(t for t in record.tags if t.casefold() not in tags)
         if record.problem:
             entry.problem = record.problem
         elif not record.note:
@@ -135,14 +133,15 @@ def import_hypothesis(content: Path, slug: str, source: Path,
         if record.quote is not None:
             _anchor(entry, text, folded)
         entries.append(entry)
+    if entries:
+        entries = _write(path, content, entries, site, source.name, result)
+    unknown = Counter(t for e in entries for t in e.record.tags if t.casefold() not in tags)
     for tag, count in sorted(unknown.items()):
         hint = did_you_mean(tag, list(tags)) or "categories: " + ", ".join(
             c.key for c in site.categories)
         result.problems.append(_said(
             f"{source}: tag '{tag}' ({count} annotation(s)) is not a category ({hint}); "
             f"map it with --tag-map '{tag}=CATEGORY'"))
-    if entries:
-        entries = _write(path, content, entries, site, source.name, result)
     for entry in entries:
         if entry.problem:
             result.problems.append(_said(f"{source}: {entry.record.where}: {entry.problem}; "
