@@ -15,6 +15,7 @@ to it. A missing, corrupt or foreign file is ignored: the build starts afresh.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import json
@@ -49,9 +50,12 @@ LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "jinja2", "markupsafe", "pyyam
 pages or PDFs, so the site-wide key holds their versions."""
 
 
+@functools.cache
 def library_versions() -> str:
     """The installed version of each of ``LIBRARIES``, read from the installed metadata
-    without importing any (a build with nothing to do imports none of them)."""
+    without importing any (a build with nothing to do imports none of them). Read once
+    per process: a process that imported a library renders with that version, whatever
+    is installed since."""
     from importlib import metadata  # only here: it costs a few milliseconds to import
 
     found = []
