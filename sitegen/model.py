@@ -52,12 +52,32 @@ class Category:
     """Position in site.yaml; picks the non-colour cue (letter and line style)."""
 
 
+# Fact-check layer (docs/factcheck.md): the rating scale, who publishes the explainers.
+@dataclass(frozen=True)
+class Rating:
+    """One step of ``site.yaml``'s ``ratings`` scale, which is written best first."""
+
+    key: str
+    label: Localized
+    definition: Localized
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """Who publishes the explainers: the ``author`` of their ClaimReview items."""
+
+    name: str
+    url: str | None = None
+
+
 @dataclass(frozen=True)
 class Site:
     title: Localized
     languages: tuple[str, ...]
     categories: tuple[Category, ...]
     paper: str
+    ratings: tuple[Rating, ...] = ()
+    publisher: Publisher | None = None
 
     @property
     def default_language(self) -> str:
@@ -74,6 +94,12 @@ class Source:
     title: str | None = None
     date: str | None = None
     """ISO 8601 text: ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; None when unknown."""
+    kind: str | None = None
+    """What kind of source it is (``content.factcheck.SOURCE_KINDS``), for the method box."""
+    accessed: str | None = None
+    """When we read it (ISO date)."""
+    archived: str | None = None
+    """An archive copy's address."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +110,38 @@ class Selector:
     quote: str
     prefix: str | None = None
     suffix: str | None = None
+
+
+# Fact-check layer: what a note checks, and the words a quotation was first said in.
+@dataclass(frozen=True)
+class Claim:
+    """A claim checked by a note, as stated; ``source`` is where it was made (None: in the
+    article itself)."""
+
+    text: Localized
+    by: str | None
+    source: Source | None
+
+
+@dataclass(frozen=True)
+class Original:
+    """The words of a quotation as first said or written, in their own language."""
+
+    text: str
+    lang: str
+    speaker: str
+    source: Source
+    translation: Localized | None
+    """Our translation of ``text`` into the editions' languages, to compare word by word."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """An annotation's fact-check fields: the claim, its rating key, the original words."""
+
+    claim: Claim | None
+    verdict: str | None
+    original: Original | None
 
 
 @dataclass(frozen=True)
@@ -103,6 +161,7 @@ class Annotation:
     translated: tuple[tuple[str, Selector], ...] = ()
     """The same passage in the article's translations: language → its selector there, as
     written (``quote: {fr: "…", en: "…"}``); ``selector`` is the article's own."""
+    check: Check | None = None
 
     def where(self, name: str) -> SourceLocation:
         """The location of one of the annotation's fields (its own location if absent)."""
@@ -157,6 +216,26 @@ class Translation:
 
 
 @dataclass(frozen=True)
+class Correction:
+    date: str
+    text: Localized
+    """What changed and why."""
+
+
+@dataclass(frozen=True)
+class Explainer:
+    """What article.md's front matter says of the explainer itself (not of the article)."""
+
+    takeaways: tuple[Localized, ...] = ()
+    authors: tuple[str, ...] = ()
+    created: str | None = None
+    """The first edition's date."""
+    updated: str | None = None
+    """This edition's date."""
+    corrections: tuple[Correction, ...] = ()
+
+
+@dataclass(frozen=True)
 class Article:
     slug: str
     title: str
@@ -178,6 +257,7 @@ class Article:
     translations: tuple[Translation, ...] = field(default=())
     kind: str = "published"
     """``published``, or ``practice`` for a text written for teaching (the pages say so)."""
+    explainer: Explainer = Explainer()
 
     def translation(self, lang: str) -> Translation | None:
         return next((t for t in self.translations if t.lang == lang), None)

@@ -3,6 +3,7 @@ checked against the site's categories and editions, with every problem collected
 
 from __future__ import annotations
 
+from sitegen.content.factcheck import CHECK_KEYS, SOURCE_KEYS, parse_check, source_extras
 from sitegen.content.fields import LocalizedParser, YamlMapping, check_id, check_url, parse_date
 from sitegen.content.loader import YNode
 from sitegen.errors import Collector, SourceLocation, did_you_mean
@@ -41,7 +42,8 @@ class AnnotationsParser:
 
     def annotation(self, node: YNode) -> Annotation | None:
         f = YamlMapping(node, "annotation", ("id", "category", "note"),
-                        ("quote", "prefix", "suffix", "sources", "question", "answer", "core"),
+                        ("quote", "prefix", "suffix", "sources", "question", "answer", "core",
+                         *CHECK_KEYS),
                         self.problems)
         if not f.ok:
             return None
@@ -53,6 +55,7 @@ class AnnotationsParser:
         question = self.text(f, "question")
         answer = self.text(f, "answer")
         core = f.flag("core")
+        check = parse_check(f, self.site, self.text, self.source, self.problems)
         if core and question is None:
             self.problems.error("'core: true' needs a 'question'", f.loc("core"),
                                 "add the question, or remove 'core'")
@@ -62,7 +65,7 @@ class AnnotationsParser:
             return None
         where = tuple((key, f.loc(key)) for key in f.items) + tuple(located)
         return Annotation(ident, category, selector, note, sources, question, answer,
-                          node.loc, where, core, translated)
+                          node.loc, where, core, translated, check)
 
     def _category(self, f: YamlMapping) -> str | None:
         """The annotation's category key, when the site defines it."""
@@ -146,7 +149,8 @@ class AnnotationsParser:
         return texts if ok else None
 
     def source(self, node: YNode) -> Source | None:
-        f = YamlMapping(node, "source", ("publisher", "url"), ("title", "date"), self.problems)
+        f = YamlMapping(node, "source", ("publisher", "url"), ("title", "date", *SOURCE_KEYS),
+                         self.problems)
         if not f.ok:
             return None
         publisher = f.text("publisher", required=True)
@@ -158,7 +162,7 @@ class AnnotationsParser:
             return None
         if publisher is None or url is None:
             return None
-        return Source(publisher, url, title, date)
+        return Source(publisher, url, title, date, *source_extras(f, self.problems))
 
     def voice(self, node: YNode) -> Voice | None:
         f = YamlMapping(node, "voice", ("name", "quoted", "linked"),

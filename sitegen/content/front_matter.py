@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sitegen.content.factcheck import EXPLAINER_KEYS, parse_explainer
 from sitegen.content.fields import LocalizedParser, YamlMapping, check_url, parse_date
 from sitegen.content.loader import YNode
 from sitegen.errors import Collector, SourceLocation, did_you_mean
@@ -25,7 +26,7 @@ def front_matter_fields(
         return None
     f = YamlMapping(node, "front matter", ("title", "language"),
                     ("outlet", "author", "published", "original_url", "provenance", "summary",
-                     "kind"), problems)
+                     "kind", *EXPLAINER_KEYS), problems)
     if not f.ok:
         return None
     text = LocalizedParser(site.languages, problems)
@@ -57,6 +58,7 @@ def front_matter_fields(
         "provenance": text(f, "provenance"),
         "summary": text(f, "summary"),
         "language_at": f.loc("language"),
+        "explainer": parse_explainer(f, text, problems),
     }
     if title is None or language is None:
         return None

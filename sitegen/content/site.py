@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from sitegen.content.factcheck import parse_publisher, parse_ratings
 from sitegen.content.fields import LocalizedParser, YamlMapping, check_id
 from sitegen.content.loader import YNode
 from sitegen.errors import Collector, SourceLocation, did_you_mean
@@ -23,8 +24,8 @@ def parse_site(node: YNode | None, display: str, problems: Collector) -> Site | 
         problems.error("site.yaml is empty", SourceLocation(display, 1, 1),
                        "it needs title, languages and categories")
         return None
-    f = YamlMapping(node, "site.yaml", ("title", "languages", "categories"), ("handout",),
-                    problems)
+    f = YamlMapping(node, "site.yaml", ("title", "languages", "categories"),
+                    ("handout", "ratings", "publisher"), problems)
     if not f.ok:
         return None
     languages = _parse_languages(f, problems)
@@ -42,7 +43,9 @@ def parse_site(node: YNode | None, display: str, problems: Collector) -> Site | 
     paper = _parse_paper(f.get("handout"), problems)
     if title is None or not categories:
         return None
-    return Site(title, languages, tuple(categories), paper)
+    return Site(title, languages, tuple(categories), paper,
+                parse_ratings(f.get("ratings"), loc_text, problems),
+                parse_publisher(f.get("publisher"), problems))
 
 
 def _parse_languages(f: YamlMapping, problems: Collector) -> tuple[str, ...]:
