@@ -45,7 +45,7 @@ def build_all(content: Path, phases: Phases | None = None) -> int:
     problems = Collector()
     site = load_site(content, problems)
     assert site is not None, problems.errors
-    job = Job(site, "", None, None, None, {}, None)  # no PDFs, no output folder
+    job = Job(site, "", None, None)  # no PDFs, no output folder
     made = 0
     for folder in article_dirs(content, problems):
         build = ArticleBuild(folder, job)

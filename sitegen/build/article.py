@@ -30,6 +30,7 @@ from sitegen.views import classroom, export, handouts
 from sitegen.views.article import ArticleView, article_pages, article_views
 from sitegen.views.assets import theme_assets
 from sitegen.views.edition import Page
+from sitegen.views.exercise import BareText, bare_text
 from sitegen.views.index import card_view, index_page
 from sitegen.views.locked import locked_page
 from sitegen.views.sheets import TEACHER as TEACHER_KEY
@@ -98,6 +99,8 @@ class ArticleBuild:
     anchored: AnchoredArticle | None = None
     views: dict[str, ArticleView] = field(default_factory=dict)
     """The article's view in each edition, shared by its page and its handouts."""
+    bare: BareText | None = None
+    """Its text in paragraphs and lines, shared by the exercise copies and class pages."""
     pages: list[Page] = field(default_factory=list)
     """The article's page in each edition."""
     sheets: list[Page] = field(default_factory=list)
@@ -135,8 +138,10 @@ def anchor(build: ArticleBuild) -> None:
 
 
 def views(build: ArticleBuild) -> None:
+    """The article's views in every edition, and its bare text (once per article)."""
     build.views = article_views(build.ready, build.job.site, pdf=build.job.pdf,
                                 locked=build.job.lock is not None)
+    build.bare = bare_text(build.ready)
 
 
 def pages(build: ArticleBuild) -> None:
@@ -145,7 +150,8 @@ def pages(build: ArticleBuild) -> None:
     site = build.job.site
     build.pages = [*article_pages(build.ready, site, build.views),
                    *(replace(page, path=TEACHER + page.path)
-                     for page in classroom.class_pages(build.ready, site, build.views))]
+                     for page in classroom.class_pages(build.ready, site, build.views,
+                                                           build.bare))]
 
 
 def handout_pages(build: ArticleBuild) -> None:
@@ -154,7 +160,7 @@ def handout_pages(build: ArticleBuild) -> None:
     key = f"{TEACHER_KEY}.html"
     build.sheets = [replace(page, path=TEACHER + page.path) if page.template == key else page
                     for page in handouts.handout_pages(build.ready, build.job.site,
-                                                       views=build.views)]
+                                                       views=build.views, bare=build.bare)]
 
 
 def render(build: ArticleBuild) -> None:

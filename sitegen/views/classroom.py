@@ -88,10 +88,12 @@ class ClassView(Frame):
 
 
 def class_pages(anchored: AnchoredArticle, site: Site,
-                views: Mapping[str, ArticleView]) -> list[Page]:
+                views: Mapping[str, ArticleView], bare: BareText | None = None) -> list[Page]:
     """One class page per edition, at ``<edition>/<slug>/class.html`` of the teacher's
-    folder, from the article page's ``views`` (``article.article_views``)."""
-    bare = bare_text(anchored)
+    folder, from the article page's ``views`` (``article.article_views``); ``bare`` is
+    ``exercise.bare_text(anchored)`` when the caller has it (the build makes it once per
+    article, for the handouts too)."""
+    bare = bare if bare is not None else bare_text(anchored)
     slug = anchored.article.slug
     return [Page(f"{edition_dir(site, lang)}{slug}/class.html", "class.html",
                  class_view(anchored, bare, site, views[lang]))

@@ -33,7 +33,7 @@ from sitegen.views.article import (
     StudentQuestions,
 )
 from sitegen.views.edition import Page, edition_dir, fields_of
-from sitegen.views.exercise import bare_text, exercise_view, translation_of
+from sitegen.views.exercise import BareText, bare_text, exercise_view, translation_of
 from sitegen.views.sheets import (
     EXERCISE,
     KINDS,
@@ -152,13 +152,15 @@ def _lesson(view: ArticleView, highlights: int) -> Lesson:
 
 
 def handout_pages(anchored: AnchoredArticle, site: Site, *,
-                  views: Mapping[str, ArticleView]) -> list[Page]:
+                  views: Mapping[str, ArticleView], bare: BareText | None = None
+                  ) -> list[Page]:
     """The exercise copy, student copy and teacher key of one article, in every edition,
     from the views of its web page (``article.article_views``): the same frame, strings
-    and links to the handouts (with or without PDFs)."""
+    and links to the handouts (with or without PDFs). ``bare``: as ``classroom.class_pages``
+    takes it."""
     article = anchored.article
     slug = article.slug
-    bare = bare_text(anchored)
+    bare = bare if bare is not None else bare_text(anchored)
     # The student copy's marks, without the links to notes it does not have.
     headline = Markup(render_text(article.title, anchored.spans, 0, link_notes=False))
     blocks = render_blocks(anchored.body, anchored.spans, anchored.body_offset,
