@@ -182,6 +182,8 @@ def _new(args: argparse.Namespace) -> int:
     from sitegen.authoring.new import new_article
 
     made = new_article(args.content, args.slug, args.source, args.language)
+    for line in made.said:
+        print(line, file=sys.stderr)
     guessed = " (guessed: correct it in article.md if wrong)" if made.guessed else ""
     schemas = "" if made.schemas else (
         f"\nfor your editor: sitegen schema --content {args.content}")

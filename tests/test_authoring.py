@@ -170,11 +170,76 @@ def test_new_without_a_file_says_what_to_fill_in(site: Path) -> None:
     assert "the article has no text" in result.stderr
 
 
+WRAPPED = ("Young voters “tripled” turnout and swung\nRiverton council race, campaign says\n\n"
+           "Young people have tripled turnout in the\nRiverton council race, the campaign "
+           "said on\nTuesday.\n\nExperts say the figure is not\ncertified.\n")
+
+
+def _body(site: Path, slug: str) -> tuple[str, list[str]]:
+    md = read_markdown(site / "articles" / slug / "article.md", "article.md")
+    assert md.front is not None
+    return md.front.value["title"].value, parse_body(md.body).text.split(BLOCK_SEPARATOR)
+
+
+def test_new_joins_wrapped_lines_when_blank_lines_separate_paragraphs(site: Path) -> None:
+    source = site.parent / "wrapped.txt"
+    source.write_text(WRAPPED, "utf-8")
+    result = run_main("new", "wrapped", "--from", source, "--content", site)
+    assert result.returncode == 0, result.stderr
+    assert f"{source}: joined 4 wrapped line(s)" in result.stderr
+    assert _body(site, "wrapped") == (
+        "Young voters “tripled” turnout and swung Riverton council race, campaign says",
+        ["Young people have tripled turnout in the Riverton council race, the campaign said "
+         "on Tuesday.", "Experts say the figure is not certified."])
+    assert run_main("check", "--content", site).returncode == 0
+
+
+def test_a_long_first_block_is_the_headline_and_a_paragraph(site: Path) -> None:
+    """The seed's file: the headline, then the first paragraph with no blank line between."""
+    lines = [line for line in SEED.read_text("utf-8").split("\n") if line.strip()]
+    assert run_main("new", "seed", "--from", SEED, "--content", site).returncode == 0
+    assert _body(site, "seed") == (lines[0], lines[1:])
+
+
+def test_new_warns_of_lines_that_end_mid_sentence_when_it_cannot_tell(site: Path) -> None:
+    source = site.parent / "flat.txt"
+    source.write_text(WRAPPED.replace("\n\n", "\n"), "utf-8")
+    result = run_main("new", "flat", "--from", source, "--content", site)
+    assert result.returncode == 0, result.stderr
+    assert (f"{source}:2:1: warning: 4 line(s) end mid-sentence, the first at line 2; each "
+            "line is a paragraph (if the text was copied from a PDF, put a blank line between "
+            "its paragraphs") in result.stderr
+    title, paragraphs = _body(site, "flat")
+    assert title == "Young voters “tripled” turnout and swung" and len(paragraphs) == 6
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("story.docx", b"PK\x03\x04", "story.docx: a Word document; sitegen reads plain text: "
+                                   "save it as a .txt file in UTF-8. Word: File → Save As"),
+    ("story.odt", b"PK\x03\x04", "story.odt: a LibreOffice document"),
+    ("story.rtf", b"{\\rtf1 x}", "story.rtf: a rich-text (RTF) document"),
+    ("story.txt", b"{\\rtf1\\ansi Title}", "story.txt: this is a rich-text (RTF) document, "
+                                           "not plain text (save it as plain text in UTF-8. "),
+    ("story.txt", "Le café\n".encode("latin-1"), "story.txt:1:7: not valid UTF-8 (byte 0xe9): "
+                                                 "the file is in another encoding (save it"),
+])
+def test_a_document_that_is_not_plain_text_says_how_to_save_one(
+        name: str, data: bytes, message: str, site: Path) -> None:
+    (site.parent / name).write_bytes(data)
+    result = run_cli("new", "ok", "--from", name, "--content", "site", cwd=site.parent)
+    assert result.returncode in (1, 2) and message in result.stderr, result.stderr
+    for editor in ("Word: ", "LibreOffice: ", "Google Docs: ", "TextEdit: "):
+        assert editor in result.stderr
+    assert not (site / "articles" / "ok").exists()
+
+
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
         (["new", "Mon Article", "--from", "a.txt"], 2, "invalid article name 'Mon Article'"),
-        (["new", "ok", "--from", "a.pdf"], 2, "give a .txt or .md file"),
+        (["new", "ok", "--from", "a.html"], 2, "give a .txt or .md file"),
+        (["new", "ok", "--from", "a.pdf"], 2, "a.pdf: a PDF; sitegen reads plain text: open it, "
+                                              "select all its text"),
         (["new", "ok", "--from", "missing.txt"], 1, "missing.txt: cannot read the file"),
         (["new", "ok", "--from", "folder.txt"], 1, "folder.txt: not a regular file"),
         (["new", "ok", "--from", "empty.txt"], 1, "empty.txt: the file is empty"),
@@ -186,6 +251,7 @@ def test_new_without_a_file_says_what_to_fill_in(site: Path) -> None:
 def test_new_errors(args: list[str], code: int, message: str, site: Path) -> None:
     (site.parent / "a.txt").write_text("Title\nText.\n", "utf-8")
     (site.parent / "a.pdf").write_text("Title\nText.\n", "utf-8")
+    (site.parent / "a.html").write_text("Title\nText.\n", "utf-8")
     (site.parent / "empty.txt").write_text("\n\n", "utf-8")
     (site.parent / "front.md").write_text("---\ntitle: x\n---\nText.\n", "utf-8")
     (site.parent / "folder.txt").mkdir()

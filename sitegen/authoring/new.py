@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.authoring import comment_text, create_files, modeline, require_site, yaml_string
-from sitegen.content.loader import read_text
+from sitegen.authoring.plain_text import cut, read_source
 from sitegen.errors import ContentErrors, SiteError, SourceLocation, UsageError
 from sitegen.model import Localized, Site
 from sitegen.names import ID_RE, LANG_RE
@@ -44,6 +44,9 @@ class NewArticle:
     language: str
     guessed: bool
     """The language was guessed from the text (not given with --language)."""
+    said: list[str]
+    """What the author should know about how the text was read (lines joined, or lines
+    that look wrapped), each a line to print."""
 
 
 def new_article(content: Path, slug: str, source: Path | None,
@@ -57,7 +60,8 @@ def new_article(content: Path, slug: str, source: Path | None,
         raise UsageError(f"invalid --language {language!r}: give a language code such as "
                          "en or fr")
     site = require_site(content)
-    title, body = ("", "") if source is None else split_article(_read(source), source)
+    title, body, said = ("", "", []) if source is None else split_article(read_source(source),
+                                                                          source)
     guessed = language is None
     lang = language or guess_language(f"{title}\n{body}") or site.default_language
     folder = content / "articles" / slug
@@ -65,23 +69,16 @@ def new_article(content: Path, slug: str, source: Path | None,
         folder / "article.md": article_md(title, lang, guessed, body),
         folder / "annotations.yaml": annotations_yaml(site, title, body, lang),
     }, content)
-    return NewArticle(files, (content / "schemas").is_dir(), lang, guessed)
+    return NewArticle(files, (content / "schemas").is_dir(), lang, guessed, said)
 
 
-def _read(source: Path) -> str:
-    if source.suffix.lower() not in (".txt", ".md"):
-        raise UsageError(f"--from {source}: give a .txt or .md file")
-    try:
-        return read_text(source, str(source))
-    except SiteError as exc:
-        raise ContentErrors([exc]) from None
+def split_article(text: str, source: Path) -> tuple[str, str, list[str]]:
+    """The headline and the body as Markdown, paragraphs kept, words unchanged, and what
+    the author should know about how they were read.
 
-
-def split_article(text: str, source: Path) -> tuple[str, str]:
-    """The headline (first line) and the body as Markdown, paragraphs kept, words unchanged.
-
-    In a .txt file every non-blank line is a paragraph, and characters Markdown would
-    take as formatting are escaped; a .md file's body is kept as it is.
+    A .txt file is cut by ``plain_text.cut``, and characters Markdown would take as
+    formatting are escaped; a .md file's headline is its first line, its body is kept as
+    it is.
     """
     lines = text.split("\n")
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
@@ -93,14 +90,15 @@ def split_article(text: str, source: Path) -> tuple[str, str]:
         raise ContentErrors([SiteError(
             "the file already has front matter", SourceLocation(str(source), first + 1, 1),
             "start it with the headline instead, or copy it to articles/SLUG/article.md")])
-    title = lines[first].strip()
+    said: list[str] = []
     if markdown:
-        title = title.lstrip("#").strip()
+        title = lines[first].strip().lstrip("#").strip()
         body = "\n".join(lines[first + 1:]).strip("\n") + "\n"
     else:
-        body = "".join(escape_markdown(line) + "\n\n" for line in lines[first + 1:]
-                       if line.strip()).rstrip("\n") + "\n"
-    return title, body if body.strip() else ""
+        plain = cut(text, source)
+        title, said = plain.title, plain.said
+        body = "\n\n".join(escape_markdown(p) for p in plain.paragraphs) + "\n"
+    return title, body if body.strip() else "", said
 
 
 def escape_markdown(line: str) -> str:
@@ -183,8 +181,9 @@ def annotations_yaml(site: Site, title: str, body: str, language: str) -> str:
             f"#    answer: {value('The answer, for the teacher key only.')}\n",
         ]
     out += [
-        "#  - id: example-article-level   # no quote: a note about the whole article\n",
+        "#  - id: example-article-level\n",
         f"#    category: {site.categories[0].key}\n",
+        "#    scope: article   # no quote: a note about the whole article\n",
         f"#    note: {value('What the article as a whole leaves out.')}\n",
         "\n# Who speaks in the article, as the article presents them.\n",
         "voices:\n",
