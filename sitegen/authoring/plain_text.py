@@ -93,9 +93,9 @@ def cut(text: str, source: Path) -> PlainText:
 
     When the file separates paragraphs by blank lines (two blocks of body text or more),
     the lines of a block that mostly end mid-sentence are one paragraph, and a short first
-    block that does not end with a full stop is a headline wrapped over several lines. Otherwise every line is a
-    paragraph, and the lines that end mid-sentence are counted: they may be wrapped lines
-    of a text copied from a PDF.
+    block that does not end with a full stop is a headline wrapped over several lines.
+    Otherwise every line is a paragraph, and the lines that end mid-sentence are counted:
+    they may be wrapped lines of a text copied from a PDF.
     """
     lines = text.split("\n")
     numbered = [(n + 1, line.strip()) for n, line in enumerate(lines)]
