@@ -95,11 +95,16 @@ class Source:
     date: str | None = None
     """ISO 8601 text: ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; None when unknown."""
     kind: str | None = None
-    """What kind of source it is (``content.factcheck.SOURCE_KINDS``), for the method box."""
+    """What kind of source it is (one of ``SOURCE_KINDS``), for the method box."""
     accessed: str | None = None
     """When we read it (ISO date)."""
     archived: str | None = None
     """An archive copy's address."""
+
+
+SOURCE_KINDS = ("official-record", "news-report", "state-media", "reference-work", "social-post",
+                "archive-copy")
+"""What a source may be (its ``kind``); the method box counts them."""
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from sitegen.content.fields import LocalizedParser, YamlMapping, check_id, check
 from sitegen.content.loader import YNode
 from sitegen.errors import Collector, did_you_mean
 from sitegen.model import (
+    SOURCE_KINDS,
     Check,
     Claim,
     Correction,
@@ -25,9 +26,6 @@ from sitegen.model import (
 )
 from sitegen.names import LANG_RE
 
-SOURCE_KINDS = ("official-record", "news-report", "state-media", "reference-work", "social-post",
-                "archive-copy")
-"""What a source may be (its ``kind``); the method box counts them."""
 CHECK_KEYS = ("claim", "verdict", "original")
 """The annotation keys this layer adds."""
 SOURCE_KEYS = ("kind", "accessed", "archived")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from sitegen.model import Annotation, Article, Site, Source
+from sitegen.model import Annotation, Article, Site
 from sitegen.text import typography
 from sitegen.text.anchoring import AnchoredArticle
 from sitegen.text.markdown import Block, render_blocks, render_text
@@ -25,7 +25,9 @@ from sitegen.views.edition import (
     fields_of,
     page_root,
 )
+from sitegen.views.factcheck import FactCheck, NoteCheck, fact_check, note_check
 from sitegen.views.sheets import HandoutLink, SiftMove
+from sitegen.views.sources import SourceList, SourceRef
 from sitegen.views.translated import TranslatedText, translated_text
 
 
@@ -57,17 +59,6 @@ class ArticleFacts:
 
 
 @dataclass(frozen=True)
-class SourceRef:
-    """A source cited on the page, numbered in order of first citation."""
-
-    title: str | None
-    publisher: str
-    date: str | None
-    url: str
-    number: int
-
-
-@dataclass(frozen=True)
 class Note:
     id: str
     number: int | None
@@ -83,6 +74,7 @@ class Note:
     question: Rich | None
     answer: Rich | None
     sources: tuple[SourceRef, ...]
+    check: NoteCheck | None = None
 
 
 @dataclass(frozen=True)
@@ -226,6 +218,7 @@ class ArticleView(Frame):
     sift: tuple[SiftMove, ...]
     sources: tuple[SourceRef, ...]
     handouts: tuple[HandoutLink, ...]
+    factcheck: FactCheck
 
 
 @dataclass(frozen=True)
@@ -276,7 +269,7 @@ def _article_view(anchored: AnchoredArticle, ed: Edition, marked: _Marked, *,
     article, lang = anchored.article, ed.lang
     blocks, numbers = marked.blocks, marked.numbers
     tr = translated_text(anchored, lang)
-    sources = _SourceList(lang)
+    sources = SourceList(lang)
     notes = {a.id: _note(ed, a, numbers.get(a.id), marked.quotes.get(a.id), article.language,
                          sources, tr)
              for a in article.annotations}
@@ -310,27 +303,9 @@ def _article_view(anchored: AnchoredArticle, ed: Edition, marked: _Marked, *,
         sift=sheets.sift_moves(ed.t),
         sources=tuple(sources.items),
         handouts=sheets.links(ed.t, pdf=pdf, locked=locked),
+        factcheck=fact_check(anchored, ed, {i: n.check for i, n in notes.items()}, numbers,
+                             tuple(sources.items)),
     )
-
-
-class _SourceList:
-    """Every source cited on a page, once each, in order of first citation."""
-
-    def __init__(self, lang: str) -> None:
-        self.lang = lang
-        self.items: list[SourceRef] = []
-        self._index: dict[str, int] = {}
-
-    def add(self, source: Source) -> int:
-        if source.url not in self._index:
-            title = typography.plain(source.title, self.lang) if source.title else None
-            self.items.append(SourceRef(title, typography.plain(source.publisher, self.lang),
-                                        source.date, source.url, len(self.items) + 1))
-            self._index[source.url] = len(self.items)
-        return self._index[source.url]
-
-    def cite(self, sources: tuple[Source, ...]) -> tuple[SourceRef, ...]:
-        return tuple(self.items[self.add(s) - 1] for s in sources)
 
 
 def _facts(ed: Edition, article: Article) -> ArticleFacts:
@@ -342,11 +317,12 @@ def _facts(ed: Edition, article: Article) -> ArticleFacts:
 
 
 def _note(ed: Edition, ann: Annotation, number: int | None, quote: str | None,
-          quote_lang: str, sources: _SourceList, tr: TranslatedText | None) -> Note:
+          quote_lang: str, sources: SourceList, tr: TranslatedText | None) -> Note:
     translated = tr.quotes.get(ann.id) if tr else None
     return Note(ann.id, number, ed.category(ann.category), quote, quote_lang, translated,
                 tr.lang if tr and translated else None, ed.text(ann.note),
-                ed.text(ann.question, inline=True), ed.text(ann.answer), sources.cite(ann.sources))
+                ed.text(ann.question, inline=True), ed.text(ann.answer), sources.cite(ann.sources),
+                note_check(ed, ann, quote if ed.lang == quote_lang else translated, sources))
 
 
 def _glance(ed: Edition, article: Article, numbered: list[Note]) -> Glance:
@@ -356,7 +332,7 @@ def _glance(ed: Edition, article: Article, numbered: list[Note]) -> Glance:
                   article.original_url is not None)
 
 
-def _voices(ed: Edition, article: Article, sources: _SourceList) -> tuple[VoiceRow, ...]:
+def _voices(ed: Edition, article: Article, sources: SourceList) -> tuple[VoiceRow, ...]:
     return tuple(
         VoiceRow(typography.plain(v.name, ed.lang), ed.text(v.role, inline=True),
                  ed.text(v.affiliation, inline=True), ed.plain(v.side) if v.side else None,

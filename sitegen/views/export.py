@@ -1,4 +1,5 @@
-"""The machine-readable export: an article's annotations as W3C Web Annotation JSON-LD.
+"""The machine-readable exports: an article's annotations as W3C Web Annotation JSON-LD,
+and its checked claims as schema.org ``ClaimReview`` items for the page's head.
 
 One ``AnnotationCollection`` per article, its single page embedding every annotation.
 Anchored annotations target the article with a ``TextQuoteSelector`` and a
@@ -14,10 +15,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sitegen.model import Annotation, Localized, Site, Source
+from sitegen.model import Annotation, Article, Localized, Site, Source
 from sitegen.text.anchoring import AnchoredArticle
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+SCHEMA = "https://schema.org"
 CONTEXT_CHARS = 32
 """Characters of text kept before and after a quote (``prefix`` and ``suffix``)."""
 MARKDOWN = "text/markdown"
@@ -120,3 +122,77 @@ def _citation(source: Source) -> str:
 def _escape(text: str) -> str:
     """Markdown-escape the characters that would end or open a link label."""
     return "".join("\\" + ch if ch in "\\[]*_`<>" else ch for ch in text)
+
+
+def claim_reviews(article: Article, site: Site, lang: str, checked: list[Annotation]) -> str:
+    """One schema.org ``ClaimReview`` per annotation of ``checked`` (each has a claim and a
+    verdict), in edition ``lang``, as the JSON text of a ``<script type="application/ld+json">``
+    (``<``, ``>`` and ``&`` escaped, so no text can close the script).
+
+    ``url`` is the note's address on the page (``#note-<id>``, relative to it: sitegen does
+    not know where the site is hosted). ``ratingValue`` counts from the scale's worst (1) to
+    its best, the first of ``site.yaml``'s ``ratings``. The claim ``appearance`` is where it was
+    made: the source the annotation gives, or the article (with its URL when known).
+    """
+    ratings = [r.key for r in site.ratings]
+    best = len(ratings)
+    explainer = article.explainer
+    changed = [c.date for c in explainer.corrections] + [
+        d for d in (explainer.updated,) if d]
+    published = explainer.created or explainer.updated
+    author: Json | None = None
+    if site.publisher is not None:
+        author = {"@type": "Organization", "name": site.publisher.name}
+        if site.publisher.url:
+            author["url"] = site.publisher.url
+    items: list[Json] = []
+    for ann in checked:
+        check = ann.check
+        assert check is not None and check.claim is not None and check.verdict is not None
+        rating = site.ratings[ratings.index(check.verdict)]
+        claim: Json = {"@type": "Claim", "appearance": _appearance(article, check.claim.source)}
+        if check.claim.by:
+            claim["author"] = {"@type": "Person", "name": check.claim.by}
+        item: Json = {
+            "@type": "ClaimReview",
+            "url": f"#note-{ann.id}",
+            "claimReviewed": check.claim.text.resolve(lang, site.default_language).text,
+            "inLanguage": lang,
+            "itemReviewed": claim,
+            "reviewRating": {
+                "@type": "Rating",
+                "ratingValue": best - ratings.index(check.verdict),
+                "bestRating": best,
+                "worstRating": 1,
+                "alternateName": rating.label.resolve(lang, site.default_language).text,
+            },
+        }
+        if author is not None:
+            item["author"] = author
+        if published:
+            item["datePublished"] = published
+        if changed:
+            item["dateModified"] = max(changed)
+        items.append(item)
+    text = json.dumps({"@context": SCHEMA, "@graph": items}, ensure_ascii=False, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _appearance(article: Article, source: Source | None) -> Json:
+    """Where a claim was made: a source, or the article itself."""
+    if source is not None:
+        work: Json = {"@type": "CreativeWork", "url": source.url,
+                      "publisher": {"@type": "Organization", "name": source.publisher}}
+        if source.title:
+            work["headline"] = source.title
+        if source.date:
+            work["datePublished"] = source.date
+        return work
+    work = {"@type": "CreativeWork", "headline": article.title, "inLanguage": article.language}
+    if article.original_url:
+        work["url"] = article.original_url
+    if article.published:
+        work["datePublished"] = article.published
+    if article.outlet:
+        work["publisher"] = {"@type": "Organization", "name": article.outlet}
+    return work
