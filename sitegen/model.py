@@ -262,6 +262,9 @@ class Article:
     translations: tuple[Translation, ...] = field(default=())
     kind: str = "published"
     """``published``, or ``practice`` for a text written for teaching (the pages say so)."""
+    rights: str | None = None
+    """Plain text on reusing the text ("© Le Monde 2025, reproduced for classroom use"),
+    shown on the page under it."""
     explainer: Explainer = Explainer()
 
     def translation(self, lang: str) -> Translation | None:

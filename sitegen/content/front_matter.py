@@ -26,7 +26,7 @@ def front_matter_fields(
         return None
     f = YamlMapping(node, "front matter", ("title", "language"),
                     ("outlet", "author", "published", "original_url", "provenance", "summary",
-                     "kind", *EXPLAINER_KEYS), problems)
+                     "kind", "rights", *EXPLAINER_KEYS), problems)
     if not f.ok:
         return None
     text = LocalizedParser(site.languages, problems)
@@ -57,6 +57,7 @@ def front_matter_fields(
         "original_url": original_url,
         "provenance": text(f, "provenance"),
         "summary": text(f, "summary"),
+        "rights": f.text("rights", nullable=True),
         "language_at": f.loc("language"),
         "explainer": parse_explainer(f, text, problems),
     }

@@ -126,7 +126,7 @@ def load_article(folder: Path, site: Site, problems: Collector) -> Article | Non
         summary=front["summary"], body=md.body, body_path=str(md_path),
         body_line=md.body_line, annotations=tuple(annotations), voices=tuple(voices),
         questions=tuple(questions), translations=tuple(translations), kind=front["kind"],
-        explainer=front["explainer"],
+        explainer=front["explainer"], rights=front["rights"],
     )
 
 

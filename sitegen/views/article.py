@@ -53,6 +53,8 @@ class ArticleFacts:
     original_url: str | None
     provenance: Rich | None
     summary: Rich | None
+    rights: str | None
+    """Plain text, shown as written; not on student copies, where it would name the outlet."""
 
     def for_students(self) -> StudentArticle:
         return StudentArticle(self.slug, self.title, self.language, self.practice)
@@ -313,7 +315,8 @@ def _facts(ed: Edition, article: Article) -> ArticleFacts:
         slug=article.slug, title=article.title, language=article.language,
         practice=article.kind == "practice", outlet=article.outlet, author=article.author,
         published=article.published, original_url=article.original_url,
-        provenance=ed.text(article.provenance), summary=ed.text(article.summary))
+        provenance=ed.text(article.provenance), summary=ed.text(article.summary),
+        rights=article.rights)
 
 
 def _note(ed: Edition, ann: Annotation, number: int | None, quote: str | None,
