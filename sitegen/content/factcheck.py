@@ -139,10 +139,9 @@ def _original(node: YNode | None, site: Site, text: LocalizedParser,
     speaker = f.text("speaker", required=True)
     source_node = f.get("source")
     cited = source(source_node) if source_node is not None else None
-    translation = text(f, "translation")
-    if translation is not None and lang is not None and lang in dict(translation.texts):
-        problems.error(f"'translation' in '{lang}' is the original's own language",
-                       f.loc("translation"), "give the translation in the other editions only")
+    # Our translation is given into every edition but the original's own language.
+    into = tuple(e for e in text.languages if e != lang)
+    translation = LocalizedParser(into, problems)(f, "translation") if into else None
     if words is None or lang is None or speaker is None or cited is None:
         return None
     return Original(words, lang, speaker, cited, translation)

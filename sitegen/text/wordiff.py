@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-_EDGES = "\"'«»“”‘’„.,;:!?…()[]\u00a0\u202f "
+_EDGES = "\"'«»“”‘’„.,;:!?…()[]–—-\u00a0\u202f "
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,9 @@ def word_diff(before: str, after: str) -> tuple[Piece, ...]:
     added. Words are compared without the punctuation and quotation marks at their
     edges and without case, so that "décision," and "décisions" differ but "Nous" and
     "nous" do not."""
-    old, new = before.split(), after.split()
+    # A quotation mark or dash standing alone is not a word: the marks around a quote, or
+    # around one word of it (ne « reconnaîtrait »), are not shown as added.
+    old, new = ([w for w in text.split() if _key(w)] for text in (before, after))
     matcher = difflib.SequenceMatcher(None, [_key(w) for w in old], [_key(w) for w in new],
                                       autojunk=False)
     pieces: list[Piece] = []
