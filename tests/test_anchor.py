@@ -18,6 +18,7 @@ from sitegen.text.quote import (
     fold,
     fold_str,
     locate,
+    whole_words,
 )
 
 ARTICLE = ROOT / "content" / "articles" / "musk-riyadh" / "article.md"
@@ -154,17 +155,29 @@ def test_every_folded_range_maps_back_to_its_source(text: str, data: st.DataObje
 
 def _every_word_start(text: str, needle: str) -> str | None:
     """The closest passage by comparing the quote at every word start: what sitegen did
-    before it compared only the likely places, kept as the reference for its answers."""
+    before it compared only the likely places, kept as the reference for its answers
+    (rounded to whole words, as sitegen shows it)."""
     size = len(needle)
-    best_ratio, best = 0.0, ""
+    best_ratio, best = 0.0, (0, 0)
     matcher = difflib.SequenceMatcher(None, autojunk=False)
     matcher.set_seq2(needle)
     for start in [0] + [i + 1 for i, ch in enumerate(text) if ch == " "]:
         for length in {size - 1, size, size + 1}:
             matcher.set_seq1(text[start : start + length])
             if matcher.quick_ratio() > best_ratio and matcher.ratio() > best_ratio:
-                best_ratio, best = matcher.ratio(), text[start : start + length]
-    return best.strip() if best_ratio >= 0.6 else None
+                window = text[start : start + length]
+                best_ratio, best = matcher.ratio(), (start, start + len(window))
+    return whole_words(text, *best, needle).strip() if best_ratio >= 0.6 else None
+
+
+@pytest.mark.parametrize(("text", "quote", "closest"), [
+    ("He said so. Experts said the plan was costly.", "Experts say", "Experts said"),
+    ("Critics called it a costly mistake.", "Critics call it", "Critics called it"),
+    ("according to a local newspaper. Critics", "a locla newspaper", "a local newspaper"),
+])
+def test_the_closest_passage_ends_at_a_word_end(text: str, quote: str, closest: str) -> None:
+    """A word the closest window cuts is taken whole or left out, never shown cut."""
+    assert closest_passage(text, quote) == closest
 
 
 def _mistyped(text: str, rng: random.Random, size: int) -> str:

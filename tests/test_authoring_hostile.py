@@ -112,7 +112,7 @@ def test_commented_out_entries_stay_comments(char: str, existing: bool, bare: Pa
     the comment and make the rest live."""
     if existing:
         _annotations(bare).write_text("annotations:\n  - id: mine\n    category: framing\n"
-                                      "    note: Mine.\n", "utf-8")
+                                      "    scope: article\n    note: Mine.\n", "utf-8")
     before = _entries(bare) if existing else []
     hostile = f"no category{char}- id: live{char}  category: framing{char}  note: x"
     export = _export(bare.parent, [

@@ -47,7 +47,8 @@ def test_hypothesis_rows_become_entries_that_check(bare: Path) -> None:
     assert entries["the-mayor-said"]["suffix"] == " the"
     assert "prefix" not in entries["the-mayor-said"]
     assert entries["no-opponent-is-quoted"] == {
-        "id": "no-opponent-is-quoted", "category": "context", "note": "No opponent is quoted."}
+        "id": "no-opponent-is-quoted", "category": "context", "scope": "article",
+        "note": "No opponent is quoted."}
     assert run_main("check", "--content", bare).returncode == 0
 
 
@@ -81,7 +82,7 @@ def test_what_cannot_be_placed_is_listed_and_kept_as_a_comment(bare: Path) -> No
         f"{SEARCH}: row 3: none of its tags is a category (tags: framming, todo); written as "
         "a comment (id costly-mistake)",
         f"{SEARCH}: row 4: quote not found in the article: 'a costly mistak!' (closest "
-        "passage: 'a costly mistak'); written as a comment (id a-costly-mistak)",
+        "passage: 'a costly mistake'); written as a comment (id a-costly-mistak)",
     ]
     text = _annotations(bare).read_text("utf-8")
     assert "  # row 4: quote not found in the article" in text

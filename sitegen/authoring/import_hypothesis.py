@@ -356,6 +356,8 @@ def _entry_data(entry: _Entry, site: Site) -> dict[str, Any]:
                        ("suffix", entry.suffix)):
         if value is not None:
             data[key] = yaml_append.Quoted(value)
+    if "quote" not in data:
+        data["scope"] = "article"  # a page note: about the whole article
     note = {(lang or site.default_language): text.rstrip()
             for lang, text in record.note.items()}
     data["note"] = next(iter(note.values())) if len(note) == 1 else note or "…"

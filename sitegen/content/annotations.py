@@ -6,6 +6,7 @@ from __future__ import annotations
 from sitegen.content.factcheck import CHECK_KEYS, SOURCE_KEYS, parse_check, source_extras
 from sitegen.content.fields import LocalizedParser, YamlMapping, check_id, check_url, parse_date
 from sitegen.content.loader import YNode
+from sitegen.content.placeholders import warn_placeholders
 from sitegen.errors import Collector, SourceLocation, did_you_mean
 from sitegen.model import SIFT_STEPS, Annotation, Question, Selector, Site, Source, Voice
 
@@ -42,8 +43,8 @@ class AnnotationsParser:
 
     def annotation(self, node: YNode) -> Annotation | None:
         f = YamlMapping(node, "annotation", ("id", "category", "note"),
-                        ("quote", "prefix", "suffix", "sources", "question", "answer", "core",
-                         *CHECK_KEYS),
+                        ("quote", "prefix", "suffix", "scope", "sources", "question", "answer",
+                         "core", *CHECK_KEYS),
                         self.problems)
         if not f.ok:
             return None
@@ -51,10 +52,13 @@ class AnnotationsParser:
         category = self._category(f)
         note = self.text(f, "note", required=True)
         selector, translated, located = self._selectors(f)
+        self._scope(f, selector)
         sources = tuple(f.each("sources", self.source))
         question = self.text(f, "question")
         answer = self.text(f, "answer")
         core = f.flag("core")
+        warn_placeholders((("note", note), ("question", question), ("answer", answer)),
+                          self.problems)
         check = parse_check(f, self.site, self.text, self.source, self.problems)
         if core and question is None:
             self.problems.error("'core: true' needs a 'question'", f.loc("core"),
@@ -76,6 +80,22 @@ class AnnotationsParser:
             self.problems.error(f"unknown category '{category}'", f.loc("category"), hint)
             return None
         return category
+
+    def _scope(self, f: YamlMapping, selector: Selector | None) -> None:
+        """A note without a quote must say it is about the whole article (``scope:
+        article``): a forgotten ``quote:`` line would otherwise turn a highlight into one."""
+        scope = f.text("scope")
+        if scope is not None and scope != "article":
+            self.problems.error(f"'scope' can only be article, got '{scope}'", f.loc("scope"),
+                                "remove it for a note on a quoted passage")
+        elif scope is None and f.get("quote") is None and "note" in f.items:
+            self.problems.error("no quote: add `quote:` with the passage's words, or "
+                                "`scope: article` if the note is about the whole article",
+                                f.node.loc)
+        elif scope is not None and selector is not None:
+            self.problems.error("'scope: article' is for a note about the whole article, and "
+                                "this one has a quote", f.loc("scope"),
+                                "remove 'scope' to highlight the quote")
 
     def _selectors(self, f: YamlMapping) -> tuple[
             Selector | None, tuple[tuple[str, Selector], ...], list[tuple[str, SourceLocation]]]:

@@ -88,7 +88,9 @@ class YamlMapping:
         if node is None:
             return False
         if not isinstance(node.value, bool):
-            self.problems.error(f"'{key}' must be true or false", node.loc)
+            got = f", got '{node.value}'" if isinstance(node.value, str) else ""
+            self.problems.error(f"'{key}' must be true or false{got}", node.loc,
+                                f"write '{key}: true' or '{key}: false'" if got else None)
             return False
         return node.value
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from sitegen.content import yaml_errors
+from sitegen.content import yaml_errors, yaml_hints
 from sitegen.errors import SiteError, SourceLocation
 from sitegen.fs import read_regular
 
@@ -108,6 +108,8 @@ _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_BOOLS = ("true", "false")
 # Integers Python can still print in decimal (at least 3 bits per digit, under its limit).
 _MAX_INT_BITS = 3 * sys.get_int_max_str_digits()
 _PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in
@@ -189,11 +191,17 @@ def _convert(
             if not isinstance(key_node, yaml.ScalarNode) or is_merge:
                 raise SiteError("keys must be plain names", key_loc)
             key = str(key_node.value)
+            space = yaml_hints.unicode_space(key)
+            if space is not None:  # valid YAML: a key that starts with a no-break space
+                raise SiteError(yaml_hints.unicode_indent_message(key_loc.line, space),
+                                key_loc._replace(column=1))
             if key in items:
                 first = key_locs[key]
+                dash = yaml_hints.forgotten_dash(key, next(iter(items)))
                 raise SiteError(
-                    f"duplicate key '{key}'; it is already at line {first.line}", key_loc,
-                    "remove one of the two",
+                    f"a second '{key}' in one item, whose first is at line {first.line}"
+                    if dash else f"duplicate key '{key}'; it is already at line {first.line}",
+                    key_loc, dash or "remove one of the two",
                 )
             items[key] = _convert(loader, value_node, where, seen, comments, depth + 1)
             key_locs[key] = key_loc
@@ -203,7 +211,9 @@ def _convert(
                       for n in node.value]
         return YNode(items_list, loc)
     if isinstance(node, yaml.ScalarNode):
-        if node.tag == _STR:
+        if node.tag == _STR or (node.tag == _BOOL and node.value.lower() not in _BOOLS):
+            # Only true and false are booleans: YAML 1.1's yes, no, on and off are text to
+            # the editors' YAML 1.2 and its schemas, so they are text here too.
             return YNode(node.value, loc)  # most values: no constructor needed
         try:
             value = loader.construct_object(node, deep=True)

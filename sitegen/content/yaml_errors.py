@@ -18,14 +18,15 @@ from functools import cached_property
 
 import yaml
 
+from sitegen.content import yaml_hints
+from sitegen.content.yaml_hints import BLOCK_START as _BLOCK_START
 from sitegen.errors import SiteError, SourceLocation
+from sitegen.text.advice import STRAIGHT_QUOTES
 
 _LANG_NO_COLON = re.compile(r"([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)[ \t]+[\"'“‘«„]")
 _KEY = re.compile(r"[A-Za-z0-9_-]+:(?=\s|$)")
 _DASH_NO_SPACE = re.compile(r"-(?=[A-Za-z_])")
 _KEY_NO_SPACE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?=[^\s/:])")
-# A key whose value is a literal or folded block (`note: |`, `note: >-`).
-_BLOCK_START = re.compile(r"(?:- +)?(?:[A-Za-z0-9_-]+: +)?[|>][0-9+-]*[ \t]*(?:#.*)?")
 _CURLY = "“‘«„"
 _ENDS_VALUE = ",}]#:"
 _LOOK_BACK = 50
@@ -88,8 +89,11 @@ def explain(exc: yaml.MarkedYAMLError, where: YamlText) -> SiteError:
     finding = (
         _second_document(exc, p_line, p_col)
         or _tab(exc, lines, p_line)
+        or _unicode_indent(lines, p_line, where)
         or _runaway_quote(exc, lines)
+        or _hint(yaml_hints.block_not_indented(exc, lines, p_line))
         or _line_problems(lines, p_line, exc)
+        or _hint(yaml_hints.missing_colon(exc, lines, p_line))
         or _open_brace(exc, lines)
         or _indentation(lines, p_line, p_col, exc)
         or _Finding(p_line, p_col, "YAML syntax error here or just above "
@@ -97,6 +101,18 @@ def explain(exc: yaml.MarkedYAMLError, where: YamlText) -> SiteError:
     )
     return SiteError(finding.message, where.location(finding.line, finding.column),
                      detail=f"YAML parser: {_parser_words(exc, where)}")
+
+
+def _hint(found: yaml_hints.Hint | None) -> _Finding | None:
+    return _Finding(*found) if found else None
+
+
+def _unicode_indent(lines: list[str], p_line: int, where: YamlText) -> _Finding | None:
+    found = yaml_hints.unicode_indent(lines, p_line)
+    if found is None:
+        return None
+    n, ch = found
+    return _Finding(n, 0, yaml_hints.unicode_indent_message(where.location(n, 0).line, ch))
 
 
 def _parser_words(exc: yaml.MarkedYAMLError, where: YamlText) -> str:
@@ -230,7 +246,7 @@ def _scan_line(line: str, n: int) -> _Finding | None:
             at_value = False
             continue
         if at_value and ch in _CURLY:
-            return _Finding(n, i, f"{ch} is not a YAML quote: YAML needs straight quotes "
+            return _Finding(n, i, f"{ch} is not a YAML quote: {STRAIGHT_QUOTES} "
                                   '(write "…" instead of “…”)')
         if ch in "{[":
             depth += 1

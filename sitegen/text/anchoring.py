@@ -6,12 +6,14 @@ translation has one paragraph per paragraph of the article.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 
 from sitegen.errors import Collector, SourceLocation
 from sitegen.model import Annotation, Article, Selector, Span, Translation, localized_texts
 from sitegen.text import markdown
+from sitegen.text.advice import quote_not_found
 from sitegen.text.markdown import (
     BLOCK_SEPARATOR,
     ParsedBody,
@@ -79,10 +81,14 @@ def anchor_article(article: Article, problems: Collector) -> AnchoredArticle | N
     folded = fold(canonical_text(article.title, body))
     where = f"article '{article.slug}'"
     located: list[tuple[int, int, int, Annotation]] = []
+    elsewhere = [(name, text) for name, value in (("summary", article.summary),
+                                                  ("provenance", article.provenance))
+                 if value is not None for _, text in value.texts]
     for order, ann in enumerate(article.annotations):
         if ann.selector is None:
             continue
-        found = _anchor(folded, ann.selector, ann.where_quote(article.language), where, problems)
+        found = _anchor(folded, ann.selector, ann.where_quote(article.language), where, problems,
+                        elsewhere=elsewhere)
         if found is not None:
             located.append((found[0], -found[1], order, ann))
     located.sort(key=lambda item: item[:3])
@@ -110,15 +116,16 @@ def anchor_article(article: Article, problems: Collector) -> AnchoredArticle | N
 
 
 def _anchor(folded: Folded, sel: Selector, loc: SourceLocation, where: str,
-            problems: Collector, source: str = "the article") -> tuple[int, int] | None:
+            problems: Collector, source: str = "the article",
+            elsewhere: Iterable[tuple[str, str]] = ()) -> tuple[int, int] | None:
     """Where ``sel`` is in a canonical text (``folded``), or None after an error naming
-    ``where`` the quote was looked for, and the ``source`` to copy it from."""
+    ``where`` the quote was looked for, and the ``source`` to copy it from (``elsewhere``:
+    the article's other texts, named, that the words may have been copied from)."""
     try:
         return locate(folded.text, sel.quote, sel.prefix, sel.suffix, folded=folded)
     except QuoteNotFound as exc:
-        hint = f"closest passage: '{exc.closest}'" if exc.closest else (
-            f"copy the words exactly from {source}")
-        problems.error(f"quote not found in {where}: '{sel.quote}'", loc, hint)
+        problems.error(f"quote not found in {where}: '{sel.quote}'", loc,
+                       quote_not_found(sel.quote, exc.closest, source, elsewhere))
     except QuoteAmbiguous as exc:
         more = exc.count - len(exc.places)
         problems.error(f"quote '{sel.quote}' matches {exc.count} places in {where}: "

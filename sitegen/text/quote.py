@@ -170,7 +170,7 @@ def closest_passage(text: str, needle: str) -> str | None:
     size = len(needle)
     if size == 0 or not text or size > SUGGEST_MAX_QUOTE:
         return None
-    best_ratio, best = 0.0, ""
+    best_ratio, best = 0.0, (0, 0)
     matcher = difflib.SequenceMatcher(None, autojunk=False)
     matcher.set_seq2(needle)
     for start in _likely_starts(text, needle):
@@ -183,8 +183,33 @@ def closest_passage(text: str, needle: str) -> str | None:
                 continue
             ratio = matcher.ratio()
             if ratio > best_ratio:
-                best_ratio, best = ratio, window
-    return best.strip() if best_ratio >= 0.6 else None
+                best_ratio, best = ratio, (start, start + len(window))
+    if best_ratio < 0.6:
+        return None
+    return whole_words(text, *best, needle).strip()
+
+
+def whole_words(text: str, start: int, end: int, needle: str) -> str:
+    """``text[start:end]`` (``start`` is a word start) ending at a word's end: a word the
+    window cuts is taken whole or left out, whichever is more like ``needle`` ('Experts
+    said', never 'Experts sa')."""
+    if end == len(text) or not (text[end - 1].isalnum() and text[end].isalnum()):
+        return text[start:end]
+    matcher = difflib.SequenceMatcher(None, b=needle, autojunk=False)
+    longer = end
+    while longer < len(text) and text[longer].isalnum():
+        longer += 1
+    shorter = end
+    while shorter > start and text[shorter - 1].isalnum():
+        shorter -= 1
+    if not text[start:shorter].strip():
+        return text[start:longer]
+
+    def ratio(stop: int) -> float:
+        matcher.set_seq1(text[start:stop])
+        return matcher.ratio()
+
+    return text[start:longer] if ratio(longer) >= ratio(shorter) else text[start:shorter]
 
 
 def _likely_starts(text: str, needle: str) -> list[int]:
