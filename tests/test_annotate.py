@@ -25,6 +25,7 @@ from sitegen.serve.annotate import BROWSER_SPACE, answer, from_counts, yaml_bloc
 from sitegen.text.anchoring import AnchoredArticle, anchor_article
 from sitegen.text.quote import AnchorError, locate
 from sitegen.text.selection import SelectionError, annotation_id, propose
+from sitegen.text.words import key_words
 
 SEED = ROOT / "content"
 SLUG = "musk-riyadh"
@@ -209,3 +210,49 @@ def test_answer_asks_to_mend_an_unreadable_article_first(tmp_path: Path) -> None
     assert found.status == 409
     assert found.body["error"].startswith("fix the content first: ")
     assert "article.md:1:1: article.md has no front matter" in found.body["error"]
+
+
+@pytest.mark.parametrize(("passage", "language", "words"), [
+    ("For many, it was the first time they had voted", "en", ["first", "time", "voted"]),
+    ("Young people have “tripled” turnout in the Riverton council race", "en",
+     ["tripled", "turnout", "Riverton"]),
+    ("youth turnout is up 300%", "en", ["youth", "turnout", "300"]),
+    ("L'incarnation même du leadership compétent", "fr",
+     ["incarnation", "leadership", "compétent"]),
+    ("Experts say", "en", ["Experts", "say"]),  # one word of meaning: the passage's words
+])
+def test_a_passage_is_named_by_the_words_that_carry_its_meaning(
+        passage: str, language: str, words: list[str]) -> None:
+    assert key_words(passage, language) == words
+
+
+def test_the_suggested_id_is_a_short_phrase_not_the_first_words(seed: AnchoredArticle) -> None:
+    text = seed.plain_text
+    passage = "un article de presse russe annonçant l'arrivée à Riyad"
+    start = text.index(passage)
+    status, body = _ask(SEED, text, start, start + len(passage))
+    assert status == 200, body
+    assert body["id"] == body["suggested"] == "article-annoncant-arrivee"
+    assert body["id_problem"] is None
+    assert yaml.safe_load("annotations:\n" + body["yaml"])["annotations"][0]["id"] == \
+        "article-annoncant-arrivee"
+
+
+@pytest.mark.parametrize(("wanted", "problem"), [
+    ("russian-press", None),
+    ("Russian press", "'Russian press' cannot be an id: use a-z, 0-9 and '-'"),
+    (None, "is the id of another annotation of this article"),  # the seed's first id
+])
+def test_the_id_typed_in_the_panel_is_used_when_it_can_be(
+        seed: AnchoredArticle, wanted: str | None, problem: str | None) -> None:
+    wanted = wanted or seed.article.annotations[0].id
+    text = seed.plain_text
+    start = text.index("un article de presse russe")
+    status, body = _ask(SEED, text, start, start + 26, id=wanted)
+    assert status == 200, body
+    entry = yaml.safe_load("annotations:\n" + body["yaml"])["annotations"][0]
+    if problem is None:
+        assert body["id_problem"] is None and entry["id"] == body["id"] == wanted
+    else:
+        assert problem in body["id_problem"]
+        assert entry["id"] == body["id"] == body["suggested"] != wanted

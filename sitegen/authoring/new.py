@@ -9,11 +9,18 @@ from pathlib import Path
 
 from sitegen.authoring import comment_text, create_files, modeline, require_site, yaml_string
 from sitegen.authoring.plain_text import cut, read_source
+from sitegen.content.placeholders import (
+    EXAMPLE_ANSWER,
+    EXAMPLE_NOTE,
+    EXAMPLE_QUESTION,
+    EXAMPLE_WHOLE_ARTICLE,
+)
 from sitegen.errors import ContentErrors, SiteError, SourceLocation, UsageError
 from sitegen.model import Localized, Site
 from sitegen.names import ID_RE, LANG_RE
 from sitegen.text.markdown import BLOCK_SEPARATOR, canonical_text, parse_body
 from sitegen.text.quote import AnchorError, fold, locate
+from sitegen.text.words import COMMON_WORDS
 
 # Characters Markdown could read as formatting inside a line of plain text.
 _INLINE_ACTIVE = re.compile(r"([\\`*_\[\]<>~]|&(?=#?[A-Za-z0-9]+;))")
@@ -24,16 +31,6 @@ _MAX_WORDS = 12
 """The longest example phrase, in words."""
 MAX_TRIES = 100
 """Searches of the article for example phrases, at most (each costs a pass over it)."""
-# The commonest short words of each language, enough to tell a news article's language.
-_COMMON_WORDS = {
-    "en": "the of and to in is that for on with was said as by it at from his has have",
-    "fr": "le la les de des du et est un une dans que qui pour sur par au aux avec a été",
-    "de": "der die das und ist nicht mit von den dem zu ein eine auf für sich wurde auch",
-    "es": "el la los las de del y que en un una por con para es se al lo como fue",
-    "it": "il lo la gli le di del della che e è un una per con non sono nel alla",
-    "pt": "o a os as de do da que e em um uma para com não por no na foi",
-    "nl": "de het een en van is dat op te in met voor niet zijn door aan er",
-}
 
 
 @dataclass(frozen=True)
@@ -116,7 +113,7 @@ def guess_language(text: str) -> str | None:
     """The language whose common words the text uses most, if that is clear enough."""
     words = [w.lower() for w in _WORD.findall(text[:5000])]
     scores = {lang: sum(w in common for w in words)
-              for lang, common in ((k, set(v.split())) for k, v in _COMMON_WORDS.items())}
+              for lang, common in ((k, set(v.split())) for k, v in COMMON_WORDS.items())}
     best = max(scores, key=lambda lang: scores[lang])
     runner_up = max(score for lang, score in scores.items() if lang != best)
     return best if scores[best] >= 3 and scores[best] > 1.5 * runner_up else None
@@ -174,17 +171,17 @@ def annotations_yaml(site: Site, title: str, body: str, language: str) -> str:
             out.append(f"#    # with a translation.{others[0]}.md, give its words too: "
                        f'quote: {{{language}: "…", {others[0]}: "…"}}\n')
         out += [
-            f"#    note: {value('What should the reader notice here, and why?')}\n",
+            f"#    note: {value(EXAMPLE_NOTE)}\n",
             "#    sources:   # every outside fact in a note cites one\n",
             '#      - {title: "…", publisher: "…", date: 2025-01-31, url: "https://…"}\n',
-            f"#    question: {value('A question for students.')}\n",
-            f"#    answer: {value('The answer, for the teacher key only.')}\n",
+            f"#    question: {value(EXAMPLE_QUESTION)}\n",
+            f"#    answer: {value(EXAMPLE_ANSWER)}\n",
         ]
     out += [
         "#  - id: example-article-level\n",
         f"#    category: {site.categories[0].key}\n",
         "#    scope: article   # no quote: a note about the whole article\n",
-        f"#    note: {value('What the article as a whole leaves out.')}\n",
+        f"#    note: {value(EXAMPLE_WHOLE_ARTICLE)}\n",
         "\n# Who speaks in the article, as the article presents them.\n",
         "voices:\n",
         "#  - name: \"…\"\n",

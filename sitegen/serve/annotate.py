@@ -19,12 +19,14 @@ from typing import Any
 
 from sitegen.authoring import yaml_string
 from sitegen.content.load import load_article, load_site
+from sitegen.content.placeholders import NOTE_PLACEHOLDER
 from sitegen.errors import Collector
 from sitegen.model import Selector
 from sitegen.names import ID_RE
 from sitegen.text.markdown import canonical_text, parse_body
 from sitegen.text.quote import fold_str
 from sitegen.text.selection import SelectionError, annotation_id, propose
+from sitegen.text.words import key_words
 
 # The characters the page's script skips when it counts a selection's position: exactly
 # JavaScript's \s, so both sides count the same characters.
@@ -32,7 +34,6 @@ BROWSER_SPACE = frozenset(
     " \t\n\v\f\r\u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff"
     + "".join(chr(c) for c in range(0x2000, 0x200B))
 )
-NOTE_PLACEHOLDER = "What should a reader notice here? Cite a source for any outside fact."
 
 
 def visible(text: str) -> list[int]:
@@ -96,12 +97,27 @@ def _same_text(shown: str, text: str) -> bool:
     return letters(shown) == letters(text)
 
 
+def _chosen_id(wanted: str, taken: set[str], suggested: str) -> tuple[str, str | None]:
+    """The id the entry gets: ``wanted`` (typed in the panel) when it can be used, else the
+    suggestion, with what is wrong with ``wanted``."""
+    if not wanted:
+        return suggested, None
+    if not ID_RE.fullmatch(wanted):
+        return suggested, (f"'{wanted}' cannot be an id: use a-z, 0-9 and '-' "
+                           "(for example turnout-claim)")
+    if wanted in taken:
+        return suggested, f"'{wanted}' is the id of another annotation of this article"
+    return wanted, None
+
+
 def answer(content: Path, query: Mapping[str, str]) -> Answer:
     """The proposal for ``query`` (``article``, ``start``, ``end``, ``text``, optional
-    ``category`` and ``lang``): ``start`` and ``end`` count the non-space characters of the
-    article's plain text (headline, then body) before the selection's start and end, or of
-    its translation into ``lang`` when the selection is there; ``text`` is the selected
-    text, to check that the page still shows the article as it is on disk."""
+    ``category``, ``lang`` and ``id``, the id typed in the panel; without it, the entry's
+    id is a few words that carry the passage's meaning): ``start`` and ``end`` count the
+    non-space characters of the article's plain text (headline, then body) before the
+    selection's start and end, or of its translation into ``lang`` when the selection is
+    there; ``text`` is the selected text, to check that the page still shows the article
+    as it is on disk."""
     slug = query.get("article", "")
     if not ID_RE.fullmatch(slug) or not (content / "articles" / slug).is_dir():
         return _error(404, f"no article '{slug}' in {content}")
@@ -135,12 +151,15 @@ def answer(content: Path, query: Mapping[str, str]) -> Answer:
     except SelectionError as exc:
         return _error(400, str(exc))
     taken = {a.id for a in article.annotations}
-    block = yaml_block(selector, category, annotation_id(selector.quote, taken),
+    suggested = annotation_id(" ".join(key_words(selector.quote, lang)), taken)
+    chosen, id_problem = _chosen_id(query.get("id", ""), taken, suggested)
+    block = yaml_block(selector, category, chosen,
                        (article.language, lang) if translation else None)
     default = site.default_language
     labels = [{"key": c.key, "label": c.label.resolve(default, default).text}
               for c in site.categories]
-    return Answer(200, {"yaml": block, "category": category, "categories": labels,
+    return Answer(200, {"yaml": block, "id": chosen, "suggested": suggested,
+                        "id_problem": id_problem, "category": category, "categories": labels,
                         "quote": selector.quote, "prefix": selector.prefix,
                         "suffix": selector.suffix, "lang": lang,
                         "translation": translation is not None})
