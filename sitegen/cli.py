@@ -155,11 +155,14 @@ def _class_code() -> str | None:
 
 def _check(args: argparse.Namespace) -> int:
     from sitegen.build.builder import check
+    from sitegen.content.summary import summary
 
     warnings = check(_content_dir(args.content))
     _print_warnings(warnings)
     counted = f", {len(warnings)} warning(s)" if warnings else ""
     print(f"{args.content}: no errors{counted}.")
+    for line in summary(args.content):
+        print(printable(line))
     return EXIT_OK
 
 

@@ -54,7 +54,10 @@ def test_every_command_of_the_walkthrough_succeeds(walked: tuple[Path, object, l
         assert done.returncode == 0, (line, done.stderr)
         assert "Traceback" not in done.stderr
         if line.startswith("sitegen check"):
-            assert done.stdout.strip() == "my-class: no errors.", done.stdout
+            verdict, counts = done.stdout.splitlines()
+            assert verdict == "my-class: no errors.", done.stdout
+            # The doc shows each check's line of counts, as it is.
+            assert f"`{counts}`" in " ".join(DOC.read_text("utf-8").split()), counts
     # The preview served the article, with the select-to-annotate panel.
     assert served and "/__sitegen__/annotate/panel.js" in served[0]
 
