@@ -9,28 +9,32 @@ an indented second line: the parser's own words). The cases run in this process
 from __future__ import annotations
 
 import gc
+import importlib.util
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
-from conftest import FIXTURES, run_cli, run_main
+from conftest import FIXTURES, ROOT, run_cli, run_main
 
 CASES = sorted(p.name for p in (FIXTURES / "broken").iterdir())
 
 
-def _broken_site(case: str, tmp_path: Path) -> Path:
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURES / "mini", content)
-    source = FIXTURES / "broken" / case
-    for path in source.rglob("*"):
-        if path.is_file() and path.name != "expected.txt":
-            target = content / path.relative_to(source)
-            target.parent.mkdir(parents=True, exist_ok=True)  # a file of a new article
-            shutil.copy(path, target)
-    return content
+def _script(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+TROUBLESHOOTING = _script("troubleshooting")
+"""scripts/troubleshooting.py: it lays a fixture over the mini site as these tests do, and
+makes docs/troubleshooting.md of what check says."""
+_broken_site = TROUBLESHOOTING.broken_site
 
 
 def _assert_reported(case: str, result: subprocess.CompletedProcess[str]) -> None:
