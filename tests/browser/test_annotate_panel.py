@@ -117,31 +117,86 @@ def test_selecting_words_proposes_an_entry_that_anchors_there(browser: Any,
             page.context.close()
 
 
-def test_the_panel_works_from_the_keyboard(browser: Any, tmp_path: Path) -> None:
+def _selected(page: Any) -> str:
+    return " ".join(page.evaluate("String(getSelection())").split())
+
+
+def _entry(page: Any) -> dict[str, Any]:
+    block = page.locator(".sitegen-annotate-yaml").inner_text()
+    return yaml.safe_load("annotations:\n" + block)["annotations"][0]  # type: ignore[no-any-return]
+
+
+def test_the_panel_works_from_the_keyboard_without_caret_browsing(browser: Any,
+                                                                 tmp_path: Path) -> None:
+    """Chromium runs without --enable-caret-browsing: the keys alone select words."""
     with serving(tmp_path, fixture=CONTENT) as served:
         files = _files(served.content)
         page, problems = _new_page(browser, served)
         try:
-            # Select the headline's first words as Shift+arrows would, then release Shift.
-            page.evaluate("""() => {
-                const node = document.querySelector('h1.headline').firstChild.firstChild
-                  || document.querySelector('h1.headline').firstChild;
-                const r = document.createRange();
-                r.setStart(node, 0); r.setEnd(node, 'La réaction'.length);
-                getSelection().removeAllRanges(); getSelection().addRange(r);
-            }""")
-            page.keyboard.down("Shift")
-            page.keyboard.up("Shift")
+            button = page.get_by_role("button", name="Select with the keyboard")
+            page.keyboard.press("Tab")
+            assert page.evaluate("document.activeElement.textContent") == \
+                "Select with the keyboard"
+            assert_no_axe_violations(page, "the keyboard selection button")
+            page.keyboard.press("Enter")
+            assert button.get_attribute("aria-pressed") == "true"
+            headline = page.locator("h1.headline").inner_text()
+            assert _selected(page) == " ".join(headline.split())
+            # Down: the next sentence, whole, with its full stop; Up: back.
+            page.keyboard.press("ArrowDown")
+            first = _selected(page)
+            assert first.startswith("Le milliardaire Elon Musk,") and first.endswith("l'Ukraine.")
+            page.keyboard.press("ArrowUp")
+            assert _selected(page) == " ".join(headline.split())
+            page.keyboard.press("ArrowDown")
+            # Shift+Right: the start a word later; Left: the end a word earlier, its comma
+            # left out.
+            page.keyboard.press("Shift+ArrowRight")
+            page.keyboard.press("Shift+ArrowRight")
+            assert _selected(page).startswith("Elon Musk, l'un")
+            for _ in range(len(first.split()) - 4):
+                page.keyboard.press("ArrowLeft")
+            assert _selected(page) == "Elon Musk"
+            said = page.locator(".sitegen-annotate-keys [role=status]")
+            assert said.inner_text() == "Selected: “Elon Musk”. Enter: annotate."
+            # Shift+Down takes the next sentence too (in the next paragraph), Shift+Up
+            # gives it back.
+            page.keyboard.press("Shift+ArrowDown")
+            assert _selected(page).startswith("Elon Musk, l'un")
+            assert "Le 18 février" in _selected(page)
+            page.keyboard.press("Shift+ArrowUp")
+            assert _selected(page).endswith("sur l'Ukraine")
+            for _ in range(len(first.split()) - 4):
+                page.keyboard.press("ArrowLeft")
+            assert _selected(page) == "Elon Musk"
+            page.keyboard.press("Enter")
+
             select = page.locator(".sitegen-annotate select")
             page.wait_for_function("() => document.activeElement && "
                                    "document.activeElement.matches('.sitegen-annotate select')")
-            block = page.locator(".sitegen-annotate-yaml").inner_text()
-            assert yaml.safe_load("annotations:\n" + block)["annotations"][0]["quote"] == \
-                "La réaction"
+            entry = _entry(page)
+            assert entry["quote"] == "Elon Musk" and (entry.get("prefix") or entry.get("suffix"))
+            assert entry["id"] == "elon-musk"  # two words only: both are the name
             page.keyboard.press("ArrowDown")
             page.wait_for_function("() => document.querySelector("
                                    "'.sitegen-annotate-yaml').textContent.includes('framing')")
             assert select.input_value() == "framing"
+            # The id field: a typed id goes into the entry; a wrong one is said, not used.
+            page.keyboard.press("Tab")
+            id_field = page.locator(".sitegen-annotate-id")
+            assert id_field.input_value() == "elon-musk"
+            page.keyboard.press("ControlOrMeta+a")
+            page.keyboard.type("Musk praise")
+            page.wait_for_function("() => document.querySelector("
+                                   "'.sitegen-annotate-status').textContent.includes("
+                                   "\"'Musk praise' cannot be an id\")")
+            assert id_field.get_attribute("aria-invalid") == "true"
+            assert _entry(page)["id"] == "elon-musk"
+            page.keyboard.press("ControlOrMeta+a")
+            page.keyboard.type("musk-praise")
+            page.wait_for_function("() => document.querySelector("
+                                   "'.sitegen-annotate-yaml').textContent.includes('musk-praise')")
+            assert id_field.get_attribute("aria-invalid") is None
             assert_no_axe_violations(page, "the select-to-annotate panel")
             page.keyboard.press("Tab")
             page.keyboard.press("Tab")
@@ -149,8 +204,19 @@ def test_the_panel_works_from_the_keyboard(browser: Any, tmp_path: Path) -> None
             page.keyboard.press("Enter")
             page.wait_for_function("() => document.querySelector("
                                    "'.sitegen-annotate-status').textContent.startsWith('Copied')")
+            copied = page.evaluate("navigator.clipboard.readText()")
+            assert yaml.safe_load("annotations:\n" + copied)["annotations"][0]["id"] == \
+                "musk-praise"
+            # Escape closes the panel and gives the focus back to the walk, which goes on.
             page.keyboard.press("Escape")
             assert page.locator(".sitegen-annotate").is_hidden()
+            assert page.evaluate("document.activeElement.textContent") == \
+                "Select with the keyboard"
+            page.keyboard.press("ArrowDown")
+            assert _selected(page).startswith("Le 18 février")
+            page.keyboard.press("Escape")
+            assert button.get_attribute("aria-pressed") == "false"
+            assert _selected(page) == ""
             assert not problems, problems
         finally:
             page.context.close()
