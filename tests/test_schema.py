@@ -13,6 +13,9 @@ import pytest
 import yaml
 from conftest import FIXTURES, ROOT
 
+from sitegen.content import loader
+from sitegen.content.loader import YNode
+
 SCHEMAS = ROOT / "schemas"
 SITES = [ROOT / "content", FIXTURES / "mini"]
 
@@ -63,6 +66,7 @@ def test_content_matches_the_schemas(root: Path) -> None:
         ("bad-id", "annotations", "articles/sample/annotations.yaml"),
         ("bad-source-url", "annotations", "articles/sample/annotations.yaml"),
         ("voice-quoted", "annotations", "articles/sample/annotations.yaml"),
+        ("no-quote", "annotations", "articles/sample/annotations.yaml"),
         ("site-missing-label", "site", "site.yaml"),
         ("bad-language-list", "site", "site.yaml"),
         ("missing-title", "article", "articles/sample/article.md"),
@@ -74,3 +78,37 @@ def test_schemas_reject_broken_fixtures(case: str, schema: str, file: str) -> No
     data = _front(path) if path.suffix == ".md" else _yaml(path)
     with pytest.raises(jsonschema.ValidationError):
         _validate(schema, data)
+
+
+def _as_an_editor_reads(node: YNode | None) -> Any:
+    """A file read by sitegen's loader, which reads YAML's values as the editors' YAML 1.2
+    does (``yes`` is text)."""
+    if node is None:
+        return None
+    if node.kind == "mapping":
+        return {k: _as_an_editor_reads(v) for k, v in node.value.items()}
+    if node.kind == "list":
+        return [_as_an_editor_reads(v) for v in node.value]
+    return _plain(node.value)
+
+
+def test_core_yes_is_refused_by_the_schema_as_by_check() -> None:
+    """``core: yes`` is YAML 1.1's true, text to the editors' YAML 1.2: sitegen reads it as
+    the editors do, so the schema and check both refuse it (check's message is in the
+    fixture's expected.txt)."""
+    path = FIXTURES / "broken" / "core-not-boolean" / "articles/sample/annotations.yaml"
+    assert "    core: yes\n" in path.read_text("utf-8")
+    data = _as_an_editor_reads(loader.parse_yaml(loader.read_text(path, "a"), "a"))
+    assert data["questions"][0]["core"] == "yes"
+    with pytest.raises(jsonschema.ValidationError, match="'yes' is not of type 'boolean'"):
+        _validate("annotations", {"questions": data["questions"]})
+
+
+def test_a_note_about_the_whole_article_says_so() -> None:
+    entry = {"id": "a", "category": "context", "note": "About the whole text."}
+    with pytest.raises(jsonschema.ValidationError):
+        _validate("annotations", {"annotations": [entry]})
+    _validate("annotations", {"annotations": [{**entry, "scope": "article"}]})
+    with pytest.raises(jsonschema.ValidationError):  # a quote and scope: one or the other
+        _validate("annotations", {"annotations": [{**entry, "scope": "article",
+                                                   "quote": "the"}]})

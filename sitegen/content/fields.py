@@ -16,6 +16,7 @@ from sitegen.content.loader import YNode
 from sitegen.errors import Collector, SourceLocation, did_you_mean
 from sitegen.model import Localized
 from sitegen.names import ID_RE
+from sitegen.text.advice import STRAIGHT_QUOTES, curly_quoted
 
 # `en "text"` under `note:` is valid YAML (one plain text) but meant `en: "text"`.
 _LANG_WITHOUT_COLON = re.compile(r"([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\s+[\"'“‘«„]")
@@ -199,6 +200,7 @@ class LocalizedParser:
         if not isinstance(node.value, str):
             self.problems.error(f"'{key}' must be text, not {_describe(node)}", node.loc)
             return None
+        self._curly(node)
         forgot = _LANG_WITHOUT_COLON.match(node.value)
         if forgot and forgot.group(1) in self.languages:
             code = forgot.group(1)
@@ -207,6 +209,14 @@ class LocalizedParser:
                                 f'write {code}: "…"')
             return None
         return Localized((("", node.value),), (node.loc,))
+
+    def _curly(self, node: YNode) -> None:
+        """A warning for a text wrapped in curly quotation marks: valid YAML, but they were
+        meant as YAML's quotes, and would be shown as part of the text."""
+        if node.unquoted and curly_quoted(node.value):
+            self.problems.warn(f"{node.value.strip()[0]} is not a YAML quote: {STRAIGHT_QUOTES}, "
+                               "so these marks are shown as part of the text", node.loc,
+                               'write "…" instead of “…”, or keep them if they are meant')
 
     def _per_edition(self, node: YNode, key: str, *, required: bool) -> Localized | None:
         """``note: {fr: "…", en: "…"}``: a text per edition, a warning for each one missing."""
@@ -222,6 +232,7 @@ class LocalizedParser:
             if not isinstance(child.value, str) or not child.value.strip():
                 self.problems.error(f"'{key}.{lang}' must be non-empty text", child.loc)
                 continue
+            self._curly(child)
             texts.append((lang, child.value))
             locations.append(child.loc)
         if not texts:

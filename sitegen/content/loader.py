@@ -27,6 +27,9 @@ class YNode:
     """dict[str, YNode] for a mapping, list[YNode] for a sequence, else a plain scalar."""
     loc: SourceLocation
     key_locs: dict[str, SourceLocation] = field(default_factory=dict)
+    unquoted: bool = False
+    """A text written without YAML's quotes (only set where it matters: a text that
+    starts with a curly quotation mark, which may have been meant as YAML's)."""
 
     @property
     def kind(self) -> str:
@@ -109,6 +112,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
 _BOOL = "tag:yaml.org,2002:bool"
+_CURLY = "“‘«„"
 _BOOLS = ("true", "false")
 # Integers Python can still print in decimal (at least 3 bits per digit, under its limit).
 _MAX_INT_BITS = 3 * sys.get_int_max_str_digits()
@@ -179,6 +183,8 @@ def _convert(
     if isinstance(node, yaml.ScalarNode):
         _check_scalar(node, where, loc, comments)
     if node.tag == _STR and type(node) is yaml.ScalarNode:
+        if not node.style and node.value[:1] in _CURLY:  # plain: None, or libyaml's ""
+            return YNode(node.value, loc, unquoted=True)
         return YNode(node.value, loc)  # most values: no constructor needed
     if node.tag not in _PLAIN_TAGS:
         raise SiteError(f"unsupported YAML tag {node.tag}", loc, "remove the tag")

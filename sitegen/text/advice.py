@@ -17,9 +17,11 @@ _ELLIPSES = ("...", "…")
 
 
 def curly_quoted(value: str) -> bool:
-    """Whether ``value`` is wrapped in curly quotation marks, as if they were YAML's."""
+    """Whether ``value`` is wrapped in curly quotation marks, as if they were YAML's: one
+    pair, around the whole text ("« a », « b »" quotes two things on purpose)."""
     text = value.strip()
-    return len(text) > 2 and text[0] in _OPENING and text[-1] in _CLOSING
+    marks = sum(text.count(c) for c in set(_OPENING + _CLOSING))
+    return len(text) > 2 and text[0] in _OPENING and text[-1] in _CLOSING and marks == 2
 
 
 def quote_not_found(quote: str, closest: str | None, source: str,
