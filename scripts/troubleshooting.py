@@ -40,6 +40,7 @@ MISTAKES: dict[str, list[tuple[str, str]]] = {
         ("yaml-indent-key", "A key indented one space too few"),
         ("yaml-indent-item", "An entry pasted at the wrong column"),
         ("yaml-indent-under-item", "The first key after '- ' not lined up with the next"),
+        ("yaml-key-at-dash-column", "A key of an annotation lined up with its '- '"),
         ("yaml-block-text", "The text of a `note: |` indented less than the note"),
         ("yaml-block-not-indented", "The text under `note: |` not indented at all"),
         ("yaml-forgotten-dash", "A forgotten '- ' before the `id:` of a new annotation"),

@@ -342,10 +342,10 @@ def _indentation(lines: list[str], p_line: int, p_col: int,
         label = _label(above, column)
         options = [(column, label)]
         if above.startswith("- ", column) and not dash:
-            # A key under a list item lines up with the item's first key, not its dash:
-            # on a tie, the key is named.
+            # A key under a list item lines up with the item's first key, never with its
+            # dash (where the parser stopped: '  question:' under '  - id:').
             inner = column + 2 + len(above[column + 2:]) - len(above[column + 2:].lstrip(" "))
-            options.insert(0, (inner, _label(above, inner)))
+            options = [(inner, _label(above, inner))]
         for col, name in options:
             distance = abs(col - start)
             if best is None or distance < best[0]:

@@ -104,9 +104,10 @@ def missing_colon(exc: yaml.MarkedYAMLError, lines: list[str], p_line: int) -> H
 
 
 def forgotten_dash(key: str, first_key: str) -> str | None:
-    """The hint for a key written twice in one mapping, when it is the mapping's first key:
-    the second is the start of a new list item whose '- ' was forgotten."""
-    if key != first_key:
+    """The hint for a key written twice in one mapping, when it is the mapping's first key
+    or an annotation's ``id``: the second is the start of a new list item whose '- ' was
+    forgotten."""
+    if key not in (first_key, "id"):
         return None
     what = ITEM_NAMES.get(key, "item")
     return f"add '- ' before `{key}:` to start a new {what}"
