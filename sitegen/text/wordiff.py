@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+_AROUND = "\"'«»“”‘’„,\u00a0\u202f "
 _EDGES = "\"'«»“”‘’„.,;:!?…()[]–—-\u00a0\u202f "
 
 
@@ -37,6 +38,12 @@ def word_diff(before: str, after: str) -> tuple[Piece, ...]:
         if j2 > j1:
             pieces.append(Piece("ins", " ".join(new[j1:j2])))
     return tuple(pieces)
+
+
+def quoted_words(text: str) -> str:
+    """A quotation without the marks and the comma around it, as the article sets it
+    (« On verra bien », "We'll see,"): the words that were said."""
+    return text.strip(_AROUND)
 
 
 def _key(word: str) -> str:

@@ -271,7 +271,7 @@ def _article_view(anchored: AnchoredArticle, ed: Edition, marked: _Marked, *,
     article, lang = anchored.article, ed.lang
     blocks, numbers = marked.blocks, marked.numbers
     tr = translated_text(anchored, lang)
-    sources = SourceList(lang)
+    sources = SourceList(lang, ed.t["months_short"])
     notes = {a.id: _note(ed, a, numbers.get(a.id), marked.quotes.get(a.id), article.language,
                          sources, tr)
              for a in article.annotations}

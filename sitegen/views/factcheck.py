@@ -16,10 +16,10 @@ from markupsafe import Markup
 from sitegen.model import SOURCE_KINDS, Annotation, Original
 from sitegen.text import typography
 from sitegen.text.anchoring import AnchoredArticle
-from sitegen.text.wordiff import Piece, word_diff
+from sitegen.text.wordiff import Piece, quoted_words, word_diff
 from sitegen.views import export
 from sitegen.views.edition import Edition, Rich
-from sitegen.views.sources import SourceList, SourceRef
+from sitegen.views.sources import SourceList, SourceRef, human_date
 
 
 @dataclass(frozen=True)
@@ -71,8 +71,16 @@ class CheckedRow:
 
 
 @dataclass(frozen=True)
+class Dated:
+    """A date as the edition writes it, and as ISO text for ``<time datetime>``."""
+
+    shown: str
+    iso: str
+
+
+@dataclass(frozen=True)
 class CorrectionRow:
-    date: str
+    date: Dated
     text: Rich | None
 
 
@@ -92,8 +100,7 @@ class FactCheck:
     quotations: tuple[CheckedRow, ...]
     takeaways: tuple[Rich, ...]
     authors: str | None
-    created: str | None
-    updated: str | None
+    updated: Dated | None
     corrections: tuple[CorrectionRow, ...]
     kinds: tuple[KindCount, ...]
     """The kinds of sources cited, for the method box (only sources that give a kind)."""
@@ -125,6 +132,7 @@ def _original(ed: Edition, original: Original, words: str | None, sources: Sourc
         resolved = original.translation.resolve(ed.lang, ed.site.default_language)
         translation = resolved.text if resolved.lang == ed.lang else None
     compared = original.text if original.lang == ed.lang else translation
+    words = quoted_words(words) if words else None
     diff = word_diff(compared, words) if compared and words else ()
     return OriginalWords(original.text, original.lang, original.speaker,
                          sources.cite((original.source,))[0],
@@ -147,15 +155,18 @@ def fact_check(anchored: AnchoredArticle, ed: Edition, checks: Mapping[str, Note
     claims = tuple(r for r in rows if r.check.verdict and r.check.claim)
     explainer = article.explainer
     kinds = Counter(s.kind for s in sources if s.kind)
+
+    def dated(iso: str) -> Dated:
+        return Dated(human_date(iso, ed.t["months_short"]), iso)
+
     return FactCheck(
         scale=scale_of(ed) if claims else (),
         claims=claims,
         quotations=tuple(r for r in rows if r.check.original),
         takeaways=tuple(t for t in (ed.text(x) for x in explainer.takeaways) if t),
         authors=", ".join(explainer.authors) or None,
-        created=explainer.created,
-        updated=explainer.updated,
-        corrections=tuple(CorrectionRow(c.date, ed.text(c.text))
+        updated=dated(explainer.updated) if explainer.updated else None,
+        corrections=tuple(CorrectionRow(dated(c.date), ed.text(c.text))
                           for c in sorted(explainer.corrections, key=lambda c: c.date,
                                           reverse=True)),
         kinds=tuple(KindCount(ed.t[f"source_kind_{k}"], kinds[k]) for k in SOURCE_KINDS

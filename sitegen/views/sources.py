@@ -16,29 +16,48 @@ class SourceRef:
     title: str | None
     publisher: str
     date: str | None
+    """As the edition writes a date ("19 févr. 2025"); ``iso_date`` is the date as given."""
     url: str
     number: int
     accessed: str | None = None
     archived: str | None = None
     kind: str | None = None
+    iso_date: str | None = None
 
 
 class SourceList:
     """Every source cited on a page, once each, in order of first citation."""
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, months: str) -> None:
         self.lang = lang
+        self.months = months
+        """The edition's ``months_short`` string (``human_date``)."""
         self.items: list[SourceRef] = []
         self._index: dict[str, int] = {}
 
     def add(self, source: Source) -> int:
         if source.url not in self._index:
             title = typography.plain(source.title, self.lang) if source.title else None
-            self.items.append(SourceRef(title, typography.plain(source.publisher, self.lang),
-                                        source.date, source.url, len(self.items) + 1,
-                                        source.accessed, source.archived, source.kind))
+            self.items.append(SourceRef(
+                title, typography.plain(source.publisher, self.lang),
+                human_date(source.date, self.months) if source.date else None, source.url,
+                len(self.items) + 1,
+                human_date(source.accessed, self.months) if source.accessed else None,
+                source.archived, source.kind, source.date))
             self._index[source.url] = len(self.items)
         return self._index[source.url]
 
     def cite(self, sources: tuple[Source, ...]) -> tuple[SourceRef, ...]:
         return tuple(self.items[self.add(s) - 1] for s in sources)
+
+
+def human_date(iso: str, months: str) -> str:
+    """An ISO date (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``) as an edition writes it: day,
+    short month, year ("19 févr. 2025", "19 Feb 2025"); ``months`` is its locale's
+    ``months_short``, the twelve names separated by spaces."""
+    parts = iso.split("-")
+    names = months.split()
+    shown = [str(int(parts[2]))] if len(parts) > 2 else []
+    if len(parts) > 1:
+        shown.append(names[int(parts[1]) - 1])
+    return " ".join([*shown, parts[0]])
