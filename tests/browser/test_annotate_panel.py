@@ -12,6 +12,7 @@ from test_serve import TIMEOUT, serving  # tests/ is on sys.path (conftest)
 from sitegen.content.load import load_article, load_site
 from sitegen.errors import Collector
 from sitegen.text.anchoring import AnchoredArticle, anchor_article
+from sitegen.text.quote import fold_str
 
 from .conftest import CONTENT, SEED_SLUG
 from .test_accessibility import assert_no_axe_violations
@@ -221,3 +222,31 @@ def test_the_panel_works_from_the_keyboard_without_caret_browsing(browser: Any,
         finally:
             page.context.close()
         assert _files(served.content) == files, "the server wrote into the content"
+
+
+def test_the_keyboard_walks_the_translation_too(browser: Any, tmp_path: Path) -> None:
+    """On the English edition, T moves the walk into our translation; its words are
+    proposed as the translation's quote."""
+    with serving(tmp_path, fixture=CONTENT) as served:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        try:
+            page.goto(served.url + f"en/{SEED_SLUG}/")
+            page.keyboard.press("Tab")
+            page.keyboard.press("Enter")
+            page.keyboard.press("t")
+            headline = page.evaluate("""() => Array.from(
+                document.querySelector('.headline-translation').childNodes)
+                .filter(n => !(n.matches && n.matches('.label')))
+                .map(n => n.textContent).join('')""")
+            headline = " ".join(headline.split())
+            assert _selected(page) == headline
+            page.keyboard.press("Enter")
+            page.wait_for_function("() => document.querySelector("
+                                   "'.sitegen-annotate-yaml').textContent.includes('quote')")
+            quote = _entry(page)["quote"]
+            # The words as translation.en.md has them: its apostrophe is typeset on the page.
+            assert quote["fr"] == "…" and fold_str(quote["en"]) == fold_str(headline)
+        finally:
+            context.close()
