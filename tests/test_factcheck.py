@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from conftest import FIXTURES, ROOT, Built, run_main, teacher_file
 from htmltree import Element, parse
 
@@ -252,3 +254,43 @@ def test_a_checked_mini_site_builds_its_claim_review(mini: Path, tmp_path: Path)
     assert item["itemReviewed"]["author"] == {"@type": "Person", "name": "Mayor"}
     assert item["author"] == {"@type": "Organization", "name": "Mini"}
     assert "datePublished" not in item  # the explainer gives no date: none is made up
+
+
+SEED = ROOT / "content" / "articles" / "musk-riyadh"
+FACTS = FIXTURES / "seed" / "facts.md"
+
+
+def seed_yaml(name: str) -> dict[str, Any]:
+    loaded = yaml.safe_load((SEED / name).read_text(encoding="utf-8"))
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def test_the_seed_rates_claims_with_the_fact_sheets_labels_and_cites_its_originals() -> None:
+    """Each verdict is a level of the sheet's scale, whose labels are the sheet's own; each
+    original and its source are in the fact sheet, word for word."""
+    facts = FACTS.read_text(encoding="utf-8")
+    site = yaml.safe_load((ROOT / "content" / "site.yaml").read_text(encoding="utf-8"))
+    scale = {r["key"]: r for r in site["ratings"]}
+    for key, rating in scale.items():
+        assert f"**{rating['label']['en']}**" in facts, key  # the sheet's "Confidence labels"
+    annotations = seed_yaml("annotations.yaml")["annotations"]
+    rated = [a for a in annotations if "verdict" in a]
+    assert len(rated) >= 8
+    assert all(a["verdict"] in scale and a["claim"]["text"]["fr"] and a["claim"]["text"]["en"]
+               for a in rated)
+    originals = [a["original"] for a in annotations if "original" in a]
+    assert len(originals) >= 4
+    for original in originals:
+        assert original["text"] in facts.replace("**", ""), original["text"]  # bold aside
+        url = original["source"]["url"]
+        assert re.search(re.escape(url) + r"(?=[\s).,]|$)", facts), url
+
+
+def test_the_seed_gives_takeaways_dates_and_its_corrections() -> None:
+    text = (SEED / "article.md").read_text(encoding="utf-8")
+    front = yaml.safe_load(text.split("---\n", 2)[1])
+    assert 3 <= len(front["takeaways"]) <= 5
+    assert all(t["fr"] and t["en"] for t in front["takeaways"])
+    dates = [c["date"] for c in front["corrections"]]
+    assert len(dates) >= 2 and max(dates) == front["updated"] and min(dates) > front["created"]
