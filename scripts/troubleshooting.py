@@ -47,6 +47,7 @@ MISTAKES: dict[str, list[tuple[str, str]]] = {
         ("yaml-dash-without-space", "No space after the dash ('-id:')"),
         ("yaml-key-without-space", "No space after a colon ('category:sourcing')"),
         ("yaml-key-without-colon", "A key without its colon ('quote \"Critics\"')"),
+        ("yaml-front-matter-key-without-colon", "A key without its colon in the front matter"),
         ("yaml-language-colon", "A language without its colon ('fr \"…\"'), in a block"),
         ("language-without-colon", "A language without its colon, on one line"),
         ("duplicate-yaml-key", "A key written twice in one annotation"),

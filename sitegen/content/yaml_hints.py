@@ -20,7 +20,9 @@ Hint = tuple[int, int, str]
 BLOCK_START = re.compile(r"(?:- +)?(?:[A-Za-z0-9_-]+: +)?[|>][0-9+-]*[ \t]*(?:#.*)?")
 """A line whose value is a literal or folded block (``note: |``, ``- note: >-``)."""
 _BLOCK_KEY = re.compile(r"(?:- +)?([A-Za-z0-9_-]+): +[|>]")
-_WORD_THEN_VALUE = re.compile(r"(- +)?([A-Za-z_][A-Za-z0-9_-]*)[ \t]+\S")
+_WORD_THEN_VALUE = re.compile(r"(- +)?([A-Za-z_][A-Za-z0-9_-]*)[ \t]+[^\s:#][^:]*")
+_WORD_ALONE = re.compile(r"(- +)?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*")
+_KEY_START = re.compile(r" *(?:- +)?([A-Za-z0-9_-]+):(?:\s|$)")
 _LOOK_BACK = 50
 
 ITEM_NAMES = {"id": "annotation", "name": "voice", "question": "question",
@@ -91,16 +93,35 @@ def block_not_indented(exc: yaml.MarkedYAMLError, lines: list[str], p_line: int
 
 
 def missing_colon(exc: yaml.MarkedYAMLError, lines: list[str], p_line: int) -> Hint | None:
-    """``quote "Experts say"``: a key and its value without the colon between them."""
-    at = _key_line(exc, lines, p_line)
+    """``quote "Experts say"`` (or ``sources`` alone above its list): a key and its value
+    without the colon between them. The parser stops below it: where it found no colon
+    for the key, or at the next key's colon, the two lines read as one text."""
+    at = _key_line(exc, lines, p_line) or _line_above_key(exc, lines, p_line)
     if at is None:
         return None
     line = lines[at]
     found = _WORD_THEN_VALUE.match(line, _indent(line))
-    if not found:
+    if found:
+        key = found.group(2)
+        return at, found.end(2), f"a colon is missing after '{key}' (write '{key}: …')"
+    alone = _WORD_ALONE.fullmatch(line, _indent(line))
+    if alone:
+        key = alone.group(2)
+        return at, alone.end(2), f"a colon is missing after '{key}' (write '{key}:')"
+    return None
+
+
+def _line_above_key(exc: yaml.MarkedYAMLError, lines: list[str], p_line: int) -> int | None:
+    """The line above a key the parser stopped at ("mapping values are not allowed"), when
+    that key lines up with the key position of the line above."""
+    if "mapping values are not allowed" not in str(exc.problem):
         return None
-    key = found.group(2)
-    return at, found.end(2), f"a colon is missing after '{key}' (write '{key}: …')"
+    key = _KEY_START.match(lines[p_line])
+    above = next((n for n in range(p_line - 1, -1, -1) if lines[n].strip()), None)
+    if key is None or above is None:
+        return None
+    words = _WORD_THEN_VALUE.match(lines[above], _indent(lines[above]))
+    return above if words and words.start(2) == key.start(1) else None
 
 
 def forgotten_dash(key: str, first_key: str) -> str | None:
