@@ -189,6 +189,8 @@ def test_new_joins_wrapped_lines_when_blank_lines_separate_paragraphs(site: Path
     result = run_main("new", "wrapped", "--from", source, "--content", site)
     assert result.returncode == 0, result.stderr
     assert f"{source}: joined 4 wrapped line(s)" in result.stderr
+    assert (f"{source}: the headline runs over lines 1 to 2: 'Young voters “tripled” turnout "
+            "and swung Riverton council race, campaign says'") in result.stderr
     assert _body(site, "wrapped") == (
         "Young voters “tripled” turnout and swung Riverton council race, campaign says",
         ["Young people have tripled turnout in the Riverton council race, the campaign said "

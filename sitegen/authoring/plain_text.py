@@ -125,9 +125,13 @@ def cut(text: str, source: Path) -> PlainText:
             joined += len(lines) - 1
         else:
             paragraphs += lines
+    title = " ".join(headline)
     said = [printable(f"{source}: joined {joined} wrapped line(s) into their paragraph or "
                       "headline (the file separates paragraphs by blank lines)")] if joined else []
-    return PlainText(" ".join(headline), paragraphs, said)
+    if len(headline) > 1:  # a byline under the headline would be joined too: show it
+        said.append(printable(f"{source}: the headline runs over lines {first[0][0]} to "
+                              f"{first[-1][0]}: {title!r}"))
+    return PlainText(title, paragraphs, said)
 
 
 def _wrapped(lines: list[str]) -> bool:
