@@ -194,6 +194,8 @@ def test_takeaways_come_before_the_article_and_corrections_at_the_end(
     assert byline is not None and byline.find("time") is not None
     scale = tree.find_all("dl", cls="rating-scale")
     assert len(scale) == 1 and len(scale[0].find_all("dd")) == 4
+    method = tree.find("section", cls="method")
+    assert method is not None and len(method.find_all("li")) >= 3
 
 
 @pytest.mark.parametrize("lang", KEYS)
