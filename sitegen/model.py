@@ -90,7 +90,8 @@ class Site:
 @dataclass(frozen=True)
 class Source:
     publisher: str
-    url: str
+    url: str | None
+    """None when only an archive copy is known (``archived``), or nothing (a warning)."""
     title: str | None = None
     date: str | None = None
     """ISO 8601 text: ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; None when unknown."""

@@ -296,3 +296,26 @@ def test_the_seed_gives_takeaways_dates_and_its_corrections() -> None:
     assert all(t["fr"] and t["en"] for t in front["takeaways"])
     dates = [c["date"] for c in front["corrections"]]
     assert len(dates) >= 2 and max(dates) == front["updated"] and min(dates) > front["created"]
+
+
+def test_a_source_with_only_an_archive_copy_is_linked_and_one_with_nothing_is_warned_of(
+        mini: Path, tmp_path: Path) -> None:
+    path = mini / "articles" / "sample" / "annotations.yaml"
+    text = path.read_text(encoding="utf-8")
+    council = '{title: "River plan", publisher: "Example Council", date: 2025-02, url: "https://example.org/council"}'
+    assert council in text
+    more = ('\n      - {publisher: "Old Gazette", archived: "https://archive.example/gazette", '
+            'accessed: 2025-03-01}\n      - {publisher: "Word of mouth"}')
+    path.write_text(text.replace(council, council + more), encoding="utf-8")
+    done = run_main("build", "--content", mini, "--out", tmp_path / "site", "--no-pdf")
+    assert done.returncode == 0, done.stderr
+    warned = [x for x in done.stderr.splitlines() if "neither a URL nor an archived copy" in x]
+    assert len(warned) == 1 and "Word of mouth" in warned[0] and "annotations.yaml:" in warned[0]
+    tree = page(tmp_path / "site", "sample/index.html")
+    sources = tree.find("ol", cls="source-list")
+    assert sources is not None
+    gazette = next(li for li in sources.find_all("li") if "Old Gazette" in li.text())
+    assert [a.attrs["href"] for a in gazette.find_all("a")] == ["https://archive.example/gazette"]
+    assert "archived copy" in gazette.text() and "accessed 1 Mar 2025" in gazette.text()
+    mouth = next(li for li in sources.find_all("li") if "Word of mouth" in li.text())
+    assert not mouth.find_all("a")

@@ -169,20 +169,25 @@ class AnnotationsParser:
         return texts if ok else None
 
     def source(self, node: YNode) -> Source | None:
-        f = YamlMapping(node, "source", ("publisher", "url"), ("title", "date", *SOURCE_KEYS),
-                         self.problems)
+        f = YamlMapping(node, "source", ("publisher",), ("url", "title", "date", *SOURCE_KEYS),
+                        self.problems)
         if not f.ok:
             return None
         publisher = f.text("publisher", required=True)
-        url = f.text("url", required=True)
+        url = f.text("url")
         title = f.text("title")
         date_node = f.get("date")
         date = parse_date(date_node, "date", self.problems, partial=True) if date_node else None
         if url is not None and not check_url(url, f.loc("url"), self.problems):
             return None
-        if publisher is None or url is None:
+        if publisher is None:
             return None
-        return Source(publisher, url, title, date, *source_extras(f, self.problems))
+        source = Source(publisher, url, title, date, *source_extras(f, self.problems))
+        if url is None and source.archived is None:
+            self.problems.warn(f"source '{publisher}' has neither a URL nor an archived copy: "
+                               "readers cannot find it", node.loc,
+                               "add url: or archived: (an archive copy's address)")
+        return source
 
     def voice(self, node: YNode) -> Voice | None:
         f = YamlMapping(node, "voice", ("name", "quoted", "linked"),

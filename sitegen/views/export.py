@@ -110,8 +110,12 @@ def _texts(value: Localized, site: Site) -> list[tuple[str, str]]:
 def _citation(source: Source) -> str:
     """A source as one Markdown line: linked title (or publisher), publisher, date."""
     name = source.title or source.publisher
-    url = source.url.replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
-    parts = [f"[{_escape(name)}](<{url}>)"]
+    address = source.url or source.archived
+    if address is None:
+        parts = [_escape(name)]
+    else:
+        url = address.replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+        parts = [f"[{_escape(name)}](<{url}>)"]
     if source.title:
         parts.append(_escape(source.publisher))
     if source.date:
@@ -181,8 +185,10 @@ def claim_reviews(article: Article, site: Site, lang: str, checked: list[Annotat
 def _appearance(article: Article, source: Source | None) -> Json:
     """Where a claim was made: a source, or the article itself."""
     if source is not None:
-        work: Json = {"@type": "CreativeWork", "url": source.url,
+        work: Json = {"@type": "CreativeWork",
                       "publisher": {"@type": "Organization", "name": source.publisher}}
+        if source.url or source.archived:
+            work["url"] = source.url or source.archived
         if source.title:
             work["headline"] = source.title
         if source.date:

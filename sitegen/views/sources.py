@@ -17,7 +17,7 @@ class SourceRef:
     publisher: str
     date: str | None
     """As the edition writes a date ("19 févr. 2025"); ``iso_date`` is the date as given."""
-    url: str
+    url: str | None
     number: int
     accessed: str | None = None
     archived: str | None = None
@@ -36,7 +36,9 @@ class SourceList:
         self._index: dict[str, int] = {}
 
     def add(self, source: Source) -> int:
-        if source.url not in self._index:
+        # A source is the same source wherever it is cited: one address, or one name.
+        key = source.url or source.archived or f"{source.publisher}\n{source.title}"
+        if key not in self._index:
             title = typography.plain(source.title, self.lang) if source.title else None
             self.items.append(SourceRef(
                 title, typography.plain(source.publisher, self.lang),
@@ -44,8 +46,8 @@ class SourceList:
                 len(self.items) + 1,
                 human_date(source.accessed, self.months) if source.accessed else None,
                 source.archived, source.kind, source.date))
-            self._index[source.url] = len(self.items)
-        return self._index[source.url]
+            self._index[key] = len(self.items)
+        return self._index[key]
 
     def cite(self, sources: tuple[Source, ...]) -> tuple[SourceRef, ...]:
         return tuple(self.items[self.add(s) - 1] for s in sources)
