@@ -108,7 +108,7 @@ def _hint(found: yaml_hints.Hint | None) -> _Finding | None:
 
 
 def _unicode_indent(lines: list[str], p_line: int, where: YamlText) -> _Finding | None:
-    found = yaml_hints.unicode_indent(lines, p_line)
+    found = yaml_hints.unicode_indent(lines, p_line, _block_lines(lines))
     if found is None:
         return None
     n, ch = found

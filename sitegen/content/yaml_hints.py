@@ -19,7 +19,7 @@ Hint = tuple[int, int, str]
 
 BLOCK_START = re.compile(r"(?:- +)?(?:[A-Za-z0-9_-]+: +)?[|>][0-9+-]*[ \t]*(?:#.*)?")
 """A line whose value is a literal or folded block (``note: |``, ``- note: >-``)."""
-_BLOCK_KEY = re.compile(r"(?:- +)?([A-Za-z0-9_-]+): +[|>]")
+_BLOCK_KEY = re.compile(r"(?:- +)?([A-Za-z0-9_-]+): +([|>])")
 _WORD_THEN_VALUE = re.compile(r"(- +)?([A-Za-z_][A-Za-z0-9_-]*)[ \t]+[^\s:#][^:]*")
 _WORD_ALONE = re.compile(r"(- +)?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*")
 _KEY_START = re.compile(r" *(?:- +)?([A-Za-z0-9_-]+):(?:\s|$)")
@@ -47,11 +47,12 @@ def unicode_indent_message(line_number: int, ch: str) -> str:
             "plain spaces")
 
 
-def unicode_indent(lines: list[str], p_line: int) -> tuple[int, str] | None:
+def unicode_indent(lines: list[str], p_line: int, in_blocks: set[int]
+                   ) -> tuple[int, str] | None:
     """The nearest line at or above the parser's mark indented with Unicode spaces, and
-    the first such space."""
+    the first such space; lines ``in_blocks`` are free text, where one may start a line."""
     for n in range(p_line, max(-1, p_line - _LOOK_BACK), -1):
-        ch = unicode_space(lines[n])
+        ch = None if n in in_blocks else unicode_space(lines[n])
         if ch is not None:
             return n, ch
     return None
@@ -87,9 +88,9 @@ def block_not_indented(exc: yaml.MarkedYAMLError, lines: list[str], p_line: int
     key_column = _indent(lines[above]) + (lines[above].strip().index(start.group(1)))
     if _indent(lines[at]) > key_column:
         return None
-    key = start.group(1)
-    return at, _indent(lines[at]), (f"the text under '{key}: |' must be indented more than "
-                                    f"'{key}:' (add spaces before each of its lines)")
+    key, mark = start.groups()
+    return at, _indent(lines[at]), (f"the text under '{key}: {mark}' must be indented more "
+                                    f"than '{key}:' (add spaces before each of its lines)")
 
 
 def missing_colon(exc: yaml.MarkedYAMLError, lines: list[str], p_line: int) -> Hint | None:
