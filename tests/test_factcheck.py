@@ -219,9 +219,10 @@ def write_check(mini: Path, annotation: str) -> None:
         " definition: {en: Wrong., fr: Faux.}}\n"), encoding="utf-8")
     path = mini / "articles" / "sample" / "annotations.yaml"
     text = path.read_text(encoding="utf-8")
-    anchor = "    category: sourcing\n    quote: {en: \"a local newspaper\""
+    category = "    category: sourcing\n"
+    anchor = category + "    quote: {en: \"a local newspaper\""
     assert anchor in text
-    path.write_text(text.replace(anchor, "    category: sourcing\n" + annotation + anchor[22:], 1),
+    path.write_text(text.replace(anchor, category + annotation + anchor.removeprefix(category), 1),
                     encoding="utf-8")
 
 
@@ -319,3 +320,19 @@ def test_a_source_with_only_an_archive_copy_is_linked_and_one_with_nothing_is_wa
     assert "archived copy" in gazette.text() and "accessed 1 Mar 2025" in gazette.text()
     mouth = next(li for li in sources.find_all("li") if "Word of mouth" in li.text())
     assert not mouth.find_all("a")
+
+
+def test_new_articles_offer_a_verdict_on_the_sites_scale(mini: Path) -> None:
+    """`sitegen new` shows the layer's fields; its example, once uncommented, checks."""
+    write_check(mini, "")
+    seed_text = FIXTURES / "seed" / "article.txt"
+    done = run_main("new", "other", "--from", seed_text, "--content", mini)
+    assert done.returncode == 0, done.stderr
+    path = mini / "articles" / "other" / "annotations.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "#    verdict: confirmed   # one of: confirmed, contradicted" in text
+    path.write_text(re.sub(r"(?m)^#(  )", r"\1", text), encoding="utf-8")
+    first = yaml.safe_load(path.read_text(encoding="utf-8"))["annotations"][0]
+    assert first["verdict"] == "confirmed" and first["claim"]["text"]
+    done = run_main("check", "--content", mini)
+    assert done.returncode == 0, done.stderr

@@ -133,6 +133,8 @@ def article_md(title: str, language: str, guessed: bool, body: str) -> str:
         "original_url: null    # https://… where it was published\n"
         "# provenance: \"What is known about where this text comes from (Markdown).\"\n"
         "# summary: \"One or two sentences for the home page.\"\n"
+        "# takeaways: [\"…\", \"…\", \"…\"]   # 3 to 5 points to remember (docs/factcheck.md)\n"
+        "# updated: 2025-01-31   # this edition of the explainer; corrections: [{date, text}]\n"
         "---\n\n"
         + body
     )
@@ -177,6 +179,12 @@ def annotations_yaml(site: Site, title: str, body: str, language: str) -> str:
             f"#    question: {value(EXAMPLE_QUESTION)}\n",
             f"#    answer: {value(EXAMPLE_ANSWER)}\n",
         ]
+        if n == 0 and site.ratings:  # the fact-check layer (docs/factcheck.md)
+            out += [
+                f"#    claim: {{text: {value('The claim as stated.')}}}   # what the note checks\n",
+                f"#    verdict: {site.ratings[0].key}   # one of: "
+                f"{', '.join(r.key for r in site.ratings)}\n",
+            ]
     out += [
         "#  - id: example-article-level\n",
         f"#    category: {site.categories[0].key}\n",
