@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import competitors
+import pdfs
 import svgplot
 
 TARGETS = (
@@ -139,6 +140,9 @@ def tables(data: dict[str, Any]) -> str:
         rows = [_row(r, base) for r in data["results"] if r["n"] == n]
         parts.append(f"### N = {n:,}\n\n{head}\n" + "\n".join(rows))
     parts.append("### Targets (sitegen, PDFs off)\n\n" + "\n".join(targets(data)))
+    if "pdfs" in data:
+        parts.append("### PDF handouts (the seed site, clean builds)\n\n"
+                     + pdfs.table(data["pdfs"]).rstrip("\n"))
     return "\n\n".join(parts) + "\n"
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import competitors
+import pdfs
 import report
 from edits import edit_article, edited_template, page_template
 from measure import Measurement, private_env, run
@@ -191,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-sitegen", action="store_true")
     parser.add_argument("--templates", type=Path, default=REPO / "templates")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--pdf-runs", type=int, default=3,
+                        help="clean builds of the seed site with and without PDFs")
     parser.add_argument(
         "--merge",
         action="store_true",
@@ -220,6 +223,8 @@ def main(argv: list[str] | None = None) -> int:
             results += time_competitor(tool, content, n, args.runs, noop=n == max(sizes))
     if not args.skip_sitegen:
         versions["sitegen"] = report.sitegen_version(REPO, sitegen_command())
+        print("PDF handouts (the seed site)", flush=True)
+        handouts = pdfs.time_pdfs(REPO / "content", args.pdf_runs)
     data = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)),
         "machine": report.machine(),
@@ -232,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         "load_average": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
         "problems": problems,
         "results": [{**asdict(r), "median": r.median} for r in results],
+        **({"pdfs": handouts} if not args.skip_sitegen else {}),
     }
     if args.merge:
         data = merged(data, OUT / "results.json")

@@ -75,17 +75,20 @@ def seed_title() -> str:
 
 
 @pytest.fixture
-def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Records each page WeasyPrint is asked to lay out."""
-    calls: list[str] = []
+def counted(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[[], list[str]]:
+    """Records each page WeasyPrint is asked to lay out, in this process or in the
+    build's forked workers (which make PDFs on every core): call it for the list."""
+    calls = tmp_path / "laid-out"
+    calls.write_text("")
     real: Callable[..., bytes] = pdf.html_to_pdf
 
     def counting(html: bytes, **kwargs: object) -> bytes:
-        calls.append(str(kwargs["path"]))
+        with calls.open("a", encoding="utf-8") as f:  # one short write: whole lines
+            f.write(f"{kwargs['path']}\n")
         return real(html, **kwargs)
 
     monkeypatch.setattr(pdf, "html_to_pdf", counting)
-    return calls
+    return lambda: calls.read_text("utf-8").splitlines()
 
 
 # What the copies hold
@@ -355,18 +358,18 @@ def built_copy(letter: Path, tmp_path: Path) -> tuple[Path, Path]:
 
 
 def test_unchanged_inputs_reuse_every_pdf(letter: Path, tmp_path: Path,
-                                          counted: list[str]) -> None:
+                                          counted: Callable[[], list[str]]) -> None:
     content, out = built_copy(letter, tmp_path)
     before = _stats(out)
     assert len(before) == 2 * len(sheets.KINDS)
     result = Builder(content, out).build()  # a new builder: nothing cached in memory
-    assert counted == []
+    assert counted() == []
     assert _stats(out) == before
     assert result.stats.written == 0
 
 
 def test_changing_a_note_remakes_only_that_teacher_key(letter: Path, tmp_path: Path,
-                                                       counted: list[str]) -> None:
+                                                       counted: Callable[[], list[str]]) -> None:
     content, out = built_copy(letter, tmp_path)
     before = _stats(out)
     old_key = teacher_file(out, "river/teacher.pdf").read_bytes()
@@ -374,7 +377,7 @@ def test_changing_a_note_remakes_only_that_teacher_key(letter: Path, tmp_path: P
     ann.write_text(ann.read_text("utf-8").replace("Strong pangolin words",
                                                   "Strong pangolin words, changed"), "utf-8")
     Builder(content, out).build()
-    assert counted == ["river/teacher.html"]
+    assert counted() == ["river/teacher.html"]
     assert teacher_file(out, "river/teacher.pdf").read_bytes() != old_key
     assert "changed" in " ".join(pages_text(teacher_file(out, "river/teacher.pdf")))
     after = _stats(out)
@@ -383,32 +386,32 @@ def test_changing_a_note_remakes_only_that_teacher_key(letter: Path, tmp_path: P
 
 
 def test_a_pdf_edited_on_disk_is_made_again(letter: Path, tmp_path: Path,
-                                            counted: list[str]) -> None:
+                                            counted: Callable[[], list[str]]) -> None:
     content, out = built_copy(letter, tmp_path)
     (out / "river/handout.pdf").write_bytes(b"not the PDF sitegen wrote")
     teacher_file(out, "fr/river/teacher.pdf").unlink()
     Builder(content, out).build()
-    assert sorted(counted) == ["fr/river/teacher.html", "river/handout.html"]
+    assert sorted(counted()) == ["fr/river/teacher.html", "river/handout.html"]
     assert (out / "river/handout.pdf").read_bytes().startswith(b"%PDF-")
     assert teacher_file(out, "fr/river/teacher.pdf").read_bytes().startswith(b"%PDF-")
 
 
 def test_paper_size_is_part_of_the_key(letter: Path, tmp_path: Path,
-                                       counted: list[str]) -> None:
+                                       counted: Callable[[], list[str]]) -> None:
     content, out = built_copy(letter, tmp_path)
     site_yaml = content / "site.yaml"
     site_yaml.write_text(site_yaml.read_text("utf-8").replace("paper: Letter", "paper: A4"),
                          "utf-8")
     Builder(content, out).build()
-    assert len(counted) == 2 * len(sheets.KINDS)
+    assert len(counted()) == 2 * len(sheets.KINDS)
     box = PdfReader(out / "river/handout.pdf").pages[0].mediabox
     assert (float(box.width), float(box.height)) == pytest.approx(A4, abs=1)
 
 
-def test_no_pdf_build_writes_no_pdf(tmp_path: Path, counted: list[str]) -> None:
+def test_no_pdf_build_writes_no_pdf(tmp_path: Path, counted: Callable[[], list[str]]) -> None:
     out = tmp_path / "out"
     assert cli.main(["build", "--content", str(LETTER), "--out", str(out), "--no-pdf"]) == 0
-    assert counted == []
+    assert counted() == []
     assert not pdfs_of(out)
     assert (out / "river/handout.html").is_file()
     assert teacher_file(out, "river/teacher.html").is_file()

@@ -8,6 +8,7 @@ import gc
 import multiprocessing
 import os
 import shutil
+import signal
 import time
 import weakref
 from pathlib import Path
@@ -161,6 +162,37 @@ def test_the_shared_job_is_pickled_once_per_build(
     assert len(result.rendered) == COPIES + 1
     assert pickled == [os.getpid()]
 
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX: a worker killed by a signal")
+def test_a_worker_killed_by_the_system_ends_the_build_with_a_message_naming_its_article(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+        ) -> None:
+    """A worker killed mid-article (as the system kills a process out of memory) stops
+    the build with sitegen's message at that article's folder, not Python's
+    BrokenProcessPool traceback; nothing is written and no worker is left."""
+    from sitegen.build import article
+
+    content = _big_site(tmp_path)
+    real = article.build_article
+
+    def build_article(task: article.Task) -> article.Done:
+        if task[0].name == "copy-3":  # inherited by the forked workers
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(task)
+
+    monkeypatch.setattr(article, "build_article", build_article)
+    out = tmp_path / "out"
+    code = cli.main(["build", "--content", str(content), "--out", str(out), "--no-pdf",
+                     "--no-cache", "--jobs", "2"])
+    err = capsys.readouterr().err
+    assert code == ContentErrors.exit_code
+    lines = err.splitlines()
+    assert lines[0].startswith(f"{content / 'articles/copy-3'}: the worker process building "
+                               "this article was stopped by the system"), err
+    assert lines[-1] == "sitegen: 1 error(s); nothing was written."
+    assert "Traceback" not in err and "BrokenProcessPool" not in err
+    assert not out.exists() or not [p for p in out.iterdir() if not p.name.startswith(".")]
+    assert multiprocessing.active_children() == []
 
 
 class _Node:

@@ -9,7 +9,9 @@ An article is built by the steps of ``STEPS``, in order, each a function over th
 
 ``build_article`` runs them in the build's worker processes, between the cache's key (before)
 and its entry (after); ``Job`` is what they share, given to each worker once
-(``start_worker``, see ``workers``), never once per article.
+(``start_worker``, see ``workers``), never once per article. The PDFs that must be made
+again are left to ``make_pdfs``, one task per handout, so that the handouts of one article
+are laid out on every core (a PDF takes longer than all of its article's pages).
 """
 
 from __future__ import annotations
@@ -112,6 +114,8 @@ class ArticleBuild:
     edition with ``TEACHER`` before it → its card on the teacher's index."""
     pdf_keys: dict[str, str] = field(default_factory=dict)
     """A PDF's site path → the key of its inputs (see ``handouts.pdf_key``)."""
+    pending: dict[str, PdfTask] = field(default_factory=dict)
+    """A PDF's site path → the task that makes it (see ``make_pdfs``)."""
     staged: dict[str, Staged] = field(default_factory=dict)
 
     @property
@@ -180,15 +184,18 @@ def render(build: ArticleBuild) -> None:
 
 
 def pdfs(build: ArticleBuild) -> None:
-    """A PDF of each handout, when the build makes them; one still good from the last
-    build is taken as it is."""
+    """A PDF of each handout, when the build makes them: one still good from the last
+    build is taken as it is, the others are left to ``make_pdfs``."""
     job = build.job
     if job.theme is None:
         return
     reuse = job.places.reuse if job.places is not None else None
-    made, build.pdf_keys = handouts.pdf_files(build.sheets, build.files, job.site, job.theme,
-                                              reuse)
+    made, build.pdf_keys, todo = handouts.pdf_files(build.sheets, build.files, job.site,
+                                                    job.theme, reuse)
     build.files.update(made)
+    build.pending = {handouts.pdf_path(page.path):
+                     (build.folder, page.path, build.files[page.path], fits, None)
+                     for page, fits in todo}
 
 
 def lock_keys(build: ArticleBuild) -> None:
@@ -206,9 +213,12 @@ def lock_keys(build: ArticleBuild) -> None:
         view = in_the_site(page.view, edition.handouts)
         build.files[rel] = locked_page(templates.render_page(page.template, view).encode(),
                                        view, lock)
-        key_pdf = build.files.get(handouts.pdf_path(page.path))
+        key_path = handouts.pdf_path(page.path)
+        key_pdf = build.files.get(key_path)
         if key_pdf is not None:
             build.files[handouts.pdf_path(rel)] = lock_pdf(key_pdf, lock)
+        elif key_path in build.pending:  # locked once made
+            build.pending[key_path] = (*build.pending[key_path][:4], handouts.pdf_path(rel))
 
 
 def export_annotations(build: ArticleBuild) -> None:
@@ -257,6 +267,8 @@ class Done:
     errors: list[SiteError]
     entry: Entry | None = None
     staged: dict[str, Staged] = field(default_factory=dict)
+    pdfs: list[PdfTask] = field(default_factory=list)
+    """The PDFs still to make (``make_pdfs``), which the entry does not hold yet."""
 
 
 _JOB: Job | None = None
@@ -270,6 +282,11 @@ def start_worker(job: Job | None) -> None:
 
 Task = tuple[Path, Signature, str | None]
 """An article folder, its signature and its content key (None: not hashed yet)."""
+
+PdfTask = tuple[Path, str, bytes, tuple[str, ...], str | None]
+"""A handout's PDF to make: its article's folder, the handout page's site path and HTML,
+the layouts it may be fitted to (``handouts.FITS``), and the site path of the PDF locked
+with the class code (None: no locked copy)."""
 
 
 def build_article(task: Task) -> Done:
@@ -285,4 +302,37 @@ def build_article(task: Task) -> Done:
         return Done(folder.name, errors)
     entry = Entry.made(key, build.staged, sig=sig, cards=build.cards,
                        warnings=build.problems.warnings, pdf_inputs=build.pdf_keys)
-    return Done(folder.name, [], entry, build.staged)
+    return Done(folder.name, [], entry, build.staged, list(build.pending.values()))
+
+
+def make_pdf(task: PdfTask) -> dict[str, Staged]:
+    """Make one handout's PDF (and its locked copy), staged as ``stage_files`` stages an
+    article's files."""
+    job = _JOB
+    assert job is not None and job.theme is not None and job.places is not None
+    _, path, html, fits, locked = task
+    data = handouts.make_pdf(html, path, job.site, job.theme, fits)
+    files = {handouts.pdf_path(path): data}
+    if locked is not None:
+        assert job.lock is not None
+        files[locked] = lock_pdf(data, job.lock)
+    return {rel: job.places.stage(rel, data) for rel, data in sorted(files.items())}
+
+
+def pending_pdfs(done: Iterable[Done]) -> list[PdfTask]:
+    """The PDFs the articles of ``done`` left to make, the longest HTML first: a long
+    PDF started last would keep one core busy while the others wait."""
+    return sorted((task for d in done for task in d.pdfs), key=lambda t: -len(t[2]))
+
+
+def add_pdfs(done: list[Done], made: Iterable[dict[str, Staged]]) -> None:
+    """Put the PDFs made for ``pending_pdfs(done)`` (in that order) in their articles'
+    entries and staged files."""
+    by_slug = {d.slug: d for d in done}
+    for task, files in zip(pending_pdfs(done), made, strict=True):
+        d = by_slug[task[0].name]
+        assert d.entry is not None
+        d.entry.add(files)
+        d.staged.update(files)
+    for d in done:
+        d.pdfs = []

@@ -207,29 +207,44 @@ class Builder:
 
     def _run(self, job: Job, tasks: list[Task], workers: Workers | None) -> list[Done]:
         """Build ``tasks`` on ``workers`` (started early), on workers started now when
-        there are enough tasks, else in this process."""
+        there are enough tasks, else in this process; then make the PDFs they left to
+        make, on the same workers, or on workers started for them when there are two or
+        more (a PDF takes longer than starting a worker), else in this process."""
         from sitegen.build import article  # only a build that renders loads Markdown and Jinja
 
         if workers is not None:
-            return workers.run(job, tasks)
-        if self.jobs == 1 or len(tasks) < POOL_THRESHOLD:
-            article.start_worker(job)
-            try:
-                return [article.build_article(t) for t in tasks]
-            finally:
-                article.start_worker(None)
-        with Workers(min(self.jobs, len(tasks)), self.start_method) as late:
-            return late.run(job, tasks)
+            done = workers.run(job, tasks)
+            article.add_pdfs(done, workers.pdfs(job, article.pending_pdfs(done)))
+            return done
+        if self.jobs > 1 and len(tasks) >= POOL_THRESHOLD:
+            with Workers(min(self.jobs, len(tasks)), self.start_method, pdf=job.pdf) as late:
+                done = late.run(job, tasks)
+                article.add_pdfs(done, late.pdfs(job, article.pending_pdfs(done)))
+                return done
+        article.start_worker(job)
+        try:
+            done = [article.build_article(t) for t in tasks]
+            pdfs = article.pending_pdfs(done)
+            if self.jobs == 1 or len(pdfs) < 2:
+                article.add_pdfs(done, [article.make_pdf(t) for t in pdfs])
+                return done
+        finally:
+            article.start_worker(None)
+        with Workers(min(self.jobs, len(pdfs)), self.start_method, pdf=True) as late:
+            article.add_pdfs(done, late.pdfs(job, pdfs))
+        return done
 
     def _early_workers(self, listing: _Listing, last_entries: Mapping[str, Entry]
                        ) -> contextlib.AbstractContextManager[Workers | None]:
         """Workers started before the content is read, when so many articles have no
         entry (a clean build, new site-wide inputs) that the pool is sure to be used (an
-        article whose entry may still hold is not counted); else nothing."""
+        article whose entry may still hold is not counted): one is enough when the build
+        makes PDFs, each of which takes longer than starting a worker; else nothing."""
         surely = sum(1 for folder, _ in listing.folders if folder.name not in last_entries)
-        if self.jobs == 1 or surely < POOL_THRESHOLD:
+        if self.jobs == 1 or surely < (1 if self.pdf else POOL_THRESHOLD):
             return contextlib.nullcontext()
-        return Workers(min(self.jobs, surely), self.start_method)
+        return Workers(self.jobs if self.pdf else min(self.jobs, surely), self.start_method,
+                       pdf=self.pdf)
 
     def _list_articles(self) -> _Listing:
         """Each article folder with its signature, and what listing them reported."""

@@ -146,6 +146,12 @@ class Entry:
     def warnings(self) -> list[SiteWarning]:
         return warnings_from_json(self.warnings_json)
 
+    def add(self, files: dict[str, Staged]) -> None:
+        """Files made after the entry (an article's PDFs, made on every core)."""
+        self.files = dict(sorted({**self.files, **{rel: [f.digest, f.size]
+                                                    for rel, f in files.items()}}.items()))
+        self.raw = None
+
     def resign(self, sig: Signature) -> None:
         """The article's files were touched but not changed: record their new signature."""
         if sig != self.signature:

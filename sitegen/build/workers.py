@@ -12,19 +12,37 @@ workers wait on after their warm-up; each task after that is only a folder and i
 from __future__ import annotations
 
 import importlib
+import os
 import pickle
+import signal
+from collections.abc import Callable
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sitegen.build.gcpolicy import collect_as_usual
+from sitegen.errors import ContentErrors, SiteError, SourceLocation
 
 if TYPE_CHECKING:
+    from ctypes import Array, c_char
     from multiprocessing.queues import Queue
+    from multiprocessing.sharedctypes import Synchronized
 
-    from sitegen.build.article import Done, Job, Task
+    from sitegen.build.article import Done, Job, PdfTask, Task
+    from sitegen.output.stage import Staged
+
+In = TypeVar("In")
+Out = TypeVar("Out")
 
 CHUNK = 8
 """The most articles handed to a worker at once."""
+
+SLOT = 4096
+"""Bytes of shared memory per worker for the folder of the article it builds (a path
+longer than that is cut: the message still names the article)."""
+
+_slot: tuple[Array[c_char], int] | None = None
+"""In a worker: the shared memory of every worker's current article, and this worker's
+place in it (see ``Workers``)."""
 
 
 def _warm_up() -> None:
@@ -35,12 +53,25 @@ def _warm_up() -> None:
     templates.compile_all()
 
 
-def _start(jobs: Queue[bytes | None]) -> None:
-    """A worker's start: warm up, then take the job, pickled (None when the build stopped
-    before it had one: the worker then gets no task)."""
+def _start(jobs: Queue[bytes | None], current: Array[c_char],
+           places: Synchronized[int], pdf: bool) -> None:
+    """A worker's start: take a place in ``current``, warm up (with ``pdf``, load
+    WeasyPrint too), then take the job, pickled (None when the build stopped before it had
+    one: the worker then gets no task)."""
+    global _slot
+    with places.get_lock():
+        _slot = current, places.value
+        places.value += 1
+    # The pool stops the other workers when one dies: each clears its place first, so
+    # only the article of the one that died is left to name.
+    signal.signal(signal.SIGTERM, _stopped)
     collect_as_usual()
     try:
         _warm_up()
+        if pdf:
+            from sitegen.theme import pdf as engine
+
+            engine.warm_up()
     finally:  # whatever happened, take the one job meant for this worker
         job = jobs.get()
     from sitegen.build import article
@@ -52,13 +83,51 @@ def _started() -> None:
     """The task that makes a worker start at once, not at the first real task."""
 
 
-class Workers:
-    """``count`` worker processes, started now; ``run`` gives them the job and the tasks.
-    Used as a context manager: leaving it stops the workers, job or not."""
+def _mark(text: bytes) -> None:
+    """Write ``text`` in this worker's place (empty: building nothing)."""
+    assert _slot is not None
+    current, place = _slot
+    start = place * SLOT
+    memoryview(current).cast("B")[start:start + SLOT] = text[:SLOT].ljust(SLOT, b"\0")
 
-    def __init__(self, count: int, start_method: str) -> None:
+
+def _stopped(signum: int, frame: object) -> None:
+    _mark(b"")
+    os._exit(1)
+
+
+def _build(task: Task) -> Done:
+    """``article.build_article``, with the article's folder in this worker's place while
+    it is built."""
+    from sitegen.build import article
+
+    _mark(os.fsencode(task[0]))
+    try:
+        return article.build_article(task)
+    finally:
+        _mark(b"")
+
+
+def _make_pdf(task: PdfTask) -> dict[str, Staged]:
+    """``article.make_pdf``, with the article's folder in this worker's place meanwhile."""
+    from sitegen.build import article
+
+    _mark(os.fsencode(task[0]))
+    try:
+        return article.make_pdf(task)
+    finally:
+        _mark(b"")
+
+
+class Workers:
+    """``count`` worker processes, started now; ``run`` gives them the job and the tasks,
+    ``pdfs`` the PDFs the articles left to make. Used as a context manager: leaving it
+    stops the workers, job or not."""
+
+    def __init__(self, count: int, start_method: str, *, pdf: bool = False) -> None:
         """``start_method`` as ``Builder`` takes it; ``spawn`` where the platform has not
-        that one (Windows has neither ``fork`` nor ``forkserver``)."""
+        that one (Windows has neither ``fork`` nor ``forkserver``). ``pdf``: the workers
+        will make PDFs (each loads WeasyPrint while it waits for the job)."""
         import multiprocessing  # only a build that renders on workers needs them
         from concurrent.futures import ProcessPoolExecutor
 
@@ -66,28 +135,68 @@ class Workers:
             start_method = "spawn"
         if start_method == "fork":  # a forked worker inherits it: done once, here
             _warm_up()
+            if pdf:
+                from sitegen.theme import pdf as engine
+
+                engine.warm_up()
         context = multiprocessing.get_context(start_method)
         self._count = count
         self._jobs: Queue[bytes | None] = context.Queue()
+        self._current = context.Array("c", count * SLOT, lock=False)
+        places = context.Value("i", 0)
         self._pool = ProcessPoolExecutor(count, mp_context=context, initializer=_start,
-                                         initargs=(self._jobs,))
+                                         initargs=(self._jobs, self._current, places,
+                                                   pdf and start_method != "fork"))
         self._sent = False
         for _ in range(count):  # a forking pool starts them all at the first task
             self._pool.submit(_started)
 
     def run(self, job: Job, tasks: list[Task]) -> list[Done]:
         """Build every task on the workers; the results in the order of ``tasks``."""
-        from sitegen.build.article import build_article
+        self._send(job)
+        # Small chunks (a few articles, well under a second of work) keep every core busy
+        # to the end; each costs one message to the worker and one back.
+        chunk = max(1, min(CHUNK, len(tasks) // (self._count * 8)))
+        return self._map(_build, tasks, chunk)
 
-        assert not self._sent, "a pool of workers runs one job"
+    def pdfs(self, job: Job, tasks: list[PdfTask]) -> list[dict[str, Staged]]:
+        """Make every PDF of ``tasks``, one at a time (each takes about a second), after
+        ``run`` or instead of it; the results in the order of ``tasks``."""
+        self._send(job)
+        return self._map(_make_pdf, tasks, 1)
+
+    def _send(self, job: Job) -> None:
+        """Give the workers the job, once."""
+        if self._sent:
+            return
         pickled = pickle.dumps(job, pickle.HIGHEST_PROTOCOL)  # once, not once per worker
         for _ in range(self._count):
             self._jobs.put(pickled)
         self._sent = True
-        # Small chunks (a few articles, well under a second of work) keep every core busy
-        # to the end; each costs one message to the worker and one back.
-        chunk = max(1, min(CHUNK, len(tasks) // (self._count * 8)))
-        return list(self._pool.map(build_article, tasks, chunksize=chunk))
+
+    def _map(self, work: Callable[[In], Out], tasks: list[In], chunk: int) -> list[Out]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        done = self._pool.map(work, tasks, chunksize=chunk)
+        try:
+            return list(done)
+        except BrokenProcessPool:
+            raise self._died() from None
+
+    def _died(self) -> ContentErrors:
+        """The error of a build whose worker was killed (by the system, out of memory, or
+        by a user): it names the article that worker was building."""
+        self._pool.shutdown(wait=True)  # the other workers are stopped: their places clear
+        raw = bytes(self._current)
+        folders = [os.fsdecode(raw[i:i + SLOT].rstrip(b"\0"))
+                   for i in range(0, len(raw), SLOT)]
+        message = ("the worker process building this article was stopped by the system "
+                   "(killed, perhaps for lack of memory); nothing was written")
+        hint = "--jobs 1 builds with less memory"
+        return ContentErrors([SiteError(message, SourceLocation(folder), hint)
+                              for folder in folders if folder]
+                             or [SiteError(message.replace("this article", "an article"),
+                                           SourceLocation("sitegen"), hint)])
 
     def __enter__(self) -> Workers:
         return self

@@ -13,6 +13,7 @@ URL, ``http:``, ``file:`` or ``data:``, is refused. Fonts come from the machine
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import posixpath
@@ -65,6 +66,13 @@ def _weasyprint() -> ModuleType:
             f"cannot make PDF handouts: the Python package WeasyPrint is missing ({exc}). "
             "Install sitegen with 'pip install -e .', and on Debian or Ubuntu: "
             f"{install} (or build without PDFs: sitegen build --no-pdf)") from None
+
+
+def warm_up() -> None:
+    """Load WeasyPrint now (about a second), in a process about to make PDFs. A machine
+    without it or Pango is told so by the first PDF, as without this."""
+    with contextlib.suppress(PdfUnavailable):
+        _weasyprint()
 
 
 def _site_path(url: str) -> str | None:

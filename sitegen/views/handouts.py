@@ -222,18 +222,30 @@ def pdf_path(html_path: str) -> str:
 
 def pdf_files(pages: Iterable[Page], html: Mapping[str, bytes], site: Site,
               theme: Mapping[str, bytes], reuse: Reuse | None = None
-              ) -> tuple[dict[str, bytes], dict[str, str]]:
-    """The PDF of each handout page, and its input key (kept in the manifest so the next
-    build can tell whether it is still good); one still good from the last build is
-    reused as is. ``theme`` is ``assets.theme_assets(site)``, made once per build."""
+              ) -> tuple[dict[str, bytes], dict[str, str], list[tuple[Page, tuple[str, ...]]]]:
+    """The PDF of each handout page that is still good from the last build, the input key
+    of every one (kept in the manifest so the next build can tell whether it is still
+    good), and the pages whose PDF must be made, each with the layouts it may be fitted to
+    (see ``make_pdf``: the build makes them on every core). ``theme`` is
+    ``assets.theme_assets(site)``, made once per build."""
     files: dict[str, bytes] = {}
     keys: dict[str, str] = {}
+    todo: list[tuple[Page, tuple[str, ...]]] = []
     for page in pages:
         data = html[page.path]
         target = pdf_path(page.path)
         fits = FITS if isinstance(page.view, SheetFrame) and page.view.kind in FITTED else ()
         keys[target] = pdf_key(data, theme, site.paper, fits)
         old = reuse(target, keys[target]) if reuse else None
-        files[target] = old if old is not None else pdf.html_to_pdf(
-            data, path=split(page.path)[1], assets=theme, paper=site.paper, fits=fits)
-    return files, keys
+        if old is not None:
+            files[target] = old
+        else:
+            todo.append((page, fits))
+    return files, keys, todo
+
+
+def make_pdf(html: bytes, path: str, site: Site, theme: Mapping[str, bytes],
+             fits: tuple[str, ...]) -> bytes:
+    """The PDF of the handout page at site ``path`` (in the site or the teacher's folder)."""
+    return pdf.html_to_pdf(html, path=split(path)[1], assets=theme, paper=site.paper,
+                           fits=fits)
