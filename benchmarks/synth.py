@@ -204,6 +204,8 @@ def _annotation_yaml(
     lines = [f"  - id: {category}-{number}", f"    category: {category}"]
     if quote is not None:
         lines.append(f"    quote: {_q(quote)}")
+    else:
+        lines.append("    scope: article")  # a note on the whole article says so
     lines.append(
         f"    note: {_q(rng.choice(NOTES) + f' (Report {article}, {kind} highlight {number}.)')}"
     )

@@ -79,6 +79,8 @@ def _annotation(rng: random.Random, article: int, number: int, quote: str | None
     lines = [f"  - id: {category}-{number}", f"    category: {category}"]
     if quote is not None:
         lines.append(f"    quote: {_q(quote)}")
+    else:
+        lines.append("    scope: article")  # a note on the whole article says so
     lines.append(f"    note: {_q(note)}")
     lines += ["    sources:", f"      - title: {_q(f'Background report {number}')}",
               "        publisher: Example Institute", "        date: 2025-01-02",
