@@ -130,8 +130,10 @@ def _step_text(view: ArticleView, step: str) -> str:
 def _lesson(view: ArticleView, highlights: int) -> Lesson:
     t = view.t
     questions = view.questions
-    per_category = ", ".join(f"{p.category.letter} {p.category.label}: {len(p.highlights)}"
-                             for p in view.panels)
+    per_category = ", ".join(
+        t["lesson_category_count"].format(letter=p.category.letter, label=p.category.label,
+                                          n=len(p.highlights))
+        for p in view.panels)
     core = questions.core()
     marked = len(core.per_highlight) + len(core.general)
     numbers = {"exercise": marked, "discuss": len(questions.general), "annotated": highlights}

@@ -39,7 +39,9 @@ class SourceList:
         # A source is the same source wherever it is cited: one address, or one name.
         key = source.url or source.archived or f"{source.publisher}\n{source.title}"
         if key not in self._index:
-            title = typography.plain(source.title, self.lang) if source.title else None
+            # A title is the source's own words, in its own language: it is kept as written
+            # ("Embassy Row: Putin taps envoy" takes no French space before its colon).
+            title = source.title
             self.items.append(SourceRef(
                 title, typography.plain(source.publisher, self.lang),
                 human_date(source.date, self.months) if source.date else None, source.url,
