@@ -336,3 +336,13 @@ def test_new_articles_offer_a_verdict_on_the_sites_scale(mini: Path) -> None:
     assert first["verdict"] == "confirmed" and first["claim"]["text"]
     done = run_main("check", "--content", mini)
     assert done.returncode == 0, done.stderr
+
+
+def test_french_typography_spares_english_titles_and_reaches_the_keys_counts(
+        built_seed: Built) -> None:
+    tree = page(built_seed.out, PAGES["fr"])
+    titles = [c.text() for c in tree.find_all("cite")]
+    assert "Embassy Row: Putin taps envoy" in titles
+    key = page(built_seed.out, KEYS["fr"])
+    lesson = key.find("section", cls="lesson")
+    assert lesson is not None and "Sources\u00a0: " in lesson.text()
