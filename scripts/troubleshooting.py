@@ -71,6 +71,7 @@ MISTAKES: dict[str, list[tuple[str, str]]] = {
     "Quotes that are not found": [
         ("quote-not-found", "A typo in a quote"),
         ("quote-cut-word", "A word of the quote that the text has in another form"),
+        ("quote-wrong-case", "A quote without the text's capitals"),
         ("quote-with-ellipsis", "A quote shortened with '…'"),
         ("quote-from-summary", "A quote copied from the summary"),
         ("quote-ambiguous", "A quote that occurs more than once"),
@@ -80,6 +81,7 @@ MISTAKES: dict[str, list[tuple[str, str]]] = {
     ],
     "Annotations": [
         ("no-quote", "A forgotten `quote:` line"),
+        ("annotation-under-questions", "An annotation pasted at the end, under `questions:`"),
         ("placeholder-left-in", "The panel's example note left in (a warning)"),
         ("unknown-category", "A misspelt category"),
         ("unknown-key", "A misspelt key"),
@@ -88,6 +90,7 @@ MISTAKES: dict[str, list[tuple[str, str]]] = {
         ("core-not-boolean", "`core: yes`, or `core:` without a question"),
         ("not-an-edition", "A text in a language the site has no edition in"),
         ("voice-quoted", "A voice's `quoted:` misspelt"),
+        ("voice-quoted-indirect", "A voice's `quoted:` in other words"),
         ("bad-date", "A source's date that is no date"),
         ("bad-source-url", "A source's address that is not a web address"),
     ],

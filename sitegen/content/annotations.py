@@ -11,6 +11,11 @@ from sitegen.errors import Collector, SourceLocation, did_you_mean
 from sitegen.model import SIFT_STEPS, Annotation, Question, Selector, Site, Source, Voice
 
 QUOTED = ("direct", "paraphrase")
+QUOTED_MEANING = {"indirect": "paraphrase", "indirectly": "paraphrase",
+                  "paraphrased": "paraphrase", "reported": "paraphrase", "quote": "direct",
+                  "quoted": "direct", "verbatim": "direct", "directly": "direct"}
+"""What other words for the two ways of quoting mean (did_you_mean would read 'indirect'
+as 'direct', its opposite)."""
 CONTEXT = ("prefix", "suffix")
 
 
@@ -189,7 +194,19 @@ class AnnotationsParser:
                                "add url: or archived: (an archive copy's address)")
         return source
 
+    def _misplaced(self, node: YNode, section: str) -> bool:
+        """Whether ``node`` is an annotation (an ``id`` and a ``category``) under another
+        section, as when the panel's entry is pasted at the end of the file: one error
+        saying so, rather than one for each of its keys."""
+        if node.kind != "mapping" or not {"id", "category"} <= set(node.value):
+            return False
+        self.problems.error(f"an annotation under '{section}:'", node.loc,
+                            "move it under 'annotations:', above 'voices:'")
+        return True
+
     def voice(self, node: YNode) -> Voice | None:
+        if self._misplaced(node, "voices"):
+            return None
         f = YamlMapping(node, "voice", ("name", "quoted", "linked"),
                         ("role", "affiliation", "side", "sources"), self.problems)
         if not f.ok:
@@ -197,8 +214,10 @@ class AnnotationsParser:
         name = f.text("name", required=True)
         quoted = f.text("quoted", required=True)
         if quoted is not None and quoted not in QUOTED:
+            meant = QUOTED_MEANING.get(quoted.casefold())
             self.problems.error(f"'quoted' must be direct or paraphrase, got '{quoted}'",
-                                f.loc("quoted"), did_you_mean(quoted, QUOTED))
+                                f.loc("quoted"), f"did you mean '{meant}'?" if meant
+                                else did_you_mean(quoted, QUOTED))
             quoted = None
         linked_node = f.get("linked")
         linked = linked_node.value if linked_node else None
@@ -213,6 +232,8 @@ class AnnotationsParser:
         return Voice(name, role, affiliation, side, quoted, linked, sources)
 
     def question(self, node: YNode) -> Question | None:
+        if self._misplaced(node, "questions"):
+            return None
         if node.kind != "mapping" or set(node.value) <= set(self.site.languages):
             text = self.text.parse(node, "question", required=True)
             return Question(text, None, None, node.loc) if text else None

@@ -41,6 +41,8 @@ def quote_not_found(quote: str, closest: str | None, source: str,
         if folded in fold_str(text):
             return (f"these words are in the {name}, not in {source}: only the headline and "
                     "the text can be quoted")
+    if closest and fold_str(closest).casefold() == folded.strip().casefold():
+        return f"the text has '{closest}': capitals count, copy them as they are"
     if closest:
         return f"closest passage: '{closest}'"
     return f"copy the words exactly from {source}"
