@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from sitegen.content import loader
-from sitegen.content.loader import parse_yaml, read_markdown, read_text
+from sitegen.content.loader import YNode, parse_yaml, read_markdown, read_text
 from sitegen.errors import SiteError
 
 
@@ -106,3 +106,20 @@ def test_comments_that_cut_no_text_are_comments(yaml_loader: None, text: str,
     node = parse_yaml(text, "f.yaml")
     assert node is not None
     assert {key: item.value for key, item in node.value.items()} == value
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("a: true\nb: False\nc: TRUE\n", {"a": True, "b": False, "c": True}),
+    # YAML 1.1's other booleans are text in the editors' YAML 1.2, and so here.
+    ("a: yes\nb: No\nc: on\nd: OFF\n", {"a": "yes", "b": "No", "c": "on", "d": "OFF"}),
+    ("languages: [en, no]\n", {"languages": ["en", "no"]}),
+])
+def test_only_true_and_false_are_booleans(yaml_loader: None, text: str,
+                                          value: dict[str, object]) -> None:
+    node = parse_yaml(text, "f.yaml")
+    assert node is not None
+
+    def plain(item: YNode) -> object:
+        return [plain(i) for i in item.value] if item.kind == "list" else item.value
+
+    assert {key: plain(item) for key, item in node.value.items()} == value
