@@ -59,6 +59,7 @@ MISTAKES: dict[str, list[tuple[str, str]]] = {
     "YAML: quotation marks and brackets": [
         ("yaml-curly-quotes", "Curly quotation marks around a text"),
         ("quote-curly-quotes", "Curly quotation marks around a quote"),
+        ("prefix-curly-quotes", "Curly quotation marks around a prefix"),
         ("curly-quotes-around-note", "Curly quotation marks around a note (a warning)"),
         ("yaml-doubled-quote", "Two double quotes at the start"),
         ("yaml-quote-inside-quotes", "A straight quote inside a text in straight quotes"),

@@ -24,15 +24,26 @@ def curly_quoted(value: str) -> bool:
     return len(text) > 2 and text[0] in _OPENING and text[-1] in _CLOSING and marks == 2
 
 
+def _straight(value: str, key: str) -> str:
+    inner = value.strip()[1:-1]
+    return f'{value.strip()[0]} is not a YAML quote: {STRAIGHT_QUOTES}: write {key}: "{inner}"'
+
+
+def context_not_found(which: str, value: str) -> str:
+    """The hint for a ``prefix`` or ``suffix`` (``which``) that is not beside the quote."""
+    if curly_quoted(value):
+        return _straight(value, which)
+    return (f"copy the text just {'before' if which == 'prefix' else 'after'} the quote "
+            "exactly, or remove it")
+
+
 def quote_not_found(quote: str, closest: str | None, source: str,
                     elsewhere: Iterable[tuple[str, str]] = ()) -> str:
     """The hint for ``quote``, not found in ``source`` (whose ``closest`` passage is given,
     or None); ``elsewhere`` names other texts of the article the words may come from
     (``("summary", text)``)."""
     if curly_quoted(quote):
-        inner = quote.strip()[1:-1]
-        return (f"{quote.strip()[0]} is not a YAML quote: {STRAIGHT_QUOTES}: "
-                f'write quote: "{inner}"')
+        return _straight(quote, "quote")
     if any(mark in quote for mark in _ELLIPSES):
         return ("quote the words as they are, without …: use two annotations or a "
                 "shorter quote")

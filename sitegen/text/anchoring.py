@@ -13,7 +13,7 @@ from pathlib import PurePath
 from sitegen.errors import Collector, SourceLocation
 from sitegen.model import Annotation, Article, Selector, Span, Translation, localized_texts
 from sitegen.text import markdown
-from sitegen.text.advice import quote_not_found
+from sitegen.text.advice import context_not_found, quote_not_found
 from sitegen.text.markdown import (
     BLOCK_SEPARATOR,
     ParsedBody,
@@ -135,8 +135,7 @@ def _anchor(folded: Folded, sel: Selector, loc: SourceLocation, where: str,
         value = sel.prefix if exc.which == "prefix" else sel.suffix
         problems.error(f"{exc.which} '{value}' does not match at any of the {exc.matches} "
                        f"place(s) where the quote occurs", loc,
-                       f"copy the text just {'before' if exc.which == 'prefix' else 'after'} "
-                       "the quote exactly, or remove it")
+                       context_not_found(exc.which, value or ""))
     return None
 
 
