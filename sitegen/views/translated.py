@@ -28,6 +28,12 @@ class TranslatedText:
     quotes: dict[str, str]
     """By annotation id, its passage in the translation, on one line."""
 
+    def block(self, index: int) -> tuple[Markup | None, Markup | None]:
+        """The block at ``index`` of the article, plain and marked (None: not translated)."""
+        if index >= len(self.blocks):
+            return None, None
+        return Markup(self.blocks[index].html), Markup(self.marked[index].html)
+
 
 def translated_text(anchored: AnchoredArticle, lang: str) -> TranslatedText | None:
     """The translation into ``lang``, or None when there is none."""
