@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import ROOT, run_main
+from conftest import run_main
 
 
 def _check(content: Path) -> list[str]:
@@ -49,8 +49,3 @@ def test_a_note_left_untranslated_is_counted(mini: Path) -> None:
 # A one-language site's line has no translation part: the walkthrough's checks show it
 # (tests/test_walkthrough.py compares them with docs/authoring.md).
 
-
-def test_the_format_page_shows_the_seed_as_check_counts_it() -> None:
-    lines = _check(ROOT / "content")
-    page = " ".join((ROOT / "docs" / "content-format.md").read_text("utf-8").split())
-    assert len(lines) == 1 and f"`{lines[0]}`" in page, lines
