@@ -163,10 +163,10 @@ def fact_check(anchored: AnchoredArticle, ed: Edition, checks: Mapping[str, Note
         scale=scale_of(ed) if claims else (),
         claims=claims,
         quotations=tuple(r for r in rows if r.check.original),
-        takeaways=tuple(t for t in (ed.text(x) for x in explainer.takeaways) if t),
+        takeaways=tuple(t for t in (ed.text(x, inline=True) for x in explainer.takeaways) if t),
         authors=", ".join(explainer.authors) or None,
         updated=dated(explainer.updated) if explainer.updated else None,
-        corrections=tuple(CorrectionRow(dated(c.date), ed.text(c.text))
+        corrections=tuple(CorrectionRow(dated(c.date), ed.text(c.text, inline=True))
                           for c in sorted(explainer.corrections, key=lambda c: c.date,
                                           reverse=True)),
         kinds=tuple(KindCount(ed.t[f"source_kind_{k}"], kinds[k]) for k in SOURCE_KINDS
