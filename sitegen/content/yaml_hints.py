@@ -20,8 +20,10 @@ Hint = tuple[int, int, str]
 BLOCK_START = re.compile(r"(?:- +)?(?:[A-Za-z0-9_-]+: +)?[|>][0-9+-]*[ \t]*(?:#.*)?")
 """A line whose value is a literal or folded block (``note: |``, ``- note: >-``)."""
 _BLOCK_KEY = re.compile(r"(?:- +)?([A-Za-z0-9_-]+): +([|>])")
-_WORD_THEN_VALUE = re.compile(r"(- +)?([A-Za-z_][A-Za-z0-9_-]*)[ \t]+[^\s:#][^:]*")
-_WORD_ALONE = re.compile(r"(- +)?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*")
+# Keys as sitegen's formats spell them (lower case): a line of text that starts with a
+# capital ('- Who wrote it') is not taken for a key.
+_WORD_THEN_VALUE = re.compile(r"(- +)?([a-z_][a-z0-9_-]*)[ \t]+[^\s:#][^:]*")
+_WORD_ALONE = re.compile(r"(- +)?([a-z_][a-z0-9_-]*)[ \t]*")
 _KEY_START = re.compile(r" *(?:- +)?([A-Za-z0-9_-]+):(?:\s|$)")
 _LOOK_BACK = 50
 
