@@ -6,7 +6,7 @@ translation has one paragraph per paragraph of the article.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 
@@ -88,7 +88,7 @@ def anchor_article(article: Article, problems: Collector) -> AnchoredArticle | N
         if ann.selector is None:
             continue
         found = _anchor(folded, ann.selector, ann.where_quote(article.language), where, problems,
-                        elsewhere=elsewhere)
+                        elsewhere=elsewhere, context=_context_at(ann, article.language))
         if found is not None:
             located.append((found[0], -found[1], order, ann))
     located.sort(key=lambda item: item[:3])
@@ -115,12 +115,21 @@ def anchor_article(article: Article, problems: Collector) -> AnchoredArticle | N
     return anchored
 
 
+def _context_at(ann: Annotation, lang: str) -> dict[str, SourceLocation]:
+    """Where the annotation's ``prefix`` and ``suffix`` in ``lang`` are written."""
+    found = dict(ann.field_locations)
+    return {key: loc for key in ("prefix", "suffix")
+            if (loc := found.get(f"{key}.{lang}") or found.get(key)) is not None}
+
+
 def _anchor(folded: Folded, sel: Selector, loc: SourceLocation, where: str,
             problems: Collector, source: str = "the article",
-            elsewhere: Iterable[tuple[str, str]] = ()) -> tuple[int, int] | None:
+            elsewhere: Iterable[tuple[str, str]] = (),
+            context: Mapping[str, SourceLocation] | None = None) -> tuple[int, int] | None:
     """Where ``sel`` is in a canonical text (``folded``), or None after an error naming
     ``where`` the quote was looked for, and the ``source`` to copy it from (``elsewhere``:
-    the article's other texts, named, that the words may have been copied from)."""
+    the article's other texts, named, that the words may have been copied from). An error
+    is reported at ``loc``, the quote, or at the prefix or suffix (``context``) at fault."""
     try:
         return locate(folded.text, sel.quote, sel.prefix, sel.suffix, folded=folded)
     except QuoteNotFound as exc:
@@ -134,7 +143,7 @@ def _anchor(folded: Folded, sel: Selector, loc: SourceLocation, where: str,
     except ContextNotFound as exc:
         value = sel.prefix if exc.which == "prefix" else sel.suffix
         problems.error(f"{exc.which} '{value}' does not match at any of the {exc.matches} "
-                       f"place(s) where the quote occurs", loc,
+                       f"place(s) where the quote occurs", (context or {}).get(exc.which, loc),
                        context_not_found(exc.which, value or ""))
     return None
 
@@ -171,7 +180,8 @@ def _translated_spans(anchored: AnchoredArticle, tr: Translation, problems: Coll
                           f'give the quote in each language: quote: {{{article.language}: '
                           f'"…", {tr.lang}: "…"}}, copied from {name}')
             continue
-        place = _anchor(folded, sel, ann.where_quote(tr.lang), where, problems, name)
+        place = _anchor(folded, sel, ann.where_quote(tr.lang), where, problems, name,
+                        context=_context_at(ann, tr.lang))
         if place is not None:
             found.append(Span(ann, place[0], place[1], span.number))
     return tuple(sorted(found, key=lambda s: (s.start, -s.end, s.number)))
