@@ -49,11 +49,12 @@ def test_the_seed_article_parses_each_text_once_and_renders_it_once_per_language
     problems = Collector()
     site = load_site(SEED, problems)
     assert site is not None and len(site.languages) == 2
-    build = ArticleBuild(SEED / "articles" / "musk-riyadh", Job(site, "", None, None, None,
-                                                                  {}, None))
+    build = ArticleBuild(SEED / "articles" / "musk-riyadh", Job(site, "", None, None))
     assert run_steps(build) == []  # every step, without PDFs or an output folder
     assert build.article is not None
-    assert len([f for f in build.files if f.endswith(".html")]) == 8  # 4 pages, 2 editions
+    # 5 pages in 2 editions: the explainer, exercise and student copy in the site, the
+    # teacher key and the class page in the teacher's folder
+    assert len([f for f in build.files if f.endswith(".html")]) == 10
     assert parsed and max(parsed.values()) == 1, parsed.most_common(3)
     texts = {text for text, _ in localized_texts(build.article)}
     assert 0 < rendered <= len(texts) * len(site.languages)
@@ -78,7 +79,7 @@ def test_a_broken_article_template_and_a_broken_sheet_template_are_reported_toge
     site = load_site(FIXTURES / "handout-letter", Collector())
     assert site is not None
     build = ArticleBuild(FIXTURES / "handout-letter" / "articles" / "river",
-                         Job(site, "", None, None, None, {}, None))
+                         Job(site, "", None, None))
     errors = run_steps(build)
     broken = {str(theme / "article.html"), str(theme / "teacher.html")}
     assert {e.location.path for e in errors} == broken
