@@ -16,7 +16,7 @@ from sitegen.build import cache
 from sitegen.build.builder import Builder
 from sitegen.content import loader
 from sitegen.errors import SiteError, SiteWarning, SourceLocation, UsageError
-from sitegen.output.folder import Output
+from sitegen.output.folder import Output, teacher_folder
 from sitegen.output.stage import MARKER
 from sitegen.text import markdown
 from tests.conftest import FIXTURES, ROOT, run_main
@@ -104,6 +104,7 @@ def test_a_copy_of_a_whole_site_is_still_built_into(tmp_path: Path) -> None:
     first, copy = tmp_path / "first", tmp_path / "copy"
     assert _build(FIXTURES / "mini", first).returncode == 0
     shutil.copytree(first, copy)
+    shutil.copytree(teacher_folder(first), teacher_folder(copy))  # both folders of the build
     done = _build(FIXTURES / "mini", copy)
     assert done.returncode == 0, done.stderr
     assert "0 written" in done.stdout
