@@ -101,16 +101,18 @@ def _drain(stream: object, into: list[str]) -> None:
 
 @contextmanager
 def serving(tmp_path: Path, *args: str, broken: bool = False,
-            env: dict[str, str] | None = None, fixture: Path = FIXTURE) -> Iterator[Served]:
-    """Copy the fixture site into ``tmp_path`` and serve it until the block ends."""
+            env: dict[str, str] | None = None, fixture: Path = FIXTURE,
+            command: tuple[str, ...] = (sys.executable, "-m", "sitegen"),
+            cwd: Path | None = None, content_arg: str | None = None) -> Iterator[Served]:
+    """Copy the fixture site into ``tmp_path`` and serve it until the block ends: ``command``
+    run in ``cwd`` (``tmp_path``), given ``--content content_arg`` (the copy's path)."""
     content = tmp_path / "content"
-    shutil.copytree(fixture, content)
+    shutil.copytree(fixture, content, symlinks=True)
     if broken:
         (content / "articles/second-note/annotations.yaml").write_text(BROKEN_YAML)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sitegen", "serve", "--content", str(content),
-         "--port", "0", *args],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [*command, "serve", "--content", content_arg or str(content), "--port", "0", *args],
+        cwd=cwd or tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, **(env or {})},
     )
     served = Served(proc, content)

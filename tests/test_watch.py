@@ -100,3 +100,62 @@ def test_the_polling_scan_sees_every_kind_of_change(tmp_path: Path) -> None:
     copied.unlink()
     assert scanner.scan()
     assert not scanner.scan()
+
+
+def _looped(tmp_path: Path) -> Path:
+    """A folder with two ``x -> .`` links, a link back up out of a sub-folder and one
+    pointing outside: walked by following links, it has no end."""
+    folder = tmp_path / "content"
+    (folder / "articles" / "a").mkdir(parents=True)
+    (folder / "articles" / "a" / "article.md").write_text("one", "utf-8")
+    (folder / "x").symlink_to(".", target_is_directory=True)
+    (folder / "y").symlink_to(".", target_is_directory=True)
+    (folder / "articles" / "a" / "up").symlink_to("../..", target_is_directory=True)
+    (folder / "outside").symlink_to(tmp_path, target_is_directory=True)
+    return folder
+
+
+def test_the_polling_scan_does_not_follow_links_to_folders(tmp_path: Path) -> None:
+    folder = _looped(tmp_path)
+    scanner = watch.ScanWatcher([str(folder)], lambda message: pytest.fail(message))
+    start = time.monotonic()
+    assert not scanner.scan()
+    assert time.monotonic() - start < 1
+    article = folder / "articles" / "a" / "article.md"
+    article.write_text("two!", "utf-8")
+    assert scanner.scan()
+    (folder / "x").unlink()  # a link removed is a change too
+    assert scanner.scan()
+    assert not scanner.scan()
+
+
+def test_the_polling_scan_is_bounded_and_says_so_once(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(watch, "MAX_ENTRIES", 20)
+    for i in range(30):
+        (tmp_path / f"f{i}.md").write_text("x", "utf-8")
+    said: list[str] = []
+    scanner = watch.ScanWatcher([str(tmp_path)], said.append)
+    scanner.scan()
+    assert len(scanner._seen or {}) == 20
+    scanner.scan()
+    assert said == ["sitegen: warning: stopped watching after 20 files and folders; "
+                    "changes to the others are not seen"]
+
+
+def test_file_events_under_link_loops_and_a_relative_root(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """watchdog does not follow the links either; and a relative root such as "." (``serve
+    --content .``) still reports events (watchdog dropped them as "not under watched root")."""
+    folder = _looped(tmp_path)
+    monkeypatch.chdir(folder)
+    for root in (".", "articles/.."):
+        changed = threading.Event()
+        watcher = watch.start([root], changed.set, lambda name: False)
+        assert watcher is not None
+        try:
+            time.sleep(0.2)
+            (folder / "articles" / "a" / "article.md").write_text(root, "utf-8")
+            assert _seen_within(changed), root
+        finally:
+            watcher.stop()

@@ -15,7 +15,8 @@ import importlib
 import os
 import pickle
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar
 
@@ -119,6 +120,25 @@ def _make_pdf(task: PdfTask) -> dict[str, Staged]:
         _mark(b"")
 
 
+@contextmanager
+def _safe_path() -> Iterator[None]:
+    """PYTHONSAFEPATH=1 for the interpreters started meanwhile: the fork server, the spawned
+    workers and multiprocessing's resource tracker. Each starts as ``python -c ...``, which
+    puts the working folder first on ``sys.path``, and imports ``socket`` and ``selectors``
+    before multiprocessing sets the path the parent had: a ``selectors.py`` in the folder
+    ``serve`` or ``build`` runs from (a teacher's lessons folder) would run. (A forked
+    worker starts no interpreter.)"""
+    before = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["PYTHONSAFEPATH"]
+        else:
+            os.environ["PYTHONSAFEPATH"] = before
+
+
 class Workers:
     """``count`` worker processes, started now; ``run`` gives them the job and the tasks,
     ``pdfs`` the PDFs the articles left to make. Used as a context manager: leaving it
@@ -141,15 +161,16 @@ class Workers:
                 engine.warm_up()
         context = multiprocessing.get_context(start_method)
         self._count = count
-        self._jobs: Queue[bytes | None] = context.Queue()
-        self._current = context.Array("c", count * SLOT, lock=False)
-        places = context.Value("i", 0)
-        self._pool = ProcessPoolExecutor(count, mp_context=context, initializer=_start,
-                                         initargs=(self._jobs, self._current, places,
-                                                   pdf and start_method != "fork"))
-        self._sent = False
-        for _ in range(count):  # a forking pool starts them all at the first task
-            self._pool.submit(_started)
+        with _safe_path():  # the queue's lock may start the resource tracker
+            self._jobs: Queue[bytes | None] = context.Queue()
+            self._current = context.Array("c", count * SLOT, lock=False)
+            places = context.Value("i", 0)
+            self._pool = ProcessPoolExecutor(count, mp_context=context, initializer=_start,
+                                             initargs=(self._jobs, self._current, places,
+                                                       pdf and start_method != "fork"))
+            self._sent = False
+            for _ in range(count):  # a forking pool starts them all at the first task
+                self._pool.submit(_started)
 
     def run(self, job: Job, tasks: list[Task]) -> list[Done]:
         """Build every task on the workers; the results in the order of ``tasks``."""
@@ -177,7 +198,8 @@ class Workers:
     def _map(self, work: Callable[[In], Out], tasks: list[In], chunk: int) -> list[Out]:
         from concurrent.futures.process import BrokenProcessPool
 
-        done = self._pool.map(work, tasks, chunksize=chunk)
+        with _safe_path():  # a spawning pool may start a worker at any submission
+            done = self._pool.map(work, tasks, chunksize=chunk)
         try:
             return list(done)
         except BrokenProcessPool:

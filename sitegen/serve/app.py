@@ -60,6 +60,9 @@ HELLO = json.dumps({"command": "hello", "serverName": "livereload-tornado",
                     "protocols": ["http://livereload.com/protocols/official-7"]})
 RELOAD = json.dumps({"command": "reload", "path": "*", "liveCSS": False, "liveImg": True})
 """Path "*" with liveCSS off makes livereload.js reload the whole page."""
+MAX_BODY = 0
+"""The largest request body read, in bytes: the preview takes none. A longer one (by its
+Content-Length, or as its chunks come) closes the connection before it is buffered."""
 
 
 def resolve(root: Path, url_path: str) -> Path | None:
@@ -108,9 +111,10 @@ class Server:
 
 class _ThisServerOnly(web.RequestHandler):
     """Refuses a request whose Host is not this server: a page of another site whose name
-    was rebound to 127.0.0.1 (DNS rebinding) sends its own name as Host. With
-    ``exact_origin`` (the WebSocket), the Origin must also be exactly this server's address
-    (a page of another site the browser has open sends its own)."""
+    was rebound to 127.0.0.1 (DNS rebinding) sends its own name as Host. Refuses a request
+    another site's page made (``from_another_site``), before any work: such a page could
+    otherwise keep the preview busy. With ``exact_origin`` (the WebSocket), the Origin
+    must also be exactly this server's address (a page of another site sends its own)."""
 
     server: Server
     exact_origin = False
@@ -119,12 +123,28 @@ class _ThisServerOnly(web.RequestHandler):
         self.server = server
 
     def prepare(self) -> None:
-        if self.request.host not in self.server.hosts:
+        if self.request.host not in self.server.hosts or self.from_another_site():
             raise web.HTTPError(403)
         # Checked here, not only in check_origin: Tornado skips that hook when the browser
         # says the request is same-origin, and accepts an Origin whose host alone matches.
         if self.exact_origin and self.request.headers.get("Origin") not in self.server.origins:
             raise web.HTTPError(403)
+
+    def from_another_site(self) -> bool:
+        """Whether the browser says a page of another site (or of another port of this
+        machine) made this request: an Origin that is not this server's, or Fetch
+        Metadata's ``Sec-Fetch-Site`` other than ``same-origin`` or ``none`` (typed,
+        bookmarked, opened from the terminal). One exception: following a link from
+        another site to a page here, which loads the whole tab, once."""
+        headers = self.request.headers
+        origin = headers.get("Origin")
+        if origin is not None and origin not in self.server.origins:
+            return True
+        if headers.get("Sec-Fetch-Site", "none") in ("same-origin", "none"):
+            return False  # (browsers without Fetch Metadata send no Sec-Fetch-Site)
+        return not (headers.get("Sec-Fetch-Mode") == "navigate"
+                    and headers.get("Sec-Fetch-Dest") == "document"
+                    and self.request.method in ("GET", "HEAD"))
 
 
 class _Handler(_ThisServerOnly):
@@ -278,7 +298,7 @@ async def _run(server: Server, sockets: list[Any], open_browser: bool) -> None:
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     _on_stop_signals(loop, stop.set)
-    http = HTTPServer(make_app(server))
+    http = HTTPServer(make_app(server), max_body_size=MAX_BODY)
     http.add_sockets(sockets)
     url = f"{server.origin}/"
 
@@ -335,11 +355,13 @@ def serve(content: Path, *, port: int = 8000, open_browser: bool = False,
 
 def _remove_in_background(folder: Path) -> None:
     """Delete the preview folder in a detached process: deleting thousands of pages can
-    take seconds on a busy disk, and Ctrl-C must not wait for it."""
+    take seconds on a busy disk, and Ctrl-C must not wait for it. Isolated (``-I``): plain
+    ``-c`` would put the working folder first on ``sys.path``, and run a ``shutil.py``
+    there; the helper needs only the standard library."""
     code = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
     try:
-        subprocess.Popen([sys.executable, "-c", code, str(folder)], start_new_session=True,
-                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
+        subprocess.Popen([sys.executable, "-I", "-c", code, str(folder)],
+                         start_new_session=True, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)

@@ -52,16 +52,24 @@ def allow_origin(policy: str, *, script: str, connect: str) -> str:
     return "; ".join(out)
 
 
+OVERLAY_MAX = 50
+"""The most errors the overlay lists; it counts the rest (each page carries the overlay, so
+100,000 errors would otherwise weigh megabytes a page). The terminal shows them all."""
+
+
 def overlay_block(errors: Sequence[str]) -> str:
-    """The overlay listing the build errors (each ``file:line:column: message``), escaped."""
-    items = "".join(f"<li><code>{html.escape(e)}</code></li>" for e in errors)
-    count = f"{len(errors)} error" + ("" if len(errors) == 1 else "s")
+    """The overlay listing the build errors (each ``file:line:column: message``), escaped:
+    the first ``OVERLAY_MAX``, then how many more."""
+    items = "".join(f"<li><code>{html.escape(e)}</code></li>" for e in errors[:OVERLAY_MAX])
+    rest = len(errors) - OVERLAY_MAX
+    more = f"<p>… and {rest:,} more: see the terminal.</p>" if rest > 0 else ""
+    count = f"{len(errors):,} error" + ("" if len(errors) == 1 else "s")
     return (
         '<section class="sitegen-overlay" role="alert" aria-labelledby="sitegen-overlay-title">'
         f'<h2 id="sitegen-overlay-title">sitegen: the site could not be rebuilt ({count})</h2>'
         "<p>You are seeing the last version that built. Fix the content and save: "
         "this message goes away by itself.</p>"
-        f"<ol>{items}</ol></section>"
+        f"<ol>{items}</ol>{more}</section>"
     )
 
 

@@ -114,7 +114,8 @@ class Preview:
                     events.stop()
                 return
             self._events = events
-        scanner = None if events is not None else watch.ScanWatcher(self.watched)
+        scanner = (None if events is not None else
+                   watch.ScanWatcher(self.watched, lambda message: say(message, err=True)))
         if scanner is not None:
             scanner.scan()  # record the files as they are now
         self._build(reload)  # with events, changes made meanwhile are built next
