@@ -15,11 +15,14 @@
   var S = D.strings;
   var text = window.sitegenMarks.text(D.texts);
   var MAX_BYTES = 20 * 1024 * 1024;  // a saved exercise is a few dozen kilobytes
-  var byKey = {};
+  // Maps keyed by names from files have no prototype: a key such as "constructor" or
+  // "__proto__" must find nothing, not Object's own.
+  function map() { return Object.create(null); }
+  var byKey = map();
   D.categories.forEach(function (c) { byKey[c.key] = c; });
 
   var students = [];  // {name, saved, file, marks, answers, fields, ...}, by name once shown
-  var seen = {};      // name + saved time → the file first read with that work
+  var seen = map();   // name + saved time → the file first read with that work
 
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, function (whole, key) {
@@ -46,7 +49,7 @@
 
   function strings(value, keys) {
     // Only the expected keys, only strings: anything else in a file is left out.
-    var out = {};
+    var out = map();
     if (value === null || typeof value !== "object") { return out; }
     keys.forEach(function (k) {
       if (Object.prototype.hasOwnProperty.call(value, k) && typeof value[k] === "string") { out[k] = value[k]; }

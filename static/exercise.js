@@ -12,13 +12,20 @@
   if (!data || !area || !window.sitegenMarks) { return; }
   var S = JSON.parse(data.dataset.strings);
   var lang = data.dataset.lang;
-  var STORE = "sitegen-exercise:" + data.dataset.slug + ":" + lang;
+  // The key names the site too, by its folder (where this script's assets/ is): two sites
+  // on one origin (two folders of a server, or of file://) keep their students apart.
+  var script = document.currentScript;
+  var site = script && script.src ? new URL("../", script.src).pathname : "";
+  var STORE = "sitegen-exercise:" + site + ":" + data.dataset.slug + ":" + lang;
   var FORMAT = "sitegen-exercise/1";
   var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(lang) : null;
 
   var categories = Array.prototype.map.call(data.querySelectorAll(".ex-categories li"),
     function (li) { return { key: li.dataset.key, letter: li.dataset.letter, label: li.dataset.label }; });
-  var byKey = {};
+  // Maps keyed by names from the page or a file have no prototype: a key such as
+  // "constructor" or "__proto__" must find nothing, not Object's own.
+  function map() { return Object.create(null); }
+  var byKey = map();
   categories.forEach(function (c) { byKey[c.key] = c; });
   var highlights = Array.prototype.map.call(data.querySelectorAll(".ex-key li"), function (li) {
     return { number: +li.dataset.number, category: li.dataset.category,
@@ -54,11 +61,11 @@
   // ------------------------------------------------------------------ the student's work
 
   function empty() {
-    return { marks: [], answers: {}, fields: {}, next: 1, comparing: false, translation: false };
+    return { marks: [], answers: map(), fields: map(), next: 1, comparing: false, translation: false };
   }
 
   function strings(value) {
-    var out = {};
+    var out = map();
     if (value && typeof value === "object") {
       Object.keys(value).forEach(function (k) { if (typeof value[k] === "string") { out[k] = value[k]; } });
     }
@@ -648,7 +655,7 @@
 
   function work() {
     // The work as data, for the class page: format "sitegen-exercise/1" (docs/handouts.md).
-    var answers = {}, fields = {};
+    var answers = map(), fields = map();
     document.querySelectorAll("[data-answer]").forEach(function (box) {
       answers[box.dataset.answer] = state.answers[box.dataset.answer] || "";
     });

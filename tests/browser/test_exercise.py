@@ -116,6 +116,12 @@ def exercise_path(lang: str) -> str:
     return f"{edition_prefix(lang)}{SEED_SLUG}/exercise.html"
 
 
+def store_key(lang: str, site: str = "/") -> str:
+    """Where the page keeps a student's work: per site (its folder on the origin), article
+    and edition."""
+    return f"sitegen-exercise:{site}:{SEED_SLUG}:{lang}"
+
+
 def letters(texts: list[dict[str, Any]], a: int, b: int) -> int:
     """Non-space characters of the canonical text between a and b (the rule's letters)."""
     count = 0
@@ -215,7 +221,7 @@ def test_a_student_alone_marks_says_why_compares_saves_and_hands_over(
     touch = viewport is NARROW
     page = browsing.open(exercise_path(lang), viewport=viewport, accept_downloads=True)
     page.on("dialog", lambda dialog: dialog.accept())
-    store = f"sitegen-exercise:{SEED_SLUG}:{lang}"
+    store = store_key(lang)
     data = page.evaluate(PAGE_DATA_JS)
     texts = data["texts"]
     assert data["highlights"] and len(data["categories"]) >= 3
@@ -386,7 +392,7 @@ def test_marking_everything_never_gives_full_marks(browsing: Browsing) -> None:
     assert "ex-adder" in (page.locator("#ex-toolbar").get_attribute("class") or "")
     assert page.evaluate(IN_VIEW_JS, "#ex-toolbar")
     page.keyboard.press("2")
-    keyed = page.evaluate(STORED_JS, f"sitegen-exercise:{SEED_SLUG}:{lang}")["marks"]
+    keyed = page.evaluate(STORED_JS, store_key(lang))["marks"]
     assert [m["category"] for m in keyed] == [data["categories"][1]]
     assert [(m["start"], m["end"]) for m in keyed] == [sentences(texts)[3]]
     spans = [(t["start"], t["start"] + len(t["text"])) for t in texts]
@@ -398,7 +404,7 @@ def test_marking_everything_never_gives_full_marks(browsing: Browsing) -> None:
     kept = {"marks": marks, "answers": {}, "fields": {}, "next": len(marks) + 1,
             "comparing": True}
     page.evaluate("([key, kept]) => localStorage.setItem(key, JSON.stringify(kept))",
-                  [f"sitegen-exercise:{SEED_SLUG}:{lang}", kept])
+                  [store_key(lang), kept])
     page.reload()
     rows = page.locator("#ex-result-list li[data-result]")
     assert rows.count() == len(data["highlights"])
@@ -416,3 +422,45 @@ def test_explainer_links_to_the_exercise(browsing: Browsing) -> None:
         link.first.click()
         assert page.url.endswith(exercise_path(lang))
         assert json.loads(page.locator("#exercise").get_attribute("data-strings") or "{}")
+
+
+def test_two_sites_on_one_origin_keep_their_work_apart(browsing: Browsing,
+                                                       site_dir: Path) -> None:
+    """A second copy of the site under /copy/ on the same origin, its two questions keyed
+    "constructor" and "__proto__": an answer given on one site is not on the other, and
+    those keys start empty (not Object's own), keep what is typed, and save it."""
+    lang = "en"
+    page = browsing.open(exercise_path(lang), accept_downloads=True)
+    page.locator("textarea[data-answer]").first.fill(ANSWER)
+    assert ANSWER in page.evaluate(STORED_JS, store_key(lang))["answers"].values()
+
+    def copy(route: Any) -> None:
+        path = route.request.url.removeprefix(browsing.base_url + "copy/").split("?")[0]
+        body = (site_dir / path).read_bytes()
+        if path.endswith("exercise.html"):
+            keys = re.findall(rb'data-answer="([^"]+)"', body)[:2]
+            assert len(keys) == 2
+            for key, odd in zip(keys, (b"constructor", b"__proto__"), strict=True):
+                body = body.replace(b'"' + key + b'"', b'"' + odd + b'"')
+        kind = {".html": "text/html", ".js": "text/javascript", ".css": "text/css"}
+        route.fulfill(body=body, content_type=kind.get(Path(path).suffix, "text/plain"))
+
+    page.route(browsing.base_url + "copy/**", copy)
+    page.goto("copy/" + exercise_path(lang))
+    boxes = page.locator("textarea[data-answer]")
+    assert boxes.evaluate_all("bs => bs.map(b => b.value)") == [""] * boxes.count()
+    odd = page.locator('textarea[data-answer="constructor"]')
+    odd.fill("Mine")
+    page.reload()
+    assert odd.input_value() == "Mine"
+    assert page.locator('textarea[data-answer="__proto__"]').input_value() == ""
+    kept = page.evaluate(STORED_JS, store_key(lang, "/copy/"))
+    assert kept["answers"] == {"constructor": "Mine"} and kept["fields"] == {}
+    with page.expect_download() as info:
+        page.locator("#ex-save").click()
+    saved, work = saved_work(info.value)
+    assert (work["answers"]["constructor"], work["answers"]["__proto__"]) == ("Mine", "")
+    assert set(work["answers"].values()) == {"Mine", ""}
+    assert "native code" not in saved
+    page.goto(exercise_path(lang))  # the first site's work is still its own
+    assert page.locator("textarea[data-answer]").first.input_value() == ANSWER
