@@ -54,13 +54,14 @@ def categories_css(site: Site) -> str:
         before, _, after = edition.t["highlight_spoken"].partition("{n}")
         for shown in edition.categories:
             # The badge is drawn, and spoken as the category's name ("Sourcing 6: "), through
-            # the content's alternative text; a browser without it keeps the first line.
+            # the content's alternative text, on screen; paper (and WeasyPrint, which has no
+            # alternative text) keeps the first rule.
             letter = _css_string(shown.letter)
             spoken = _css_string(before.replace("{label}", shown.label))
-            rules.append(f'html[lang="{lang}"] .hl-{shown.key}.hl-start::before '
-                         f'{{ content: {letter} attr(data-number); '
-                         f'content: {letter} attr(data-number) / {spoken} attr(data-number) '
-                         f'{_css_string(after)}; }}')
+            badge = f'html[lang="{lang}"] .hl-{shown.key}.hl-start::before'
+            rules.append(f'{badge} {{ content: {letter} attr(data-number); }}\n'
+                         f'@media screen {{ {badge} {{ content: {letter} attr(data-number) / '
+                         f'{spoken} attr(data-number) {_css_string(after)}; }} }}')
     return "\n".join(rules) + "\n"
 
 
