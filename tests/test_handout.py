@@ -15,12 +15,13 @@ import typing
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, teacher_file
+from conftest import FIXTURES, ROOT, Built, teacher_file
 from htmltree import Element, parse
 
 from sitegen.build.builder import Builder
 from sitegen.output.folder import teacher_folder
 from sitegen.output.stage import MARKER
+from sitegen.text import typography
 from sitegen.theme import i18n
 from sitegen.views import sheets
 from sitegen.views.exercise import ExerciseView
@@ -289,6 +290,65 @@ def test_lesson_runs_exercise_then_discussion_then_annotated_reading(site: Path)
     names = [text_of(td.find("strong")) for td in steps.find_all("td")]  # type: ignore[arg-type]
     order = [t[f"lesson_{k}"] + "." for k in ("exercise", "discuss", "annotated")]
     assert [n for n in names if n in order] == order
+
+
+def outline(tree: Element) -> tuple[str, list[int], str]:
+    """The lesson outline's sentence on which questions are asked when, its minutes per
+    step, and the text of its SIFT step (the last)."""
+    lesson = tree.find("section", cls="lesson")
+    assert lesson is not None
+    asked = lesson.find("p", cls="lesson-questions")
+    steps = lesson.find("table", cls="lesson-steps")
+    assert asked is not None and steps is not None
+    minutes = [int(re.sub(r"\D", "", text_of(th))) for th in steps.find_all("th")]
+    return text_of(asked), minutes, text_of(steps.find_all("td")[-1])
+
+
+def test_lesson_outline_fits_the_letter_questions(site: Path) -> None:
+    """Every question is core: the 3 on passages and the one with no SIFT move in class, the
+    one Investigate question (research, alone) as homework."""
+    t = i18n.catalogue("en")
+    asked, minutes, sift = outline(page(site, "river/teacher.html"))
+    assert "In class, about 30 minutes: 3 questions on passages" in asked
+    assert "other questions: 1" in asked
+    assert "Too long for class: Investigate the source: 1." in asked
+    assert t["lesson_later_homework"].split(":")[0] in asked
+    assert minutes == [5, 25, 10, 10, 5]
+    assert sift == t["lesson_sift"] + ". " + t["lesson_sift_homework_text"]
+
+
+def test_lesson_outline_fits_the_seed_core_questions(built_seed: Built) -> None:
+    """The seed's 10 core questions: 3 on passages, 2 Stop and the first of 2 Find in class
+    (about 30 minutes); Investigate 1, Find 1 and Trace 2 given one per group, 4 groups."""
+    for lang, folder in (("en", "en/musk-riyadh"), ("fr", "musk-riyadh")):
+        t = typography.strings(i18n.catalogue(lang), lang)
+        tree = parse((built_seed.teacher / folder / "teacher.html").read_text("utf-8"))
+        asked, minutes, sift = outline(tree)
+
+        def counts(*steps: tuple[str, int]) -> str:
+            return ", ".join(t["lesson_step_count"].format(step=t[f"sift_{k}"], n=n)  # noqa: B023
+                             for k, n in steps)
+
+        in_class = t["lesson_in_class"].format(minutes=30, passages=3,
+                                               general=counts(("stop", 2), ("find", 1)))
+        later = t["lesson_later_groups"].format(
+            n=4, steps=counts(("investigate", 1), ("find", 1), ("trace", 2)))
+        assert asked == " ".join(f"{in_class} {later}".split())
+        assert minutes == [5, 25, 10, 10, 5] and sum(minutes) == 55
+        assert t["lesson_sift_groups_text"].format(n=4).split() == sift.split()[-len(
+            t["lesson_sift_groups_text"].split()):]
+
+
+@pytest.mark.parametrize("kind", STUDENT_COPIES)
+def test_student_copies_say_where_to_look_without_an_address(site: Path, kind: str) -> None:
+    for lang, folder in EDITIONS.items():
+        t = typography.strings(i18n.catalogue(lang), lang)
+        box = page(site, f"{folder}/{kind}.html").find("section", cls="sheet-sift")
+        assert box is not None
+        where = box.find("p", cls="sift-where")
+        assert where is not None
+        assert text_of(where).split() == f"{t['sift_where_title']} {t['sift_where_text']}".split()
+        assert not re.search(r"https?:|www\.|\.(com|org|net)\b", text_of(where))
 
 
 def core_site(tmp_path: Path, core: tuple[str, ...]) -> Path:

@@ -34,6 +34,7 @@ from sitegen.views.article import (
 )
 from sitegen.views.edition import Page, edition_dir, fields_of
 from sitegen.views.exercise import BareText, bare_text, exercise_view, translation_of
+from sitegen.views.lesson import Lesson, lesson
 from sitegen.views.sheets import (
     EXERCISE,
     KINDS,
@@ -43,12 +44,6 @@ from sitegen.views.sheets import (
     sheet_fields,
     split_first,
 )
-
-LESSON = (("stop", 5), ("exercise", 15), ("discuss", 15), ("annotated", 15), ("sift", 5))
-"""The lesson's steps and their minutes (55 in all, one class period): students work on
-the bare article first, then discuss, then read the annotated copy."""
-OBJECTIVES = ("sourcing", "framing", "context")
-TIPS = ("evidence", "wait", "true", "people")
 
 FITS = ("fit-snug", "fit-tight", "fit-roomy")
 """The layouts of handout.css a student sheet's PDF may take when its last page would hold
@@ -86,25 +81,6 @@ class StudentView(SheetFrame):
     asked_later: tuple[StudentGeneralQuestion, ...]
 
 
-@dataclass(frozen=True)
-class LessonStep:
-    minutes: str
-    name: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Lesson:
-    """The one-page lesson outline of the teacher key, with the article's own counts."""
-
-    total: str
-    summary: str
-    core: str
-    objectives: tuple[str, ...]
-    steps: tuple[LessonStep, ...]
-    tips: tuple[str, ...]
-
-
 @dataclass(frozen=True, kw_only=True)
 class TeacherView(ArticleView, SheetFrame):
     """``teacher.html``: the article's view, with the answers, and the lesson."""
@@ -114,43 +90,6 @@ class TeacherView(ArticleView, SheetFrame):
     """The questions on the whole article asked before those on passages, as on the
     student copies (``sheets.split_first``)."""
     asked_later: tuple[GeneralQuestion, ...]
-
-
-def _step_text(view: ArticleView, step: str) -> str:
-    """The string that says what happens at a lesson ``step``: a practice text has no
-    outlet, author or date to look for, and a key without sources lists none to trace a
-    claim with."""
-    if step == "exercise" and view.article.practice:
-        return "lesson_exercise_practice_text"
-    if step == "sift" and not view.sources:
-        return "lesson_sift_no_sources_text"
-    return f"lesson_{step}_text"
-
-
-def _lesson(view: ArticleView, highlights: int) -> Lesson:
-    t = view.t
-    questions = view.questions
-    per_category = ", ".join(
-        t["lesson_category_count"].format(letter=p.category.letter, label=p.category.label,
-                                          n=len(p.highlights))
-        for p in view.panels)
-    core = questions.core()
-    marked = len(core.per_highlight) + len(core.general)
-    numbers = {"exercise": marked, "discuss": len(questions.general), "annotated": highlights}
-    every = len(questions.per_highlight) + len(questions.general)
-    return Lesson(
-        total=t["lesson_total"].format(n=sum(m for _, m in LESSON)),
-        summary=t["lesson_this_article"].format(
-            highlights=highlights, categories=per_category,
-            questions=len(questions.per_highlight), general=len(questions.general),
-            voices=len(view.voices)),
-        core=t["lesson_core"].format(n=marked) if marked < every else t["lesson_core_none"],
-        objectives=tuple(t[f"lesson_objective_{k}"] for k in OBJECTIVES),
-        steps=tuple(LessonStep(t["lesson_minutes"].format(n=minutes), t[f"lesson_{k}"],
-                               t[_step_text(view, k)].format(n=numbers.get(k, 0)))
-                    for k, minutes in LESSON),
-        tips=tuple(t[f"lesson_tip_{k}"] for k in TIPS),
-    )
 
 
 def handout_pages(anchored: AnchoredArticle, site: Site, *,
@@ -179,7 +118,7 @@ def handout_pages(anchored: AnchoredArticle, site: Site, *,
             if kind == TEACHER:
                 first, later = split_first(view.questions.general)
                 made = TeacherView(**{**fields_of(view), **sheet},
-                                   lesson=_lesson(view, len(anchored.spans)),
+                                   lesson=lesson(view, len(anchored.spans)),
                                    asked_first=first, asked_later=later)
             elif kind == STUDENT:
                 made = StudentView(
