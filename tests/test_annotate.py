@@ -9,12 +9,13 @@ and below.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, run_main
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -256,3 +257,34 @@ def test_the_id_typed_in_the_panel_is_used_when_it_can_be(
     else:
         assert problem in body["id_problem"]
         assert entry["id"] == body["id"] == body["suggested"] != wanted
+
+
+def test_the_fact_check_fields_come_commented_and_pass_check_once_uncommented(
+        seed: AnchoredArticle, tmp_path: Path) -> None:
+    """The proposal offers ``claim`` and ``verdict`` (the site's rating keys listed) as
+    comments: pasted as it is, the entry has neither; un-commented, ``sitegen check`` takes
+    it (the "…" and the note are left for the author: warnings, not errors)."""
+    content = tmp_path / "content"
+    shutil.copytree(SEED, content)
+    text = seed.plain_text
+    start = text.index("un article de presse russe")
+    status, body = _ask(content, text, start, start + 26)
+    assert status == 200, body
+    block = str(body["yaml"])
+    site = load_site(content, Collector())
+    assert site is not None and site.ratings
+    keys = [r.key for r in site.ratings]
+    assert f"    # verdict: {keys[0]}   # one of: {', '.join(keys)}\n" in block
+    assert "    # claim: {text: " in block
+    assert "claim" not in yaml.safe_load("annotations:\n" + block)["annotations"][0]
+    uncommented = re.sub(r"(?m)^    # (claim|verdict):", r"    \1:", block)
+    path = content / "articles" / SLUG / "annotations.yaml"
+    path.write_text(path.read_text("utf-8").replace("annotations:\n",
+                                                    "annotations:\n" + uncommented, 1),
+                    "utf-8")
+    done = run_main("check", "--content", content)
+    assert done.returncode == 0, done.stderr
+    assert " error" not in done.stderr
+    entry = next(a for a in _prepared(content).article.annotations if a.id == body["id"])
+    assert entry.check is not None and entry.check.verdict == keys[0]
+    assert entry.check.claim is not None and entry.check.claim.by == "…"

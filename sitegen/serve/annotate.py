@@ -12,14 +12,14 @@ nothing).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sitegen.authoring import yaml_string
 from sitegen.content.load import load_article, load_site
-from sitegen.content.placeholders import NOTE_PLACEHOLDER
+from sitegen.content.placeholders import ELLIPSIS, NOTE_PLACEHOLDER
 from sitegen.errors import Collector
 from sitegen.model import Selector
 from sitegen.names import ID_RE
@@ -51,10 +51,12 @@ def from_counts(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def yaml_block(selector: Selector, category: str, annotation_id: str,
-               languages: tuple[str, str] | None = None) -> str:
+               languages: tuple[str, str] | None = None, ratings: Sequence[str] = ()) -> str:
     """The entry as YAML, indented to go under ``annotations:``. With ``languages`` (the
     article's and a translation's), ``selector`` is in the translation: the quote is given
-    per language, the article's to be filled in."""
+    per language, the article's to be filled in. The fact-check fields come commented out,
+    for the author to un-comment when the note checks a claim: ``claim``, and ``verdict``
+    (the first of the site's ``ratings`` keys, all listed) when the site rates claims."""
     def value(text: str) -> str:
         if languages is None:
             return yaml_string(text)
@@ -67,6 +69,10 @@ def yaml_block(selector: Selector, category: str, annotation_id: str,
         lines.append(f"    prefix: {value(selector.prefix)}")
     if selector.suffix is not None:
         lines.append(f"    suffix: {value(selector.suffix)}")
+    lines.append(f'    # claim: {{text: "{ELLIPSIS}", by: "{ELLIPSIS}"}}'
+                 "   # the claim the note checks, as stated, and who made it")
+    if ratings:
+        lines.append(f"    # verdict: {ratings[0]}   # one of: {', '.join(ratings)}")
     lines += ["    note: |", f"      {NOTE_PLACEHOLDER}"]
     return "\n".join(lines) + "\n"
 
@@ -154,7 +160,8 @@ def answer(content: Path, query: Mapping[str, str]) -> Answer:
     suggested = annotation_id(" ".join(key_words(selector.quote, lang)), taken)
     chosen, id_problem = _chosen_id(query.get("id", ""), taken, suggested)
     block = yaml_block(selector, category, chosen,
-                       (article.language, lang) if translation else None)
+                       (article.language, lang) if translation else None,
+                       [r.key for r in site.ratings])
     default = site.default_language
     labels = [{"key": c.key, "label": c.label.resolve(default, default).text}
               for c in site.categories]
