@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from sitegen import __version__
 from sitegen.build import cache, snapshot
 from sitegen.build.cache import SITE, Entry, Signature, content_key, input_bytes, signature
-from sitegen.build.workers import Workers
+from sitegen.build.workers import POOL_THRESHOLD, Workers, build_all
 from sitegen.content.listing import article_dirs
 from sitegen.errors import Collector, ContentErrors, SiteWarning, SourceLocation
 from sitegen.output.commit import WriteStats
@@ -33,11 +33,9 @@ from sitegen.output.stage import Places, Staged
 from sitegen.theme import templates
 
 if TYPE_CHECKING:
-    from sitegen.build.article import Done, Job, Task
+    from sitegen.build.article import Done, Task
     from sitegen.model import Site
 
-POOL_THRESHOLD = 8
-"""Fewer changed articles than this are built in-process: a pool would cost more."""
 
 
 @dataclass
@@ -205,35 +203,6 @@ class Builder:
             files[rel] = Staged(digest, size, None, seen)
         return files
 
-    def _run(self, job: Job, tasks: list[Task], workers: Workers | None) -> list[Done]:
-        """Build ``tasks`` on ``workers`` (started early), on workers started now when
-        there are enough tasks, else in this process; then make the PDFs they left to
-        make, on the same workers, or on workers started for them when there are two or
-        more (a PDF takes longer than starting a worker), else in this process."""
-        from sitegen.build import article  # only a build that renders loads Markdown and Jinja
-
-        if workers is not None:
-            done = workers.run(job, tasks)
-            article.add_pdfs(done, workers.pdfs(job, article.pending_pdfs(done)))
-            return done
-        if self.jobs > 1 and len(tasks) >= POOL_THRESHOLD:
-            with Workers(min(self.jobs, len(tasks)), self.start_method, pdf=job.pdf) as late:
-                done = late.run(job, tasks)
-                article.add_pdfs(done, late.pdfs(job, article.pending_pdfs(done)))
-                return done
-        article.start_worker(job)
-        try:
-            done = [article.build_article(t) for t in tasks]
-            pdfs = article.pending_pdfs(done)
-            if self.jobs == 1 or len(pdfs) < 2:
-                article.add_pdfs(done, [article.make_pdf(t) for t in pdfs])
-                return done
-        finally:
-            article.start_worker(None)
-        with Workers(min(self.jobs, len(pdfs)), self.start_method, pdf=True) as late:
-            article.add_pdfs(done, late.pdfs(job, pdfs))
-        return done
-
     def _early_workers(self, listing: _Listing, last_entries: Mapping[str, Entry]
                        ) -> contextlib.AbstractContextManager[Workers | None]:
         """Workers started before the content is read, when so many articles have no
@@ -285,7 +254,7 @@ class Builder:
                 # Derived only when an article is rendered: it takes a moment on purpose.
                 lock = class_code(self.code) if self.code is not None else None
                 job = article.Job(site, site_key, assets if self.pdf else None, places, lock)
-                done = self._run(job, tasks, workers)
+                done = build_all(job, tasks, workers, self.jobs, self.start_method)
         errors = [*site_problems.errors, *listing.problems.errors,
                   *(e for d in done for e in d.errors)]
         if errors:

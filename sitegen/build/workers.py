@@ -37,6 +37,9 @@ Out = TypeVar("Out")
 CHUNK = 8
 """The most articles handed to a worker at once."""
 
+POOL_THRESHOLD = 8
+"""Fewer changed articles than this are built in-process: a pool would cost more."""
+
 SLOT = 4096
 """Bytes of shared memory per worker for the folder of the article it builds (a path
 longer than that is cut: the message still names the article)."""
@@ -232,3 +235,31 @@ class Workers:
         self._jobs.close()
         # A worker that died unread leaves its job in the queue: do not wait to flush it.
         self._jobs.cancel_join_thread()
+
+def build_all(job: Job, tasks: list[Task], workers: Workers | None, jobs: int,
+              start_method: str) -> list[Done]:
+    """Build ``tasks`` on ``workers`` (started early), on workers started now when there
+    are enough tasks, else in this process; then make the PDFs they left to make, on the
+    same workers, or on workers started for them when there are two or more (a PDF takes
+    longer than starting a worker), else in this process."""
+    from sitegen.build import article  # only a build that renders loads Markdown and Jinja
+
+    if workers is None and jobs > 1 and len(tasks) >= POOL_THRESHOLD:
+        with Workers(min(jobs, len(tasks)), start_method, pdf=job.pdf) as late:
+            return build_all(job, tasks, late, jobs, start_method)
+    if workers is not None:
+        done = workers.run(job, tasks)
+        article.add_pdfs(done, workers.pdfs(job, article.pending_pdfs(done)))
+        return done
+    article.start_worker(job)
+    try:
+        done = [article.build_article(t) for t in tasks]
+        pdfs = article.pending_pdfs(done)
+        if jobs == 1 or len(pdfs) < 2:
+            article.add_pdfs(done, [article.make_pdf(t) for t in pdfs])
+            return done
+    finally:
+        article.start_worker(None)
+    with Workers(min(jobs, len(pdfs)), start_method, pdf=True) as late:
+        article.add_pdfs(done, late.pdfs(job, pdfs))
+    return done
