@@ -10,6 +10,7 @@ import pytest
 import yaml
 from conftest import FIXTURES, run_cli, run_main
 
+from sitegen.authoring.import_hypothesis import annotators
 from sitegen.content.load import load_article, load_site
 from sitegen.errors import Collector
 from sitegen.text.markdown import canonical_text, parse_body
@@ -189,3 +190,20 @@ def test_annotations_on_one_line_are_not_rewritten(mini: Path) -> None:
     assert result.returncode == 2
     assert "'annotations' is written on one line" in result.stderr
     assert path.read_text("utf-8") == "annotations: []\n"
+
+
+def test_the_annotators_are_read_back_from_the_comments_an_import_writes(
+        bare: Path, tmp_path: Path) -> None:
+    """The preview names who wrote each imported note (``serve.overlay.mark_imported``)
+    from the comment above the entry; held entries (commented out) have no id to name."""
+    export = json.loads(SEARCH.read_text("utf-8"))
+    for row in export["rows"]:
+        row["user"] = "acct:ada@hypothes.is"
+    export["rows"][0]["user_info"] = {"display_name": "Grace H."}
+    search = tmp_path / "search.json"
+    search.write_text(json.dumps(export), "utf-8")
+    result = run_main("import-hypothesis", search, "--article", "sample", "--content", bare)
+    assert result.returncode == 0, result.stderr
+    names = annotators(_annotations(bare).read_text("utf-8"))
+    assert names == {"a-local-newspaper": "Grace H.", "the-mayor-said": "ada",
+                     "no-opponent-is-quoted": "ada", "a-local-newspaper-2": "ada"}

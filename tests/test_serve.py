@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from htmltree import parse
 
 from sitegen.build.builder import POOL_THRESHOLD
 from sitegen.serve.app import resolve
@@ -503,3 +504,36 @@ def test_pdf_handouts_only_when_asked(tmp_path: Path) -> None:
         with urllib.request.urlopen(request, timeout=30) as response:
             assert response.read(5) == b"%PDF-"
         assert "handout.pdf" in served.page("/first-note/")
+
+
+def test_the_annotator_of_an_imported_note_shows_in_the_preview_only(served: Served) -> None:
+    """An entry import-hypothesis wrote carries ``# hypothesis: ID; by: NAME`` above it:
+    the preview names the annotator in that note (explainer page and teacher key), the
+    built pages never do."""
+    path = served.content / "articles/first-note/annotations.yaml"
+    name = "Ada <Lovelace> & co"
+    # The note changes too, so the preview rebuilds the article (and says so).
+    path.write_text(path.read_text("utf-8").replace(
+        "  - id: costly-detour\n",
+        f"  # hypothesis: aB3xY9; by: {name}\n  - id: costly-detour\n", 1).replace(
+        "no figure is given", "no cost is given"), "utf-8")
+    line = "Imported from Hypothesis, by Ada &lt;Lovelace&gt; &amp; co"
+    for page in ("/first-note/", "/_teacher/first-note/teacher.html"):
+        body = served.wait_for_page(page, lambda b: line in b, "the annotator's name")
+        tree = parse(body)
+        notes = [n for n in tree.find_all("div") if n.attrs.get("id") == "note-costly-detour"]
+        assert len(notes) == 1, page
+        shown = notes[0].find("p", cls="sitegen-imported")
+        assert shown is not None and " ".join(shown.text().split()) == \
+            f"Imported from Hypothesis, by {name}"
+        assert len(tree.find_all("p", cls="sitegen-imported")) == 1, page  # that note only
+    # The preview's own build, with the edited note, does not name the annotator.
+    wait_until(lambda: any(x.startswith("Rebuilt in") and "first-note" in x
+                           for x in served.stdout), "the rebuild after the edit")
+    assert "no cost is given" in served.page("/first-note/")
+    built = served.build_dir
+    files = list(built.rglob("*.html")) + list(built.parent.rglob("*teacher*/**/*.html"))
+    assert any(f.name == "teacher.html" for f in files)
+    for file in files:
+        text = file.read_text("utf-8")
+        assert "Lovelace" not in text and "sitegen-imported" not in text, file

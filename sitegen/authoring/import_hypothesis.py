@@ -234,6 +234,15 @@ def _anchor(entry: _Entry, text: str, folded: Folded) -> None:
 
 _ORIGIN_COMMENT = re.compile(r"(?m)^[ \t]*# hypothesis: ([^\s;]+)")
 """The comment before each imported entry, naming its id in Hypothesis."""
+_BY_COMMENT = re.compile(r"(?m)^[ \t]*# (?:hypothesis: [^\s;]+; )?by: (.+)\n[ \t]*- id: (\S+)")
+"""That comment naming the annotator too (``_entries``), and the id of the entry under it."""
+
+
+def annotators(text: str) -> dict[str, str]:
+    """Who wrote each imported entry of an annotations.yaml ``text`` in Hypothesis, by the
+    entry's id: read from the comments an import writes, so the published pages never
+    carry it (the preview shows it to the author, ``serve.overlay.mark_imported``)."""
+    return {m.group(2): m.group(1).strip() for m in _BY_COMMENT.finditer(text)}
 
 
 def _write(path: Path, content: Path, entries: list[_Entry], site: Site, source_name: str,

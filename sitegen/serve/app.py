@@ -39,7 +39,9 @@ from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
+from sitegen.authoring.import_hypothesis import annotators
 from sitegen.errors import UsageError
+from sitegen.names import ID_RE
 from sitegen.output.folder import forget
 from sitegen.serve import annotate
 from sitegen.serve.overlay import (
@@ -49,6 +51,7 @@ from sitegen.serve.overlay import (
     OVERLAY_CSS_PATH,
     TEACHER_PATH,
     inject,
+    mark_imported,
     not_found_page,
     own_file,
 )
@@ -92,9 +95,23 @@ class Server:
         self.origins = frozenset(f"http://{host}" for host in self.hosts)
         self.sockets: set[ReloadSocket] = set()
 
-    def page(self, body: bytes, host: str) -> bytes:
+    def page(self, body: bytes, host: str, folder: str) -> bytes:
+        """The HTML page ``body`` as served; ``folder``: the name of the folder it is in,
+        an article's slug for its pages and its teacher key."""
         # Only pages asked for through one of ``hosts`` get here (``_ThisServerOnly``).
-        return inject(body, origin=f"http://{host}", errors=self.preview.errors)
+        body = inject(body, origin=f"http://{host}", errors=self.preview.errors)
+        return mark_imported(body, self.annotators(folder))
+
+    def annotators(self, slug: str) -> dict[str, str]:
+        """Who wrote each note of article ``slug`` imported from Hypothesis (none when
+        ``slug`` names no article), read afresh: the file may have changed since."""
+        path = self.preview.content / "articles" / slug / "annotations.yaml"
+        if not ID_RE.fullmatch(slug) or not path.is_file():
+            return {}
+        try:
+            return annotators(path.read_text("utf-8", errors="replace"))
+        except OSError:
+            return {}
 
     def reload(self) -> None:
         """Tell every open page to reload."""
@@ -181,13 +198,13 @@ class SiteHandler(_Handler):
             self._send(not_found_page("/" + path), "text/html")
             return
         ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        self._send(target.read_bytes(), ctype)
+        self._send(target.read_bytes(), ctype, target.parent.name)
 
     head = get
 
-    def _send(self, body: bytes, ctype: str) -> None:
+    def _send(self, body: bytes, ctype: str, folder: str = "") -> None:
         if ctype == "text/html":
-            body = self.server.page(body, self.request.host)
+            body = self.server.page(body, self.request.host, folder)
         if ctype.startswith("text/") or ctype in ("application/javascript", "image/svg+xml"):
             ctype += "; charset=utf-8"
         self.set_header("Content-Type", ctype)

@@ -1,6 +1,7 @@
 """What ``sitegen serve`` adds to each HTML page it sends, and only while serving: the
-live-reload script, a CSP that lets that script connect back, the error overlay, and the
-select-to-annotate panel's script and stylesheet.
+live-reload script, a CSP that lets that script connect back, the error overlay, the
+select-to-annotate panel's script and stylesheet, and who wrote each note imported from
+Hypothesis.
 
 Pure functions on bytes, so they are easy to test and never touch the site's files.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib import resources
 
 OVERLAY_CSS_PATH = "/__sitegen__/overlay.css"
@@ -95,6 +96,19 @@ def inject(page: bytes, *, origin: str, errors: Sequence[str]) -> bytes:
     page = _insert_before(page, _HEAD_END, head.encode())
     if errors:
         page = _insert_after(page, _BODY_START, overlay_block(errors).encode("utf-8"))
+    return page
+
+
+def mark_imported(page: bytes, annotators: Mapping[str, str]) -> bytes:
+    """``page`` with a line "Imported from Hypothesis, by NAME" at the top of the note of
+    each annotation in ``annotators`` (id → who wrote it there), on the explainer page and
+    the teacher key alike: the author sees whose note it was, and the built site, which
+    this never touches, does not name them."""
+    for ident, name in annotators.items():
+        line = (f'<p class="sitegen-imported">Imported from Hypothesis, by '
+                f"{html.escape(name)}</p>").encode()
+        note = re.compile(rb'<div\b[^>]*\bid="note-' + re.escape(ident.encode()) + rb'"[^>]*>')
+        page = note.sub(lambda m: m.group(0) + line, page, count=1)  # noqa: B023
     return page
 
 
