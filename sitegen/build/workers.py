@@ -236,6 +236,7 @@ class Workers:
         # A worker that died unread leaves its job in the queue: do not wait to flush it.
         self._jobs.cancel_join_thread()
 
+
 def build_all(job: Job, tasks: list[Task], workers: Workers | None, jobs: int,
               start_method: str) -> list[Done]:
     """Build ``tasks`` on ``workers`` (started early), on workers started now when there
