@@ -388,10 +388,14 @@ def test_changing_a_note_remakes_only_that_teacher_key(letter: Path, tmp_path: P
 def test_a_pdf_edited_on_disk_is_made_again(letter: Path, tmp_path: Path,
                                             counted: Callable[[], list[str]]) -> None:
     content, out = built_copy(letter, tmp_path)
+    # A copied folder's files are sitegen's once a build has claimed the copy (before, a
+    # file changed in a copy could be the user's own).
+    Builder(content, out).build()
+    before = len(counted())
     (out / "river/handout.pdf").write_bytes(b"not the PDF sitegen wrote")
     teacher_file(out, "fr/river/teacher.pdf").unlink()
     Builder(content, out).build()
-    assert sorted(counted()) == ["fr/river/teacher.html", "river/handout.html"]
+    assert sorted(counted()[before:]) == ["fr/river/teacher.html", "river/handout.html"]
     assert (out / "river/handout.pdf").read_bytes().startswith(b"%PDF-")
     assert teacher_file(out, "fr/river/teacher.pdf").read_bytes().startswith(b"%PDF-")
 
