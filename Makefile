@@ -34,7 +34,7 @@ system-deps:
 test: $(TEST_STAMP) system-deps
 	$(BIN)/ruff check sitegen tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/python -m pytest --durations=20
+	$(BIN)/python -m pytest -n auto --dist loadscope --durations=20
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check sitegen tests benchmarks
