@@ -10,6 +10,7 @@ with apt-get (scripts/system-deps.sh).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import threading
@@ -159,14 +160,13 @@ def teacher_dir(built_seed: Built) -> Path:
     return built_seed.teacher
 
 
-@pytest.fixture(scope="session")
-def base_url(site_dir: Path, walk_dir: Path, teacher_dir: Path) -> Iterator[str]:
-    """A real HTTP server on 127.0.0.1 and a free port, serving the built site (the walk
-    fixture site under /WALK_MOUNT/, its teacher folder under /TEACHER_MOUNT/)."""
-    handler = functools.partial(_QuietHandler, site=site_dir, walk=walk_dir, teacher=teacher_dir)
+@contextlib.contextmanager
+def http_server(handler: Any, name: str) -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 and a free port, answering with ``handler``, in a
+    thread called ``name``; its address, while the block runs."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -174,6 +174,15 @@ def base_url(site_dir: Path, walk_dir: Path, teacher_dir: Path) -> Iterator[str]
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def base_url(site_dir: Path, walk_dir: Path, teacher_dir: Path) -> Iterator[str]:
+    """The built site served (the walk fixture site under /WALK_MOUNT/, its teacher folder
+    under /TEACHER_MOUNT/)."""
+    handler = functools.partial(_QuietHandler, site=site_dir, walk=walk_dir, teacher=teacher_dir)
+    with http_server(handler, "site-server") as url:
+        yield url
 
 
 # --------------------------------------------------------------------------- the browser

@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import http.server
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ from sitegen.output import lock
 from sitegen.views.handouts import TeacherView
 from sitegen.views.locked import locked_page
 
-from .conftest import DEFAULT_TIMEOUT_MS, WIDE, Monitor
+from .conftest import DEFAULT_TIMEOUT_MS, WIDE, Monitor, http_server
 from .test_accessibility import assert_no_axe_violations
 
 
@@ -53,16 +52,8 @@ def served(locked_site: tuple[Path, TeacherView, bytes]) -> Iterator[str]:
             pass
 
     handler = functools.partial(Quiet, directory=str(locked_site[0]))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="locked-site", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with http_server(handler, "locked-site") as url:
+        yield url
 
 
 def _open(browser: Any, url: str, contexts: list[Any]) -> Any:
