@@ -52,8 +52,11 @@ def test_an_open_page_reloads_itself_after_an_edit(browser: Any, tmp_path: Path)
             overlay = page.locator(".sitegen-overlay")
             overlay.wait_for(state="visible")
             assert "this [ is never closed" in overlay.inner_text()
-            # Styled by the server's own stylesheet, which the page's CSP lets in.
-            assert overlay.evaluate("e => getComputedStyle(e).position") == "fixed"
+            # Styled by the server's own stylesheet, which the page's CSP lets in (waited
+            # for: on a busy machine the overlay may be laid out before its sheet applies).
+            page.wait_for_function("() => getComputedStyle("
+                                   "document.querySelector('.sitegen-overlay')).position"
+                                   " === 'fixed'")
 
             violations = [m for m in console if "Content Security Policy" in m]
             assert not violations, violations
