@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from answers import answer_windows, file_words, leaks
 from conftest import FIXTURES, ROOT, teacher_file
 from pypdf import PdfReader
 
@@ -217,6 +218,19 @@ def test_letter_paper_from_site_yaml(letter: Path) -> None:
         for page in PdfReader(path).pages:
             box = page.mediabox
             assert (float(box.width), float(box.height)) == pytest.approx(US_LETTER, abs=1)
+
+
+def test_no_pdf_of_the_students_site_holds_an_answer(seed: Path) -> None:
+    """Every PDF in the site (the exercise and student copies, both editions) is free of the
+    model answers, which the teacher's key holds (see test_teacher_folder.py for the rest)."""
+    windows = answer_windows(SEED, SEED_SLUG)
+    found = sorted(seed.rglob("*.pdf"))
+    assert len(found) == 4
+    for path in found:
+        assert leaks(windows, file_words(path, " ".join(pages_text(path)))) == [], path
+    keys = " ".join(file_words(p, " ".join(pages_text(p)))
+                    for p in teacher_folder(seed).rglob("teacher.pdf"))
+    assert sorted(leaks(windows, keys)) == sorted(windows)  # read where they are
 
 
 def test_seed_pdfs_are_a4(seed: Path) -> None:
