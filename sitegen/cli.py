@@ -137,16 +137,12 @@ def _build(args: argparse.Namespace) -> int:
 def _class_code() -> str | None:
     """The class code from the environment, checked (an empty one is a usage error, a weak
     one is said), or None when the teacher key is to stay in the teacher's folder only."""
-    from sitegen.output.lock import ENV, code_warning, normalize
+    from sitegen.output.lock import ENV, checked, code_warning
 
     raw = os.environ.get(ENV)
     if raw is None:
         return None
-    code = normalize(raw)
-    if not code:
-        raise UsageError(f"{ENV} is set but empty: give the class code (a passphrase of "
-                         f"several words), or unset {ENV} to keep the teacher key in the "
-                         "teacher's folder only")
+    code = checked(raw)
     warning = code_warning(code)
     if warning is not None:
         print(f"sitegen: warning: {warning}", file=sys.stderr)

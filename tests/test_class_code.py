@@ -4,7 +4,6 @@ no code removes the locked copies. The locks themselves are opened in test_lock.
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 from pathlib import Path
@@ -12,11 +11,9 @@ from pathlib import Path
 import pytest
 from answers import answer_windows, file_words, leaks
 from conftest import FIXTURES, run_main
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 from htmltree import parse
 from pypdf import PdfReader
+from test_lock import decrypt
 
 from sitegen.output.folder import teacher_folder
 from sitegen.output.lock import ENV
@@ -37,14 +34,10 @@ def _build(content: Path, out: Path, code: str | None, monkeypatch: pytest.Monke
 
 
 def _opened(page: Path, code: str) -> bytes:
-    """The locked page's key, opened as the browser does (see test_lock.py)."""
+    """The locked page's key, opened as the browser does (test_lock.py's way)."""
     block = parse(page.read_text("utf-8")).by_id("locked-key")
     assert block is not None and block.tag == "script"
-    sealed = json.loads(block.text())
-    salt, nonce, data = (base64.b64decode(sealed[k]) for k in ("salt", "nonce", "data"))
-    key = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=salt,
-                     iterations=int(sealed["iterations"])).derive(code.encode())
-    return AESGCM(key).decrypt(nonce, data, None)
+    return decrypt(json.loads(block.text()), code)
 
 
 @pytest.fixture(scope="module")

@@ -38,7 +38,7 @@ CODE = "trois lapins roses, 4e B"
 WRONG = ("trois lapins roses", "Trois lapins roses, 4e B", "trois lapins roses, 4e", "")
 
 
-def _decrypt(sealed: dict[str, str | int] | lock.Sealed, code: str) -> bytes:
+def decrypt(sealed: dict[str, str | int] | lock.Sealed, code: str) -> bytes:
     """Open a sealed page as the browser does: PBKDF2-SHA256 of the code with the page's
     salt and rounds, then AES-256-GCM with the page's nonce. Raises InvalidTag."""
     if isinstance(sealed, lock.Sealed):
@@ -84,16 +84,16 @@ def key_notes(html: bytes) -> list[str]:
 
 def test_a_sealed_page_opens_with_the_code_and_only_with_it(code: lock.ClassCode) -> None:
     sealed = lock.seal(b"<p>answer: the second source is a press release</p>", code)
-    assert _decrypt(sealed, CODE) == b"<p>answer: the second source is a press release</p>"
+    assert decrypt(sealed, CODE) == b"<p>answer: the second source is a press release</p>"
     assert sealed.iterations == code.iterations >= 600_000
     assert len(sealed.salt) == 16 and len(sealed.nonce) == 12
     for wrong in WRONG:
         with pytest.raises(InvalidTag):
-            _decrypt(sealed, wrong)
+            decrypt(sealed, wrong)
     tampered = lock.Sealed(sealed.salt, sealed.iterations, sealed.nonce,
                            bytes([sealed.data[0] ^ 1]) + sealed.data[1:])
     with pytest.raises(InvalidTag):
-        _decrypt(tampered, CODE)
+        decrypt(tampered, CODE)
 
 
 def test_each_page_has_its_own_nonce_and_each_build_its_own_salt(code: lock.ClassCode) -> None:
@@ -110,7 +110,7 @@ def test_the_code_never_shows_and_travels_to_workers(code: lock.ClassCode) -> No
         assert "ClassCode(" in shown
     travelled = pickle.loads(pickle.dumps(code))
     assert travelled == code
-    assert _decrypt(lock.seal(b"from a worker", travelled), CODE) == b"from a worker"
+    assert decrypt(lock.seal(b"from a worker", travelled), CODE) == b"from a worker"
 
 
 def test_the_code_is_taken_as_typed_in_any_unicode_form() -> None:
@@ -119,7 +119,7 @@ def test_the_code_is_taken_as_typed_in_any_unicode_form() -> None:
     composed = lock.class_code("  élève-4B ")
     assert composed.code == "élève-4B"
     assert lock.class_code("e\u0301le\u0300ve-4B\n").code == "élève-4B"
-    assert _decrypt(lock.seal(b"x", composed), "élève-4B") == b"x"
+    assert decrypt(lock.seal(b"x", composed), "élève-4B") == b"x"
 
 
 @pytest.mark.parametrize("empty", ["", "   ", "\n\t"])
@@ -160,9 +160,9 @@ def test_the_locked_page_holds_the_key_only_as_ciphertext(
     # The key, whole, behind the code; none of its notes, nor the code, in the clear.
     sealed = json.loads(_only(tree, "script", type="application/json", id="locked-key").text())
     assert sealed["kdf"] == "PBKDF2-SHA256" and sealed["cipher"] == "AES-256-GCM"
-    assert _decrypt(sealed, CODE) == html
+    assert decrypt(sealed, CODE) == html
     with pytest.raises(InvalidTag):
-        _decrypt(sealed, WRONG[0])
+        decrypt(sealed, WRONG[0])
     assert not [n for n in notes if n in " ".join(tree.text().split())]
     assert not [n for n in notes if n[:40] in text]
     assert CODE.encode() not in page and CODE.encode("utf-16-le") not in page

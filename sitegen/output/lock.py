@@ -72,6 +72,17 @@ def normalize(code: str) -> str:
     return unicodedata.normalize("NFKC", code).strip()
 
 
+def checked(code: str) -> str:
+    """``code`` normalized (``normalize``); a UsageError when it is empty or only white
+    space."""
+    code = normalize(code)
+    if not code:
+        raise UsageError(f"{ENV} is set but empty: give the class code (a long passphrase is "
+                         f"best), or unset {ENV} to publish the teacher key only in the "
+                         "teacher's folder")
+    return code
+
+
 def class_code(code: str) -> ClassCode:
     """Derive the build's key from ``code``: once per build, it takes a moment on purpose.
 
@@ -79,11 +90,7 @@ def class_code(code: str) -> ClassCode:
     from cryptography.hazmat.primitives import hashes  # loaded only when a code is set
     from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
-    code = normalize(code)
-    if not code:
-        raise UsageError(f"{ENV} is set but empty: give the class code (a long passphrase is "
-                         f"best), or unset {ENV} to publish the teacher key only in the "
-                         "teacher's folder")
+    code = checked(code)
     salt = os.urandom(SALT_BYTES)
     kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=salt, iterations=ITERATIONS)
     return ClassCode(code, salt, ITERATIONS, kdf.derive(code.encode("utf-8")))
