@@ -123,3 +123,20 @@ def test_only_true_and_false_are_booleans(yaml_loader: None, text: str,
         return [plain(i) for i in item.value] if item.kind == "list" else item.value
 
     assert {key: plain(item) for key, item in node.value.items()} == value
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    ("a: 1\na: 2\nb: [\n", "f.yaml:4:1"),  # a repeated key, then a bracket never closed
+    ('a: &x 1\nb: *x\nc: "\n', "f.yaml:3:4"),  # an alias, then a quote never closed
+    ("a: !!set {x}\nb: c: d\n", "f.yaml:2:5"),  # a tag refused, then a colon in a text
+    ("a: [" * 52 + "]" * 52 + "\nb: [\n", "f.yaml:3:1"),  # too deep, then a bracket
+    ("a: 1\na: 2\n---\nb: 1\n", "f.yaml:3:1"),  # a repeated key in the first of two documents
+])
+def test_a_syntax_error_further_down_is_reported_first(yaml_loader: None, text: str,
+                                                       where: str) -> None:
+    """The values are checked as the parser reads them; a syntax error anywhere in the
+    document is still the error reported, as PyYAML's composer finds it first."""
+    with pytest.raises(SiteError) as info:
+        parse_yaml(text, "f.yaml")
+    assert str(info.value.location) == where
+    assert (info.value.detail or "").startswith("YAML parser: ")

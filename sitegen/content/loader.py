@@ -13,6 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from sitegen.content import yaml_errors, yaml_hints
 from sitegen.errors import SiteError, SourceLocation
@@ -57,6 +66,8 @@ def read_text(path: Path, display: str, root: Path | None = None) -> str:
             SourceLocation(display, line, column),
             "save the file as UTF-8",
         ) from None
+    if "\r" not in text:  # almost always: the replacements copy the text, slowly
+        return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -69,11 +80,18 @@ def parse_yaml(text: str, display: str, line_offset: int = 0) -> YNode | None:
     loader = _SafeLoader(text)
     where = yaml_errors.YamlText(text, display, line_offset)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        # Unquoted text is checked for a comment cutting it only where there may be one.
-        return _convert(loader, node, where, set(), "#" in text)
+        try:
+            # Unquoted text is checked for a comment cutting it only where there may be one.
+            return _Reader(loader, where, "#" in text).document()
+        except _Refused as refused:
+            # PyYAML reports a syntax error anywhere in the document before any problem of
+            # its values: its composer reads the whole document again to say so first.
+            loader.dispose()
+            loader = _SafeLoader(text)
+            loader.get_single_node()
+            if refused.error is None:
+                raise AssertionError("PyYAML composed a document its events refused") from None
+            raise refused.error from None
     except yaml.MarkedYAMLError as exc:
         raise yaml_errors.explain(exc, where) from None
     except RecursionError:
@@ -112,12 +130,14 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
 _BOOL = "tag:yaml.org,2002:bool"
+_MERGE = "tag:yaml.org,2002:merge"
 _CURLY = "“‘«„"
 _BOOLS = ("true", "false")
 # Integers Python can still print in decimal (at least 3 bits per digit, under its limit).
 _MAX_INT_BITS = 3 * sys.get_int_max_str_digits()
 _PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in
                ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
+_MAX_DEPTH = 50
 
 
 def _reached(loader: Any, where: yaml_errors.YamlText) -> SourceLocation:
@@ -127,111 +147,219 @@ def _reached(loader: Any, where: yaml_errors.YamlText) -> SourceLocation:
 
 
 def _loc(where: yaml_errors.YamlText, mark: Any) -> SourceLocation:
-    if where.plain and mark is not None:  # almost always: made here, for speed
+    if where.plain:  # almost always: made here, for speed
         return SourceLocation(where.display, mark.line + 1 + where.line_offset,
                               mark.column + 1)
     return where.at(mark)
 
 
-def _refuse_cut_text(node: yaml.ScalarNode, where: yaml_errors.YamlText) -> None:
+def _refuse_cut_text(event: ScalarEvent, tag: str, where: yaml_errors.YamlText) -> None:
     """Refuse unquoted text that a `` #`` cut short: YAML reads the rest of the line as a
     comment and drops it without a word (``note: See point #3 of the plan``, or
     ``note: #Musk trends`` where nothing is left). A comment after a one-word value, or
     after no value (``category: framing  # why``, ``sources:  # none yet``), is taken
     for what it is, unless it reads like a tag or a number (``#3``)."""
-    if node.style or node.end_mark is None:  # quoted or a block: '#' is text there
+    if event.style or event.end_mark is None:  # quoted or a block: '#' is text there
         return
-    if not (node.tag == _STR or (node.tag == _NULL and not node.value)):
+    if not (tag == _STR or (tag == _NULL and not event.value)):
         return
-    end = node.end_mark
+    end = event.end_mark
     lines = where.lines
     rest = lines[end.line][end.column:] if end.line < len(lines) else ""
     after = rest.lstrip(" \t")
-    if after.startswith("#") and (" " in node.value or after[1:2].strip()):
+    if after.startswith("#") and (" " in event.value or after[1:2].strip()):
         raise SiteError(
             "the text after ' #' is read as a YAML comment and would be dropped",
             where.location(end.line, end.column + len(rest) - len(after)),
             "put the whole text in double quotes, or the comment on a line of its own")
 
 
-def _check_scalar(node: yaml.ScalarNode, where: yaml_errors.YamlText, loc: SourceLocation,
-                  comments: bool) -> None:
-    """Refuse text a comment cut short (``comments``: the text holds a '#'), and an escaped
-    half of a UTF-16 pair: only an escape makes one ("\\ud800"), and only PyYAML's own
-    parser keeps it (libyaml refuses it); it is no character, and could not be written."""
-    if comments:
-        _refuse_cut_text(node, where)
-    if node.style == '"' and _SURROGATE.search(node.value):
-        raise SiteError("invalid YAML: an escape of half a UTF-16 pair (\\ud800 to "
-                        "\\udfff) is no character", loc, "write the character itself")
+class _Refused(Exception):
+    """A problem found in the document's events, to be raised once PyYAML's composer has
+    found no syntax error in the whole document (``error`` None: a problem the composer
+    reports itself, an undefined alias, a repeated anchor or a second document)."""
+
+    def __init__(self, error: Exception | None):
+        super().__init__()
+        self.error = error
 
 
-def _convert(
-    loader: yaml.SafeLoader | yaml.CSafeLoader, node: yaml.Node, where: yaml_errors.YamlText,
-    seen: set[int], comments: bool, depth: int = 0,
-) -> YNode:
-    """``node`` as located values; with ``comments`` (the text holds a '#'), check that
-    no unquoted text was cut short by a comment."""
-    loc = _loc(where, node.start_mark)
-    if depth > 50:
-        raise SiteError("YAML nested too deeply", loc)
-    if id(node) in seen:
-        # An alias: the composer hands back the anchored node again. Refusing aliases
-        # also rules out exponential "billion laughs" expansion.
-        raise SiteError("YAML anchors and aliases are not supported", loc, "write the value out")
-    seen.add(id(node))
-    if isinstance(node, yaml.ScalarNode):
-        _check_scalar(node, where, loc, comments)
-    if node.tag == _STR and type(node) is yaml.ScalarNode:
-        if not node.style and node.value[:1] in _CURLY:  # plain: None, or libyaml's ""
-            return YNode(node.value, loc, unquoted=True)
-        return YNode(node.value, loc)  # most values: no constructor needed
-    if node.tag not in _PLAIN_TAGS:
-        raise SiteError(f"unsupported YAML tag {node.tag}", loc, "remove the tag")
-    if isinstance(node, yaml.MappingNode):
+class _Reader:
+    """One YAML document's events → located nodes, in one pass: no tree of PyYAML's nodes
+    is composed first (it took as long as reading the events). Values are checked as
+    ``parse_yaml`` promises; with ``comments`` (the text holds a '#'), unquoted text is
+    checked for a comment that cut it short.
+
+    Aliases are refused as values; as PyYAML composes them, an alias stands for the very
+    node its anchor is on, so a key's anchor may stand for a key, or once for a value."""
+
+    def __init__(self, loader: Any, where: yaml_errors.YamlText, comments: bool):
+        self.loader = loader
+        self.get = loader.get_event
+        self.where = where
+        self.comments = comments
+        self.anchors: dict[str, Any] = {}
+        """Anchor → the first event of its node."""
+        self.taken: set[str] = set()
+        """The anchors whose node was read as a value (an alias of it is then refused)."""
+        resolvers = loader.yaml_implicit_resolvers
+        self.typed_starts = None if None in resolvers else resolvers
+        """The first characters of the plain texts the resolver may find another type in
+        (None: any may be)."""
+
+    def document(self) -> YNode | None:
+        get = self.get
+        get()  # the stream's start
+        if isinstance(get(), StreamEndEvent):  # else the document's start
+            return None
+        node = self.node(get(), 0)
+        get()  # the document's end
+        if not isinstance(get(), StreamEndEvent):  # a second document
+            raise _Refused(None)
+        return node
+
+    def remember(self, event: Any) -> None:
+        """Keep the node an anchor is on (a repeated anchor: the composer refuses it)."""
+        if event.anchor in self.anchors:
+            raise _Refused(None)
+        self.anchors[event.anchor] = event
+
+    def anchored(self, event: Any) -> Any:
+        """The first event of the node an alias stands for (an undefined one: the composer
+        refuses it)."""
+        target = self.anchors.get(event.anchor)
+        if target is None:
+            raise _Refused(None)
+        return target
+
+    def tag(self, event: ScalarEvent) -> str:
+        tag: str | None = event.tag
+        if tag is None or tag == "!":
+            starts = self.typed_starts
+            # Quoted text, a block, or a plain text no resolver looks at: text, as the
+            # resolver would say (most keys and values: no call made).
+            if not event.implicit[0] or (starts is not None and event.value[:1] not in starts):
+                return _STR
+            return self.loader.resolve(ScalarNode, event.value, event.implicit)  # type: ignore[no-any-return]
+        return tag
+
+    def node(self, event: Any, depth: int) -> YNode:
+        where = self.where
+        kind = type(event)
+        if kind is AliasEvent:
+            return self.alias(event, depth)
+        mark = event.start_mark
+        loc = (SourceLocation(where.display, mark.line + 1 + where.line_offset, mark.column + 1)
+               if where.plain else where.at(mark))  # almost always the first: made here
+        if depth > _MAX_DEPTH:
+            raise _Refused(SiteError("YAML nested too deeply", loc))
+        if event.anchor is not None:
+            self.remember(event)
+            self.taken.add(event.anchor)
+        if kind is ScalarEvent:
+            return self.scalar(event, loc)
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(
+                MappingNode if kind is MappingStartEvent else SequenceNode, None, event.implicit)
+        if tag not in _PLAIN_TAGS:
+            raise _Refused(SiteError(f"unsupported YAML tag {tag}", loc, "remove the tag"))
+        if kind is MappingStartEvent:
+            return self.mapping(loc, depth)
+        get = self.get
+        items: list[YNode] = []
+        event = get()
+        while type(event) is not SequenceEndEvent:
+            items.append(self.node(event, depth + 1))
+            event = get()
+        return YNode(items, loc)
+
+    def alias(self, event: Any, depth: int) -> YNode:
+        target = self.anchored(event)
+        loc = _loc(self.where, target.start_mark)
+        if depth > _MAX_DEPTH:
+            raise _Refused(SiteError("YAML nested too deeply", loc))
+        if event.anchor in self.taken:
+            # Refusing aliases also rules out exponential "billion laughs" expansion.
+            raise _Refused(SiteError("YAML anchors and aliases are not supported", loc,
+                                     "write the value out"))
+        self.taken.add(event.anchor)
+        return self.scalar(target, loc)  # a key's text, read once as a value
+
+    def mapping(self, loc: SourceLocation, depth: int) -> YNode:
+        where = self.where
+        get = self.get
         items: dict[str, YNode] = {}
         key_locs: dict[str, SourceLocation] = {}
-        for key_node, value_node in node.value:
-            key_loc = _loc(where, key_node.start_mark)
-            is_merge = key_node.tag == "tag:yaml.org,2002:merge"
-            if not isinstance(key_node, yaml.ScalarNode) or is_merge:
-                raise SiteError("keys must be plain names", key_loc)
-            key = str(key_node.value)
-            space = yaml_hints.unicode_space(key)
+        event = get()
+        while type(event) is not MappingEndEvent:
+            if type(event) is AliasEvent:
+                event = self.anchored(event)
+            elif event.anchor is not None:
+                self.remember(event)
+            mark = event.start_mark
+            key_loc = (SourceLocation(where.display, mark.line + 1 + where.line_offset,
+                                      mark.column + 1) if where.plain else where.at(mark))
+            if type(event) is not ScalarEvent or self.tag(event) == _MERGE:
+                raise _Refused(SiteError("keys must be plain names", key_loc))
+            key = str(event.value)
+            # No ASCII character but the space (which YAML takes for one) looks like a space.
+            space = None if key.isascii() else yaml_hints.unicode_space(key)
             if space is not None:  # valid YAML: a key that starts with a no-break space
-                raise SiteError(yaml_hints.unicode_indent_message(key_loc.line, space),
-                                key_loc._replace(column=1))
+                raise _Refused(SiteError(yaml_hints.unicode_indent_message(key_loc.line, space),
+                                         key_loc._replace(column=1)))
             if key in items:
                 first = key_locs[key]
                 dash = yaml_hints.forgotten_dash(key, next(iter(items)))
-                raise SiteError(
+                raise _Refused(SiteError(
                     f"a second '{key}' in one item, whose first is at line {first.line}"
                     if dash else f"duplicate key '{key}'; it is already at line {first.line}",
                     key_loc, dash or "remove one of the two",
-                )
-            items[key] = _convert(loader, value_node, where, seen, comments, depth + 1)
+                ))
+            items[key] = self.node(get(), depth + 1)
             key_locs[key] = key_loc
+            event = get()
         return YNode(items, loc, key_locs)
-    if isinstance(node, yaml.SequenceNode):
-        items_list = [_convert(loader, n, where, seen, comments, depth + 1)
-                      for n in node.value]
-        return YNode(items_list, loc)
-    if isinstance(node, yaml.ScalarNode):
-        if node.tag == _STR or (node.tag == _BOOL and node.value.lower() not in _BOOLS):
+
+    def scalar(self, event: Any, loc: SourceLocation) -> YNode:
+        """A scalar's value: text as it is, other values through PyYAML's safe
+        constructors. An escaped half of a UTF-16 pair is refused: only an escape makes one
+        ("\\ud800"), and only PyYAML's own parser keeps it (libyaml refuses it); it is no
+        character, and could not be written."""
+        tag = self.tag(event)
+        value: Any = event.value
+        if self.comments:
+            try:
+                _refuse_cut_text(event, tag, self.where)
+            except SiteError as error:
+                raise _Refused(error) from None
+        if event.style == '"' and _SURROGATE.search(value):
+            raise _Refused(SiteError("invalid YAML: an escape of half a UTF-16 pair (\\ud800 "
+                                     "to \\udfff) is no character", loc,
+                                     "write the character itself"))
+        if tag == _STR:
+            if not event.style and value[:1] in _CURLY:  # plain: None, or libyaml's ""
+                return YNode(value, loc, unquoted=True)
+            return YNode(value, loc)  # most values: no constructor needed
+        if tag not in _PLAIN_TAGS:
+            raise _Refused(SiteError(f"unsupported YAML tag {tag}", loc, "remove the tag"))
+        if tag == _BOOL and value.lower() not in _BOOLS:
             # Only true and false are booleans: YAML 1.1's yes, no, on and off are text to
             # the editors' YAML 1.2 and its schemas, so they are text here too.
-            return YNode(node.value, loc)  # most values: no constructor needed
+            return YNode(value, loc)
+        node = ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
         try:
-            value = loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
         except (yaml.constructor.ConstructorError, ValueError):
             # Looks like a date but is not one (2025-13-45), or a decimal number longer
             # than Python converts: keep the text, so validation reports it against the
             # field's expected type.
-            value = str(node.value)
+            value = str(event.value)
+        except Exception as exc:  # a bug of a constructor (IndexError for an empty !!int):
+            raise _Refused(exc) from None  # after any syntax error, as when composed first
         if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
-            value = str(node.value)  # 0xfff…: converted, but never printable as a number
+            value = str(event.value)  # 0xfff…: converted, but never printable as a number
         return YNode(value, loc)
-    raise SiteError("unsupported YAML node", loc)
 
 
 @dataclass(frozen=True)
