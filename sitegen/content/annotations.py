@@ -28,6 +28,9 @@ class AnnotationsParser:
         self.text = LocalizedParser(site.languages, problems)
         self.language = language
         """The article's language: the one a quote in a single text is in."""
+        self.categories = [c.key for c in site.categories]
+        self.languages = [lang for lang in dict.fromkeys((language, *site.languages)) if lang]
+        """The languages a quote may be given in: the article's and the editions'."""
 
     def parse(self, node: YNode | None) -> tuple[list[Annotation], list[Voice], list[Question]]:
         if node is None:
@@ -72,14 +75,14 @@ class AnnotationsParser:
             return None
         if not check_id(ident, f.loc("id"), "annotation id", self.problems):
             return None
-        where = tuple((key, f.loc(key)) for key in f.items) + tuple(located)
+        where = tuple((key, child.loc) for key, child in f.items.items()) + tuple(located)
         return Annotation(ident, category, selector, note, sources, question, answer,
                           node.loc, where, core, translated, check)
 
     def _category(self, f: YamlMapping) -> str | None:
         """The annotation's category key, when the site defines it."""
         category = f.text("category", required=True)
-        keys = [c.key for c in self.site.categories]
+        keys = self.categories
         if category is not None and category not in keys:
             hint = did_you_mean(category, keys) or "categories: " + ", ".join(keys)
             self.problems.error(f"unknown category '{category}'", f.loc("category"), hint)
@@ -155,7 +158,7 @@ class AnnotationsParser:
             self.problems.error(f"'{key}' must be text or a mapping of language to text",
                                 node.loc)
             return None
-        allowed = [lang for lang in dict.fromkeys((self.language, *self.site.languages)) if lang]
+        allowed = self.languages
         texts: dict[str, str] = {}
         ok = True
         for lang, child in node.value.items():

@@ -21,6 +21,8 @@ from sitegen.text.advice import STRAIGHT_QUOTES, curly_quoted
 # `en "text"` under `note:` is valid YAML (one plain text) but meant `en: "text"`.
 _LANG_WITHOUT_COLON = re.compile(r"([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\s+[\"'“‘«„]")
 PARTIAL_DATE_RE = re.compile(r"(\d{4})(?:-(\d{2}))?")
+_SPACE = re.compile(r"\s")
+"""Any character ``str.isspace`` finds (the same Unicode table)."""
 
 T = TypeVar("T")
 
@@ -139,7 +141,7 @@ def check_url(value: str, loc: SourceLocation, problems: Collector) -> bool:
                        "write the address as your browser shows it, or leave the field out")
         return False
     bad = parsed.scheme not in ("http", "https") or not parsed.netloc
-    if bad or any(c.isspace() for c in value):
+    if bad or _SPACE.search(value):
         problems.error(f"URL must start with http:// or https://, got '{value}'", loc)
         return False
     return True

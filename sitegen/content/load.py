@@ -108,11 +108,12 @@ def load_article(folder: Path, site: Site, problems: Collector) -> Article | Non
     else:
         problems.warn("no annotations.yaml: the article is shown without highlights",
                       SourceLocation(str(ann_path)))
-    translations = _translations(folder, content, site, front["language"] if front else None,
+    entries = sorted(folder.iterdir())
+    translations = _translations(entries, content, site, front["language"] if front else None,
                                  problems)
     if front is not None:
         _warn_untranslated(front["language"], front["language_at"], translations, site, problems)
-    for entry in sorted(folder.iterdir()):
+    for entry in entries:
         known = entry.name in ARTICLE_FILES or TRANSLATION_RE.fullmatch(entry.name)
         if not known and not entry.name.startswith("."):
             problems.warn("unknown file in an article folder, ignored",
@@ -146,10 +147,12 @@ def _warn_untranslated(lang: str, where: SourceLocation, translations: list[Tran
 
 
 def _translations(
-    folder: Path, content: Path, site: Site, article_lang: str | None, problems: Collector
+    entries: list[Path], content: Path, site: Site, article_lang: str | None,
+    problems: Collector,
 ) -> list[Translation]:
+    """The translations among an article folder's ``entries`` (sorted)."""
     found = []
-    for path in sorted(folder.glob("translation.*.md")):
+    for path in entries:
         m = TRANSLATION_RE.fullmatch(path.name)
         if not m:
             continue
