@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sitegen.errors import SourceLocation
@@ -282,25 +281,35 @@ class Span:
     number: int
 
 
-def localized_texts(value: object) -> Iterator[tuple[str, SourceLocation | None]]:
+def localized_texts(value: object) -> list[tuple[str, SourceLocation | None]]:
     """Every human-readable text in a model object and where it is written, found by
     walking its fields (so a field added to the model is never left out)."""
+    found: list[tuple[str, SourceLocation | None]] = []
+    _collect_texts(value, found)
+    return found
+
+
+def _collect_texts(value: object, found: list[tuple[str, SourceLocation | None]]) -> None:
+    """``localized_texts``, added to ``found`` (a list, not nested generators: each text
+    would otherwise be handed up through every level above it)."""
     if isinstance(value, Localized):
+        locations = value.locations
         for i, (_, text) in enumerate(value.texts):
-            yield text, value.locations[i] if i < len(value.locations) else None
+            found.append((text, locations[i] if i < len(locations) else None))
     elif isinstance(value, (tuple, list)):
         for item in value:
             if not isinstance(item, _SCALARS):
-                yield from localized_texts(item)
+                _collect_texts(item, found)
     else:
         for name in _field_names(type(value)):
             item = getattr(value, name)
             if not isinstance(item, _SCALARS):
-                yield from localized_texts(item)
+                _collect_texts(item, found)
 
 
-_SCALARS = (str, int, float, bool, type(None))
-"""What holds no Localized text (plain strings are names, keys, addresses, dates)."""
+_SCALARS = (str, int, float, bool, type(None), SourceLocation)
+"""What holds no Localized text (plain strings are names, keys, addresses, dates; a
+location is a tuple of a path and numbers, not walked)."""
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
