@@ -6,6 +6,7 @@ so validation can point at the exact place of a mistake.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from dataclasses import dataclass, field
@@ -138,6 +139,19 @@ _MAX_INT_BITS = 3 * sys.get_int_max_str_digits()
 _PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in
                ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
 _MAX_DEPTH = 50
+_RESOLVER: Any = yaml.resolver.Resolver()
+"""The resolver of both safe loaders (types plain texts by their look: 12, true, 2025-01-02)."""
+_TYPED_STARTS = frozenset(_RESOLVER.yaml_implicit_resolvers)
+"""The first characters of the plain texts it may give another type than text (each of
+its resolvers names them: none is registered for any character, PyYAML's None)."""
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_tag(text: str) -> str:
+    """The tag of a plain (unquoted) text, as both loaders resolve it: the same text always
+    gets the same tag, and keys, categories and dates come again and again."""
+    tag: str = _RESOLVER.resolve(ScalarNode, text, (True, False))
+    return tag
 
 
 def _reached(loader: Any, where: yaml_errors.YamlText) -> SourceLocation:
@@ -202,10 +216,6 @@ class _Reader:
         """Anchor → the first event of its node."""
         self.taken: set[str] = set()
         """The anchors whose node was read as a value (an alias of it is then refused)."""
-        resolvers = loader.yaml_implicit_resolvers
-        self.typed_starts = None if None in resolvers else resolvers
-        """The first characters of the plain texts the resolver may find another type in
-        (None: any may be)."""
 
     def document(self) -> YNode | None:
         get = self.get
@@ -235,12 +245,11 @@ class _Reader:
     def tag(self, event: ScalarEvent) -> str:
         tag: str | None = event.tag
         if tag is None or tag == "!":
-            starts = self.typed_starts
-            # Quoted text, a block, or a plain text no resolver looks at: text, as the
-            # resolver would say (most keys and values: no call made).
-            if not event.implicit[0] or (starts is not None and event.value[:1] not in starts):
+            # Quoted text, a block, or a plain text no resolver looks at (most keys and
+            # values): text, as the resolver would say, without asking it.
+            if not event.implicit[0] or event.value[:1] not in _TYPED_STARTS:
                 return _STR
-            return self.loader.resolve(ScalarNode, event.value, event.implicit)  # type: ignore[no-any-return]
+            return _plain_tag(event.value)
         return tag
 
     def node(self, event: Any, depth: int) -> YNode:
@@ -260,7 +269,7 @@ class _Reader:
             return self.scalar(event, loc)
         tag = event.tag
         if tag is None or tag == "!":
-            tag = self.loader.resolve(
+            tag = _RESOLVER.resolve(
                 MappingNode if kind is MappingStartEvent else SequenceNode, None, event.implicit)
         if tag not in _PLAIN_TAGS:
             raise _Refused(SiteError(f"unsupported YAML tag {tag}", loc, "remove the tag"))
