@@ -93,7 +93,7 @@ def source_extras(f: YamlMapping, problems: Collector
 def parse_check(f: YamlMapping, site: Site, text: LocalizedParser,
                 source: Callable[[YNode], Source | None], problems: Collector) -> Check | None:
     """An annotation's ``claim``, ``verdict`` and ``original`` (None when it has none)."""
-    if not any(f.get(key) is not None for key in CHECK_KEYS):
+    if f.items.keys().isdisjoint(CHECK_KEYS):
         return None
     verdict = f.text("verdict")
     keys = [r.key for r in site.ratings]
