@@ -67,3 +67,37 @@ def test_any_mangled_file_gets_an_error_inside_it(edits: list[tuple[int, int, st
         assert 1 <= err.location.line <= len(lines)
         assert 1 <= err.location.column <= len(lines[err.location.line - 1]) + 1
         assert err.message.strip()
+
+
+def _values(node: loader.YNode | None) -> object:
+    if node is None:
+        return None
+    if node.kind == "mapping":
+        return {key: _values(child) for key, child in node.value.items()}
+    if node.kind == "list":
+        return [_values(child) for child in node.value]
+    return node.value
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(MINI)), st.integers(0, 3),
+                          st.sampled_from(['"', "'", ": ", "- ", "  ", "\n", "", "{", "[", "]",
+                                           "&a ", "*a", "!!str ", "1", "---\n", "? "])),
+                min_size=1, max_size=3),
+       st.sampled_from(PARSERS))
+def test_a_file_read_holds_what_pyyaml_reads_in_it(edits: list[tuple[int, int, str]],
+                                                   parser: type) -> None:
+    """The reader checks values as the parser gives them: whatever it accepts is what
+    PyYAML's own loader makes of the file."""
+    text = MINI
+    for at, cut, insert in edits:
+        text = text[:at] + insert + text[at + cut:]
+    saved = loader._SafeLoader
+    loader._SafeLoader = parser
+    try:
+        node = loader.parse_yaml(text, "a.yaml")
+    except SiteError:
+        return
+    finally:
+        loader._SafeLoader = saved
+    assert _values(node) == yaml.load(text, Loader=parser)
