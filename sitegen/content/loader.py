@@ -146,10 +146,11 @@ _TYPED_STARTS = frozenset(_RESOLVER.yaml_implicit_resolvers)
 its resolvers names them: none is registered for any character, PyYAML's None)."""
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)
 def _plain_tag(text: str) -> str:
     """The tag of a plain (unquoted) text, as both loaders resolve it: the same text always
-    gets the same tag, and keys, categories and dates come again and again."""
+    gets the same tag, and keys, categories and dates come again and again (the texts kept
+    are the last 1,024 of the files read)."""
     tag: str = _RESOLVER.resolve(ScalarNode, text, (True, False))
     return tag
 
