@@ -11,8 +11,9 @@ from __future__ import annotations
 import functools
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from yaml.events import (
@@ -78,10 +79,15 @@ def _plain_tag(text: str) -> str:
     return tag
 
 
+_location = cast(Callable[[tuple[str, int, int]], SourceLocation],
+                 functools.partial(tuple.__new__, SourceLocation))
+"""``SourceLocation(path, line, column)``, made as its own ``__new__`` makes it but
+without that Python function's call (one is made for every key and value)."""
+
+
 def _loc(where: yaml_errors.YamlText, mark: Any) -> SourceLocation:
     if where.plain:  # almost always: made here, for speed
-        return SourceLocation(where.display, mark.line + 1 + where.line_offset,
-                              mark.column + 1)
+        return _location((where.display, mark.line + 1 + where.line_offset, mark.column + 1))
     return where.at(mark)
 
 
@@ -172,7 +178,7 @@ class _Reader:
         if kind is AliasEvent:
             return self.alias(event, depth)
         mark = event.start_mark
-        loc = (SourceLocation(where.display, mark.line + 1 + where.line_offset, mark.column + 1)
+        loc = (_location((where.display, mark.line + 1 + where.line_offset, mark.column + 1))
                if where.plain else where.at(mark))  # almost always the first: made here
         if depth > _MAX_DEPTH:
             raise Refused(SiteError("YAML nested too deeply", loc))
@@ -221,8 +227,8 @@ class _Reader:
             elif event.anchor is not None:
                 self.remember(event)
             mark = event.start_mark
-            key_loc = (SourceLocation(where.display, mark.line + 1 + where.line_offset,
-                                      mark.column + 1) if where.plain else where.at(mark))
+            key_loc = (_location((where.display, mark.line + 1 + where.line_offset,
+                                  mark.column + 1)) if where.plain else where.at(mark))
             if type(event) is not ScalarEvent or self.tag(event) == _MERGE:
                 raise Refused(SiteError("keys must be plain names", key_loc))
             key = str(event.value)
