@@ -140,3 +140,17 @@ def test_a_syntax_error_further_down_is_reported_first(yaml_loader: None, text: 
         parse_yaml(text, "f.yaml")
     assert str(info.value.location) == where
     assert (info.value.detail or "").startswith("YAML parser: ")
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("a: !!int\n", ""),  # PyYAML's own constructor fails with an IndexError on it
+    ("a: !!float\n", ""),
+    ("a: !!int 12x\n", "12x"),
+    ("a: !!timestamp 2025-13-45\n", "2025-13-45"),
+])
+def test_a_tagged_value_no_constructor_reads_is_kept_as_text(yaml_loader: None, text: str,
+                                                             value: str) -> None:
+    """The field's own check then says what it expected, instead of a traceback."""
+    node = parse_yaml(text, "f.yaml")
+    assert node is not None
+    assert node.value["a"].value == value

@@ -279,13 +279,12 @@ class _Reader:
         node = ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
         try:
             value = self.loader.construct_object(node, deep=True)
-        except (yaml.constructor.ConstructorError, ValueError):
-            # Looks like a date but is not one (2025-13-45), or a decimal number longer
-            # than Python converts: keep the text, so validation reports it against the
-            # field's expected type.
+        except Exception:  # PyYAML's constructors raise whatever they meet
+            # Looks like a date but is not one (2025-13-45), a decimal number longer than
+            # Python converts, or a tag with nothing a constructor can read (an empty
+            # !!int makes PyYAML's own constructor fail with an IndexError): keep the
+            # text, so validation reports it against the field's expected type.
             value = str(event.value)
-        except Exception as exc:  # a bug of a constructor (IndexError for an empty !!int):
-            raise Refused(exc) from None  # after any syntax error, as when composed first
         if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
             value = str(event.value)  # 0xfff…: converted, but never printable as a number
         return YNode(value, loc)
