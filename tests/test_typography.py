@@ -8,8 +8,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from sitegen.text.markdown import ParsedFields
-from sitegen.text.typography import NBSP, NNBSP, plain, spacing, strings
+from sitegen.text.markdown import ParsedFields, parse_markdown, to_html
+from sitegen.text.typography import NBSP, NNBSP, _typeset, plain, spacing, strings, tokens
 
 FRENCH = [
     ("Quel journal ?", f"Quel journal{NNBSP}?"),
@@ -81,3 +81,14 @@ def test_markdown_texts_get_quotes_and_spaces_but_code_and_links_do_not() -> Non
 def test_interface_strings_in_french_take_no_break_spaces() -> None:
     t = strings({"q": "Question :", "n": "{n} min", "plain": "Sources"}, "fr")
     assert t == {"q": f"Question{NBSP}:", "n": f"{{n}}{NBSP}min", "plain": "Sources"}
+
+
+@given(st.text(alphabet=" ab*`[]()\"'«:?\n", max_size=40),
+       st.sampled_from(["en", "en-GB", "fr", "fr-CA", "de"]))
+def test_a_text_typography_leaves_alone_is_not_copied_and_renders_the_same(
+        text: str, lang: str) -> None:
+    parsed = parse_markdown(text)
+    copies = [t.copy(children=[c.copy() for c in t.children]) if t.children else t
+              for t in parsed]
+    _typeset(copies, lang)  # every text set, as when nothing was skipped
+    assert to_html(tokens(parsed, lang)) == to_html(copies)
