@@ -158,9 +158,10 @@ _FIELD_CHARS = st.sampled_from([*"ab dé,.:;'\"?«»()-09#>+*=_~`[]!<>&\\|\n\t\u
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(_FIELD_CHARS, min_size=1, max_size=25).map("".join)
-       | st.from_regex(markdown._PLAIN, fullmatch=True))
-def test_plain_fields_skip_the_parser_with_the_same_tokens(source: str) -> None:
-    fast = markdown._plain_tokens(source)
+       | st.from_regex(markdown._PLAIN, fullmatch=True)
+       | st.from_regex(markdown._ONE_LINE, fullmatch=True))
+def test_one_line_fields_skip_the_parser_with_the_same_tokens(source: str) -> None:
+    fast = markdown._one_paragraph(source)
     slow = markdown.PARSER.parse(source, {})
     if fast is not None:
         assert [t.as_dict() for t in fast] == [t.as_dict() for t in slow]
@@ -168,9 +169,17 @@ def test_plain_fields_skip_the_parser_with_the_same_tokens(source: str) -> None:
 
 
 @pytest.mark.parametrize("source", ["A plain note.", "Une note « simple » : oui.\n",
-                                    "Says 3 o'clock, not 4."])
-def test_a_plain_line_is_recognised(source: str) -> None:
-    assert markdown._plain_tokens(source) is not None
+                                    "Says 3 o'clock, not 4.",
+                                    "Only *unnamed officials*, see [this](https://x.org).\n",
+                                    "A `code` & an <https://x.org> \\* escape"])
+def test_a_line_is_recognised(source: str) -> None:
+    assert markdown._one_paragraph(source) is not None
+
+
+@pytest.mark.parametrize("source", ["# Heading", "- item", "1. item", "> quote", "***",
+                                    "```code", "    code", "two\nlines", "<p>html</p>"])
+def test_a_line_that_may_open_a_block_is_parsed(source: str) -> None:
+    assert markdown._one_paragraph(source) is None
 
 
 @pytest.mark.parametrize("source", [
