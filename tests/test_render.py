@@ -20,6 +20,7 @@ from sitegen.text.markdown import (
     render_text,
     to_html,
 )
+from sitegen.text.marks import without_note_links
 from sitegen.theme import templates
 
 NOTE = Localized((("", "n"),))
@@ -124,6 +125,29 @@ def test_any_spans_on_any_markdown_render_well_formed(data: st.DataObject, sourc
     for span in spans:
         covered = "".join(ch for ch in body.text[span.start:span.end] if not ch.isspace())
         assert "".join(_marked_text(doc, span.annotation.id).split()) == covered
+
+
+_HOSTILE = st.sampled_from([*"ab *_`\n>#-<&\"", ' aria-details="note-s0">', "[x](https://e.org/?a=\">)",
+                            "`>`", "    code >\n", '"'])
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data(), source=st.lists(_HOSTILE, min_size=1, max_size=20).map("".join))
+def test_marks_without_note_links_are_as_rendered_without(data: st.DataObject, source: str
+                                                          ) -> None:
+    body = parse_body(source)
+    n = len(body.text)
+    spans = []
+    for i in range(data.draw(st.integers(0, 4))):
+        a = data.draw(st.integers(0, n))
+        b = data.draw(st.integers(a, n))
+        if b > a:
+            spans.append(_span(f"s{i}", a, b, i + 1))
+    for linked, bare in zip(render_blocks(body, spans, 0),
+                            render_blocks(body, spans, 0, link_notes=False), strict=True):
+        assert without_note_links(linked.html) == bare.html
+    assert (without_note_links(render_text(body.text, spans, 0))
+            == render_text(body.text, spans, 0, link_notes=False))
 
 
 BAD_JS = "link 'javascript:alert(1)' must use http, https or mailto"
