@@ -3,6 +3,8 @@ highlights; the article's text unchanged; hostile markup escaped."""
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 import jinja2
 import pytest
 from htmltree import Element, parse
@@ -172,8 +174,9 @@ def test_link_problems(source: str, found: list[str]) -> None:
 @settings(deadline=None)
 @given(st.from_regex(markdown.PLAIN_URL, fullmatch=True) | st.sampled_from(
     ["https://example.org/a/b-c_d.e~f", "http://x", "https://ex.org/"]))
-def test_plain_urls_skip_normalizing_with_the_same_result(url: str) -> None:
+def test_plain_urls_skip_normalizing_and_parsing_with_the_same_result(url: str) -> None:
     assert markdown.normalize_link(url) == normalizeLink(url) == url
+    assert urlparse(url.strip()).scheme.lower() in markdown.ALLOWED_SCHEMES
 
 
 _FIELD_CHARS = st.sampled_from([*"ab dé,.:;'\"?«»()-09#>+*=_~`[]!<>&\\|\n\t\u00a0\u2028中",

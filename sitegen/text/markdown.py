@@ -37,19 +37,21 @@ _CONTAINERS = {"blockquote_open": 1, "bullet_list_open": 1, "ordered_list_open":
 _PARSE_NESTING = 100
 
 
-def _allowed_link(url: str) -> bool:
-    try:
-        scheme = urlparse(url.strip()).scheme.lower()
-    except ValueError:  # a host in brackets that is no IP address: not a usable link
-        return False
-    return scheme in ALLOWED_SCHEMES or url.startswith("#")
-
-
 PLAIN_URL = re.compile(r"https?://(?=[a-z0-9.-]{1,255}(?![a-z0-9.-]))"
                        r"[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})*(?:/[A-Za-z0-9._~/-]*)?")
 """A URL that markdown-it's normalizeLink gives back unchanged (lowercase ASCII host of at
 most 255 characters in labels of at most 63, as mdurl keeps them; no port, query, fragment
 or character to escape): most links in content."""
+
+
+def _allowed_link(url: str) -> bool:
+    if PLAIN_URL.fullmatch(url):  # most links; urlparse costs ten times more
+        return True
+    try:
+        scheme = urlparse(url.strip()).scheme.lower()
+    except ValueError:  # a host in brackets that is no IP address: not a usable link
+        return False
+    return scheme in ALLOWED_SCHEMES or url.startswith("#")
 
 
 def normalize_link(url: str) -> str:
