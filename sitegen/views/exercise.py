@@ -15,7 +15,7 @@ import functools
 import hashlib
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,15 +84,38 @@ def _split_long(word: str, measure: int) -> list[str]:
     return [*pieces, current]
 
 
+_GLUED = re.compile(rf"(?<!\S)(?:{_CLOSING.pattern}|{_OPENING.pattern})(?!\S)")
+"""A word that ``wrap`` glues to the word before or after it."""
+
+
+@functools.lru_cache(maxsize=8)
+def _greedy(measure: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """For ``measure``: a line of text as ``wrap`` cuts it when each character is a column,
+    no word is glued to another and none is longer than a line (the most words that fit,
+    and the white space after them); and a word longer than a line."""
+    return (re.compile(rf"(?:.{{0,{measure - 1}}}\S)(?=\s|\Z)\s*"),
+            re.compile(rf"\S{{{measure + 1}}}"))
+
+
 def wrap(text: str, measure: int = MEASURE) -> list[str]:
     """``text`` cut into lines of at most ``measure`` columns; ``"".join`` gives it back.
 
     A line break in the text (a hard break, a code block's lines) always ends a line.
-    Widths are added up as the line grows (a character's width does not depend on its
-    neighbours), so the cost is linear in the text.
     """
     # Most text has no wide or combining character: then a width is a length.
     size_of = len if text.isascii() or all(_char_width(ch) == 1 for ch in set(text)) else width
+    if size_of is len and text and not text[0].isspace() and "\n" not in text:
+        line, too_long = _greedy(measure)
+        if not _GLUED.search(text) and not too_long.search(text):
+            # Most paragraphs: the lines of ``_wrap_words``, found by the regex engine.
+            return line.findall(text)
+    return _wrap_words(text, measure, size_of)
+
+
+def _wrap_words(text: str, measure: int, size_of: Callable[[str], int]) -> list[str]:
+    """``wrap``, word by word: ``size_of`` measures a piece of text in columns. Widths are
+    added up as the line grows (a character's width does not depend on its neighbours), so
+    the cost is linear in the text."""
     lines: list[str] = []
     current, cols, filled = "", 0, False  # filled: the line has more than white space
     glued = ""  # an opening mark waiting for its word, with the space after it
