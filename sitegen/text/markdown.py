@@ -188,6 +188,11 @@ def canonical_text(title: str, body: ParsedBody) -> str:
     return title + BLOCK_SEPARATOR + body.text
 
 
+_TEXT_OF: dict[str, str | None] = {"text": None, "code_inline": None, "softbreak": " ",
+                                   "hardbreak": "\n"}
+"""The inline tokens that hold canonical text: their content (None), or a break's text."""
+
+
 def parse_body(source: str) -> ParsedBody:
     """Parse the body and give every text-bearing token its canonical offsets."""
     tokens = parse_markdown(source)
@@ -198,35 +203,27 @@ def parse_body(source: str) -> ParsedBody:
     current: list[Token] = []
     group_start: int | None = None
     group_end = 0
-
-    def add(token: Token, text: str) -> None:
-        nonlocal length, group_start, group_end
-        if parts and token.meta.get("_new_block"):
-            parts.append(BLOCK_SEPARATOR)
-            length += len(BLOCK_SEPARATOR)
-        if group_start is None:
-            group_start = length
-        token.meta["span"] = (length, length + len(text))
-        parts.append(text)
-        length += len(text)
-        group_end = length
-
     for token in tokens:
         current.append(token)
-        first_in_block = True
         if token.type in ("code_block", "fence"):
-            token.meta["_new_block"] = True
-            add(token, token.content.rstrip("\n"))
-        elif token.type == "inline":
-            for child in token.children or []:
-                if child.type in ("text", "code_inline"):
-                    child.meta["_new_block"] = first_in_block
-                    add(child, child.content)
-                    first_in_block = False
-                elif child.type in ("softbreak", "hardbreak"):
-                    child.meta["_new_block"] = first_in_block
-                    add(child, " " if child.type == "softbreak" else "\n")
-                    first_in_block = False
+            pieces = [(token, token.content.rstrip("\n"))]
+        elif token.type == "inline" and token.children:
+            pieces = [(child, child.content if (text := _TEXT_OF[child.type]) is None else text)
+                      for child in token.children if child.type in _TEXT_OF]
+        else:
+            pieces = []
+        if pieces:  # a new block of text
+            if parts:
+                parts.append(BLOCK_SEPARATOR)
+                length += len(BLOCK_SEPARATOR)
+            if group_start is None:
+                group_start = length
+            for piece, text in pieces:
+                end = length + len(text)
+                piece.meta["span"] = (length, end)
+                parts.append(text)
+                length = end
+            group_end = length
         if token.level == 0 and token.nesting <= 0:
             start = group_start if group_start is not None else length
             groups.append(tuple(current))
