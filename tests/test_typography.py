@@ -9,7 +9,17 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from sitegen.text.markdown import ParsedFields, parse_markdown, to_html
-from sitegen.text.typography import NBSP, NNBSP, _typeset, plain, spacing, strings, tokens
+from sitegen.text.typography import (
+    _FRENCH,
+    NBSP,
+    NNBSP,
+    _copy,
+    _typeset,
+    plain,
+    spacing,
+    strings,
+    tokens,
+)
 
 FRENCH = [
     ("Quel journal ?", f"Quel journal{NNBSP}?"),
@@ -92,3 +102,38 @@ def test_a_text_typography_leaves_alone_is_not_copied_and_renders_the_same(
               for t in parsed]
     _typeset(copies, lang)  # every text set, as when nothing was skipped
     assert to_html(tokens(parsed, lang)) == to_html(copies)
+
+
+def _every_rule(text: str) -> str:
+    """French spacing without the check that a rule has something to act on: the
+    reference for ``spacing``."""
+    while True:
+        before = text
+        for pattern, replacement in _FRENCH:
+            text = pattern.sub(replacement, text)
+        if text == before:
+            return text
+
+
+@given(st.text(alphabet=' ab1٣:;!?«»%}{\u00a0\u202f\nkm', max_size=30))
+@example("un texte sans rien")
+@example("5 km")
+@example("20%")
+@example("{n} min")
+@example("٣ km")
+@example("a ?")
+@example("a « b")
+@example("b »")
+@example("a :")
+def test_spacing_skips_only_text_no_rule_acts_on(text: str) -> None:
+    assert spacing(text, "fr") == _every_rule(text)
+
+
+@given(st.text(alphabet=" a*`[]()'\"\n", max_size=30))
+def test_tokens_are_copied_as_markdown_it_copies_them(text: str) -> None:
+    for token in parse_markdown(text):
+        assert _copy(token) == token.copy()
+        children = [c.copy() for c in token.children or []]
+        copied = _copy(token, children)
+        assert copied == token.copy(children=children) and copied.children is children
+        assert copied is not token and copied.attrs == token.attrs

@@ -9,6 +9,8 @@ is kept as typed.
 
 from __future__ import annotations
 
+import dataclasses
+import operator
 import re
 from collections.abc import Mapping, Sequence
 from functools import cache, lru_cache
@@ -52,10 +54,13 @@ _FRENCH: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<=\d)%"), NBSP + "%"),
 )
 
+_SPACING_AT = re.compile(r"[;!?:«»\d}]")
+"""What each rule of ``_FRENCH`` needs in the text (most sentences have none)."""
+
 
 def spacing(text: str, lang: str) -> str:
     """``text`` with the no-break spaces ``lang`` asks for (French; other languages as is)."""
-    if lang.split("-")[0] not in _SPACED:
+    if lang.split("-")[0] not in _SPACED or not _SPACING_AT.search(text):
         return text
     while True:  # until nothing changes: one rule's space may make room for another's
         before = text
@@ -98,10 +103,24 @@ def tokens(parsed: Sequence[Token], lang: str) -> list[Token]:
         # Nothing to change (most notes): only French has spacing rules, and smartquotes
         # leaves an inline token alone unless its source has a straight quote.
         return list(parsed)
-    copies = [t.copy(children=[c.copy() if c.type == "text" else c for c in t.children])
+    copies = [_copy(t, [_copy(c) if c.type == "text" else c for c in t.children])
               if t.type == "inline" and t.children else t for t in parsed]
     _typeset(copies, lang)
     return copies
+
+
+_FIELDS = tuple(f.name for f in dataclasses.fields(Token))
+_FIELD_VALUES = operator.attrgetter(*_FIELDS)
+_CHILDREN = _FIELDS.index("children")
+
+
+def _copy(token: Token, children: list[Token] | None = None) -> Token:
+    """``token.copy()``, with ``children`` if given, at a third of the cost: the same values
+    through the same ``__init__``, without ``dataclasses.replace`` looking up the fields."""
+    values = list(_FIELD_VALUES(token))
+    if children is not None:
+        values[_CHILDREN] = children
+    return Token(*values)
 
 
 @lru_cache(maxsize=4096)
