@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import random
+import re
 
 import pytest
 from conftest import ROOT
@@ -11,6 +12,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from sitegen.text.quote import (
+    _FOLD,
     ContextNotFound,
     QuoteAmbiguous,
     QuoteNotFound,
@@ -151,6 +153,35 @@ def test_every_folded_range_maps_back_to_its_source(text: str, data: st.DataObje
     b = data.draw(st.integers(a + 1, len(folded.text)))
     start, end = folded.to_source(a, b)
     assert fold_str(text[start:end]) == folded.text[a:b]
+
+
+def _fold_every_run(text: str) -> tuple[str, list[int]]:
+    """Folding as sitegen did it before it kept only the runs that shorten the text, kept
+    as the reference: the folded text, and each folded position's source position."""
+    source = text.translate(_FOLD)
+    runs = [m.span() for m in re.finditer(r"\s+", source)]
+    positions: list[int] = []
+    folded: list[str] = []
+    at = 0
+    for start, end in runs:
+        positions.extend(range(at, start))
+        folded.append(source[at:start] + " ")
+        positions.append(start)
+        at = end
+    positions.extend(range(at, len(source)))
+    folded.append(source[at:])
+    return "".join(folded), positions
+
+
+@given(text=st.text(alphabet="ab’“ \t\n\u00a0\u2028\x1c", max_size=40), data=st.data())
+def test_folding_keeps_only_long_runs_and_maps_as_before(text: str, data: st.DataObject) -> None:
+    expected, positions = _fold_every_run(text)
+    folded = fold(text)
+    assert folded.text == expected == fold_str(text)
+    assume(folded.text)
+    a = data.draw(st.integers(0, len(folded.text) - 1))
+    b = data.draw(st.integers(a + 1, len(folded.text)))
+    assert folded.to_source(a, b) == (positions[a], positions[b - 1] + 1)
 
 
 def _every_word_start(text: str, needle: str) -> str | None:

@@ -15,12 +15,12 @@ import pytest
 import yaml
 from conftest import ROOT, Built
 from htmltree import parse
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_handout import LETTER, page, site, text_of
 
 from sitegen.theme import i18n
-from sitegen.views.exercise import MEASURE, width, wrap
+from sitegen.views.exercise import MEASURE, _wrap_words, width, wrap
 
 __all__ = ["site"]  # the built fixture site, shared with tests/test_handout.py
 
@@ -143,3 +143,13 @@ def test_an_edition_with_a_translation_has_it_under_each_paragraph(built_seed: B
     french = parse((built_seed.out / "musk-riyadh/exercise.html").read_text("utf-8"))
     assert not french.find_all(cls="ex-translation")
     assert french.by_id("ex-translation-toggle") is None
+
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from("ab cd,.:;!?()[]«»’\t\u00a0é" + "x" * 8), max_size=300)
+       | st.text(st.sampled_from("abcdé,.«’\t\u00a0" + "x" * 8 + " " * 4), max_size=120),
+       st.integers(min_value=3, max_value=90))
+def test_lines_of_plain_text_are_those_of_the_word_by_word_loop(text: str, measure: int
+                                                                ) -> None:
+    assert wrap(text, measure) == _wrap_words(text, measure, len)

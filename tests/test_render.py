@@ -3,6 +3,8 @@ highlights; the article's text unchanged; hostile markup escaped."""
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 import jinja2
 import pytest
 from htmltree import Element, parse
@@ -20,6 +22,7 @@ from sitegen.text.markdown import (
     render_text,
     to_html,
 )
+from sitegen.text.marks import without_note_links
 from sitegen.theme import templates
 
 NOTE = Localized((("", "n"),))
@@ -126,6 +129,29 @@ def test_any_spans_on_any_markdown_render_well_formed(data: st.DataObject, sourc
         assert "".join(_marked_text(doc, span.annotation.id).split()) == covered
 
 
+_HOSTILE = st.sampled_from([*"ab *_`\n>#-<&\"", ' aria-details="note-s0">', "[x](https://e.org/?a=\">)",
+                            "`>`", "    code >\n", '"'])
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data(), source=st.lists(_HOSTILE, min_size=1, max_size=20).map("".join))
+def test_marks_without_note_links_are_as_rendered_without(data: st.DataObject, source: str
+                                                          ) -> None:
+    body = parse_body(source)
+    n = len(body.text)
+    spans = []
+    for i in range(data.draw(st.integers(0, 4))):
+        a = data.draw(st.integers(0, n))
+        b = data.draw(st.integers(a, n))
+        if b > a:
+            spans.append(_span(f"s{i}", a, b, i + 1))
+    for linked, bare in zip(render_blocks(body, spans, 0),
+                            render_blocks(body, spans, 0, link_notes=False), strict=True):
+        assert without_note_links(linked.html) == bare.html
+    assert (without_note_links(render_text(body.text, spans, 0))
+            == render_text(body.text, spans, 0, link_notes=False))
+
+
 BAD_JS = "link 'javascript:alert(1)' must use http, https or mailto"
 
 
@@ -148,8 +174,9 @@ def test_link_problems(source: str, found: list[str]) -> None:
 @settings(deadline=None)
 @given(st.from_regex(markdown.PLAIN_URL, fullmatch=True) | st.sampled_from(
     ["https://example.org/a/b-c_d.e~f", "http://x", "https://ex.org/"]))
-def test_plain_urls_skip_normalizing_with_the_same_result(url: str) -> None:
+def test_plain_urls_skip_normalizing_and_parsing_with_the_same_result(url: str) -> None:
     assert markdown.normalize_link(url) == normalizeLink(url) == url
+    assert urlparse(url.strip()).scheme.lower() in markdown.ALLOWED_SCHEMES
 
 
 _FIELD_CHARS = st.sampled_from([*"ab dé,.:;'\"?«»()-09#>+*=_~`[]!<>&\\|\n\t\u00a0\u2028中",
@@ -158,9 +185,10 @@ _FIELD_CHARS = st.sampled_from([*"ab dé,.:;'\"?«»()-09#>+*=_~`[]!<>&\\|\n\t\u
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(_FIELD_CHARS, min_size=1, max_size=25).map("".join)
-       | st.from_regex(markdown._PLAIN, fullmatch=True))
-def test_plain_fields_skip_the_parser_with_the_same_tokens(source: str) -> None:
-    fast = markdown._plain_tokens(source)
+       | st.from_regex(markdown._PLAIN, fullmatch=True)
+       | st.from_regex(markdown._ONE_LINE, fullmatch=True))
+def test_one_line_fields_skip_the_parser_with_the_same_tokens(source: str) -> None:
+    fast = markdown._one_paragraph(source)
     slow = markdown.PARSER.parse(source, {})
     if fast is not None:
         assert [t.as_dict() for t in fast] == [t.as_dict() for t in slow]
@@ -168,9 +196,17 @@ def test_plain_fields_skip_the_parser_with_the_same_tokens(source: str) -> None:
 
 
 @pytest.mark.parametrize("source", ["A plain note.", "Une note « simple » : oui.\n",
-                                    "Says 3 o'clock, not 4."])
-def test_a_plain_line_is_recognised(source: str) -> None:
-    assert markdown._plain_tokens(source) is not None
+                                    "Says 3 o'clock, not 4.",
+                                    "Only *unnamed officials*, see [this](https://x.org).\n",
+                                    "A `code` & an <https://x.org> \\* escape"])
+def test_a_line_is_recognised(source: str) -> None:
+    assert markdown._one_paragraph(source) is not None
+
+
+@pytest.mark.parametrize("source", ["# Heading", "- item", "1. item", "> quote", "***",
+                                    "```code", "    code", "two\nlines", "<p>html</p>"])
+def test_a_line_that_may_open_a_block_is_parsed(source: str) -> None:
+    assert markdown._one_paragraph(source) is None
 
 
 @pytest.mark.parametrize("source", [

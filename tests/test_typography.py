@@ -8,8 +8,18 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from sitegen.text.markdown import ParsedFields
-from sitegen.text.typography import NBSP, NNBSP, plain, spacing, strings
+from sitegen.text.markdown import ParsedFields, parse_markdown, to_html
+from sitegen.text.typography import (
+    _FRENCH,
+    NBSP,
+    NNBSP,
+    _copy,
+    _typeset,
+    plain,
+    spacing,
+    strings,
+    tokens,
+)
 
 FRENCH = [
     ("Quel journal ?", f"Quel journal{NNBSP}?"),
@@ -81,3 +91,49 @@ def test_markdown_texts_get_quotes_and_spaces_but_code_and_links_do_not() -> Non
 def test_interface_strings_in_french_take_no_break_spaces() -> None:
     t = strings({"q": "Question :", "n": "{n} min", "plain": "Sources"}, "fr")
     assert t == {"q": f"Question{NBSP}:", "n": f"{{n}}{NBSP}min", "plain": "Sources"}
+
+
+@given(st.text(alphabet=" ab*`[]()\"'«:?\n", max_size=40),
+       st.sampled_from(["en", "en-GB", "fr", "fr-CA", "de"]))
+def test_a_text_typography_leaves_alone_is_not_copied_and_renders_the_same(
+        text: str, lang: str) -> None:
+    parsed = parse_markdown(text)
+    copies = [t.copy(children=[c.copy() for c in t.children]) if t.children else t
+              for t in parsed]
+    _typeset(copies, lang)  # every text set, as when nothing was skipped
+    assert to_html(tokens(parsed, lang)) == to_html(copies)
+
+
+def _every_rule(text: str) -> str:
+    """French spacing without the check that a rule has something to act on: the
+    reference for ``spacing``."""
+    while True:
+        before = text
+        for pattern, replacement in _FRENCH:
+            text = pattern.sub(replacement, text)
+        if text == before:
+            return text
+
+
+@given(st.text(alphabet=' ab1٣:;!?«»%}{\u00a0\u202f\nkm', max_size=30))
+@example("un texte sans rien")
+@example("5 km")
+@example("20%")
+@example("{n} min")
+@example("٣ km")
+@example("a ?")
+@example("a « b")
+@example("b »")
+@example("a :")
+def test_spacing_skips_only_text_no_rule_acts_on(text: str) -> None:
+    assert spacing(text, "fr") == _every_rule(text)
+
+
+@given(st.text(alphabet=" a*`[]()'\"\n", max_size=30))
+def test_tokens_are_copied_as_markdown_it_copies_them(text: str) -> None:
+    for token in parse_markdown(text):
+        assert _copy(token) == token.copy()
+        children = [c.copy() for c in token.children or []]
+        copied = _copy(token, children)
+        assert copied == token.copy(children=children) and copied.children is children
+        assert copied is not token and copied.attrs == token.attrs

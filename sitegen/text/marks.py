@@ -9,6 +9,7 @@ typography) is cut at the same places, found by walking the two texts side by si
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 from html import escape
 
@@ -83,6 +84,17 @@ def _cut_places(cuts: list[int], start: int, spans: Sequence[Span], source: str,
                 at += 1
         found[n] = at
     return found
+
+
+_NOTE_LINK = re.compile(r' aria-details="note-[^"]*">')
+"""What ``link_notes`` adds to a mark: its last attribute. Only a tag has a ``>`` that is
+not escaped (text, code and attribute values have it as ``&gt;``), so this finds no other."""
+
+
+def without_note_links(html: str) -> str:
+    """HTML rendered with ``link_notes`` (``marked``, ``markdown.render_blocks``) as it is
+    rendered without: the same marks, pointing to no note. Cheaper than rendering again."""
+    return _NOTE_LINK.sub(">", html)
 
 
 def _mark_open(span: Span, a: int, b: int, link_notes: bool, mirror: bool) -> str:

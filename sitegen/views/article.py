@@ -237,13 +237,12 @@ class _Marked:
 
 
 def _marked(anchored: AnchoredArticle) -> _Marked:
-    spans, offset = anchored.spans, anchored.body_offset
+    spans, offset, text = anchored.spans, anchored.body_offset, anchored.plain_text
     blocks = render_blocks(anchored.body, spans, offset)
     return _Marked(
         blocks, Markup(render_text(anchored.article.title, spans, 0)),
         {s.annotation.id: s.number for s in spans},
-        {s.annotation.id: " ".join(anchored.plain_text[s.start : s.end].split())
-         for s in spans},
+        {s.annotation.id: " ".join(text[s.start : s.end].split()) for s in spans},
         tuple((s.annotation.id, None if s.start < offset else next(
             (i for i, b in enumerate(blocks) if s.start < b.end + offset), len(blocks) - 1))
             for s in spans))

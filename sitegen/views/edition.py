@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from functools import cached_property
+from functools import cache
 from typing import Any
 
 from markupsafe import Markup
@@ -108,6 +108,18 @@ class Strings(dict[str, str]):
             raise AttributeError(name) from None
 
 
+@cache
+def _strings(lang: str) -> Strings:
+    """Edition ``lang``'s strings, made once per process (three editions are made per
+    article and language); shared by every page, which only reads them."""
+    return Strings(typography.strings(i18n.catalogue(lang), lang))
+
+
+_CATEGORIES: dict[str, tuple[Site, tuple[Category, ...]]] = {}
+"""By language, the categories of the site they were made for: every article of a build
+shows the same (a build's articles share one ``Site``; another one makes them again)."""
+
+
 class Edition:
     """Resolves and renders content for one edition (page language). Markdown comes from
     ``fields``, shared by every edition of an article, so each text is rendered once."""
@@ -115,7 +127,7 @@ class Edition:
     def __init__(self, site: Site, lang: str, fields: ParsedFields | None = None):
         self.site = site
         self.lang = lang
-        self.t = Strings(typography.strings(i18n.catalogue(lang), lang))
+        self.t = _strings(lang)
         self.fields = fields if fields is not None else ParsedFields()
 
     def text(self, value: Localized | None, *, inline: bool = False) -> Rich | None:
@@ -129,12 +141,16 @@ class Edition:
         resolved = value.resolve(self.lang, self.site.default_language)
         return typography.plain(resolved.text, resolved.lang)
 
-    @cached_property
+    @property
     def categories(self) -> tuple[Category, ...]:
-        letters = categories.letters(self.site, self.lang)
-        return tuple(Category(c.key, self.plain(c.label), self.text(c.description, inline=True),
-                              letters[c.key])
-                     for c in self.site.categories)
+        made = _CATEGORIES.get(self.lang)
+        if made is None or made[0] is not self.site:
+            letters = categories.letters(self.site, self.lang)
+            made = _CATEGORIES[self.lang] = (self.site, tuple(
+                Category(c.key, self.plain(c.label), self.text(c.description, inline=True),
+                         letters[c.key])
+                for c in self.site.categories))
+        return made[1]
 
     def category(self, key: str) -> Category:
         return next(c for c in self.categories if c.key == key)

@@ -15,7 +15,7 @@ import functools
 import hashlib
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +30,8 @@ MEASURE = 78
 """Columns per line: about 13 words, a line that fits the A4 and Letter page at 10 pt."""
 
 _TOKEN = re.compile(r"\S+|\s+")
-_CLOSING = re.compile(r"[»”’)\]:;!?,.…]+")
+_CLOSERS = "»”’)]:;!?,.…"
+_CLOSING = re.compile(f"[{re.escape(_CLOSERS)}]+")
 """A word made only of these (French « » spacing) stays on the line of the word before."""
 _OPENERS = "«“‘(["
 _OPENING = re.compile(f"[{re.escape(_OPENERS)}]+")
@@ -84,15 +85,43 @@ def _split_long(word: str, measure: int) -> list[str]:
     return [*pieces, current]
 
 
+_GLUED = re.compile(rf"(?<!\S)(?:{_CLOSING.pattern}|{_OPENING.pattern})(?!\S)")
+"""A word that ``wrap`` glues to the word before or after it."""
+_GLUE_AFTER_SPACE = re.compile(f"[{re.escape(_CLOSERS + _OPENERS)}](?<=\\s.)")
+"""A word that starts as a glued one does (the mark first lets the regex engine skip ahead
+to one: a search for ``_GLUED`` tries every place of the text)."""
+
+
+@functools.lru_cache(maxsize=8)
+def _greedy(measure: int) -> re.Pattern[str]:
+    """A line of text as ``wrap`` cuts it to ``measure`` when each character is a column
+    and no word is glued to another: the most words that fit, and the white space after
+    them. At a word longer than a line it fails (and ``findall`` skips characters)."""
+    return re.compile(rf"(?:.{{0,{measure - 1}}}\S)(?=\s|\Z)\s*")
+
+
 def wrap(text: str, measure: int = MEASURE) -> list[str]:
     """``text`` cut into lines of at most ``measure`` columns; ``"".join`` gives it back.
 
     A line break in the text (a hard break, a code block's lines) always ends a line.
-    Widths are added up as the line grows (a character's width does not depend on its
-    neighbours), so the cost is linear in the text.
     """
     # Most text has no wide or combining character: then a width is a length.
     size_of = len if text.isascii() or all(_char_width(ch) == 1 for ch in set(text)) else width
+    if (size_of is len and text and not text[0].isspace() and "\n" not in text
+            and not ((text[0] in _CLOSERS + _OPENERS or _GLUE_AFTER_SPACE.search(text))
+                     and _GLUED.search(text))):
+        # Most paragraphs: the lines of ``_wrap_words``, found by the regex engine, unless
+        # a word is longer than a line (then the lines do not add up to the text).
+        lines: list[str] = _greedy(measure).findall(text)
+        if sum(map(len, lines)) == len(text):
+            return lines
+    return _wrap_words(text, measure, size_of)
+
+
+def _wrap_words(text: str, measure: int, size_of: Callable[[str], int]) -> list[str]:
+    """``wrap``, word by word: ``size_of`` measures a piece of text in columns. Widths are
+    added up as the line grows (a character's width does not depend on its neighbours), so
+    the cost is linear in the text."""
     lines: list[str] = []
     current, cols, filled = "", 0, False  # filled: the line has more than white space
     glued = ""  # an opening mark waiting for its word, with the space after it

@@ -23,7 +23,7 @@ from sitegen import __version__
 from sitegen.model import Site
 from sitegen.output.stage import split
 from sitegen.text.anchoring import AnchoredArticle
-from sitegen.text.markdown import render_blocks, render_text
+from sitegen.text.marks import without_note_links
 from sitegen.theme import pdf
 from sitegen.views.article import (
     ArticleView,
@@ -102,10 +102,11 @@ def handout_pages(anchored: AnchoredArticle, site: Site, *,
     article = anchored.article
     slug = article.slug
     bare = bare if bare is not None else bare_text(anchored)
-    # The student copy's marks, without the links to notes it does not have.
-    headline = Markup(render_text(article.title, anchored.spans, 0, link_notes=False))
-    blocks = render_blocks(anchored.body, anchored.spans, anchored.body_offset,
-                           link_notes=False)
+    # The student copy's marks, without the links to notes it does not have: the page's
+    # marks (the same in every edition), not rendered again.
+    page = views[site.languages[0]]
+    headline = Markup(without_note_links(page.headline))
+    blocks = [Markup(without_note_links(b.html)) for b in page.blocks]
     pages = []
     for lang in site.languages:
         view = views[lang]
@@ -126,8 +127,8 @@ def handout_pages(anchored: AnchoredArticle, site: Site, *,
                     translated_title=view.translated_title,
                     has_translation=view.has_translation,
                     translation_lang=view.translation_lang,
-                    blocks=tuple(StudentBlock(Markup(b.html), ours.translation)
-                                 for b, ours in zip(blocks, view.blocks, strict=True)),
+                    blocks=tuple(StudentBlock(html, ours.translation)
+                                 for html, ours in zip(blocks, view.blocks, strict=True)),
                     questions=questions, asked_first=student_first,
                     asked_later=student_later)
             else:
