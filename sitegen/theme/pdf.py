@@ -9,6 +9,10 @@ from the disk or the network: the only resources WeasyPrint receives are the sit
 assets, given as bytes (the same bytes the build writes under ``assets/``). Every other
 URL, ``http:``, ``file:`` or ``data:``, is refused. Fonts come from the machine
 (fontconfig), never from a web font service.
+
+The theme's stylesheets are parsed once per process, not once per layout (see
+``_linked_sheets``): a build makes every handout with the same few stylesheets, and a
+fitted sheet is laid out up to four times.
 """
 
 from __future__ import annotations
@@ -17,11 +21,12 @@ import contextlib
 import importlib
 import logging
 import posixpath
+import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from types import ModuleType
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from sitegen.errors import UsageError
 
@@ -36,6 +41,16 @@ CONTENT_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png
                  ".js": "text/javascript"}
 
 _import_module = importlib.import_module  # replaced in tests to simulate a missing library
+
+_PLAIN_HREF = re.compile(r"[A-Za-z0-9._/-]+")
+"""A link that WeasyPrint and ``urljoin`` resolve alike (no space, escape, query or other
+script)."""
+_PER_DOCUMENT = (b"@import", b"@font-face", b"@counter-style", b"@color-profile", b"@layer")
+"""At-rules whose effect WeasyPrint keeps in the document being laid out rather than in
+the stylesheet: a stylesheet with one is parsed with its page, each time."""
+_parsed_sheets: dict[tuple[str, bytes], tuple[Any, tuple[str, ...]]] = {}
+"""This process's parsed theme stylesheets: (site path, bytes) → the ``weasyprint.CSS``
+and the warnings its parsing gave (said again for every page it is used for)."""
 
 
 class PdfUnavailable(UsageError):
@@ -85,7 +100,10 @@ def _site_path(url: str) -> str | None:
     return rel
 
 
-def _fetcher(assets: Mapping[str, bytes], refused: list[str]) -> Any:
+def _fetcher(assets: Mapping[str, bytes], refused: list[str],
+             given: Collection[str] = ()) -> Any:
+    """A fetcher of the theme's assets; each site path of ``given`` (a stylesheet
+    WeasyPrint receives parsed) is answered with an empty stylesheet."""
     urls = _import_module("weasyprint.urls")
     base: Any = urls.URLFetcher
 
@@ -94,6 +112,8 @@ def _fetcher(assets: Mapping[str, bytes], refused: list[str]) -> Any:
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             rel = _site_path(url)
+            if rel in given:
+                return urls.URLFetcherResponse(url, b"", {"Content-Type": "text/css"})
             if rel is None or rel not in assets:
                 refused.append(url)
                 raise ValueError(f"sitegen refuses to load {url!r} into a PDF")
@@ -101,6 +121,61 @@ def _fetcher(assets: Mapping[str, bytes], refused: list[str]) -> Any:
             return urls.URLFetcherResponse(url, assets[rel], {"Content-Type": kind})
 
     return _Fetcher(allowed_protocols=("file",))
+
+
+def _linked_sheets(root: Any, url: str, assets: Mapping[str, bytes]) -> list[str]:
+    """The site paths of the theme stylesheets the page at ``url`` links for print, in
+    document order. ``html_to_pdf`` gives WeasyPrint these parsed (``_parsed``), as user
+    stylesheets, and answers their links with an empty stylesheet (``_fetcher``). The
+    cascade is the one of the links followed: the page has no other author style to rank
+    among them, and they keep their order and importance against each other and against
+    WeasyPrint's defaults (the PDFs are the same, byte for byte).
+
+    Empty, so that every stylesheet is loaded by its link as written, when the page has
+    a style or a base of its own (a ``<style>`` or ``<base>`` element, a ``style``
+    attribute), or a link to a stylesheet other than a plain ``rel="stylesheet"`` for
+    screen, print or all, to a theme stylesheet without a rule WeasyPrint keeps per
+    document (``_PER_DOCUMENT``). sitegen's pages have none of those."""
+    linked: list[str] = []
+    for element in root.iter():
+        tag = element.tag if isinstance(element.tag, str) else ""  # a comment's is not
+        name = tag.rpartition("}")[2]
+        if name in ("style", "base") or "style" in element.attrib:
+            return []
+        rel, media, href = (element.get(k, "") for k in ("rel", "media", "href"))
+        if name != "link" or "stylesheet" not in rel.lower():
+            continue
+        target = _site_path(urljoin(url, href))
+        if (tag != "link" or rel != "stylesheet" or "type" in element.attrib
+                or media not in ("", "all", "print", "screen")
+                or not _PLAIN_HREF.fullmatch(href) or target is None
+                or not target.endswith(".css") or target not in assets
+                or any(rule in assets[target].lower() for rule in _PER_DOCUMENT)):
+            return []
+        if media != "screen":  # WeasyPrint lays out for print: it never loads this one
+            linked.append(target)
+    return linked
+
+
+def _parsed(wp: ModuleType, rel: str, assets: Mapping[str, bytes], found: list[str]) -> Any:
+    """The theme stylesheet at site path ``rel``, parsed once per process (its warnings
+    added to ``found`` each time)."""
+    key = (rel, assets[rel])
+    if key not in _parsed_sheets:
+        said: list[str] = []
+        handler = _Collect(said)
+        logging.getLogger("weasyprint").addHandler(handler)
+        try:
+            sheet = wp.CSS(url=SITE_URL + rel, url_fetcher=_fetcher(assets, []),
+                           media_type="print")
+        finally:
+            logging.getLogger("weasyprint").removeHandler(handler)
+        if len(_parsed_sheets) >= 32:  # a long-lived process whose theme keeps changing
+            _parsed_sheets.clear()
+        _parsed_sheets[key] = sheet, tuple(said)
+    sheet, said_then = _parsed_sheets[key]
+    found += said_then
+    return sheet
 
 
 class _Collect(logging.Handler):
@@ -137,16 +212,26 @@ def html_to_pdf(html: bytes, *, path: str, assets: Mapping[str, bytes], paper: s
             # fontTools (WeasyPrint's font subsetter) warns about harmless quirks of some
             # system fonts; the test suite turns warnings into errors, and the PDF is fine.
             warnings.filterwarnings("ignore", module=r"fontTools(\..*)?$")
-            fetcher = _fetcher(assets, refused)
             size = wp.CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}")
+            given: list[str] = []
+            fetcher = _fetcher(assets, refused, given)
+
+            def page() -> Any:
+                return wp.HTML(string=html, encoding="utf-8", base_url=SITE_URL + path,
+                               url_fetcher=fetcher, media_type="print")
+
+            first = page()
+            linked = _linked_sheets(first.etree_element, SITE_URL + path, assets)
+            given += linked
+            # The paper size first: as before, when the theme's @page rules set one, theirs wins.
+            sheets = [size, *(_parsed(wp, rel, assets, found) for rel in linked)]
 
             def render(fit: str | None) -> Any:
-                page = wp.HTML(string=html, encoding="utf-8", base_url=SITE_URL + path,
-                               url_fetcher=fetcher, media_type="print")
+                laid = first if fit is None else page()
                 if fit is not None:
-                    root = page.etree_element
+                    root = laid.etree_element
                     root.set("class", f"{root.get('class', '')} {fit}".strip())
-                return page.render(stylesheets=[size])
+                return laid.render(stylesheets=sheets)
 
             document = render(None)
             if _nearly_empty_end(document):
