@@ -21,7 +21,7 @@ STATIC = THEME / "static"
 def environment() -> jinja2.Environment:
     import jinja2  # loaded only when something is rendered
 
-    from sitegen.theme import fragments, template_cache
+    from sitegen.theme import fragments, notes, template_cache
 
     if not TEMPLATES.is_dir():
         raise RuntimeError(f"sitegen's templates are missing ({TEMPLATES}); "
@@ -36,6 +36,7 @@ def environment() -> jinja2.Environment:
         bytecode_cache=template_cache.CompiledTemplates(template_cache.FOLDER, TEMPLATES),
     )
     env.globals.update(fragments.GLOBALS)
+    env.globals.update(notes.GLOBALS)
     return env
 
 
