@@ -1,9 +1,11 @@
 """The notes' HTML made in Python (sitegen/theme/notes.py) is byte for byte what the Jinja
 macros it replaced made, every value escaped as autoescaping does: compared with those
-macros, kept here as they were, on random notes full of HTML's characters."""
+macros, kept here as they were, on random notes full of HTML's characters. The sheets'
+small pieces (sitegen/theme/fragments.py) escape what they place too."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -15,8 +17,9 @@ from markupsafe import Markup
 
 from sitegen.text.wordiff import Piece
 from sitegen.theme import fragments, notes
-from sitegen.views.article import Note
+from sitegen.views.article import GeneralQuestion, Note
 from sitegen.views.edition import Category, Rich
+from sitegen.views.exercise import Line
 from sitegen.views.factcheck import NoteCheck, OriginalWords, Verdict
 from sitegen.views.sources import SourceRef
 
@@ -77,3 +80,20 @@ def test_every_value_is_escaped() -> None:
                        OriginalWords(bad, bad, bad, src, bad, bad, (Piece("del", bad),))))
     for html in (notes.note(n, t), notes.key_note(n, t, bad), notes.note_refs([n], t)):
         assert "<x>" not in html and "&lt;x&gt;&amp;&#34;" in html
+
+
+def test_the_sheets_fragments_escape_what_they_place() -> None:
+    bad = "<x>&\""
+    t = {"question_core": bad, "handout_answer": bad, "handout_no_answer": bad}
+    lines = fragments.numbered_lines([Line(1, bad), Line(2, "b ")])
+    assert lines == ('<span class="ln" data-n="1">&lt;x&gt;&amp;&#34;</span>'
+                     '<span class="ln" data-n="2">b </span>')
+    question = GeneralQuestion(None, Rich(Markup("<em>a</em>"), None), None, None, bad, True)
+    mark = ' <span class="core-mark">(&lt;x&gt;&amp;&#34;)</span>'
+    assert fragments.core_mark(question, t) == mark
+    assert fragments.core_mark(replace(question, core=False), t) == ""
+    assert fragments.core_mark(object(), t) == ""  # a question of a kind without the mark
+    assert fragments.answer(question, t) == (
+        '<div class="answer"><strong>&lt;x&gt;&amp;&#34;</strong> <div><em>a</em></div></div>')
+    assert "<x>" not in fragments.answer(replace(question, answer=None), t)
+    assert fragments.ruled(3) == '<span class="line"></span>' * 3
