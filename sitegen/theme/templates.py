@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,16 @@ def environment() -> jinja2.Environment:
     if not TEMPLATES.is_dir():
         raise RuntimeError(f"sitegen's templates are missing ({TEMPLATES}); "
                            "install sitegen from its source folder with 'pip install -e .'")
-    env = jinja2.Environment(
+    class Environment(jinja2.Environment):
+        def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+            # A template's globals as one dict rather than Jinja's ChainMap over the
+            # environment's: every render, include and import lists them (an import
+            # compares them with the importer's), and a ChainMap is listed in Python, about
+            # 50 µs per import. The same names and values: every global is set below,
+            # before any template is loaded, and none is changed afterwards.
+            return {**self.globals, **(d or {})}
+
+    env = Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
