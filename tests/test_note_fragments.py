@@ -78,7 +78,8 @@ def test_every_value_is_escaped() -> None:
     n = Note(bad, 1, Category(bad, bad, None, bad), bad, bad, bad, bad, None, None, None, (src,),
              NoteCheck(None, bad, src, Verdict(bad, bad, None),
                        OriginalWords(bad, bad, bad, src, bad, bad, (Piece("del", bad),))))
-    for html in (notes.note(n, t), notes.key_note(n, t, bad), notes.note_refs([n], t)):
+    assert notes.key_notes([], t, bad) == ""
+    for html in (notes.note(n, t), notes.key_notes([n], t, bad), notes.note_refs([n], t)):
         assert "<x>" not in html and "&lt;x&gt;&amp;&#34;" in html
 
 

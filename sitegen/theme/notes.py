@@ -296,6 +296,12 @@ def key_note(n: _Note, t: Mapping[str, str], lang: str) -> Markup:
     return Markup("".join(out))
 
 
+def key_notes(notes: Iterable[_Note], t: Mapping[str, str], lang: str) -> Markup:
+    """Notes of the teacher key, together (nothing when there are none)."""
+    shown = "".join(key_note(n, t, lang) for n in notes)
+    return Markup(f'<div class="key-notes">{shown}</div>' if shown else "")
+
+
 GLOBALS = {"source_item": source_item, "source_ref": source_ref, "verdict": verdict,
            "diff": diff, "note_check": note_check, "note_refs": note_refs, "note": note,
-           "key_note": key_note}
+           "key_notes": key_notes}
