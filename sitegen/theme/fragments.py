@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Protocol
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
+
+from sitegen.theme.escaping import escape
 
 
 class _Rich(Protocol):

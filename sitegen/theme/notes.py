@@ -16,8 +16,9 @@ from typing import Protocol
 
 from jinja2.defaults import DEFAULT_POLICIES
 from jinja2.filters import do_truncate
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from sitegen.theme.escaping import escape
 from sitegen.theme.fragments import _Category, _Rich, badge, rich
 
 _LEEWAY: int = DEFAULT_POLICIES["truncate.leeway"]

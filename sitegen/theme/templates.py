@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from pathlib import Path
+from types import CodeType
 from typing import TYPE_CHECKING, Any
 
 from sitegen.errors import SiteError, SourceLocation
@@ -22,12 +23,25 @@ STATIC = THEME / "static"
 def environment() -> jinja2.Environment:
     import jinja2  # loaded only when something is rendered
 
-    from sitegen.theme import fragments, notes, template_cache
+    from sitegen.theme import escaping, fragments, notes, template_cache
 
     if not TEMPLATES.is_dir():
         raise RuntimeError(f"sitegen's templates are missing ({TEMPLATES}); "
                            "install sitegen from its source folder with 'pip install -e .'")
+    class Template(jinja2.Template):
+        @classmethod
+        def from_code(cls, environment: jinja2.Environment, code: CodeType,
+                      globals: MutableMapping[str, Any],
+                      uptodate: Callable[[], bool] | None = None) -> jinja2.Template:
+            template = super().from_code(environment, code, globals, uptodate)
+            # A compiled template escapes with the ``escape`` of its module (markupsafe's):
+            # the same escaping, cheaper (see sitegen/theme/escaping.py).
+            template.root_render_func.__globals__["escape"] = escaping.escape
+            return template
+
     class Environment(jinja2.Environment):
+        template_class = Template
+
         def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
             # A template's globals as one dict rather than Jinja's ChainMap over the
             # environment's: every render, include and import lists them (an import
