@@ -29,7 +29,8 @@ def test_text_is_escaped_as_markupsafe_escapes_it(text: str) -> None:
 
 @given(st.text(alphabet="&<>'\"a;#"))
 def test_markup_and_other_values_are_escaped_as_markupsafe_escapes_them(text: str) -> None:
-    for value in (Markup(text), _Text(text), len(text), None, 1.5, _Html(), text.encode()):
+    for value in (Markup(text), _Text(text), len(text), -len(text), True, None, 1.5,
+                  _Html(), text.encode()):
         ours = escaping.escape(value)
         assert type(ours) is Markup
         assert ours == markupsafe.escape(value)

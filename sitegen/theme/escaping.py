@@ -5,8 +5,9 @@ markupsafe 3 made ``escape`` a Python function around its C core, and ``Markup(â
 its argument in Python too: about a microsecond for each of the 2,000 and more values an
 article's pages show. Here a plain string (most of them) is escaped as markupsafe's own
 Python implementation does it, five replacements in C, and made ``Markup`` without a
-second check; ``Markup`` is kept as it is (HTML already); anything else goes to
-markupsafe. The result is the same text either way (tests/test_escaping.py compares them).
+second check; ``Markup`` is kept as it is (HTML already), an ``int`` written out;
+anything else goes to markupsafe. The result is the same text either way
+(tests/test_escaping.py compares them).
 """
 
 from __future__ import annotations
@@ -26,4 +27,6 @@ def escape(value: object) -> Markup:
                        .replace("<", "&lt;").replace("'", "&#39;").replace('"', "&#34;"))
     if type(value) is Markup:
         return value
+    if type(value) is int:  # digits and a sign: nothing to replace
+        return _markup(Markup, str(value))
     return markupsafe.escape(value)
