@@ -52,7 +52,7 @@ strings = st.fixed_dictionaries({
 def _macros() -> Any:  # a template's module: its macros as attributes
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.globals.update(fragments.GLOBALS)
+    env.globals.update(fragments.FILTERS)  # the macros call them as functions
     return env.from_string((FIXTURES / "note_macros.html").read_text("utf-8")).module
 
 

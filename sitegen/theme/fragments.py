@@ -1,6 +1,7 @@
 """The smallest pieces of HTML every page repeats, made in Python rather than as Jinja
 macros (a macro call costs several times a function call, and these run hundreds of times
-per article). Templates call them as globals: ``{{ rich(n.note, cls="note-body") }}``."""
+per article). Templates call them as filters, which Jinja calls directly (a global function
+goes through the context's ``call`` first): ``{{ n.note|rich(cls="note-body") }}``."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ def rich(value: _Rich | None, tag: str = "div", cls: str = "") -> Markup:
     return Markup(f"<{tag}{attrs}>{value.html}</{tag}>")
 
 
-def badge(cat: _Category, number: int | None) -> Markup:
+def badge(cat: _Category, number: int | None = None) -> Markup:
     """A category's letter badge, with the highlight's number when it has one."""
     shown = "" if number is None else number
     return Markup(f'<span class="badge badge-{escape(cat.key)}" aria-hidden="true">'
@@ -94,5 +95,5 @@ def answer(question: _Question, t: Mapping[str, str]) -> Markup:
     return Markup(f'<div class="answer"><em>{escape(t["handout_no_answer"])}</em></div>')
 
 
-GLOBALS = {"rich": rich, "badge": badge, "numbered_lines": numbered_lines, "ruled": ruled,
+FILTERS = {"rich": rich, "badge": badge, "numbered_lines": numbered_lines, "ruled": ruled,
            "core_mark": core_mark, "answer": answer}

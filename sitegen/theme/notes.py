@@ -6,7 +6,7 @@ values, shown in two pages: as Jinja macros they were a fifth of an article's re
 Every value placed in the HTML goes through ``escape`` (a ``Markup`` value, the rendered
 Markdown of ``Rich``, passes as it is), as in an autoescaped template; the HTML around
 the values is written out exactly as the macros these replace wrote it. Templates call
-them as globals: ``{{ note(n, t) }}``, ``{{ source_item(s, t, anchor=true) }}``.
+them as filters (see ``fragments``): ``{{ n|note(t) }}``, ``{{ s|source_item(t) }}``.
 """
 
 from __future__ import annotations
@@ -303,6 +303,6 @@ def key_notes(notes: Iterable[_Note], t: Mapping[str, str], lang: str) -> Markup
     return Markup(f'<div class="key-notes">{shown}</div>' if shown else "")
 
 
-GLOBALS = {"source_item": source_item, "source_ref": source_ref, "verdict": verdict,
-           "diff": diff, "note_check": note_check, "note_refs": note_refs, "note": note,
+FILTERS = {"source_item": source_item, "source_ref": source_ref, "verdict": verdict,
+           "diff": diff, "note_refs": note_refs, "note": note,
            "key_notes": key_notes}
