@@ -28,6 +28,7 @@ def environment() -> jinja2.Environment:
     if not TEMPLATES.is_dir():
         raise RuntimeError(f"sitegen's templates are missing ({TEMPLATES}); "
                            "install sitegen from its source folder with 'pip install -e .'")
+
     class Template(jinja2.Template):
         @classmethod
         def from_code(cls, environment: jinja2.Environment, code: CodeType,
