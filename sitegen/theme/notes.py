@@ -1,7 +1,7 @@
 """The notes as pages show them, made in Python for the reason ``fragments`` gives: a note
 in the explainer's panel and in the teacher key, the links to a paragraph's notes, a
 note's fact check, a source. An article has about twenty notes and each note a dozen
-values, shown in two pages: as Jinja macros they were a fifth of an article's rendering.
+values, shown in two pages: as Jinja macros they were a tenth of an article's rendering.
 
 Every value placed in the HTML goes through ``escape`` (a ``Markup`` value, the rendered
 Markdown of ``Rich``, passes as it is), as in an autoescaped template; the HTML around
