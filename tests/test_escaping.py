@@ -4,6 +4,7 @@ gives what markupsafe's ``escape`` gives, for every kind of value."""
 from __future__ import annotations
 
 import markupsafe
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup
@@ -45,3 +46,13 @@ def test_every_template_escapes_with_it() -> None:
     assert page.render(v="<a href='x'>&\"", m=Markup("<i>ok</i>")) == (
         '<p title="&lt;a href=&#39;x&#39;&gt;&amp;&#34;">'
         "&lt;a href=&#39;x&#39;&gt;&amp;&#34;<i>ok</i></p>")
+
+
+def test_strings_kept_escaped_stay_right(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Plain strings are kept with their escaped form; the store is emptied when full.
+    monkeypatch.setattr(escaping, "_KEPT", 3)
+    monkeypatch.setattr(escaping, "_ESCAPED", {})
+    texts = [f"<{i}>&'\"" for i in range(10)] * 2
+    for text in texts:
+        assert escaping.escape(text) == markupsafe.escape(text)
+    assert len(escaping._ESCAPED) <= 3
