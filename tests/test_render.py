@@ -11,6 +11,7 @@ from htmltree import Element, parse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it.common.normalize_url import normalizeLink
+from markupsafe import Markup
 
 from sitegen.model import Annotation, Localized, Span
 from sitegen.text import markdown
@@ -224,3 +225,13 @@ def test_templates_read_dicts_as_jinja_does(source: str) -> None:
 def test_a_missing_key_is_still_an_error_in_templates() -> None:
     with pytest.raises(jinja2.UndefinedError, match="missing"):
         templates.environment().from_string("{{ d.missing }}").render(d={})
+
+
+def test_templates_have_the_environments_globals() -> None:
+    # A template's globals are one dict (not Jinja's ChainMap): the same names and values,
+    # seen from a page and from what it imports.
+    env = templates.environment()
+    assert dict(env.get_template("_factcheck.html").globals) == env.globals
+    page = env.from_string('{% import "_factcheck.html" as fc %}{{ fc.jsonld(f) }}{{ note }}')
+    assert page.render(f={"jsonld": Markup("<x>")}, note="n") == (
+        '<script type="application/ld+json"><x></script>n')
