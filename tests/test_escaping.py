@@ -56,3 +56,11 @@ def test_strings_kept_escaped_stay_right(monkeypatch: pytest.MonkeyPatch) -> Non
     for text in texts:
         assert escaping.escape(text) == markupsafe.escape(text)
     assert len(escaping._ESCAPED) <= 3
+
+
+def test_a_long_string_is_escaped_but_not_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(escaping, "_ESCAPED", {})
+    long = "<b>" * 1000
+    assert escaping.escape(long) == markupsafe.escape(long)
+    assert escaping.escape("<b>") == markupsafe.escape("<b>")
+    assert list(escaping._ESCAPED) == ["<b>"]

@@ -21,8 +21,11 @@ _markup = str.__new__
 """``Markup(text)`` for a text already escaped, without ``Markup.__new__``'s ``__html__`` check."""
 
 _ESCAPED: dict[str, Markup] = {}
-"""Plain strings escaped so far; emptied when it holds ``_KEPT`` (a few megabytes at most)."""
+"""Short plain strings escaped so far; emptied when it holds ``_KEPT``."""
 _KEPT = 20_000
+_SHORT = 200
+"""The longest string kept: the ones that recur are short, and a long one kept would hold
+its memory for the whole build (20,000 of them, a few megabytes at most)."""
 
 
 def escape(value: object) -> Markup:
@@ -31,11 +34,13 @@ def escape(value: object) -> Markup:
     if type(value) is str:
         escaped = _ESCAPED.get(value)
         if escaped is None:
-            if len(_ESCAPED) >= _KEPT:
-                _ESCAPED.clear()
-            escaped = _ESCAPED[value] = _markup(
+            escaped = _markup(
                 Markup, value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
                 .replace("'", "&#39;").replace('"', "&#34;"))
+            if len(value) <= _SHORT:
+                if len(_ESCAPED) >= _KEPT:
+                    _ESCAPED.clear()
+                _ESCAPED[value] = escaped
         return escaped
     if type(value) is Markup:
         return value
