@@ -16,9 +16,8 @@ from conftest import site_bytes as _tree
 from sitegen.build import cache, snapshot
 from sitegen.build.builder import Builder
 from sitegen.errors import SiteWarning, SourceLocation
-from sitegen.output import ledger
+from sitegen.output import ledger, stage
 from sitegen.output.folder import teacher_folder
-from sitegen.output import stage
 from sitegen.output.stage import MARKER
 
 
