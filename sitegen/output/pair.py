@@ -97,11 +97,6 @@ class Pair:
 
 def count_pages(files: Iterable[str]) -> tuple[int, int]:
     """The HTML pages of the site, and of the teacher's folder, among ``files``."""
-    site = teacher = 0
-    for rel in files:
-        if rel.endswith(".html"):
-            if rel.startswith(TEACHER):
-                teacher += 1
-            else:
-                site += 1
-    return site, teacher
+    pages = [rel for rel in files if rel.endswith(".html")]  # may be every file of a site
+    teacher = sum(1 for rel in pages if rel.startswith(TEACHER))
+    return len(pages) - teacher, teacher
