@@ -33,7 +33,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, cast
 
 from sitegen import __version__
 from sitegen.build.cache import (
@@ -56,9 +56,9 @@ Articles = list[tuple[str, Signature]]
 """Each article folder's name and signature, sorted by name."""
 
 
-@dataclass(frozen=True)
-class Group:
-    """One article's part of a snapshot (under ``cache.SITE``, the site-wide files')."""
+class Group(NamedTuple):
+    """One article's part of a snapshot (under ``cache.SITE``, the site-wide files'). A
+    named tuple: a big site has thousands."""
 
     outputs: list[str]
     """The files it made, sorted (the teacher's as ``output.stage`` names them)."""
@@ -171,7 +171,7 @@ def trusted(found: Snapshot, look: Look, folders: Mapping[str, Signature]
             sig = [] if slug == SITE else folders.get(slug)
             if sig is None or len(part) != count or None in part:
                 continue
-            lines = [line for line in part if line is not None]
+            lines = cast(list[str], part)  # not one None, as just checked
             if group_seen(sig, lines) == seen:
                 groups[str(slug)] = Group(outputs, str(seen), str(card), list(warnings), lines)
     except (TypeError, ValueError):
