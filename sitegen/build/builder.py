@@ -119,7 +119,7 @@ class Builder:
         """Last build's entries, when they were made with the same site-wide inputs."""
         if self._entries_key != site_key:
             self._entries = self._store.load(site_key) if self._store else Entries()
-            if SITE not in self._entries:  # only a finished build's entries count
+            if self._entries.get(SITE) is None:  # only a finished build's entries count
                 self._entries = Entries()
             self._entries_key = site_key
         return self._entries

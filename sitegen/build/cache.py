@@ -148,7 +148,7 @@ class Entry:
     def warnings(self) -> list[SiteWarning]:
         return warnings_from_json(self.warnings_json)
 
-    @property
+    @cached_property
     def card_digest(self) -> str:
         """A hash of the article's cards: what the index pages take from it."""
         return hashlib.sha256(json.dumps(self.cards, sort_keys=True).encode()).hexdigest()
@@ -228,7 +228,8 @@ class Entries(Mapping[str, Entry]):
         return found if isinstance(found, bytes) else found.line(slug)
 
     def updated(self, changed: Mapping[str, Entry], kept: set[str]) -> Entries:
-        """The entries ``changed`` and, of these, those of the slugs ``kept``, unread."""
+        """The entries ``changed``, and this mapping's entries of the slugs ``kept`` as
+        they are (a line not parsed yet is written back as it was read)."""
         items: dict[str, Entry | bytes] = {slug: self._items[slug] for slug in kept}
         items.update(changed)
         return Entries(dict(sorted(items.items())))
