@@ -137,10 +137,9 @@ def test_a_snapshot_that_does_not_hold_is_ignored(damage: str, site: Path,
     full = Builder(site, out, pdf=False, jobs=1).build()
     path = snapshot._path(cache.Store(out))
     header, seal, body = path.read_bytes().split(b"\n", 2)
-    first, groups = body.split(b"\n")  # the build's claims, then each article's part
-    claims = json.loads(first)
+    claims = json.loads(body)
     claims["pages"] = 999
-    forged = json.dumps(claims).encode() + b"\n" + groups
+    forged = json.dumps(claims).encode()
     if damage == "forged":  # the seal is of the true body
         path.write_bytes(b"\n".join([header, seal, forged]))
     elif damage == "sealed for another manifest":
@@ -323,16 +322,45 @@ def test_an_article_is_trusted_only_as_its_snapshot_part_says(three: Path,
     out = tmp_path / "out"
     Builder(three, out, pdf=False, jobs=1).build()
     store = cache.Store(out)
-    path = snapshot._path(store)
+    path = snapshot._groups_path(store)
     header, _, body = path.read_bytes().split(b"\n", 2)
-    first, groups = body.split(b"\n")
-    rows = json.loads(groups)
+    rows = json.loads(body)
     for row in rows:
         if row[0] == "sample":
             row[2] = "0" * 64
-    assert store.write_sealed(path, header, first + b"\n" + json.dumps(rows).encode())
+    assert store.write_sealed(path, header, json.dumps(rows).encode())
     _scribble(out / "sample/index.html")  # found only by its hash
     _edit(three, "other")
     result = Builder(three, out, pdf=False, jobs=1).build()
     assert sorted(result.rendered) == ["other", "sample"]
+    assert _tree(out) == _tree(_clean(three, tmp_path / "clean"))
+
+
+@pytest.mark.parametrize("damage", ["missing", "truncated", "of another build"])
+def test_parts_that_do_not_hold_trust_no_article(damage: str, three: Path,
+                                                 tmp_path: Path) -> None:
+    """The file of the articles' parts is used only whole, sealed, and with the snapshot
+    of the build that wrote it; else every article is checked in full."""
+    out = tmp_path / "out"
+    Builder(three, out, pdf=False, jobs=1).build()
+    path = snapshot._groups_path(cache.Store(out))
+    if damage == "missing":
+        path.unlink()
+    elif damage == "truncated":
+        path.write_bytes(path.read_bytes()[:-10])
+    else:  # the parts of the build before, beside this build's snapshot
+        kept = path.read_bytes()
+        _edit(three, "third")
+        Builder(three, out, pdf=False, jobs=1).build()
+        path.write_bytes(kept)
+    (out / "sample/index.html").touch()  # same bytes: found in place by its hash
+    _edit(three, "other")
+    loads: list[str] = []
+    real = stage.is_in_place
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(stage, "is_in_place",
+                      lambda root, old, rel, *a: (loads.append(rel), real(root, old, rel, *a))[1])
+        result = Builder(three, out, pdf=False, jobs=1).build()
+    assert result.rendered == ["other"]
+    assert "third/index.html" in loads  # checked file by file, not trusted
     assert _tree(out) == _tree(_clean(three, tmp_path / "clean"))

@@ -185,7 +185,7 @@ class Builder:
         what the last build left in it (None when checking without writing). An article
         the snapshot vouches for is neither parsed nor checked file by file."""
         last_entries = self._known(site_key) if places is not None else Entries()
-        trusted = listing.trusted(last_entries) if places is not None else {}
+        trusted = listing.trusted(self._store, last_entries) if places is not None else {}
         with self._early_workers(listing, last_entries) as workers:
             site_problems = Collector()
             # A build with this very site.yaml and code loaded and checked it: its
@@ -325,8 +325,11 @@ class Builder:
         if found is None or listing.problems.errors:
             return None
         listing.found = found
+        # The folders' hash first: made before the look's stats are kept, it adds
+        # nothing to the build's peak of memory.
+        same_articles = listing.articles_seen == found.articles
         listing.look = snapshot.Look(output.site.out, output.teacher.out, found.outputs)
-        if listing.articles_seen != found.articles or listing.look.seen != found.outputs_seen:
+        if not same_articles or listing.look.seen != found.outputs_seen:
             return None
         warnings = all_warnings(found.site_warnings, listing.problems.warnings,
                                  found.article_warnings)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen.build import snapshot
-from sitegen.build.cache import Entries, Entry, Signature, warnings_from_json
+from sitegen.build.cache import Entries, Entry, Signature, Store, warnings_from_json
 from sitegen.errors import Collector, SiteWarning
 from sitegen.output.stage import Staged
 
@@ -87,11 +87,11 @@ class Listing:
         """The folders' hash as a snapshot keeps it: compared, then saved, once."""
         return snapshot.articles_seen([(folder.name, sig) for folder, sig in self.folders])
 
-    def trusted(self, known: Entries) -> dict[str, snapshot.Group]:
+    def trusted(self, store: Store | None, known: Entries) -> dict[str, snapshot.Group]:
         """The articles (and ``SITE``) whose entry and files hold as the snapshot has
         them (see ``snapshot.trusted``), of those with an entry in ``known``."""
-        if self.found is None or self.look is None:
+        if store is None or self.found is None or self.look is None:
             return {}
-        groups = snapshot.trusted(self.found, self.look,
+        groups = snapshot.trusted(store, self.found, self.look,
                                   {folder.name: sig for folder, sig in self.folders})
         return {slug: group for slug, group in groups.items() if slug in known}

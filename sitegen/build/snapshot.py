@@ -12,13 +12,15 @@ each article's signature is the one its cache entry was made with, and each outp
 has the stamp the manifest recorded after writing or checking it, which is all the full
 check trusts too.
 
-Any difference, and the build runs the full check, article by article: the body's second
-line holds each article's part (``Group``: its output files, one hash of its folder's
-signature and of those files' stamps, its cards' hash and its warnings), so an article
-whose part is as recorded, looking again with the same stats, is trusted as a whole
-(``trusted``) and only the others are checked file by file, parsed and rendered.
+Any difference, and the build runs the full check, article by article: a second file,
+read only then, holds each article's part (``Group``: its output files, one hash of its
+folder's signature and of those files' stamps, its cards' hash and its warnings), so an
+article whose part is as recorded, looking again with the same stats, is trusted as a
+whole (``trusted``) and only the others are checked file by file, parsed and rendered.
+Its header names the snapshot's own hashes, so it is used only with the snapshot it was
+written with.
 
-The file lives beside the build cache and is sealed like it, with the cache folder's
+Both files live beside the build cache and are sealed like it, with the cache folder's
 secret: a forged snapshot is ignored.
 """
 
@@ -50,7 +52,7 @@ from sitegen.output.ledger import FileRecord
 from sitegen.output.stage import TEACHER
 
 FORMAT = "sitegen-snapshot/5"
-"""/5: each article's part (``Group``), on a second line."""
+"""/5: each article's part (``Group``), in a second file."""
 
 Articles = list[tuple[str, Signature]]
 """Each article folder's name and signature, sorted by name."""
@@ -86,14 +88,19 @@ class Snapshot:
     """The HTML pages of the site and of the teacher's folder."""
     site_warnings: list[SiteWarning]
     article_warnings: list[SiteWarning]
-    groups_json: bytes
-    """Each group as [slug, files, seen, card, warnings]: parsed only when the build
-    has something to do (``trusted``)."""
+    groups_header: bytes
+    """The header of the file of its groups (see ``trusted``)."""
 
 
 def _path(store: Store) -> Path:
     """Beside the build cache's state file of the same output folder."""
     return store.path.with_suffix(".snapshot")
+
+
+def _groups_path(store: Store) -> Path:
+    """Beside the snapshot: each group as [slug, files, seen, card, warnings], read only
+    when the build has something to do (``trusted``)."""
+    return store.path.with_suffix(".groups")
 
 
 def _header(site_key: str, ident: str, manifest: str) -> bytes:
@@ -113,7 +120,15 @@ def _stat_line(stamp: Stamp) -> str:
 
 
 def _outputs_seen(stat_lines: list[str]) -> str:
-    return hashlib.sha256("\n".join(stat_lines).encode()).hexdigest()
+    """The hash of the lines joined by newlines, joined a few thousand at a time: one
+    string of them all would be megabytes more at the build's peak."""
+    h = hashlib.sha256()
+    for at in range(0, len(stat_lines), _CHUNK):
+        h.update((b"\n" if at else b"") + "\n".join(stat_lines[at:at + _CHUNK]).encode())
+    return h.hexdigest()
+
+
+_CHUNK = 2048
 
 
 def group_seen(sig: Signature, stat_lines: list[str]) -> str:
@@ -152,16 +167,20 @@ class Look:
         """The hash of every file's stamp; None if one is missing or not a regular file."""
         if None in self.lines:
             return None
-        return _outputs_seen([line for line in self.lines if line is not None])
+        return _outputs_seen(cast(list[str], self.lines))  # not one None, as just checked
 
 
-def trusted(found: Snapshot, look: Look, folders: Mapping[str, Signature]
+def trusted(store: Store, found: Snapshot, look: Look, folders: Mapping[str, Signature]
             ) -> dict[str, Group]:
     """The groups of ``found`` whose files ``look`` found with the stamps recorded and
     whose article folder (listed with ``folders``) has the signature recorded, by slug
-    (``SITE`` for the site-wide files): their entries and files hold as they are."""
+    (``SITE`` for the site-wide files): their entries and files hold as they are. None
+    when the file of groups is missing, damaged, forged or of another snapshot."""
+    body = store.read_sealed(_groups_path(store), found.groups_header)
+    if body is None:
+        return {}
     try:
-        raw = json.loads(found.groups_json)
+        raw = json.loads(body)
         groups: dict[str, Group] = {}
         at = 0
         for slug, count, seen, card, warnings in raw:
@@ -183,20 +202,27 @@ def load(store: Store, site_key: str, ident: str, manifest: str) -> Snapshot | N
     """The snapshot of the last build of the store's output folder, if it was made with
     this site-wide key and this very manifest; None otherwise (or when it is damaged or
     forged)."""
-    body = store.read_sealed(_path(store), _header(site_key, ident, manifest))
+    header = _header(site_key, ident, manifest)
+    body = store.read_sealed(_path(store), header)
     if body is None:
         return None
-    first, _, groups = body.partition(b"\n")
     try:
-        raw = json.loads(first)
-        snapshot = Snapshot(str(raw["articles"]), str(raw["outputs_seen"]),
-                            [str(rel) for rel in raw["outputs"]],
+        raw = json.loads(body)
+        articles, seen = str(raw["articles"]), str(raw["outputs_seen"])
+        snapshot = Snapshot(articles, seen, [str(rel) for rel in raw["outputs"]],
                             (int(raw["pages"][0]), int(raw["pages"][1])),
                             warnings_from_json(raw["site_warnings"]),
-                            warnings_from_json(raw["article_warnings"]), groups)
+                            warnings_from_json(raw["article_warnings"]),
+                            _groups_header(header, articles, seen))
     except (KeyError, TypeError, ValueError):
         return None
     return snapshot
+
+
+def _groups_header(header: bytes, articles: str, outputs_seen: str) -> bytes:
+    """The snapshot's header and its hashes: the groups of one build hold only with the
+    snapshot of that build."""
+    return json.dumps([header.decode(), articles, outputs_seen]).encode()
 
 
 Made = tuple[str, Signature, list[str], str, list[list[Any]]]
@@ -235,16 +261,24 @@ def save(store: Store, site_key: str, ident: str, manifest: str, articles: str,
             outputs += files
         lines += found
         rows.append(row)
-    first = json.dumps({"articles": articles, "outputs_seen": _outputs_seen(lines),
-                        "outputs": outputs, "pages": pages,
-                        "site_warnings": warnings_json(site_warnings),
-                        "article_warnings": warnings_json(article_warnings)},
-                       ensure_ascii=False)
-    body = f"{first}\n{json.dumps(rows, ensure_ascii=False)}".encode("utf-8", JSON_SURROGATES)
-    store.write_sealed(_path(store), _header(site_key, ident, manifest), body)
+    seen = _outputs_seen(lines)
+    body = json.dumps({"articles": articles, "outputs_seen": seen,
+                       "outputs": outputs, "pages": pages,
+                       "site_warnings": warnings_json(site_warnings),
+                       "article_warnings": warnings_json(article_warnings)},
+                      ensure_ascii=False).encode("utf-8", JSON_SURROGATES)
+    header = _header(site_key, ident, manifest)
+    # The groups first: a snapshot is never left naming groups it was not written with.
+    if not store.write_sealed(_groups_path(store), _groups_header(header, articles, seen),
+                              json.dumps(rows, ensure_ascii=False).encode(
+                                  "utf-8", JSON_SURROGATES)):
+        forget(store)
+        return
+    store.write_sealed(_path(store), header, body)
 
 
 def forget(store: Store) -> None:
     """Remove the snapshot: the next build runs the full check."""
-    with contextlib.suppress(OSError):
-        _path(store).unlink(missing_ok=True)
+    for path in (_path(store), _groups_path(store)):
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
