@@ -16,7 +16,7 @@ from conftest import site_bytes as _tree
 from sitegen.build import cache, snapshot
 from sitegen.build.builder import Builder
 from sitegen.errors import SiteWarning, SourceLocation
-from sitegen.output import ledger
+from sitegen.output import ledger, stage
 from sitegen.output.folder import teacher_folder
 from sitegen.output.stage import MARKER
 
@@ -178,3 +178,189 @@ def test_each_unchanged_article_folder_is_listed_once(edit: bool, site: Path, tm
     unchanged = ["sample"] if edit else ["other", "sample"]
     for name in unchanged:
         assert listed.count(os.fspath(site / "articles" / name)) == 1, name
+
+
+# ----------------------------------------------------------- article by article
+
+
+@pytest.fixture
+def three(site: Path) -> Path:
+    """The site with a third article, so that one can change while two stay."""
+    shutil.copytree(site / "articles/sample", site / "articles/third")
+    return site
+
+
+def _edit(content: Path, slug: str, old: str = "in March", new: str = "in April") -> None:
+    md = content / "articles" / slug / "article.md"
+    text = md.read_text("utf-8")
+    assert old in text
+    md.write_text(text.replace(old, new), "utf-8")
+
+
+def _watch(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str]]:
+    """The slugs whose cache entry a build parses, and the output paths it checks file by
+    file (``is_in_place``)."""
+    parsed: list[str] = []
+    checked: list[str] = []
+    real_parse, real_check = cache.Entry.from_json, stage.is_in_place
+
+    def parse(raw: bytes, line: list[object]) -> tuple[str, cache.Entry]:
+        parsed.append(str(line[0]))
+        return real_parse(raw, line)
+
+    def check(root: str, old: object, rel: str, *args: object) -> object:
+        checked.append(f"{root}/{rel}")
+        return real_check(root, old, rel, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache.Entry, "from_json", staticmethod(parse))
+    monkeypatch.setattr(stage, "is_in_place", check)
+    return parsed, checked
+
+
+@pytest.mark.parametrize("card", [False, True])
+def test_an_edit_parses_and_checks_only_the_article_that_changed(
+        card: bool, three: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The other articles are trusted from the snapshot and the same look at the output
+    files: their entries stay unread (but for their cards, when the index is made again
+    because a card changed) and their files are not checked one by one."""
+    out = tmp_path / "out"
+    Builder(three, out, pdf=False, jobs=1).build()
+    if card:
+        _edit(three, "other", "A short story", "A new story")
+    else:
+        _edit(three, "other")
+    parsed, checked = _watch(monkeypatch)
+    result = Builder(three, out, pdf=False, jobs=1).build()
+    assert result.rendered == ["other"]
+    assert set(parsed) == ({"", "other", "sample", "third"} if card else {"", "other"})
+    teacher = teacher_folder(out)
+    for slug in ("sample", "third"):
+        assert not [p for p in checked if p.startswith((f"{out}/{slug}/", f"{teacher}/{slug}/"))]
+    monkeypatch.undo()
+    assert _tree(out) == _tree(_clean(three, tmp_path / "clean"))
+    assert _tree(teacher) == _tree(teacher_folder(tmp_path / "clean"))
+
+
+CHANGES = {
+    "two articles edited": (lambda c, o: _edit(c, "third"), ["other", "third"]),
+    "an article removed": (lambda c, o: shutil.rmtree(c / "articles/third"), ["other"]),
+    "an article added": (lambda c, o: shutil.copytree(c / "articles/sample",
+                                                      c / "articles/fourth"),
+                         ["fourth", "other"]),
+    "an unchanged article's output touched": (lambda c, o: (o / "sample/index.html").touch(),
+                                              ["other"]),
+    "an unchanged article's output removed": (lambda c, o: (o / "sample/index.html").unlink(),
+                                              ["other", "sample"]),
+    "an unchanged article's output replaced": (lambda c, o: _replace(o / "sample/index.html"),
+                                               ["other"]),
+    "an unchanged article's output edited, same size and times": (
+        lambda c, o: _scribble(o / "sample/index.html"), ["other", "sample"]),
+    "a teacher's file of an unchanged article removed": (
+        lambda c, o: (teacher_folder(o) / "third/teacher.html").unlink(), ["other", "third"]),
+    "an unchanged article touched": (lambda c, o: (c / "articles/sample/article.md").touch(),
+                                     ["other"]),
+    "the index touched": (lambda c, o: (o / "index.html").touch(), ["other"]),
+}
+
+
+def _replace(page: Path) -> None:
+    """The same bytes and times in a new file."""
+    st = page.stat()
+    shutil.copy(page, page.with_suffix(".copy"))
+    os.replace(page.with_suffix(".copy"), page)
+    os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def _scribble(page: Path) -> None:
+    """Other bytes of the same size, the old times put back (only the change time and
+    the hash tell)."""
+    st = page.stat()
+    data = page.read_bytes()
+    page.write_bytes(data[:-8] + b"scribble")
+    os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_with_an_edit_every_other_difference_is_still_found(
+        change: str, three: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    Builder(three, out, pdf=False, jobs=1).build()
+    _edit(three, "other")
+    make, rendered = CHANGES[change]
+    make(three, out)
+    result = Builder(three, out, pdf=False, jobs=1).build()
+    assert sorted(result.rendered) == rendered
+    assert _tree(out) == _tree(_clean(three, tmp_path / "clean"))
+    assert _tree(teacher_folder(out)) == _tree(teacher_folder(tmp_path / "clean"))
+    _forbid(monkeypatch)  # and the build after it has a snapshot that holds
+    assert Builder(three, out, pdf=False, jobs=1).build().rendered == []
+
+
+def test_an_entry_that_does_not_parse_is_no_entry(three: Path, tmp_path: Path) -> None:
+    """A line of the state file is parsed only when its article is looked at: one that
+    does not parse, even under a seal that holds, counts as no entry, and only that
+    article is made again."""
+    out = tmp_path / "out"
+    Builder(three, out, pdf=False, jobs=1).build()
+    store = cache.Store(out)
+    path = cache.default_path(out)
+    header, _, body = path.read_bytes().split(b"\n", 2)
+    lines = [b'["sample",' if line.startswith(b'["sample",') else line
+             for line in body.split(b"\n")]
+    assert store.write_sealed(path, header, b"\n".join(lines))
+    (out / "sample/index.html").touch()  # so that its entry is looked at
+    _edit(three, "other")
+    result = Builder(three, out, pdf=False, jobs=1).build()
+    assert sorted(result.rendered) == ["other", "sample"]
+    assert _tree(out) == _tree(_clean(three, tmp_path / "clean"))
+
+
+def test_an_article_is_trusted_only_as_its_snapshot_part_says(three: Path,
+                                                              tmp_path: Path) -> None:
+    """A part that does not match what the look finds (here, sealed with the secret but
+    naming other stamps) is checked in full, file by file."""
+    out = tmp_path / "out"
+    Builder(three, out, pdf=False, jobs=1).build()
+    store = cache.Store(out)
+    path = snapshot._groups_path(store)
+    header, _, body = path.read_bytes().split(b"\n", 2)
+    rows = json.loads(body)
+    for row in rows:
+        if row[0] == "sample":
+            row[2] = "0" * 64
+    assert store.write_sealed(path, header, json.dumps(rows).encode())
+    _scribble(out / "sample/index.html")  # found only by its hash
+    _edit(three, "other")
+    result = Builder(three, out, pdf=False, jobs=1).build()
+    assert sorted(result.rendered) == ["other", "sample"]
+    assert _tree(out) == _tree(_clean(three, tmp_path / "clean"))
+
+
+@pytest.mark.parametrize("damage", ["missing", "truncated", "of another build"])
+def test_parts_that_do_not_hold_trust_no_article(damage: str, three: Path,
+                                                 tmp_path: Path) -> None:
+    """The file of the articles' parts is used only whole, sealed, and with the snapshot
+    of the build that wrote it; else every article is checked in full."""
+    out = tmp_path / "out"
+    Builder(three, out, pdf=False, jobs=1).build()
+    path = snapshot._groups_path(cache.Store(out))
+    if damage == "missing":
+        path.unlink()
+    elif damage == "truncated":
+        path.write_bytes(path.read_bytes()[:-10])
+    else:  # the parts of the build before, beside this build's snapshot
+        kept = path.read_bytes()
+        _edit(three, "third")
+        Builder(three, out, pdf=False, jobs=1).build()
+        path.write_bytes(kept)
+    (out / "sample/index.html").touch()  # same bytes: found in place by its hash
+    _edit(three, "other")
+    loads: list[str] = []
+    real = stage.is_in_place
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(stage, "is_in_place",
+                      lambda root, old, rel, *a: (loads.append(rel), real(root, old, rel, *a))[1])
+        result = Builder(three, out, pdf=False, jobs=1).build()
+    assert result.rendered == ["other"]
+    assert "third/index.html" in loads  # checked file by file, not trusted
+    assert _tree(out) == _tree(_clean(three, tmp_path / "clean"))

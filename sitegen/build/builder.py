@@ -15,13 +15,21 @@ import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen import __version__
 from sitegen.build import cache, snapshot
-from sitegen.build.cache import SITE, Entry, Signature, content_key, input_bytes, signature
+from sitegen.build.cache import (
+    SITE,
+    Entries,
+    Entry,
+    Signature,
+    content_key,
+    input_bytes,
+    signature,
+)
+from sitegen.build.phase import Collected, Listing, all_warnings
 from sitegen.build.workers import POOL_THRESHOLD, Workers, build_all
 from sitegen.content.listing import article_dirs
 from sitegen.errors import Collector, ContentErrors, SiteWarning, SourceLocation
@@ -35,55 +43,6 @@ from sitegen.theme import templates
 if TYPE_CHECKING:
     from sitegen.build.article import Done, Task
     from sitegen.model import Site
-
-
-
-@dataclass
-class _Collected:
-    """What phase 1 found: every article's entry, the files of those it rendered."""
-
-    site: Site | None
-    """None when nothing needed site.yaml read (nothing rendered)."""
-    entries: dict[str, Entry]
-    staged: dict[str, Staged]
-    rendered: list[str]
-    site_warnings: list[SiteWarning]
-    """site.yaml's, kept with the site-wide files for builds that do not read it."""
-    listing_warnings: list[SiteWarning]
-    """What listing the article folders reported."""
-    assets: dict[str, bytes] | None = None
-    """The theme's files, when an article was rendered (see ``views.assets``)."""
-
-    @property
-    def article_warnings(self) -> list[SiteWarning]:
-        return [w for entry in self.entries.values() for w in entry.warnings]
-
-    @property
-    def warnings(self) -> list[SiteWarning]:
-        return _all_warnings(self.site_warnings, self.listing_warnings, self.article_warnings)
-
-
-def _all_warnings(site: list[SiteWarning], listing: list[SiteWarning],
-                  articles: list[SiteWarning]) -> list[SiteWarning]:
-    """Every warning of a build, in the order it reports them."""
-    return [*site, *listing, *articles]
-
-
-@dataclass
-class _Listing:
-    """What a build looks at before it knows whether it has work: each article folder
-    with its signature, what listing them reported, and the stat of each output file the
-    last build's snapshot named (taken once, used by the full check too)."""
-
-    folders: list[tuple[Path, Signature]]
-    problems: Collector
-    """What listing the article folders reported."""
-    stats: dict[str, os.stat_result] = field(default_factory=dict)
-
-    @cached_property
-    def articles_seen(self) -> str:
-        """The folders' hash as a snapshot keeps it: compared, then saved, once."""
-        return snapshot.articles_seen([(folder.name, sig) for folder, sig in self.folders])
 
 
 @dataclass
@@ -135,7 +94,7 @@ class Builder:
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.start_method = start_method
         self._store = cache.Store(out) if use_cache and out is not None else None
-        self._entries: dict[str, Entry] = {}
+        self._entries = Entries()
         self._entries_key: str | None = None
 
     def _site_key(self) -> str:
@@ -156,12 +115,12 @@ class Builder:
             h.update(hashlib.sha256(path.read_bytes()).digest())
         return h.hexdigest()
 
-    def _known(self, site_key: str) -> dict[str, Entry]:
+    def _known(self, site_key: str) -> Entries:
         """Last build's entries, when they were made with the same site-wide inputs."""
         if self._entries_key != site_key:
-            self._entries = self._store.load(site_key) if self._store else {}
-            if SITE not in self._entries:  # only a finished build's entries count
-                self._entries = {}
+            self._entries = self._store.load(site_key) if self._store else Entries()
+            if self._entries.get(SITE) is None:  # only a finished build's entries count
+                self._entries = Entries()
             self._entries_key = site_key
         return self._entries
 
@@ -203,7 +162,7 @@ class Builder:
             files[rel] = Staged(digest, size, None, seen)
         return files
 
-    def _early_workers(self, listing: _Listing, last_entries: Mapping[str, Entry]
+    def _early_workers(self, listing: Listing, last_entries: Mapping[str, Entry]
                        ) -> contextlib.AbstractContextManager[Workers | None]:
         """Workers started before the content is read, when so many articles have no
         entry (a clean build, new site-wide inputs) that the pool is sure to be used (an
@@ -215,16 +174,18 @@ class Builder:
         return Workers(self.jobs if self.pdf else min(self.jobs, surely), self.start_method,
                        pdf=self.pdf)
 
-    def _list_articles(self) -> _Listing:
+    def _list_articles(self) -> Listing:
         """Each article folder with its signature, and what listing them reported."""
         problems = Collector()
-        return _Listing([(folder, signature(folder))
+        return Listing([(folder, signature(folder))
                          for folder in article_dirs(self.content, problems)], problems)
 
-    def _collect(self, places: Places | None, site_key: str, listing: _Listing) -> _Collected:
+    def _collect(self, places: Places | None, site_key: str, listing: Listing) -> Collected:
         """Phase 1 and rendering into ``places``, the folders the build writes, each with
-        what the last build left in it (None when checking without writing)."""
-        last_entries = self._known(site_key) if places is not None else {}
+        what the last build left in it (None when checking without writing). An article
+        the snapshot vouches for is neither parsed nor checked file by file."""
+        last_entries = self._known(site_key) if places is not None else Entries()
+        trusted = listing.trusted(self._store, last_entries) if places is not None else {}
         with self._early_workers(listing, last_entries) as workers:
             site_problems = Collector()
             # A build with this very site.yaml and code loaded and checked it: its
@@ -235,6 +196,8 @@ class Builder:
             tasks: list[Task] = []
             staged: dict[str, Staged] = {}
             for folder, sig in listing.folders:
+                if folder.name in trusted:
+                    continue
                 found, key = self._reusable(last_entries.get(folder.name), folder, sig, site_key,
                                             places, listing.stats)
                 if found is not None:
@@ -263,8 +226,10 @@ class Builder:
             assert d.entry is not None
             entries[d.slug] = d.entry
             staged.update(d.staged)
-        return _Collected(site, dict(sorted(entries.items())), staged, [d.slug for d in done],
-                       site_warnings, listing.problems.warnings, assets)
+        site_group = trusted.pop(SITE, None)
+        return Collected(site, dict(sorted(entries.items())), trusted, site_group, staged,
+                          [d.slug for d in done], site_warnings, listing.problems.warnings,
+                          assets)
 
     def build(self) -> BuildResult:
         """Check, render and write the whole site and the teacher's folder; the cache is
@@ -276,35 +241,69 @@ class Builder:
             unchanged = self._unchanged(output, site_key, listing)
             if unchanged is not None:
                 return unchanged
+            found = output.found
             places = output.open()
+            if output.ident != found:  # claimed anew: the snapshot was of another folder
+                listing.found = None
             collected = self._collect(places, site_key, listing)
-            entries = collected.entries
+            made: dict[str, Entry] = dict(collected.entries)
+            trusted = dict(collected.trusted)
             # The indexes and assets depend on the site-wide inputs and on each article's
-            # card, which its key determines; so do the names they take (see
-            # ``_site_files``).
-            key = hashlib.sha256("\0".join([site_key, *(f"{slug}\0{e.key}" for slug, e in
-                                                          entries.items())]).encode()
+            # cards, in slug order; so do the names they take (see ``_site_files``).
+            slugs = sorted([*made, *trusted])
+            key = hashlib.sha256("\0".join([site_key, *(f"{slug}\0{collected.cards(slug)}"
+                                                          for slug in slugs)]).encode()
                                  ).hexdigest()
-            site_before = self._known(site_key).get(SITE)
-            files = (self._in_place(site_before, places, listing.stats)
-                     if site_before is not None and site_before.key == key else None)
-            if files is None:
-                site = collected.site or self._site(Collector(), check=False)
-                files = {rel: places.stage(rel, data)
-                         for rel, data in self._site_files(site, entries, collected.assets).items()}
-            site_entry = Entry.made(key, files, warnings=collected.site_warnings)
+            files: dict[str, Staged] = {}
+            if collected.site_group is not None and collected.site_group.card == key:
+                trusted[SITE] = collected.site_group
+            else:
+                files = self._site_entry(key, places, listing, collected, slugs, made,
+                                         self._known(site_key))
             files.update(collected.staged)
             pdf_inputs: dict[str, str] = {}
-            for entry in entries.values():
+            for entry in made.values():
                 pdf_inputs.update(entry.pdf_inputs)
-            stats = output.commit(files, pdf_inputs)
-            self._entries, self._entries_key = {**entries, SITE: site_entry}, site_key
-            pages = count_pages(files)
-            if self._store is not None:  # under the output folder's lock, as it is its cache
-                self._store.save(site_key, self._entries)
-                self._save_snapshot(output, site_key, listing, collected, pages)
+            kept = [rel for group in trusted.values() for rel in group.outputs]
+            stats = output.commit(files, pdf_inputs, kept)
+            self._entries = self._known(site_key).updated(made, set(trusted))
+            pages = count_pages([*files, *kept])
+            # Under the output folder's lock, as it is its cache; a snapshot only of
+            # entries the cache holds.
+            if self._store is not None and not self._store.save(site_key, self._entries):
+                snapshot.forget(self._store)
+            elif self._store is not None:
+                self._save_snapshot(output, site_key, listing, collected, pages,
+                                    {**trusted, **self._groups(made, listing, key)})
         return BuildResult(*pages, stats, self._with_store_problem(collected.warnings),
                            collected.rendered)
+
+    def _site_entry(self, key: str, places: Places, listing: Listing,
+                    collected: Collected, slugs: list[str], made: dict[str, Entry],
+                    known: Entries) -> dict[str, Staged]:
+        """The site-wide files for ``key``, found in place or made again (the cards of
+        the articles not ``made`` from last build's entries, ``known``), with their entry
+        put in ``made``."""
+        site_before = known.get(SITE)
+        files = (self._in_place(site_before, places, listing.stats)
+                 if site_before is not None and site_before.key == key else None)
+        if files is None:
+            site = collected.site or self._site(Collector(), check=False)
+            cards = [made[slug].cards if slug in made else known[slug].cards for slug in slugs]
+            files = {rel: places.stage(rel, data) for rel, data
+                     in self._site_files(site, cards, slugs, collected.assets).items()}
+        made[SITE] = Entry.made(key, files, warnings=collected.site_warnings)
+        return dict(files)
+
+    @staticmethod
+    def _groups(made: dict[str, Entry], listing: Listing, site_files_key: str
+                ) -> dict[str, snapshot.Made]:
+        """Each entry checked or made as the snapshot records it (see ``snapshot.save``)."""
+        sigs = {folder.name: sig for folder, sig in listing.folders}
+        return {slug: (slug, sigs.get(slug, []), sorted(entry.files),
+                       site_files_key if slug == SITE else entry.card_digest,
+                       entry.warnings_json)
+                for slug, entry in made.items()}
 
     def _with_store_problem(self, warnings: list[SiteWarning]) -> list[SiteWarning]:
         if self._store is None or not self._store.problem:
@@ -312,10 +311,10 @@ class Builder:
         return [*warnings, SiteWarning(self._store.problem,
                                        SourceLocation(str(self._store.path.parent)))]
 
-    def _unchanged(self, output: Pair, site_key: str, listing: _Listing) -> BuildResult | None:
+    def _unchanged(self, output: Pair, site_key: str, listing: Listing) -> BuildResult | None:
         """The result of this build if it has nothing to do, as the last build's snapshot
         shows without reading the ledger or the cache (see ``snapshot``); else None. The
-        stats taken go into ``listing`` for the full check."""
+        snapshot and the look at the output files go into ``listing`` for the full check."""
         idents = output.found
         if self._store is None or idents is None:
             return None
@@ -325,19 +324,21 @@ class Builder:
         found = snapshot.load(self._store, site_key, idents, manifest)
         if found is None or listing.problems.errors:
             return None
-        if listing.articles_seen != found.articles:
-            return None  # an article changed: the full check looks at the output files
-        seen, listing.stats = snapshot.look(output.site.out, output.teacher.out,
-                                            found.outputs)
-        if seen != found.outputs_seen:
+        listing.found = found
+        # The folders' hash first: made before the look's stats are kept, it adds
+        # nothing to the build's peak of memory.
+        same_articles = listing.articles_seen == found.articles
+        listing.look = snapshot.Look(output.site.out, output.teacher.out, found.outputs)
+        if not same_articles or listing.look.seen != found.outputs_seen:
             return None
-        warnings = _all_warnings(found.site_warnings, listing.problems.warnings,
+        warnings = all_warnings(found.site_warnings, listing.problems.warnings,
                                  found.article_warnings)
         return BuildResult(*found.pages, WriteStats(unchanged=len(found.outputs)),
                            self._with_store_problem(warnings))
 
-    def _save_snapshot(self, output: Pair, site_key: str, listing: _Listing,
-                       collected: _Collected, pages: tuple[int, int]) -> None:
+    def _save_snapshot(self, output: Pair, site_key: str, listing: Listing,
+                       collected: Collected, pages: tuple[int, int],
+                       groups: Mapping[str, snapshot.Group | snapshot.Made]) -> None:
         """What this build saw, for the next build to compare (see ``snapshot``): each
         entry holds the signature its folder had in ``listing``."""
         assert self._store is not None
@@ -345,17 +346,19 @@ class Builder:
         if manifest is None:
             return
         snapshot.save(self._store, site_key, output.ident, manifest, listing.articles_seen,
-                      output.files, pages, collected.site_warnings, collected.article_warnings)
+                      groups, output.record, pages, collected.site_warnings,
+                      collected.article_warnings)
 
-    def _site_files(self, site: Site, entries: dict[str, Entry],
+    def _site_files(self, site: Site, cards: list[dict[str, str]], slugs: list[str],
                     assets: dict[str, bytes] | None) -> dict[str, bytes]:
-        """The site-wide files, after checking no article's folder takes one of their
-        names (reused site-wide files were checked with these very articles)."""
+        """The site-wide files, with the articles' ``cards`` in the order of their
+        ``slugs``, after checking no article's folder takes one of their names (reused
+        site-wide files were checked with these very articles)."""
         from sitegen.build.article import site_files
         from sitegen.content.load import slug_collisions
 
-        files = site_files(site, [e.cards for e in entries.values()], assets)
-        collisions = slug_collisions(self.content, site, files, entries)
+        files = site_files(site, cards, assets)
+        collisions = slug_collisions(self.content, site, files, slugs)
         if collisions:
             raise ContentErrors(collisions)
         return files
@@ -364,7 +367,9 @@ class Builder:
         """Everything a build checks, without writing; returns the warnings."""
         collected = self._collect(None, self._site_key(), self._list_articles())
         assert collected.site is not None  # read: nothing is known without an output folder
-        self._site_files(collected.site, collected.entries, collected.assets)
+        entries = collected.entries
+        self._site_files(collected.site, [e.cards for e in entries.values()], list(entries),
+                         collected.assets)
         return collected.warnings
 
 

@@ -1,9 +1,10 @@
 """The build cache on disk: what each article produced last time, and from what.
 
 One state file per output folder, in the user's cache folder (never in the site or the
-content): a header line, then one line per article. An entry is reused only when the
-article's files and the site-wide inputs are unchanged *and* every file it produced is
-still in the output folder as sitegen wrote it.
+content): a header line, then one line per article, parsed only when its article is
+looked at (``Entries``). An entry is reused only when the article's files and the
+site-wide inputs are unchanged *and* every file it produced is still in the output folder
+as sitegen wrote it (which the build's snapshot may vouch for, see ``snapshot``).
 
 The cache holds data, never code, and is checked rather than trusted: the file carries an
 HMAC of its bytes (the site-wide key and every entry), under a secret kept in the cache
@@ -20,6 +21,7 @@ import hashlib
 import hmac
 import json
 import os
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -30,8 +32,8 @@ from sitegen.errors import SiteError, SiteWarning, SourceLocation
 from sitegen.fs import Stamp, read_regular
 from sitegen.output.stage import Staged
 
-FORMAT = "sitegen-build-cache/6"
-"""/6: a signature holds ``fs.Stamp``s."""
+FORMAT = "sitegen-build-cache/7"
+"""/7: each line is parsed when its entry is first used (``Entries``)."""
 SECRET_NAME = "secret"
 SECRET_SIZE = 32
 
@@ -146,6 +148,11 @@ class Entry:
     def warnings(self) -> list[SiteWarning]:
         return warnings_from_json(self.warnings_json)
 
+    @cached_property
+    def card_digest(self) -> str:
+        """A hash of the article's cards: what the index pages take from it."""
+        return hashlib.sha256(json.dumps(self.cards, sort_keys=True).encode()).hexdigest()
+
     def add(self, files: dict[str, Staged]) -> None:
         """Files made after the entry (an article's PDFs, made on every core)."""
         self.files = dict(sorted({**self.files, **{rel: [f.digest, f.size]
@@ -184,6 +191,48 @@ class Entry:
 
 SITE = ""
 """The key under which the site-wide files (indexes, assets) are kept."""
+
+
+class Entries(Mapping[str, Entry]):
+    """The entries of a build, slug → entry; those read from the state file stay the
+    line they were read as until first looked up, so a build that trusts most articles
+    from the snapshot parses only the others, and writes the rest back as read. A line
+    that does not parse (it cannot be forged: the file is sealed) counts as no entry."""
+
+    def __init__(self, items: Mapping[str, Entry | bytes] | None = None):
+        self._items: dict[str, Entry | bytes] = dict(items or {})
+
+    def __getitem__(self, slug: str) -> Entry:
+        found = self._items[slug]
+        if isinstance(found, bytes):
+            try:
+                found = Entry.from_json(found, json.loads(found))[1]
+            except (ValueError, TypeError, AttributeError):
+                del self._items[slug]
+                raise KeyError(slug) from None
+            self._items[slug] = found
+        return found
+
+    def __contains__(self, slug: object) -> bool:
+        return slug in self._items  # without parsing the line
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def line(self, slug: str) -> bytes:
+        """The entry's line in the state file, as read when it was not looked up."""
+        found = self._items[slug]
+        return found if isinstance(found, bytes) else found.line(slug)
+
+    def updated(self, changed: Mapping[str, Entry], kept: set[str]) -> Entries:
+        """The entries ``changed``, and this mapping's entries of the slugs ``kept`` as
+        they are (a line not parsed yet is written back as it was read)."""
+        items: dict[str, Entry | bytes] = {slug: self._items[slug] for slug in kept}
+        items.update(changed)
+        return Entries(dict(sorted(items.items())))
 
 
 def cache_folder() -> Path:
@@ -246,29 +295,34 @@ class Store:
             return False
         return True
 
-    def load(self, site_key: str) -> dict[str, Entry]:
-        """The entries saved for ``site_key``; none when the file's seal does not hold."""
+    def load(self, site_key: str) -> Entries:
+        """The entries saved for ``site_key``, each parsed when first used (see
+        ``Entries``); none when the file's seal does not hold."""
         body = self.read_sealed(self.path, _header(site_key))
         if body is None:
-            return {}
-        try:
-            lines = body.split(b"\n")
-            # One JSON document for all lines (none holds a raw newline): one C call.
-            parsed = json.loads(b"[" + b",".join(lines) + b"]")
-            entries = dict(Entry.from_json(raw, line) for raw, line in zip(lines, parsed,
-                                                                         strict=True))
-        except (ValueError, TypeError, AttributeError):
-            return {}
+            return Entries()
+        lines = body.split(b"\n")
+        items: dict[str, Entry | bytes] = {}
+        for line in lines:
+            # ["<slug>",...: a slug is a folder name of ``names.ID_RE``, which JSON
+            # writes as it is (the site-wide entry's is empty).
+            end = line.find(b'"', 2)
+            if not line.startswith(b'["') or end < 0 or b"\\" in line[:end]:
+                return Entries()
+            items[line[2:end].decode("utf-8", "surrogateescape")] = line
         self._saved = (site_key, lines)
-        return entries
+        return Entries(items)
 
-    def save(self, site_key: str, entries: dict[str, Entry]) -> None:
-        """Write the entries, unless they are exactly what the file already holds."""
-        lines = [entry.line(slug) for slug, entry in sorted(entries.items())]
+    def save(self, site_key: str, entries: Entries) -> bool:
+        """Write the entries, unless they are exactly what the file already holds;
+        whether the file holds them now."""
+        lines = [entries.line(slug) for slug in sorted(entries)]
         if self._saved == (site_key, lines):
-            return
-        if self.write_sealed(self.path, _header(site_key), b"\n".join(lines)):
-            self._saved = (site_key, lines)
+            return True
+        if not self.write_sealed(self.path, _header(site_key), b"\n".join(lines)):
+            return False
+        self._saved = (site_key, lines)
+        return True
 
 
 def _header(site_key: str) -> bytes:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,9 +82,12 @@ def _leaf(rel: str) -> tuple[tuple[str, ...], str]:
 
 
 def journal(staging: str, before: Manifest, files: Mapping[str, Staged],
-            pdf_inputs: Mapping[str, str] | None) -> Journal | None:
+            pdf_inputs: Mapping[str, str] | None, kept: Set[str] = frozenset()
+            ) -> Journal | None:
     """What a commit of ``files`` (staged in the folder named ``staging``) changes in
-    the folder whose manifest is ``before``; None when it changes nothing."""
+    the folder whose manifest is ``before``, the files ``kept`` staying as it records
+    them (found in place with the stat recorded, and their PDFs' input keys); None when
+    it changes nothing."""
     moves = [(Path(item.temp).name, rel) for rel, item in sorted(files.items())
              if item.temp is not None]
     changed = {}
@@ -94,9 +97,11 @@ def journal(staging: str, before: Manifest, files: Mapping[str, Staged],
         seen = None if item.temp is not None else item.seen
         if before.files.get(rel) != (item.digest, item.size, seen):
             changed[rel] = FileRecord(item.digest, item.size, seen)
+    inputs = {k: v for k, v in (pdf_inputs or {}).items() if k in files}
+    if kept:
+        inputs.update((k, v) for k, v in before.pdf_inputs.items() if k in kept)
     found = Journal(staging, moves, changed,
-                    sorted(rel for rel in before.files if rel not in files),
-                    {k: v for k, v in sorted((pdf_inputs or {}).items()) if k in files})
+                    sorted(before.files.keys() - files.keys() - kept), dict(sorted(inputs.items())))
     if not (moves or changed or found.removed or found.pdf_inputs != before.pdf_inputs):
         return None
     return found
@@ -153,7 +158,7 @@ def apply(root: fs.Folder, shown: Path, ident: str, old: Manifest, done: Journal
             elif removed is False:
                 stats.kept.append(rel)
         walker.close()
-        manifest = _restat(root.path, done.after(old), trust_stat)
+        manifest = _restat(root.path, done.after(old), done.changed, trust_stat)
     finally:
         walker.close()
         if staging is not None:
@@ -220,23 +225,26 @@ def _prune(root: fs.Folder, shown: Path, parents: tuple[str, ...]) -> None:
         walker.close()
 
 
-def _restat(root: str, manifest: Manifest, trust_stat: bool) -> Manifest:
-    """``manifest`` with each file's stat now; after a killed build nothing is taken on
-    trust (no stat recorded), so the next build hashes every file again. A file found in
-    place this build keeps the stat it was found with: a no-op build looks at each file
-    once."""
-    files: dict[str, FileRecord] = {}
-    for rel, record in manifest.files.items():
-        if trust_stat and record.seen is not None:
-            files[rel] = record
+def _restat(root: str, manifest: Manifest, changed: Mapping[str, FileRecord],
+            trust_stat: bool) -> Manifest:
+    """``manifest`` with the stat now of each file ``changed`` records none for (a file
+    found in place this build keeps the stat it was found with, so a no-op build looks
+    at each file once; the others keep theirs); after a killed build nothing is taken on
+    trust (no stat recorded), so the next build hashes every file again."""
+    if not trust_stat:
+        return Manifest(manifest.folder, {rel: FileRecord(r.digest, r.size)
+                                          for rel, r in manifest.files.items()},
+                        manifest.pdf_inputs, manifest.identity)
+    files = manifest.files
+    for rel, record in changed.items():
+        if record.seen is not None or rel not in files:
             continue
         seen = None
-        if trust_stat:
-            try:
-                st = os.lstat(os.path.join(root, rel))
-                if stat.S_ISREG(st.st_mode) and st.st_size == record.size:
-                    seen = Stamp.of(st)
-            except OSError:
-                pass
+        try:
+            st = os.lstat(os.path.join(root, rel))
+            if stat.S_ISREG(st.st_mode) and st.st_size == record.size:
+                seen = Stamp.of(st)
+        except OSError:
+            pass
         files[rel] = FileRecord(record.digest, record.size, seen)
-    return Manifest(manifest.folder, files, manifest.pdf_inputs, manifest.identity)
+    return manifest

@@ -19,7 +19,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from pathlib import Path
 from types import TracebackType
 
@@ -289,25 +289,31 @@ class Output:
     # ------------------------------------------------------------------ committing
 
     def commit(self, files: Mapping[str, Staged],
-               pdf_inputs: Mapping[str, str] | None = None) -> WriteStats:
-        """Make the folder hold ``files`` (staged by ``stage``): check every target, then
-        journal, move, remove stale files of ours, and record the new manifest."""
+               pdf_inputs: Mapping[str, str] | None = None,
+               kept: Set[str] = frozenset()) -> WriteStats:
+        """Make the folder hold ``files`` (staged by ``stage``) and the files ``kept`` as
+        the manifest records them (found in place with the stat it recorded): check every
+        target, then journal, move, remove stale files of ours, and record the new
+        manifest."""
         assert self.staging is not None and self._root is not None
-        clash = same_file_paths(files)
-        if clash is not None:
-            raise UsageError(f"{self.shown / clash[0]} and {self.shown / clash[1]} would be "
-                             "one file on a disk that ignores case (macOS, Windows, USB "
-                             "sticks): rename one of them")
-        journal = commit.journal(self.staging.name, self.manifest, files, pdf_inputs)
+        # The last commit's files were checked together: only a path new to the folder
+        # can be one file with another on a disk that ignores case.
+        if not files.keys() <= self.manifest.files.keys():
+            clash = same_file_paths([*files, *kept])
+            if clash is not None:
+                raise UsageError(f"{self.shown / clash[0]} and {self.shown / clash[1]} would "
+                                 "be one file on a disk that ignores case (macOS, Windows, "
+                                 "USB sticks): rename one of them")
+        journal = commit.journal(self.staging.name, self.manifest, files, pdf_inputs, kept)
         if journal is None:
-            return WriteStats(unchanged=len(files))  # nothing to do, nothing to write
+            return WriteStats(unchanged=len(files) + len(kept))  # nothing to do or write
         commit.check_targets(self._root, self.shown, self.manifest,
                              [rel for _, rel in journal.moves])
         if journal.moves or journal.removed:
             self.committing = True
             ledger.save_journal(self.ident, journal)
         stats = self._apply(journal, trust_stat=True)
-        stats.unchanged = len(files) - stats.written
+        stats.unchanged = len(files) + len(kept) - stats.written
         return stats
 
     def _apply(self, journal: Journal, *, trust_stat: bool) -> WriteStats:

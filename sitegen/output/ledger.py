@@ -82,15 +82,18 @@ def _records(raw: dict[str, Any], form: str) -> dict[str, FileRecord]:
     value of the wrong type. (Type checks rather than conversions: a big site has tens of
     thousands of records.)"""
     files = {}
+    stat_kept = form != _FORMAT_1
     for rel, (digest, size, seen) in raw.items():
         if type(digest) is not str or type(size) is not int:
             raise ValueError(f"bad record for {rel!r}")
-        if form == _FORMAT_1:
-            seen = None
-        elif seen is not None:
-            seen = Stamp(*seen)
-            if any(type(n) is not int for n in seen):
+        if seen is not None and stat_kept:
+            st_size, mtime, ctime, ino = seen  # unrolled: this runs for every record
+            if (type(st_size) is not int or type(mtime) is not int or type(ctime) is not int
+                    or type(ino) is not int):
                 raise ValueError(f"bad record for {rel!r}")
+            seen = Stamp(st_size, mtime, ctime, ino)
+        else:
+            seen = None
         files[rel] = FileRecord(digest, size, seen)
     return files
 
@@ -115,8 +118,9 @@ class Journal:
 
     def after(self, before: Manifest) -> Manifest:
         """The manifest once the commit is done; the same if ``before`` already is."""
-        gone = set(self.removed)
-        files = {rel: r for rel, r in before.files.items() if rel not in gone}
+        files = dict(before.files)  # copied whole, then changed: no loop over every record
+        for rel in self.removed:
+            files.pop(rel, None)
         files.update(self.changed)
         return Manifest(before.folder, files, dict(self.pdf_inputs), before.identity)
 

@@ -8,7 +8,7 @@ this module splits it at the commit, and names both in the build's snapshot.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 
@@ -66,15 +66,16 @@ class Pair:
     def open(self) -> Places:
         return Places(self.site.open(), self.teacher.open())
 
-    @property
-    def files(self) -> dict[str, FileRecord]:
-        """What both manifests record, the teacher's paths starting with ``TEACHER``."""
-        return {**self.site.manifest.files,
-                **{TEACHER + rel: record for rel, record in self.teacher.manifest.files.items()}}
+    def record(self, rel: str) -> FileRecord | None:
+        """What the manifests record for ``rel`` (the teacher's starting with ``TEACHER``)."""
+        is_teacher, inner = split(rel)
+        return (self.teacher if is_teacher else self.site).manifest.files.get(inner)
 
-    def commit(self, files: Mapping[str, Staged], pdf_inputs: Mapping[str, str]) -> WriteStats:
-        """Put ``files`` in their folders; the teacher's files that were kept (changed since
-        sitegen wrote them) are named with ``TEACHER`` before them."""
+    def commit(self, files: Mapping[str, Staged], pdf_inputs: Mapping[str, str],
+               kept: Collection[str] = ()) -> WriteStats:
+        """Put ``files`` in their folders, the files ``kept`` staying as recorded (see
+        ``Output.commit``); the teacher's files that were kept (changed since sitegen wrote
+        them) are named with ``TEACHER`` before them."""
         mine: tuple[dict[str, Staged], dict[str, Staged]] = ({}, {})
         inputs: tuple[dict[str, str], dict[str, str]] = ({}, {})
         for rel, staged in files.items():
@@ -83,14 +84,19 @@ class Pair:
         for rel, key in pdf_inputs.items():
             is_teacher, inner = split(rel)
             inputs[is_teacher][inner] = key
-        stats = self.site.commit(mine[0], inputs[0])
-        more = self.teacher.commit(mine[1], inputs[1])
+        # Comprehensions, not ``split``: ``kept`` may name every file of a big site.
+        cut = len(TEACHER)
+        stats = self.site.commit(mine[0], inputs[0],
+                                 {rel for rel in kept if not rel.startswith(TEACHER)})
+        more = self.teacher.commit(mine[1], inputs[1],
+                                   {rel[cut:] for rel in kept if rel.startswith(TEACHER)})
         return WriteStats(stats.written + more.written, stats.unchanged + more.unchanged,
                           stats.removed + more.removed,
                           [*stats.kept, *(TEACHER + rel for rel in more.kept)])
 
 
-def count_pages(files: Mapping[str, object]) -> tuple[int, int]:
-    """The HTML pages of the site, and of the teacher's folder."""
-    teacher = sum(1 for rel in files if rel.endswith(".html") and rel.startswith(TEACHER))
-    return sum(1 for rel in files if rel.endswith(".html")) - teacher, teacher
+def count_pages(files: Iterable[str]) -> tuple[int, int]:
+    """The HTML pages of the site, and of the teacher's folder, among ``files``."""
+    pages = [rel for rel in files if rel.endswith(".html")]  # may be every file of a site
+    teacher = sum(1 for rel in pages if rel.startswith(TEACHER))
+    return len(pages) - teacher, teacher

@@ -185,9 +185,3 @@ class Places:
     def reuse(self, rel: str, key: str) -> bytes | None:
         place, inner = self.route(rel)
         return place.reuse(inner, key)
-
-
-def local_path(site: str, teacher: str, rel: str) -> str:
-    """Where ``rel`` is on disk, given both folders (plain strings: runs for every file)."""
-    is_teacher, inner = split(rel)
-    return f"{teacher if is_teacher else site}/{inner}"
