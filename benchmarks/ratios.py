@@ -59,16 +59,15 @@ def _timed(label: str, runs: int, step: Callable[[], Measurement]
     return label, results
 
 
-def _row(label: str, ms: list[Measurement], *refs: list[Measurement] | None) -> str:
-    """A table row; each of ``refs`` (the floor's runs, the bare loop's, or None) gives a
-    ratio column: of wall times, then of CPU times for the floor."""
-    wall = statistics.median(m.seconds for m in ms)
-    cpu = statistics.median(m.cpu_seconds for m in ms)
+def _medians(ms: list[Measurement]) -> tuple[float, float]:
+    """Median wall and CPU seconds."""
+    return (statistics.median(m.seconds for m in ms),
+            statistics.median(m.cpu_seconds for m in ms))
+
+
+def _row(label: str, ms: list[Measurement], *ratios: str) -> str:
+    wall, cpu = _medians(ms)
     peak = max(m.peak_mib for m in ms)
-    floor, bare = (*refs, None, None)[:2]
-    ratios = [f"{wall / statistics.median(m.seconds for m in floor):.2f}" if floor else "",
-              f"{cpu / statistics.median(m.cpu_seconds for m in floor):.2f}" if floor else "",
-              f"{wall / statistics.median(m.seconds for m in bare):.2f}" if bare else ""]
     return f"| {label} | {wall:.3f} | {cpu:.3f} | {peak:.0f} | {len(ms)} | {' | '.join(ratios)} |"
 
 
@@ -94,13 +93,16 @@ def clean_builds(name: str, content: Path, runs: int, baseline: bool) -> list[st
         if baseline:
             shutil.rmtree(base_out, ignore_errors=True)
             base.append(run([sys.executable, str(BASELINE), str(content), str(base_out)]))
-    named = ((f"{name}: floor_full.py --jobs 2", floor), (f"{name}: sitegen clean", ours),
-             (f"{name}: bare loop", base))
+    named = ((f"{name}: floor_full.py --jobs 2", floor),
+             (f"{name}: sitegen clean (--no-cache --jobs 2)", ours), (f"{name}: bare loop", base))
     for label, ms in named:
         if any(m.returncode for m in ms):
             raise SystemExit(f"{label} failed: {ms[0].stderr[-2000:]}")
-    rows = [_row(named[0][0], floor), _row(named[1][0], ours, floor, base or None)]
-    return rows + ([_row(named[2][0], base)] if base else [])
+    (wall, cpu), (floor_wall, floor_cpu) = _medians(ours), _medians(floor)
+    to_bare = f"{wall / _medians(base)[0]:.2f}" if base else ""
+    rows = [_row(named[0][0], floor, "", "", ""),
+            _row(named[1][0], ours, f"{wall / floor_wall:.2f}", f"{cpu / floor_cpu:.2f}", to_bare)]
+    return rows + ([_row(named[2][0], base, "", "", "")] if base else [])
 
 
 def rebuilds(name: str, content: Path, runs: int) -> list[str]:
@@ -122,18 +124,11 @@ def rebuilds(name: str, content: Path, runs: int) -> list[str]:
 
     _, edit = _timed(f"{name}: one article edited", runs, one)
     ref = clean[0].seconds
-
-    def row(label: str, ms: list[Measurement]) -> str:
-        wall = statistics.median(m.seconds for m in ms)
-        cpu = statistics.median(m.cpu_seconds for m in ms)
-        peak = max(m.peak_mib for m in ms)
-        return f"| {label} | {wall:.3f} | {cpu:.3f} | {peak:.0f} | {len(ms)} | {wall / ref:.3f} |"
-
     return ["| what | median s | CPU s | peak MiB | runs | × clean |",
             "| --- | ---: | ---: | ---: | ---: | ---: |",
-            f"| {name}: sitegen clean, cache on | {ref:.3f} | {clean[0].cpu_seconds:.3f} | "
-            f"{clean[0].peak_mib:.0f} | 1 | 1 |",
-            row(f"{name}: no-op", noop), row(f"{name}: one article edited", edit)]
+            _row(f"{name}: sitegen clean, cache on", clean, "1"),
+            _row(f"{name}: no-op", noop, f"{_medians(noop)[0] / ref:.3f}"),
+            _row(f"{name}: one article edited", edit, f"{_medians(edit)[0] / ref:.3f}")]
 
 
 def main(argv: list[str] | None = None) -> int:
