@@ -85,7 +85,7 @@ def journal(staging: str, before: Manifest, files: Mapping[str, Staged],
             pdf_inputs: Mapping[str, str] | None) -> Journal | None:
     """What a commit of ``files`` (staged in the folder named ``staging``) changes in
     the folder whose manifest is ``before``; None when it changes nothing."""
-    moves = [(os.path.basename(item.temp), rel) for rel, item in sorted(files.items())
+    moves = [(Path(item.temp).name, rel) for rel, item in sorted(files.items())
              if item.temp is not None]
     changed = {}
     for rel, item in files.items():
