@@ -5,7 +5,7 @@ process, as a worker of `sitegen build --no-pdf` does (no files written): first 
 by phase (CPU time per article), then under cProfile, printing the functions with the most
 cumulative and own time. Use it before and after a change to the pipeline:
 
-    .venv/bin/python benchmarks/profile_build.py -n 40 [--top 25] [--corpus links]
+    .venv/bin/python benchmarks/profile_build.py -n 40 [--top 25] [--corpus links|lesson]
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import synth
+import synth_lesson
 import synth_links
 
 from sitegen.build.article import STEPS, ArticleBuild, Job
@@ -29,6 +30,7 @@ from sitegen.content.load import load_site
 from sitegen.errors import Collector
 
 Phases = defaultdict[str, float]
+CORPORA = {"synth": synth, "links": synth_links, "lesson": synth_lesson}
 
 
 def build_all(content: Path, phases: Phases | None = None) -> int:
@@ -59,12 +61,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-n", type=int, default=40, help="number of articles")
     parser.add_argument("--top", type=int, default=20, help="lines of each table")
-    parser.add_argument("--corpus", choices=("synth", "links"), default="synth",
-                        help="benchmarks/synth.py or the link-heavy synth_links.py")
+    parser.add_argument("--corpus", choices=tuple(CORPORA), default="synth",
+                        help="benchmarks/synth.py, the link-heavy synth_links.py or issue "
+                             "25's synth_lesson.py")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         content = Path(tmp) / "content"
-        (synth_links if args.corpus == "links" else synth).write_site(content, args.n)
+        CORPORA[args.corpus].write_site(content, args.n)
         build_all(content)  # warm up: imports, compiled templates
         phases: Phases = defaultdict(float)
         start = time.process_time()  # CPU time: the machine may be shared

@@ -87,6 +87,7 @@ class Body:
     paragraph_of: list[int]
     emphasised: set[int]
     free_from: int
+    paragraphs: int = PARAGRAPHS
 
     def paragraph_range(self, p: int) -> tuple[int, int]:
         first = self.paragraph_of.index(p)
@@ -103,10 +104,10 @@ def _sentence(rng: random.Random, length: int) -> list[str]:
     return words
 
 
-def _body(rng: random.Random) -> Body:
+def _body(rng: random.Random, paragraphs: int = PARAGRAPHS) -> Body:
     tokens: list[str] = []
     paragraph_of: list[int] = []
-    for p in range(PARAGRAPHS):
+    for p in range(paragraphs):
         count = 0
         while count < WORDS_PER_PARAGRAPH - 6:
             sentence = _sentence(rng, rng.randint(8, 16))
@@ -118,10 +119,10 @@ def _body(rng: random.Random) -> Body:
     tail[0] = tail[0].capitalize()
     tail[-1] += "."
     tokens += tail
-    paragraph_of += [PARAGRAPHS - 1] * len(tail)
+    paragraph_of += [paragraphs - 1] * len(tail)
     plain_words = [i for i in range(free_from) if tokens[i].isalpha()]
     emphasised = set(rng.sample(plain_words, 8))
-    return Body(tokens, paragraph_of, emphasised, free_from)
+    return Body(tokens, paragraph_of, emphasised, free_from, paragraphs)
 
 
 def _text(tokens: list[str], span: Span) -> str:
@@ -150,7 +151,7 @@ class _Picker:
         return None
 
     def simple(self) -> Span | None:
-        first, limit = self.body.paragraph_range(self.rng.randrange(PARAGRAPHS))
+        first, limit = self.body.paragraph_range(self.rng.randrange(self.body.paragraphs))
         start = self.rng.randrange(first, limit - 12)
         return self.grow(start, start + self.rng.randint(3, 9), min(start + 14, limit))
 
@@ -183,7 +184,7 @@ def _spans(rng: random.Random, body: Body, plain: str) -> list[tuple[str, Span]]
 
 
 def _markdown(body: Body) -> str:
-    paragraphs: list[list[str]] = [[] for _ in range(PARAGRAPHS)]
+    paragraphs: list[list[str]] = [[] for _ in range(body.paragraphs)]
     for i, token in enumerate(body.tokens):
         word = f"*{token}*" if i in body.emphasised else token
         paragraphs[body.paragraph_of[i]].append(word)

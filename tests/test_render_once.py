@@ -24,6 +24,7 @@ from sitegen.theme import templates
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import synth
+import synth_lesson
 import synth_links
 
 SEED = ROOT / "content"
@@ -60,7 +61,7 @@ def test_the_seed_article_parses_each_text_once_and_renders_it_once_per_language
     assert 0 < rendered <= len(texts) * len(site.languages)
 
 
-@pytest.mark.parametrize("corpus", [synth, synth_links])
+@pytest.mark.parametrize("corpus", [synth, synth_links, synth_lesson])
 def test_the_benchmark_corpora_are_valid_content(tmp_path: Path, corpus: object) -> None:
     content = tmp_path / "content"
     corpus.write_site(content, 3)  # type: ignore[attr-defined]

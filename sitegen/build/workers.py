@@ -11,6 +11,7 @@ workers wait on after their warm-up; each task after that is only a folder and i
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import pickle
@@ -81,6 +82,11 @@ def _start(jobs: Queue[bytes | None], current: Array[c_char],
     from sitegen.build import article
 
     article.start_worker(None if job is None else pickle.loads(job))
+    # What the worker holds now (the modules, the compiled templates, the job; under
+    # ``fork``, all it inherited) lives as long as it: the cycle collector's full passes
+    # need not walk it again and again (they took about 0.5 ms of CPU per article of a
+    # clean build, and each pass wrote to inherited pages, which the kernel then copies).
+    gc.freeze()
 
 
 def _started() -> None:

@@ -20,7 +20,7 @@ from sitegen.errors import UsageError
 from sitegen.fs import Stamp
 from sitegen.output import ledger
 from sitegen.output.ledger import FileRecord, Journal, Manifest
-from sitegen.output.stage import Staged, safe_relpath
+from sitegen.output.stage import Staged, safe_parts
 
 
 @dataclass
@@ -77,7 +77,7 @@ class _Walker:
 
 
 def _leaf(rel: str) -> tuple[tuple[str, ...], str]:
-    parts = safe_relpath(rel).parts
+    parts = safe_parts(rel)
     return parts[:-1], parts[-1]
 
 

@@ -8,9 +8,9 @@ reusing its PDFs (``Place``, ``Places``).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import stat
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -27,15 +27,21 @@ STAGING_PREFIX = ".sitegen-tmp-"
 """The start of a staging folder's name, inside the output folder."""
 
 
-def safe_relpath(rel: str) -> PurePosixPath:
-    """An output path (relative, '/' separators) that stays inside the output folder and
-    takes none of the names sitegen keeps there for itself; else a ValueError."""
-    path = PurePosixPath(rel)
-    if (path.is_absolute() or not path.parts or any(p in ("..", ".") for p in path.parts)
-            or "\\" in rel or "\0" in rel or path.parts[0] == MARKER
-            or path.parts[0].startswith(STAGING_PREFIX)):
+def safe_parts(rel: str) -> tuple[str, ...]:
+    """The names along an output path (relative, '/' separators, read as a POSIX path
+    is: empty and '.' names dropped) that stays inside the output folder and takes none
+    of the names sitegen keeps there for itself; else a ValueError. Runs for every file:
+    plain strings, no pathlib."""
+    parts = tuple(p for p in rel.split("/") if p and p != ".")
+    if (rel.startswith("/") or not parts or ".." in parts or "\\" in rel or "\0" in rel
+            or parts[0] == MARKER or parts[0].startswith(STAGING_PREFIX)):
         raise ValueError(f"refusing to write outside the output folder: {rel!r}")
-    return path
+    return parts
+
+
+def safe_relpath(rel: str) -> PurePosixPath:
+    """``safe_parts`` as a path."""
+    return PurePosixPath(*safe_parts(rel))
 
 
 def folded(rel: str) -> str:
@@ -97,24 +103,46 @@ def stage(out: Path, staging: Path | None, old: Mapping[str, FileRecord], rel: s
           data: bytes) -> Staged:
     """Hash ``data`` and, unless the file in place already holds it, write it to a
     temporary file in ``staging`` (inside ``out``). Safe to call from worker processes."""
-    safe_relpath(rel)
+    name = safe_parts(rel)[-1]
     digest = hashlib.sha256(data).hexdigest()
     if staging is None:
         return Staged(digest, len(data))
     seen = is_in_place(os.fspath(out), old, rel, digest, len(data))
     if seen is not None:
         return Staged(digest, len(data), seen=seen)
-    return Staged(digest, len(data), _write_new(staging, PurePosixPath(rel).suffix, data))
+    dot = name.rfind(".")
+    suffix = name[dot:] if 0 < dot < len(name) - 1 else ""  # as PurePosixPath.suffix
+    return Staged(digest, len(data), _write_new(os.fspath(staging), suffix, data))
 
 
-def _write_new(folder: Path, suffix: str, data: bytes) -> str:
-    """Write ``data`` to a new file in ``folder``; its path. (Not ``fs.atomic_write``:
-    the staging folder is private to this build, and the commit is the atomic step.)"""
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix=suffix)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.chmod(tmp, 0o644)
-    return tmp
+_names = itertools.count()
+"""Numbers for the files this process stages: with its process id, a name no other
+process of the build takes."""
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | fs._flags()  # O_EXCL: no link followed
+
+
+def _write_new(folder: str, suffix: str, data: bytes) -> str:
+    """Write ``data`` to a new file in ``folder``, readable by all (as a site's files
+    are, whatever the umask); its path. The folder is the build's own, made private for
+    it (``Output.open``): names from a counter, taken with O_EXCL (a name found taken is
+    skipped), rather than ``tempfile.mkstemp``'s random ones. (Not ``fs.atomic_write``:
+    the commit is the atomic step.)"""
+    pid = os.getpid()
+    while True:
+        path = f"{folder}/{pid}-{next(_names)}{suffix}"
+        try:
+            fd = os.open(path, _CREATE, 0o600)
+        except FileExistsError:
+            continue
+        break
+    try:
+        view = memoryview(data)
+        while view:  # a plain write, without a file object's own look at the file
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+    os.chmod(path, 0o644)
+    return path
 
 
 @dataclass(frozen=True)
