@@ -242,17 +242,33 @@ def test_yaml_line_separators_do_not_move_locations(monkeypatch: pytest.MonkeyPa
 
 # 14. The build cache key holds the versions of the libraries that shape the output.
 
-@pytest.mark.parametrize("library", ["markdown-it-py", "jinja2"])
+@pytest.mark.parametrize(("library", "folder"), [
+    ("markdown-it-py", "markdown_it_py-999.0.dist-info"),
+    ("markdown-it-py", "markdown-it-py-999.0.dist-info"),  # as older installers named it
+    ("jinja2", "Jinja2-999.0.dist-info"),
+])
 def test_a_new_library_version_changes_the_site_key(monkeypatch: pytest.MonkeyPatch,
-                                                    library: str) -> None:
-    from importlib import metadata
-
+                                                    tmp_path: Path, library: str,
+                                                    folder: str) -> None:
     builder = Builder(FIXTURES / "mini", None, pdf=False)
     before = builder._site_key()
-    real = metadata.version
-    monkeypatch.setattr(metadata, "version",
-                        lambda name: "999.0" if name == library else real(name))
+    (tmp_path / folder).mkdir()  # a newer version, installed where Python looks first
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
     cache.library_versions.cache_clear()  # as in a new process, after the upgrade
     monkeypatch.setattr(cache, "library_versions", cache.library_versions.__wrapped__)
     assert f"{library}=999.0" in cache.library_versions()
     assert builder._site_key() != before
+
+
+def test_library_versions_are_the_installed_ones(monkeypatch: pytest.MonkeyPatch,
+                                                 tmp_path: Path) -> None:
+    from importlib import metadata
+
+    monkeypatch.setattr(cache, "library_versions", cache.library_versions.__wrapped__)
+    assert cache.library_versions() == " ".join(
+        f"{name}={metadata.version(name)}" for name in cache.LIBRARIES)
+    # Found no other way (an egg, a zip): importlib.metadata says.
+    monkeypatch.setattr(sys, "path", [str(tmp_path)])
+    monkeypatch.setattr(metadata, "version", lambda name: f"{len(name)}.0")
+    assert cache.library_versions() == " ".join(
+        f"{name}={len(name)}.0" for name in cache.LIBRARIES)

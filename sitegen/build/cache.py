@@ -21,6 +21,8 @@ import hashlib
 import hmac
 import json
 import os
+import re
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -54,19 +56,42 @@ pages or PDFs, so the site-wide key holds their versions."""
 
 @functools.cache
 def library_versions() -> str:
-    """The installed version of each of ``LIBRARIES``, read from the installed metadata
-    without importing any (a build with nothing to do imports none of them). Read once
-    per process: a process that imported a library renders with that version, whatever
-    is installed since."""
-    from importlib import metadata  # only here: it costs a few milliseconds to import
+    """The installed version of each of ``LIBRARIES``, without importing any (a build with
+    nothing to do imports none of them). Read once per process: a process that imported a
+    library renders with that version, whatever is installed since.
 
-    found = []
-    for name in LIBRARIES:
+    Installers name a package's metadata folder ``name-version.dist-info``: the folders of
+    ``sys.path`` are listed in order, as Python's importer looks for the packages, and the
+    first such folder of a library gives its version. A library found no such way (an egg,
+    a zip) is asked of ``importlib.metadata``, which takes longer to import than the rest
+    of this takes to run (about 25 ms, in every build)."""
+    wanted = {_normal(name): name for name in LIBRARIES}
+    found: dict[str, str] = {}
+    for entry in sys.path:
         try:
-            found.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            found.append(f"{name}=none")
-    return " ".join(found)
+            names = os.listdir(entry or ".")
+        except OSError:  # a zip, a folder gone
+            continue
+        for name in names:
+            if name.endswith(".dist-info"):
+                dist, dash, version = name[:-len(".dist-info")].rpartition("-")
+                if dash and _normal(dist) in wanted:
+                    found.setdefault(wanted[_normal(dist)], version)
+    missing = [name for name in LIBRARIES if name not in found]
+    if missing:
+        from importlib import metadata
+
+        for name in missing:
+            try:
+                found[name] = metadata.version(name)
+            except metadata.PackageNotFoundError:
+                found[name] = "none"
+    return " ".join(f"{name}={found[name]}" for name in LIBRARIES)
+
+
+def _normal(name: str) -> str:
+    """A distribution's name as its metadata folder may spell it, normalised (PEP 503)."""
+    return re.sub(r"[-_.]+", "_", name).lower()
 
 
 def signature(folder: Path) -> Signature:
