@@ -1,6 +1,7 @@
 """The theme's stylesheets given to WeasyPrint parsed, once per process (``pdf._parsed``):
 the same PDF as with the page's links followed, their warnings said for every page, and
-every stylesheet loaded by its link when the page is not one of sitegen's plain sheets."""
+every stylesheet loaded by its link when the page is not one of sitegen's plain sheets;
+the font configuration those pages share."""
 
 from __future__ import annotations
 
@@ -67,3 +68,23 @@ def test_which_stylesheets_are_given_parsed(head: str, expected: list[str]) -> N
     root = pdf._weasyprint().HTML(string=f"<!DOCTYPE html><html><head>{head}</head>"
                                          "<body><p>Bonjour</p></body></html>").etree_element
     assert pdf._linked_sheets(root, pdf.SITE_URL + "a/b.html", ASSETS) == expected
+
+
+def test_pages_of_theme_stylesheets_share_the_font_configuration(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The process's fonts, loaded once (``pdf._font_config``); a page that may declare
+    fonts of its own (here an ``@font-face``) is laid out with a configuration of its own."""
+    given: list[object] = []
+    html_class = pdf._weasyprint().HTML
+    render = html_class.render
+
+    def spy(self: object, *args: object, **kwargs: object) -> object:
+        given.append(kwargs.get("font_config"))
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(html_class, "render", spy)
+    page = "<!DOCTYPE html><html><head><link rel='stylesheet' href='../assets/{}'></head>"
+    for sheet in ("a.css", "b.css", "font.css"):
+        pdf.html_to_pdf(page.format(sheet).encode() + b"<body><p>Bonjour", path="a/b.html",
+                        assets=ASSETS)
+    assert given[0] is not None and given[1] is given[0] and given[2] is None

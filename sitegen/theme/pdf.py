@@ -12,12 +12,14 @@ URL, ``http:``, ``file:`` or ``data:``, is refused. Fonts come from the machine
 
 The theme's stylesheets are parsed once per process, not once per layout (see
 ``_linked_sheets``): a build makes every handout with the same few stylesheets, and a
-fitted sheet is laid out up to four times.
+fitted sheet is laid out two to four times. The pages styled by those alone also share
+the process's font configuration (``_font_config``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import logging
 import posixpath
@@ -178,6 +180,18 @@ def _parsed(wp: ModuleType, rel: str, assets: Mapping[str, bytes], found: list[s
     return sheet
 
 
+@functools.cache
+def _font_config() -> Any:
+    """This process's ``weasyprint.text.fonts.FontConfiguration``: fontconfig's list of
+    the system's fonts and Pango's font map, with the faces it has loaded. WeasyPrint makes
+    a new one for every layout unless given one (loading the fonts again each time, about
+    5 % of the seed's PDF time). Only the layouts of pages styled by the theme's parsed
+    stylesheets share it: those declare no font of their own (no ``@font-face``, see
+    ``_PER_DOCUMENT``), so no page can see another's, and the PDFs are the same, byte for
+    byte. A font installed on the system meanwhile is seen by the next process."""
+    return _import_module("weasyprint.text.fonts").FontConfiguration()
+
+
 class _Collect(logging.Handler):
     def __init__(self, into: list[str]):
         super().__init__(logging.WARNING)
@@ -188,7 +202,8 @@ class _Collect(logging.Handler):
 
 
 def html_to_pdf(html: bytes, *, path: str, assets: Mapping[str, bytes], paper: str = "A4",
-                messages: list[str] | None = None, fits: Sequence[str] = ()) -> bytes:
+                messages: list[str] | None = None, fits: Sequence[str] = (),
+                saves: Mapping[str, float] | None = None) -> bytes:
     """Lay out ``html`` (a page at site path ``path``) on ``paper`` and return the PDF.
 
     ``assets`` maps site paths (``assets/handout.css``) to bytes; the page's relative links
@@ -200,6 +215,15 @@ def html_to_pdf(html: bytes, *, path: str, assets: Mapping[str, bytes], paper: s
     ``MIN_FILL`` of its page, they are tried in turn and the first whose last page is not so
     empty, on no more pages, is kept; when none is, the page as written. The layout is
     measured, not guessed, so this holds for any text, language and paper size.
+
+    ``saves`` gives the tighter layouts of ``fits`` the share of the page's height each is
+    counted on to save. The layout tried first is the one the first layout's measurements
+    point to (``_likeliest``): the first tighter one expected to save the last page, else
+    the first without a share (one that adds room, to fill the last page instead). Only
+    when it fails are the others tried, in their order: the kept layout may differ from
+    the one the order alone would pick, but a nearly empty last page is fitted away
+    whenever one of ``fits`` can fit it away, in usually one layout more instead of up to
+    three.
     """
     wp = _weasyprint()
     found: list[str] = []
@@ -225,17 +249,19 @@ def html_to_pdf(html: bytes, *, path: str, assets: Mapping[str, bytes], paper: s
             given += linked
             # The paper size first: as before, when the theme's @page rules set one, theirs wins.
             sheets = [size, *(_parsed(wp, rel, assets, found) for rel in linked)]
+            fonts = _font_config() if linked else None  # None: WeasyPrint makes its own
 
             def render(fit: str | None) -> Any:
                 laid = first if fit is None else page()
                 if fit is not None:
                     root = laid.etree_element
                     root.set("class", f"{root.get('class', '')} {fit}".strip())
-                return laid.render(stylesheets=sheets)
+                return laid.render(stylesheets=sheets, font_config=fonts)
 
             document = render(None)
-            if _nearly_empty_end(document):
-                for fit in fits:
+            if _nearly_empty_end(document) and fits:
+                first_try = _likeliest(document, fits, saves or {})
+                for fit in (first_try, *(f for f in fits if f != first_try)):
                     fitted = render(fit)
                     if (len(fitted.pages) <= len(document.pages)
                             and not _nearly_empty_end(fitted)):
@@ -255,19 +281,36 @@ def _nearly_empty_end(document: Any) -> bool:
     return len(document.pages) > 1 and page_fill(document.pages[-1]) < MIN_FILL
 
 
-def page_fill(page: Any) -> float:
+def _likeliest(document: Any, fits: Sequence[str], saves: Mapping[str, float]) -> str:
+    """The layout of ``fits`` likeliest to fit away the nearly empty last page of
+    ``document``, from its measurements: the first tighter one whose share of ``saves``,
+    of the whole height, covers what must move from the last page (its height, less the
+    room left at the foot of the page before: a block kept whole went over), else the
+    first with no share (one that adds room, or of unknown effect)."""
+    pages = document.pages
+    last = page_fill(pages[-1])
+    room = 1 - page_fill(pages[-2], lines_only=True)
+    need = (last - room) / (len(pages) - 1 + last)
+    return next((fit for fit in fits if fit not in saves or saves[fit] >= need), fits[-1])
+
+
+def page_fill(page: Any, *, lines_only: bool = False) -> float:
     """The share of a laid-out page's content area its content fills, from the top of the
     area to the bottom of the lowest box, border included (the running title and page
-    number, in the page's margins, do not count). WeasyPrint has no public API for a
+    number, in the page's margins, do not count). ``lines_only``: to the lowest line of
+    text or box with nothing inside, so that a box going on to the next page, which
+    reaches the foot of this one, does not count. WeasyPrint has no public API for a
     page's boxes, so this reads its page box (``Page._page_box``): an update that renames
     it fails the handout tests (tests/test_pdf.py) rather than wasting paper unnoticed."""
-    margin_box = _import_module("weasyprint.formatting_structure.boxes").MarginBox
+    boxes = _import_module("weasyprint.formatting_structure.boxes")
     box = page._page_box
     top, height = box.content_box_y(), box.height
     lowest = top
-    stack = [child for child in box.children if not isinstance(child, margin_box)]
+    stack = [child for child in box.children if not isinstance(child, boxes.MarginBox)]
     while stack:
         current = stack.pop()
-        stack.extend(getattr(current, "children", ()))
-        lowest = max(lowest, current.border_box_y() + current.border_height())
+        children = getattr(current, "children", ())
+        stack.extend(children)
+        if not lines_only or not children or isinstance(current, boxes.LineBox):
+            lowest = max(lowest, current.border_box_y() + current.border_height())
     return float((lowest - top) / height) if height else 1.0
