@@ -3,7 +3,10 @@
 Writes a synthetic site (benchmarks/synth.py) and builds every article of it in this
 process, as a worker of `sitegen build --no-pdf` does (no files written): first timed phase
 by phase (CPU time per article), then under cProfile, printing the functions with the most
-cumulative and own time. Use it before and after a change to the pipeline:
+cumulative and own time; and beside it the same articles built by the same-work floor's own
+article build (floor_full.py, in this process, files written), CPU per article, so the
+ratio of issue 25 is seen article by article, without processes or the machine's load
+between them. Use it before and after a change to the pipeline:
 
     .venv/bin/python benchmarks/profile_build.py -n 40 [--top 25] [--corpus links|lesson]
 """
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pstats
 import tempfile
 import time
@@ -57,6 +61,22 @@ def build_all(content: Path, phases: Phases | None = None) -> int:
     return made
 
 
+def floor_per_article(content: Path, out: Path) -> float:
+    """CPU seconds per article of ``floor_full.py``'s own article build on ``content``, in
+    this process after a warm-up round, as its workers build (it writes its five files)."""
+    import floor_full
+
+    floor_full._init(str(out))
+    root = content / "articles"
+    folders = sorted(str(root / name) for name in os.listdir(root))
+    for folder in folders:  # warm up
+        floor_full.build(folder)
+    start = time.process_time()
+    for folder in folders:
+        floor_full.build(folder)
+    return (time.process_time() - start) / len(folders)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-n", type=int, default=40, help="number of articles")
@@ -75,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         plain = time.process_time() - start
         profile = cProfile.Profile()
         profile.runcall(build_all, content)
+        floor = floor_per_article(content, Path(tmp) / "floor")
     stats = pstats.Stats(profile)
     parses = {kind: sum(calls for (path, _, name), (_, calls, *_) in vars(stats)["stats"].items()
                         if name == kind and path.endswith("markdown_it/main.py"))
@@ -82,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.n} articles: {plain / args.n * 1000:.1f} ms of CPU per article without the "
           f"profiler; Markdown parses per article: {parses['parse'] / args.n:.1f} whole, "
           f"{parses['parseInline'] / args.n:.1f} inline only (one-line fields)\n")
+    print(f"floor_full.py's build of the same articles: {floor * 1000:.1f} ms of CPU per "
+          f"article (its files written); sitegen {plain / args.n / floor:.2f} times that\n")
     print("| phase | ms per article | share |\n| --- | ---: | ---: |")
     for name, seconds in sorted(phases.items(), key=lambda item: -item[1]):
         print(f"| {name} | {seconds / args.n * 1000:.2f} | {seconds / plain:.0%} |")
