@@ -107,6 +107,17 @@ def test_headline_marks() -> None:
     assert _marked_text(doc, "h") == "<big>"
 
 
+def _draw_spans(data: st.DataObject, n: int) -> list[Span]:
+    """Up to four highlights over a text of ``n`` characters, anywhere, nested or not."""
+    spans = []
+    for i in range(data.draw(st.integers(0, 4))):
+        a = data.draw(st.integers(0, n))
+        b = data.draw(st.integers(a, n))
+        if b > a:
+            spans.append(_span(f"s{i}", a, b, i + 1))
+    return spans
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     data=st.data(),
@@ -114,13 +125,7 @@ def test_headline_marks() -> None:
 )
 def test_any_spans_on_any_markdown_render_well_formed(data: st.DataObject, source: str) -> None:
     body = parse_body(source)
-    n = len(body.text)
-    spans = []
-    for i in range(data.draw(st.integers(0, 4))):
-        a = data.draw(st.integers(0, n))
-        b = data.draw(st.integers(a, n))
-        if b > a:
-            spans.append(_span(f"s{i}", a, b, i + 1))
+    spans = _draw_spans(data, len(body.text))
     html = "".join(b.html for b in render_blocks(body, spans, 0))
     doc = parse(html)
     plain = parse("".join(b.html for b in render_blocks(body, [], 0)))
@@ -139,13 +144,7 @@ _HOSTILE = st.sampled_from([*"ab *_`\n>#-<&\"", ' aria-details="note-s0">', "[x]
 def test_marks_without_note_links_are_as_rendered_without(data: st.DataObject, source: str
                                                           ) -> None:
     body = parse_body(source)
-    n = len(body.text)
-    spans = []
-    for i in range(data.draw(st.integers(0, 4))):
-        a = data.draw(st.integers(0, n))
-        b = data.draw(st.integers(a, n))
-        if b > a:
-            spans.append(_span(f"s{i}", a, b, i + 1))
+    spans = _draw_spans(data, len(body.text))
     for linked, bare in zip(render_blocks(body, spans, 0),
                             render_blocks(body, spans, 0, link_notes=False), strict=True):
         assert without_note_links(linked.html) == bare.html

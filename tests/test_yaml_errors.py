@@ -51,22 +51,6 @@ def test_both_parsers_give_the_same_advice(case: str, parser: type,
 MINI = (FIXTURES / "mini" / "articles" / "sample" / "annotations.yaml").read_text("utf-8")
 
 
-def _text_keys(parser: type) -> type:
-    """``parser`` with every plain key taken as the text it is written as, as sitegen
-    reads keys (``1:``, ``true:``, ``~:`` and an empty ``? `` are the keys '1', 'true', '~'
-    and ''; PyYAML types them): the values are PyYAML's own."""
-
-    class TextKeys(parser):  # type: ignore[valid-type, misc]
-        def construct_mapping(self, node: yaml.MappingNode,
-                              deep: bool = False) -> dict[object, object]:
-            self.flatten_mapping(node)
-            return {(key.value if isinstance(key, yaml.ScalarNode)
-                     else self.construct_object(key, deep=deep)):
-                    self.construct_object(value, deep=deep) for key, value in node.value}
-
-    return TextKeys
-
-
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, len(MINI)), st.integers(0, 3),
                           st.sampled_from(['"', "'", ":", ": ", " #", "\t", "“", "{", "}",
