@@ -52,7 +52,7 @@ def weaker(message: str) -> None:
         print(f"sitegen: warning: {message}", file=sys.stderr)
 
 
-def _flags() -> int:
+def open_flags() -> int:
     """What every open adds: no newline translation (Windows), not inherited by children."""
     return getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 
@@ -114,7 +114,7 @@ def read_regular(path: Path, display: str, root: Path | None = None) -> bytes:
         outside_error(path, root, display)
     try:
         # The type is checked on the opened file itself, which cannot be swapped after.
-        fd = os.open(path, _READ | _flags())
+        fd = os.open(path, _READ | open_flags())
     except OSError as exc:
         raise SiteError(f"cannot read the file: {exc.strerror or exc}", loc) from None
     try:
@@ -151,7 +151,7 @@ def open_nofollow(path: str | Path, flags: int = os.O_RDONLY, mode: int = 0o644,
     a file created (``O_CREAT``) is created exclusively, which follows no link either.
     ``O_TRUNC`` is not allowed: it would act before that check."""
     assert not flags & os.O_TRUNC
-    flags |= _flags()
+    flags |= open_flags()
     nofollow = getattr(os, "O_NOFOLLOW", 0)
     if nofollow:
         return os.open(path, flags | nofollow, mode, dir_fd=dir_fd)
@@ -227,7 +227,7 @@ def _link_in(tmp: str, path: Path, mode: int) -> None:
     except FileExistsError:
         raise
     except OSError:
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _flags(), mode))
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | open_flags(), mode))
         os.replace(tmp, path)
 
 
@@ -322,7 +322,7 @@ class Folder:
             weaker("this platform cannot hold folders open (no dir_fd): a folder swapped for "
                    "a link while sitegen works in it is not caught, only one there before")
             return cls(where, None)
-        return cls._opened(where, os.open(where, _DIR | _flags()))
+        return cls._opened(where, os.open(where, _DIR | open_flags()))
 
     @classmethod
     def _opened(cls, path: str, fd: int) -> Folder:

@@ -118,7 +118,7 @@ def stage(out: Path, staging: Path | None, old: Mapping[str, FileRecord], rel: s
 _names = itertools.count()
 """Numbers for the files this process stages: with its process id, a name no other
 process of the build takes."""
-_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | fs._flags()  # O_EXCL: no link followed
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | fs.open_flags()  # O_EXCL: no link followed
 
 
 def _write_new(folder: str, suffix: str, data: bytes) -> str:
