@@ -258,12 +258,15 @@ def write_article(directory: Path, index: int, seed: int) -> None:
     title = f"Report {index}: " + " ".join(rng.choice(VOCABULARY) for _ in range(5)).capitalize()
     body = _body(rng)
     plain = title + " " + " ".join(body.tokens)
+    write_files(directory, title, _markdown(body), _annotations(rng, index, body, plain))
+
+
+def write_files(directory: Path, title: str, markdown: str, annotations: str) -> None:
+    """An article folder: `article.md` (English, titled) and `annotations.yaml`."""
     directory.mkdir(parents=True, exist_ok=True)
     front = f"---\ntitle: {_q(title)}\nlanguage: en\n---\n\n"
-    (directory / "article.md").write_text(front + _markdown(body), encoding="utf-8")
-    (directory / "annotations.yaml").write_text(
-        _annotations(rng, index, body, plain), encoding="utf-8"
-    )
+    (directory / "article.md").write_text(front + markdown, encoding="utf-8")
+    (directory / "annotations.yaml").write_text(annotations, encoding="utf-8")
 
 
 SITE_YAML = """\

@@ -54,10 +54,7 @@ def write_article(directory: Path, index: int, seed: int) -> None:
     spans = sorted(_spans(picker), key=lambda s: (s.start, s.end))
     parts = ["annotations:"]
     parts += [_annotation(rng, index, n, _text(body.tokens, s)) for n, s in enumerate(spans, 1)]
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / "article.md").write_text(f"---\ntitle: {_q(title)}\nlanguage: en\n---\n\n"
-                                          + _markdown(body), encoding="utf-8")
-    (directory / "annotations.yaml").write_text("\n".join(parts) + "\n", encoding="utf-8")
+    synth.write_files(directory, title, _markdown(body), "\n".join(parts) + "\n")
 
 
 def slug(index: int) -> str:

@@ -109,10 +109,7 @@ def write_article(directory: Path, index: int, seed: int) -> None:
               f"  - question: {_q(f'Which links in dossier {index} lead to a primary source?')}",
               f"    answer: {_q('Only [the data](https://example.org/data) does.')}",
               f"  - {_q(f'Who is missing from dossier {index}?')}"]
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / "article.md").write_text(f"---\ntitle: {_q(title)}\nlanguage: en\n---\n\n"
-                                          + body, encoding="utf-8")
-    (directory / "annotations.yaml").write_text("\n".join(parts) + "\n", encoding="utf-8")
+    synth.write_files(directory, title, body, "\n".join(parts) + "\n")
 
 
 def slug(index: int) -> str:
