@@ -125,6 +125,18 @@ def test_a_manifest_is_read_line_by_line_when_looked_up_and_written_back_as_read
     assert len(parsed) == 3  # each looked up once, to stage it, none to write it back
 
 
+def test_a_manifest_line_of_a_name_json_escapes_is_read(tmp_path: Path) -> None:
+    """A name JSON writes with escapes (one not ASCII) is read from its line whole."""
+    files = {"d\u00e9j\u00e0 vu.html": b"1", "a.html": b"2"}
+    write_site(tmp_path, files)
+    ledger._SEEN.clear()
+    found = manifest(tmp_path).files
+    assert sorted(found) == sorted(files)
+    assert all(found[rel].digest == hashlib.sha256(data).hexdigest()
+               for rel, data in files.items())
+    assert write_site(tmp_path, files).written == 0
+
+
 @pytest.mark.parametrize("edit", ["digest", "size", "stat", "path", "shape"])
 def test_a_manifest_edited_by_hand_is_checked_record_by_record(tmp_path: Path,
                                                                edit: str) -> None:

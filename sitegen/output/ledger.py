@@ -266,8 +266,12 @@ def _write(path: Path, data: dict[str, Any]) -> None:
 
 
 def _secret() -> bytes | None:
-    """The state folder's secret, which seals the manifests (None: none can be made)."""
-    return seal.secret(_folder())
+    """The state folder's secret, which seals the manifests; None when there is none to
+    use (then every record is checked when read, as in a manifest edited by hand)."""
+    try:
+        return seal.secret(_folder())
+    except OSError:  # a state folder that cannot be written: writing the manifest says so
+        return None
 
 
 def _parse(data: bytes) -> Manifest | None:
