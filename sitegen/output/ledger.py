@@ -108,8 +108,6 @@ class Records(MutableMapping[str, FileRecord]):
         return all(mine is other._items[rel] or self[rel] == other[rel]
                    for rel, mine in self._items.items())
 
-    __hash__ = None  # type: ignore[assignment]  # mutable, as a dict
-
     def lines(self) -> list[str]:
         """Each record's line, sorted by path; a line read and not looked up as it was."""
         return [found if isinstance(found, str) else _LINE([rel, *found])
