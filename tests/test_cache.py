@@ -20,6 +20,7 @@ from sitegen import fs
 from sitegen.build import builder as build_module
 from sitegen.build import cache
 from sitegen.build.builder import Builder
+from sitegen.output.seal import SECRET_NAME
 from sitegen.theme import templates
 
 
@@ -180,7 +181,7 @@ def test_a_broken_cache_is_detected_and_rebuilt(damage: str, site: Path,
         guess = hashlib.sha256(header + b"\n" + forged).hexdigest().encode()
         path.write_bytes(b"\n".join([header, guess, forged]))
     elif damage == "other secret":
-        (path.parent / cache.SECRET_NAME).unlink()  # the file was sealed with another one
+        (path.parent / SECRET_NAME).unlink()  # the file was sealed with another one
     else:
         path.write_text("", "utf-8")
     _edit(site / "articles/other/article.md", "in March", "in May")
@@ -245,7 +246,7 @@ def test_the_cache_folder_is_private(site: Path, tmp_path: Path,
     Builder(site, out, pdf=False, jobs=1).build()
     folder = cache.cache_folder()
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
-    assert stat.S_IMODE((folder / cache.SECRET_NAME).stat().st_mode) == 0o600
+    assert stat.S_IMODE((folder / SECRET_NAME).stat().st_mode) == 0o600
     assert cache.default_path(out).parent == folder
     assert not list(folder.glob("templates")) and not list(folder.rglob("*.cache"))
 

@@ -45,6 +45,16 @@ def manifest(out: Path) -> ledger.Manifest:
     return found
 
 
+def write_json_ledger(out: Path, form: str, files: dict[str, list[object]]) -> None:
+    """Replace the manifest of ``out`` by one in the whole-JSON form of the formats before
+    /3, with these records (as that form holds them)."""
+    ident = json.loads((out / MARKER).read_text("utf-8"))["id"]
+    found = manifest(out)
+    ledger._path(ident, ".json").write_text(json.dumps(
+        {"format": form, "folder": found.folder, "files": files, "pdf_inputs": {},
+         "identity": found.identity}), "utf-8")
+
+
 def names(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
@@ -67,12 +77,10 @@ def test_a_record_of_the_first_format_is_read_without_its_stats(tmp_path: Path) 
     stat taken on trust: the next build hashes each file once, rewrites none, and records
     stamps."""
     write_site(tmp_path, {"a.html": b"1"})
-    ident = json.loads((tmp_path / MARKER).read_text("utf-8"))["id"]
-    path = ledger._path(ident, ".json")
-    raw = json.loads(path.read_bytes())
-    _, mtime, ctime, inode = raw["files"]["a.html"][2]
-    raw["files"]["a.html"][2] = [mtime, inode, ctime]
-    path.write_text(json.dumps({**raw, "format": "sitegen-ledger/1"}), "utf-8")
+    digest, size, seen = manifest(tmp_path).files["a.html"]
+    assert seen is not None
+    write_json_ledger(tmp_path, "sitegen-ledger/1",
+                      {"a.html": [digest, size, [seen.mtime_ns, seen.ino, seen.ctime_ns]]})
     assert manifest(tmp_path).files["a.html"] == (hashlib.sha256(b"1").hexdigest(), 1, None)
     assert write_site(tmp_path, {"a.html": b"1"}).written == 0
     assert manifest(tmp_path).files["a.html"].seen == fs.Stamp.of(os.stat(tmp_path / "a.html"))
@@ -84,12 +92,91 @@ def test_a_record_is_read_again_only_when_its_file_changed(tmp_path: Path) -> No
     write_site(tmp_path, {"a.html": b"1"})
     first = manifest(tmp_path)
     assert manifest(tmp_path) is first
-    ident = json.loads((tmp_path / MARKER).read_text("utf-8"))["id"]
-    path = ledger._path(ident, ".json")
-    raw = json.loads(path.read_bytes())
-    raw["files"]["a.html"][0] = "0" * 64
-    path.write_text(json.dumps(raw), "utf-8")
+    _, size, seen = first.files["a.html"]
+    write_json_ledger(tmp_path, "sitegen-ledger/2", {"a.html": ["0" * 64, size, seen]})
     assert manifest(tmp_path).files["a.html"].digest == "0" * 64
+
+
+def _ledger_lines(out: Path) -> tuple[Path, list[bytes]]:
+    ident = json.loads((out / MARKER).read_text("utf-8"))["id"]
+    path = ledger._path(ident, ".json")
+    return path, path.read_bytes().split(b"\n")
+
+
+def test_a_manifest_is_read_line_by_line_when_looked_up_and_written_back_as_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sealed manifest's records stay the lines they were read as until looked up, and a
+    commit that changes one file writes the other lines back as they were."""
+    write_site(tmp_path, {"a.html": b"1", "b.html": b"2", "c.html": b"3"})
+    _, before = _ledger_lines(tmp_path)
+    ledger._SEEN.clear()
+    parsed: list[str] = []
+    real = ledger._from_line
+    monkeypatch.setattr(ledger, "_from_line", lambda line: parsed.append(line) or real(line))
+    found = manifest(tmp_path)
+    assert sorted(found.files) == ["a.html", "b.html", "c.html"] and parsed == []
+    assert found.files["b.html"].digest == hashlib.sha256(b"2").hexdigest()
+    assert parsed == [before[3].decode()]
+    ledger._SEEN.clear()
+    parsed.clear()
+    assert write_site(tmp_path, {"a.html": b"1", "b.html": b"new", "c.html": b"3"}).written == 1
+    _, after = _ledger_lines(tmp_path)
+    assert after[2] == before[2] and after[4] == before[4] and after[3] != before[3]
+    assert len(parsed) == 3  # each looked up once, to stage it, none to write it back
+
+
+def test_a_manifest_line_of_a_name_json_escapes_is_read(tmp_path: Path) -> None:
+    """A name JSON writes with escapes (one not ASCII) is read from its line whole."""
+    files = {"d\u00e9j\u00e0 vu.html": b"1", "a.html": b"2"}
+    write_site(tmp_path, files)
+    ledger._SEEN.clear()
+    found = manifest(tmp_path).files
+    assert sorted(found) == sorted(files)
+    assert all(found[rel].digest == hashlib.sha256(data).hexdigest()
+               for rel, data in files.items())
+    assert write_site(tmp_path, files).written == 0
+
+
+@pytest.mark.parametrize("edit", ["digest", "size", "stat", "path", "shape"])
+def test_a_manifest_edited_by_hand_is_checked_record_by_record(tmp_path: Path,
+                                                               edit: str) -> None:
+    """A manifest whose seal does not hold (edited by anyone but sitegen) is read as the
+    formats before were: every record checked, a record of the wrong type refuses it all
+    (nothing in the folder is then sitegen's), and a well-formed one is read."""
+    write_site(tmp_path, {"a.html": b"1", "b.html": b"2"})
+    path, lines = _ledger_lines(tmp_path)
+    rel, digest, size, seen = json.loads(lines[3])
+    good = {"digest": [rel, "0" * 64, size, seen], "size": [rel, digest, 7, seen],
+            "stat": [rel, digest, size, None], "path": ["c.html", digest, size, seen],
+            "shape": [rel, digest, size, seen]}[edit]
+    bad = {"digest": [rel, 64, size, seen], "size": [rel, digest, "1", seen],
+           "stat": [rel, digest, size, [1, 2.5, 3, 4]], "path": [3, digest, size, seen],
+           "shape": [rel, digest, size]}[edit]
+    for record, holds in ((good, True), (bad, False)):
+        path.write_bytes(b"\n".join([*lines[:3], json.dumps(record).encode()]))
+        ledger._SEEN.clear()
+        found = ledger.load(path.stem)
+        assert (found is not None) is holds
+        if found is not None:
+            assert found.files[str(good[0])] == (good[1], good[2], good[3] and fs.Stamp(*good[3]))
+    path.write_bytes(b"\n".join([*lines[:3], json.dumps(bad).encode()]))
+    with pytest.raises(UsageError, match="damaged"):
+        write_site(tmp_path, {"a.html": b"1"})
+
+
+def test_a_manifest_is_read_without_the_secret_that_sealed_it(tmp_path: Path) -> None:
+    """The state folder's secret only spares checking each record: a manifest sealed with
+    one since replaced is checked record by record, and read."""
+    write_site(tmp_path, {"a.html": b"1"})
+    secret = ledger._folder() / "secret"
+    kept = secret.read_bytes()
+    try:
+        secret.unlink()
+        ledger._SEEN.clear()
+        assert manifest(tmp_path).files["a.html"].digest == hashlib.sha256(b"1").hexdigest()
+        assert write_site(tmp_path, {"a.html": b"2"}).written == 1
+    finally:
+        secret.write_bytes(kept)
 
 
 def test_the_marker_holds_only_an_id_the_manifest_lives_outside(tmp_path: Path) -> None:
@@ -97,7 +184,7 @@ def test_the_marker_holds_only_an_id_the_manifest_lives_outside(tmp_path: Path) 
     marker = json.loads((tmp_path / "out" / MARKER).read_text("utf-8"))
     assert set(marker) == {"kind", "id"}
     state = Path(os.environ["XDG_STATE_HOME"]) / "sitegen/outputs" / f"{marker['id']}.json"
-    assert "a.html" in json.loads(state.read_text("utf-8"))["files"]
+    assert json.loads(state.read_bytes().split(b"\n")[2])[0] == "a.html"
     assert (state.parent.stat().st_mode & 0o777) == 0o700
 
 

@@ -15,10 +15,8 @@ to it. A missing, corrupt or foreign file is ignored: the build starts afresh.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
-import hmac
 import json
 import os
 import re
@@ -32,12 +30,11 @@ from typing import Any
 from sitegen import __version__, fs
 from sitegen.errors import SiteError, SiteWarning, SourceLocation
 from sitegen.fs import Stamp, read_regular
+from sitegen.output import seal
 from sitegen.output.stage import Staged
 
 FORMAT = "sitegen-build-cache/7"
 """/7: each line is parsed when its entry is first used (``Entries``)."""
-SECRET_NAME = "secret"
-SECRET_SIZE = 32
 
 JSON_SURROGATES = "backslashreplace"
 """How JSON written with ``ensure_ascii=False`` encodes a lone surrogate (a file name that
@@ -301,10 +298,10 @@ class Store:
             return None
         read = fs.read_nofollow(path)  # never a FIFO, never through a link
         try:
-            found, seal, body = (b"" if read is None else read[0]).split(b"\n", 2)
+            found, found_seal, body = (b"" if read is None else read[0]).split(b"\n", 2)
         except ValueError:
             return None
-        if found != header or not hmac.compare_digest(seal, _seal(key, header, body)):
+        if found != header or not seal.holds(key, header, found_seal, body):
             return None
         return body
 
@@ -315,7 +312,7 @@ class Store:
         if key is None:
             return False
         try:
-            fs.atomic_write(path, b"\n".join([header, _seal(key, header, body), body]))
+            fs.atomic_write(path, seal.sealed(key, header, body))
         except OSError:
             return False
         return True
@@ -354,11 +351,6 @@ def _header(site_key: str) -> bytes:
     return json.dumps([FORMAT, __version__, site_key]).encode()
 
 
-def _seal(key: bytes, header: bytes, body: bytes) -> bytes:
-    """The HMAC-SHA256 of the whole file under the cache folder's secret."""
-    return hmac.digest(key, header + b"\n" + body, "sha256").hex().encode()
-
-
 class _Unsafe(Exception):
     """The cache folder could be written by someone else: it is not used."""
 
@@ -371,14 +363,8 @@ def _secret(folder: Path) -> bytes:
         fix = ("remove it, or set XDG_CACHE_HOME" if why == fs.ANOTHER_USER
                else f"chmod 700 {folder}")
         raise _Unsafe(f"the build cache folder {folder} {why}; it is not used ({fix})")
-    path = folder / SECRET_NAME
-    if not path.exists():
-        # Written whole, then linked into place: a build running at the same time sees
-        # either no secret or the complete one, and the first link wins.
-        with contextlib.suppress(FileExistsError):
-            fs.atomic_write(path, os.urandom(SECRET_SIZE), exclusive=True, mode=0o600)
-    found = fs.read_nofollow(path, limit=SECRET_SIZE + 1)
-    if found is None or fs.private(found[1]) is not None or len(found[0]) != SECRET_SIZE:
-        raise _Unsafe(f"the build cache's secret {path} is not sitegen's; the cache is "
-                      "not used (remove the file)")
-    return found[0]
+    found = seal.secret(folder)
+    if found is None:
+        raise _Unsafe(f"the build cache's secret {folder / seal.SECRET_NAME} is not "
+                      "sitegen's; the cache is not used (remove the file)")
+    return found

@@ -152,15 +152,17 @@ class Look:
         cut = len(TEACHER)
         self.stats: dict[str, os.stat_result] = {}
         self.lines: list[str | None] = []
+        stats, lstat, regular, add = self.stats, os.lstat, stat.S_ISREG, self.lines.append
         for rel in outputs:
             try:
-                st = os.lstat(teacher_root + rel[cut:] if rel.startswith(TEACHER)
-                              else root + rel)
+                st = lstat(teacher_root + rel[cut:] if rel.startswith(TEACHER) else root + rel)
             except OSError:
-                self.lines.append(None)
+                add(None)
                 continue
-            self.stats[rel] = st
-            self.lines.append(_stat_line(Stamp.of(st)) if stat.S_ISREG(st.st_mode) else None)
+            stats[rel] = st
+            # ``_stat_line`` of its stamp, without making one.
+            add(f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}"
+                if regular(st.st_mode) else None)
 
     @cached_property
     def seen(self) -> str | None:

@@ -19,7 +19,7 @@ from sitegen import fs
 from sitegen.errors import UsageError
 from sitegen.fs import Stamp
 from sitegen.output import ledger
-from sitegen.output.ledger import FileRecord, Journal, Manifest
+from sitegen.output.ledger import FileRecord, Journal, Manifest, Records
 from sitegen.output.stage import Staged, safe_parts
 
 
@@ -232,8 +232,8 @@ def _restat(root: str, manifest: Manifest, changed: Mapping[str, FileRecord],
     at each file once; the others keep theirs); after a killed build nothing is taken on
     trust (no stat recorded), so the next build hashes every file again."""
     if not trust_stat:
-        return Manifest(manifest.folder, {rel: FileRecord(r.digest, r.size)
-                                          for rel, r in manifest.files.items()},
+        return Manifest(manifest.folder, Records({rel: FileRecord(r.digest, r.size)
+                                                  for rel, r in manifest.files.items()}),
                         manifest.pdf_inputs, manifest.identity)
     files = manifest.files
     for rel, record in changed.items():

@@ -27,7 +27,7 @@ from sitegen import fs
 from sitegen.errors import UsageError
 from sitegen.output import commit, ledger
 from sitegen.output.commit import WriteStats
-from sitegen.output.ledger import FileRecord, Journal, Manifest
+from sitegen.output.ledger import FileRecord, Journal, Manifest, Records
 from sitegen.output.stage import (
     MARKER,
     STAGING_PREFIX,
@@ -217,7 +217,7 @@ class Output:
                              + _empty_subfolder(self.shown))
         manifest = Manifest(str(self.out), identity=here)
         if known is not None:
-            manifest.files = self._still_ours(known)
+            manifest.files = Records(self._still_ours(known))
             manifest.pdf_inputs = {rel: key for rel, key in known.pdf_inputs.items()
                                    if rel in manifest.files}
         ident = ledger.folder_id()

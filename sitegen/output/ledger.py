@@ -14,6 +14,7 @@ import json
 import os
 import re
 import secrets
+from collections.abc import Iterator, KeysView, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -21,9 +22,16 @@ from typing import Any, NamedTuple
 from sitegen import fs
 from sitegen.errors import UsageError
 from sitegen.fs import Stamp
+from sitegen.output import seal
 
-FORMAT = "sitegen-ledger/2"
-"""/2: a record's stat is an ``fs.Stamp`` (size, mtime, ctime, inode)."""
+FORMAT = "sitegen-ledger/3"
+"""/3: a manifest is a header line (its folder, identity and PDFs' input keys), a seal
+(``output.seal``, under the state folder's secret), then one line per record, sorted: a
+big site's manifest is read and written without parsing or encoding every record (see
+``Records``)."""
+_FORMAT_2 = "sitegen-ledger/2"
+"""/2: one JSON object; a record's stat is an ``fs.Stamp`` (size, mtime, ctime, inode).
+Journals are still written so: they hold only a commit's changes."""
 _FORMAT_1 = "sitegen-ledger/1"
 """Records of /1 (stat as mtime, inode, ctime) are read without their stats: nothing is
 taken on trust, so the next build hashes those files once, then records stamps."""
@@ -40,29 +48,97 @@ class FileRecord(NamedTuple):
     seen: Stamp | None = None
 
 
+_LINE = json.JSONEncoder(separators=(",", ":")).encode
+"""A record's line: ``["path","digest",size,[size,mtime,ctime,inode]]`` (or ``null`` for
+no stat), in ASCII (JSON escapes any other character, and a newline)."""
+
+
+def _from_line(line: str) -> FileRecord:
+    """The record of a line of a sealed manifest, which sitegen wrote: it parses."""
+    _, digest, size, seen = json.loads(line)
+    return FileRecord(digest, size, None if seen is None else Stamp(*seen))
+
+
+class Records(MutableMapping[str, FileRecord]):
+    """A manifest's records, path → record. Those read from a sealed manifest (which
+    sitegen wrote, so they are well formed) stay the line they were read as until first
+    looked up: a build that looks at a few files of a big site parses only theirs, and
+    writes the others back as read."""
+
+    def __init__(self, items: Mapping[str, FileRecord | str] | None = None):
+        self._items: dict[str, FileRecord | str] = dict(items or {})
+
+    def __getitem__(self, rel: str) -> FileRecord:
+        found = self._items[rel]
+        if isinstance(found, str):
+            found = self._items[rel] = _from_line(found)
+        return found
+
+    def __setitem__(self, rel: str, record: FileRecord) -> None:
+        self._items[rel] = record
+
+    def __delitem__(self, rel: str) -> None:
+        del self._items[rel]
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self._items  # without parsing the line
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def keys(self) -> KeysView[str]:
+        """The paths, as a dict's keys (set operations on them run without a loop here)."""
+        return self._items.keys()
+
+    def copy(self) -> Records:
+        """A copy, lines not parsed yet staying lines."""
+        return Records(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Records):
+            return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
+        if self._items == other._items:  # each record the same object, or equal
+            return True
+        if self._items.keys() != other._items.keys():
+            return False
+        # A line in one and its record in the other: parsed to compare.
+        return all(mine is other._items[rel] or self[rel] == other[rel]
+                   for rel, mine in self._items.items())
+
+    def lines(self) -> list[str]:
+        """Each record's line, sorted by path; a line read and not looked up as it was."""
+        return [found if isinstance(found, str) else _LINE([rel, *found])
+                for rel, found in sorted(self._items.items())]
+
+
 @dataclass
 class Manifest:
     """What sitegen wrote into one output folder (its real path): path → record, and the
     input key of each PDF (so the next build can keep a PDF whose inputs are unchanged)."""
 
     folder: str
-    files: dict[str, FileRecord] = field(default_factory=dict)
+    files: Records = field(default_factory=Records)
     pdf_inputs: dict[str, str] = field(default_factory=dict)
     identity: str | None = None
     """The folder's device and inode, and its marker's inode (``identity``): with its
     path, what proves a marker is this folder's own, the very file sitegen made there, and
     not one copied from another (None in records made before)."""
 
-    def to_json(self) -> dict[str, Any]:
-        return {"folder": self.folder, "files": _records_json(self.files),
-                "pdf_inputs": dict(sorted(self.pdf_inputs.items())),
-                "identity": self.identity}
+    def header(self) -> bytes:
+        """The first line of its file: all but the records."""
+        return json.dumps({"format": FORMAT, "folder": self.folder,
+                           "pdf_inputs": dict(sorted(self.pdf_inputs.items())),
+                           "identity": self.identity}, separators=(",", ":")).encode()
 
     @classmethod
-    def from_json(cls, raw: dict[str, Any]) -> Manifest:
+    def from_json(cls, raw: dict[str, Any], files: Records) -> Manifest:
+        """The manifest of a header (or, before /3, a whole file) as parsed."""
         ident = raw.get("identity")
-        return cls(str(raw["folder"]), _records(raw["files"], raw["format"]),
-                   _pdf_inputs(raw["pdf_inputs"]), ident if isinstance(ident, str) else None)
+        return cls(str(raw["folder"]), files, _pdf_inputs(raw["pdf_inputs"]),
+                   ident if isinstance(ident, str) else None)
 
 
 def identity(folder: os.stat_result, marker: os.stat_result) -> str:
@@ -75,6 +151,23 @@ def _records_json(files: dict[str, FileRecord]) -> dict[str, FileRecord]:
     """Records as JSON encodes them: a named tuple, like its ``seen`` stamp, is written as
     a list (``[digest, size, [size, mtime, ctime, inode]]``, or ``null`` for no stat)."""
     return dict(sorted(files.items()))
+
+
+def _lines(body: bytes, sealed: bool) -> Records:
+    """The records of a manifest's lines: taken as read when its seal holds (sitegen wrote
+    them); else each parsed and checked, as in a file of the formats before (a ValueError
+    for any of the wrong form)."""
+    if not body:
+        return Records()
+    lines = body.decode().split("\n")
+    if not sealed:
+        parsed = [json.loads(line) for line in lines]
+        if not all(type(p) is list and len(p) == 4 and type(p[0]) is str for p in parsed):
+            raise ValueError("bad record")
+        return Records(_records({p[0]: p[1:] for p in parsed}, FORMAT))
+    if b"\\" not in body:  # no path has an escape: each ends at its first quote
+        return Records({line[2:line.index('"', 2)]: line for line in lines})
+    return Records({json.loads(line)[0]: line for line in lines})
 
 
 def _records(raw: dict[str, Any], form: str) -> dict[str, FileRecord]:
@@ -118,7 +211,7 @@ class Journal:
 
     def after(self, before: Manifest) -> Manifest:
         """The manifest once the commit is done; the same if ``before`` already is."""
-        files = dict(before.files)  # copied whole, then changed: no loop over every record
+        files = before.files.copy()  # copied whole, then changed: no loop over every record
         for rel in self.removed:
             files.pop(rel, None)
         files.update(self.changed)
@@ -153,7 +246,7 @@ def _path(ident: str, suffix: str) -> Path:
 
 
 def _read(path: Path) -> Any:
-    """A record as parsed; None if missing, not a regular file (a FIFO is never waited
+    """A journal as parsed; None if missing, not a regular file (a FIFO is never waited
     on) or not JSON."""
     found = fs.read_nofollow(path)
     if found is None:
@@ -165,8 +258,41 @@ def _read(path: Path) -> Any:
 
 
 def _write(path: Path, data: dict[str, Any]) -> None:
-    """Write a record whole (never in place)."""
-    fs.atomic_write(path, json.dumps({"format": FORMAT, **data}, separators=(",", ":")).encode())
+    """Write a journal whole (never in place)."""
+    fs.atomic_write(path, json.dumps({"format": _FORMAT_2, **data},
+                                     separators=(",", ":")).encode())
+
+
+def _secret() -> bytes | None:
+    """The state folder's secret, which seals the manifests; None when there is none to
+    use (then every record is checked when read, as in a manifest edited by hand)."""
+    try:
+        return seal.secret(_folder())
+    except OSError:  # a state folder that cannot be written: writing the manifest says so
+        return None
+
+
+def _parse(data: bytes) -> Manifest | None:
+    """A manifest from its file's bytes, of this format or one before; None for a file
+    of no such form, or holding a record of the wrong type."""
+    head, _, rest = data.partition(b"\n")
+    try:
+        raw = json.loads(head)
+        if not isinstance(raw, dict):
+            return None
+        form = raw.get("format")
+        if form == FORMAT:
+            found, complete, body = rest.partition(b"\n")
+            if not complete:
+                return None
+            files = _lines(body, seal.holds(_secret(), head, found, body))
+        elif form in (_FORMAT_2, _FORMAT_1) and not rest:
+            files = Records(_records(raw["files"], form))
+        else:
+            return None
+        return Manifest.from_json(raw, files)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+        return None
 
 
 def known(ident: str) -> bool:
@@ -205,12 +331,9 @@ def load(ident: str) -> Manifest | None:
     seen = _SEEN.get(ident)
     if seen is not None and before is not None and seen[0] == before:
         return seen[1]
-    raw = _read(path)
-    if not isinstance(raw, dict) or raw.get("format") not in (FORMAT, _FORMAT_1):
-        return None
-    try:
-        manifest = Manifest.from_json(raw)
-    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+    found = fs.read_nofollow(path)
+    manifest = None if found is None else _parse(found[0])
+    if manifest is None:
         return None
     if before is not None and _stat_key(path) == before:  # not replaced while read
         _SEEN[ident] = (before, manifest)
@@ -219,7 +342,8 @@ def load(ident: str) -> Manifest | None:
 
 def save(ident: str, manifest: Manifest) -> None:
     path = _path(ident, ".json")
-    _write(path, manifest.to_json())
+    head, body = manifest.header(), "\n".join(manifest.files.lines()).encode()
+    fs.atomic_write(path, seal.sealed(_secret(), head, body))
     key = _stat_key(path)
     if key is not None:
         _SEEN[ident] = (key, manifest)
@@ -243,7 +367,7 @@ def load_journal(ident: str) -> Journal | None:
     """The journal a killed build left; None if there is none, or none of this form (then
     the next commit replaces only files the manifest says are sitegen's)."""
     raw = _read(_path(ident, ".journal.json"))
-    if not isinstance(raw, dict) or raw.get("format") not in (FORMAT, _FORMAT_1):
+    if not isinstance(raw, dict) or raw.get("format") not in (_FORMAT_2, _FORMAT_1):
         return None
     try:
         return Journal(str(raw["staging"]), [(str(a), str(b)) for a, b in raw["moves"]],

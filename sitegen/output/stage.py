@@ -152,7 +152,7 @@ class Place:
 
     out: Path
     staging: Path | None = None
-    files: dict[str, FileRecord] = field(default_factory=dict)
+    files: Mapping[str, FileRecord] = field(default_factory=dict)
     """The last build's files, by path in the folder."""
     pdf_inputs: dict[str, str] = field(default_factory=dict)
 
