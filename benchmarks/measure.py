@@ -3,11 +3,16 @@
 Peak memory is the larger of the child's own `ru_maxrss` (from `wait4`, exact for one
 process, covering the descendants it waited for) and the largest sum of resident memory of
 its whole process group seen by a sampler every 50 ms (what a worker pool adds up to).
+
+CPU time counts every descendant: this process becomes their reaper (Linux's
+`PR_SET_CHILD_SUBREAPER`), so one the command did not wait for (the fork server a build
+starts for its PDF workers, and those workers) is waited for here once the command ends.
 """
 
 from __future__ import annotations
 
 import compileall
+import ctypes
 import functools
 import os
 import subprocess
@@ -18,6 +23,25 @@ from pathlib import Path
 
 PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
 SAMPLE_SECONDS = 0.05
+_PR_SET_CHILD_SUBREAPER = 36
+
+
+@functools.cache
+def _reap_orphans() -> None:
+    """Make the command's orphaned descendants this process's children (see above)."""
+    if ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER)")
+
+
+def _orphans_cpu() -> float:
+    """User plus system time of the orphans left to reap, once each has ended."""
+    cpu = 0.0
+    while True:
+        try:
+            _, _, usage = os.wait4(-1, 0)
+        except ChildProcessError:
+            return cpu
+        cpu += usage.ru_utime + usage.ru_stime
 
 
 def private_env(folder: Path) -> dict[str, str]:
@@ -41,7 +65,7 @@ def _compile_sitegen() -> None:
 class Measurement:
     seconds: float
     cpu_seconds: float
-    """User plus system time of the process and the descendants it waited for."""
+    """User plus system time of the process and all its descendants."""
     peak_mib: float
     returncode: int
     stderr: str
@@ -82,6 +106,7 @@ def run(
     env: dict[str, str] | None = None,
 ) -> Measurement:
     """Run `command` to completion; stdout is discarded, stderr kept for error reports."""
+    _reap_orphans()
     start = time.perf_counter()
     child = subprocess.Popen(
         command,
@@ -104,7 +129,7 @@ def run(
     if sample:
         sampler.join()
     peak_kib = max(usage.ru_maxrss, sampler.peak_kib)
-    cpu = usage.ru_utime + usage.ru_stime
+    cpu = usage.ru_utime + usage.ru_stime + _orphans_cpu()
     return Measurement(
         seconds, cpu, peak_kib / 1024, child.returncode, stderr.decode(errors="replace")
     )

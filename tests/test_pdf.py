@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import html
 import io
+import multiprocessing
 import re
 import shutil
 import subprocess
@@ -31,7 +32,7 @@ from sitegen.output.folder import teacher_folder
 from sitegen.text.anchoring import anchor_article
 from sitegen.text.markdown import parse_markdown, to_html
 from sitegen.theme import i18n, pdf
-from sitegen.views import exercise, handouts, sheets
+from sitegen.views import exercise, handout_pdf, handouts, sheets
 from sitegen.views.assets import theme_assets
 
 SEED = ROOT / "content"
@@ -76,7 +77,18 @@ def seed_title() -> str:
 
 
 @pytest.fixture
-def counted(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[[], list[str]]:
+def forked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build's PDF workers are forked from this process, so they see what a test
+    changed in it: not from a fork server, as they are when this process renders the few
+    articles meanwhile (see test_workers.py)."""
+    methods = multiprocessing.get_all_start_methods()
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods",
+                        lambda: [m for m in methods if m != "forkserver"])
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, forked: None
+            ) -> Callable[[], list[str]]:
     """Records each page WeasyPrint is asked to lay out, in this process or in the
     build's forked workers (which make PDFs on every core): call it for the list."""
     calls = tmp_path / "laid-out"
@@ -444,7 +456,7 @@ def test_no_pdf_build_writes_no_pdf(tmp_path: Path, counted: Callable[[], list[s
 ])
 def test_missing_library_gives_a_clear_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                capsys: pytest.CaptureFixture[str],
-                                               error: Exception) -> None:
+                                               error: Exception, forked: None) -> None:
     def failing(name: str) -> object:
         raise error
 
@@ -575,4 +587,4 @@ def test_a_page_that_fits_is_laid_out_as_written() -> None:
 
 def test_the_layouts_a_pdf_may_take_are_part_of_its_key() -> None:
     assert handouts.pdf_key(b"<p>", {}, "A4") != handouts.pdf_key(b"<p>", {}, "A4",
-                                                                  handouts.FITS)
+                                                                  handout_pdf.FITS)

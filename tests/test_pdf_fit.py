@@ -1,5 +1,5 @@
 """Fitting a student sheet's PDF from one layout's measurements (``pdf.html_to_pdf`` with
-``handouts.FIT_SAVES``): on sheets of different lengths, the seed's with some of their
+``handout_pdf.FIT_SAVES``): on sheets of different lengths, the seed's with some of their
 questions left out, the layout tried first comes from the sheet as written, and the PDF
 kept never ends on a nearly empty page when one of the layouts could have avoided it."""
 
@@ -14,7 +14,7 @@ from conftest import Built
 from pypdf import PdfReader
 
 from sitegen.theme import pdf
-from sitegen.views import handouts
+from sitegen.views import handout_pdf
 
 QUESTION = re.compile(r'<li class="question">.*?</li>', re.S)
 
@@ -61,8 +61,8 @@ def test_the_first_layout_chooses_the_fit_and_keeps_the_rule(
     # The theme's assets as the build wrote them (``assets.theme_assets``).
     theme = {f"assets/{p.name}": p.read_bytes() for p in (built_seed.out / "assets").iterdir()}
     made = _layouts(monkeypatch)
-    data = pdf.html_to_pdf(html, path=rel, assets=theme, fits=handouts.FITS,
-                           saves=handouts.FIT_SAVES)
+    data = pdf.html_to_pdf(html, path=rel, assets=theme, fits=handout_pdf.FITS,
+                           saves=handout_pdf.FIT_SAVES)
     pages = len(PdfReader(io.BytesIO(data)).pages)
     first, last = made[0][1], made[-1][1]
     if tried is None:
@@ -72,6 +72,6 @@ def test_the_first_layout_chooses_the_fit_and_keeps_the_rule(
     if len(last.pages) <= len(first.pages) and not _nearly_empty_end(last):
         assert pages == len(last.pages)  # the first layout that keeps the rule is kept
     else:  # none could: every one was tried, and the page is printed as written
-        assert len(made) == 1 + len(handouts.FITS) and pages == len(first.pages)
+        assert len(made) == 1 + len(handout_pdf.FITS) and pages == len(first.pages)
         assert all(_nearly_empty_end(d) or len(d.pages) > len(first.pages)
                    for _, d in made[1:])

@@ -22,6 +22,7 @@ from sitegen.build import gcpolicy, workers
 from sitegen.build.builder import POOL_THRESHOLD, Builder
 from sitegen.content import load as content_module
 from sitegen.errors import ContentErrors
+from sitegen.output.folder import teacher_folder
 
 COPIES = POOL_THRESHOLD + 2
 
@@ -147,16 +148,16 @@ def test_the_shared_job_is_pickled_once_per_build(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start_method: str) -> None:
     """The site and the last build's records go to the workers as one pickle, whatever
     the number of workers and articles; each task is only a folder and its key."""
-    from sitegen.build import article
+    from sitegen.build.job import Job
 
     content = _big_site(tmp_path)
     pickled: list[int] = []
 
-    def getstate(self: article.Job) -> dict[str, object]:
+    def getstate(self: Job) -> dict[str, object]:
         pickled.append(os.getpid())
         return dict(self.__dict__)
 
-    monkeypatch.setattr(article.Job, "__getstate__", getstate, raising=False)
+    monkeypatch.setattr(Job, "__getstate__", getstate, raising=False)
     result = Builder(content, tmp_path / "out", pdf=False, jobs=2, use_cache=False,
                      start_method=start_method).build()
     assert len(result.rendered) == COPIES + 1
@@ -266,3 +267,56 @@ def test_tasks_reach_the_workers_in_chunks(tmp_path: Path,
     chunks = [set(pids[i:i + workers.CHUNK]) for i in range(0, count, workers.CHUNK)]
     assert all(len(chunk) == 1 for chunk in chunks), chunks
     assert len(set(pids)) == 2 and str(os.getpid()) not in pids
+
+
+@pytest.mark.skipif("forkserver" not in multiprocessing.get_all_start_methods(),
+                    reason="POSIX: a fork server")
+def test_few_articles_render_here_while_a_fork_server_loads_the_pdf_engine(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With PDFs to make for fewer articles than a pool is worth, the build renders them
+    in its own process while its PDF workers start from a fork server (which loads
+    WeasyPrint meanwhile, instead of this process loading it before forking them); only
+    the PDFs go to the workers, and they are those of a build in one process."""
+    from sitegen.build import article, job
+
+    rendered: list[int] = []
+    real_build = article.build_article
+
+    def build_article(task: article.Task) -> article.Done:
+        rendered.append(os.getpid())
+        return real_build(task)
+
+    made_here: list[str] = []
+    real_make = job.make_pdf
+
+    def make_pdf(task: job.PdfTask) -> object:
+        made_here.append(task[1])
+        return real_make(task)
+
+    pools: list[tuple[bool, str]] = []
+    sent: list[str] = []
+    real_init, real_pdfs = workers.Workers.__init__, workers.Workers.pdfs
+
+    def init(self: workers.Workers, *args: object, **kwargs: object) -> None:
+        real_init(self, *args, **kwargs)  # type: ignore[arg-type]
+        pools.append((self.pdf_only, self._pool._mp_context.get_start_method()))  # type: ignore[attr-defined]
+
+    def pdfs(self: workers.Workers, shared: job.Job, tasks: list[job.PdfTask]) -> object:
+        sent.extend(task[1] for task in tasks)
+        return real_pdfs(self, shared, tasks)
+
+    monkeypatch.setattr(article, "build_article", build_article)
+    monkeypatch.setattr(job, "make_pdf", make_pdf)
+    monkeypatch.setattr(workers.Workers, "__init__", init)
+    monkeypatch.setattr(workers.Workers, "pdfs", pdfs)
+    letter = FIXTURES / "handout-letter"
+    out = tmp_path / "out"
+    Builder(letter, out, jobs=2).build()
+    assert rendered == [os.getpid()]
+    assert pools == [(True, "forkserver")]
+    assert made_here == [] and len(sent) == 6  # three handouts in each of two editions
+    alone = tmp_path / "alone"
+    Builder(letter, alone, jobs=1).build()
+    assert made_here != [] and rendered[1:] == [os.getpid()]
+    for folder, other in ((out, alone), (teacher_folder(out), teacher_folder(alone))):
+        assert _tree(folder) == _tree(other)

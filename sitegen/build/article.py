@@ -8,9 +8,9 @@ An article is built by the steps of ``STEPS``, in order, each a function over th
     load → anchor → views → pages → handouts → render → pdfs → lock → export → stage
 
 ``build_article`` runs them in the build's worker processes, between the cache's key (before)
-and its entry (after); ``Job`` is what they share, given to each worker once
-(``start_worker``, see ``workers``), never once per article. The PDFs that must be made
-again are left to ``make_pdfs``, one task per handout, so that the handouts of one article
+and its entry (after); ``job.Job`` is what they share, given to each worker once
+(``job.start_worker``, see ``workers``), never once per article. The PDFs that must be made
+again are left to ``job.make_pdf``, one task per handout, so that the handouts of one article
 are laid out on every core (a PDF takes longer than all of its article's pages).
 """
 
@@ -21,11 +21,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sitegen.build.cache import Entry, Signature, content_key
+from sitegen.build.job import Job, PdfTask, current
 from sitegen.content.load import load_article
 from sitegen.errors import Collector, ContentErrors, SiteError
 from sitegen.model import Article, Site
-from sitegen.output.lock import ClassCode, lock_pdf
-from sitegen.output.stage import TEACHER, Places, Staged, split
+from sitegen.output.lock import lock_pdf
+from sitegen.output.stage import TEACHER, Staged, split
 from sitegen.text.anchoring import AnchoredArticle, anchor_article
 from sitegen.theme import templates
 from sitegen.views import classroom, export, handouts
@@ -33,6 +34,7 @@ from sitegen.views.article import ArticleView, article_pages, article_views
 from sitegen.views.assets import theme_assets
 from sitegen.views.edition import Page
 from sitegen.views.exercise import BareText, bare_text
+from sitegen.views.handout_pdf import pdf_path
 from sitegen.views.index import card_view, index_page
 from sitegen.views.locked import locked_page
 from sitegen.views.sheets import TEACHER as TEACHER_KEY
@@ -70,25 +72,6 @@ def site_files(site: Site, cards: list[dict[str, str]],
     return files
 
 
-@dataclass(frozen=True)
-class Job:
-    """What every article build of one run shares (sent to each worker once)."""
-
-    site: Site
-    site_key: str
-    theme: dict[str, bytes] | None
-    """The site's assets, which every PDF is made with; None when PDFs are off."""
-    places: Places | None
-    """The folders the build writes; None when it only checks."""
-    lock: ClassCode | None = None
-    """The class code that locks the teacher key in the students' site, if one is set."""
-
-    @property
-    def pdf(self) -> bool:
-        """The build makes PDFs of the handouts."""
-        return self.theme is not None
-
-
 @dataclass
 class ArticleBuild:
     """One article on its way through ``STEPS``: each step reads what the steps before it
@@ -115,7 +98,7 @@ class ArticleBuild:
     pdf_keys: dict[str, str] = field(default_factory=dict)
     """A PDF's site path → the key of its inputs (see ``handouts.pdf_key``)."""
     pending: dict[str, PdfTask] = field(default_factory=dict)
-    """A PDF's site path → the task that makes it (see ``make_pdfs``)."""
+    """A PDF's site path → the task that makes it (see ``job.make_pdf``)."""
     staged: dict[str, Staged] = field(default_factory=dict)
 
     @property
@@ -185,7 +168,7 @@ def render(build: ArticleBuild) -> None:
 
 def pdfs(build: ArticleBuild) -> None:
     """A PDF of each handout, when the build makes them: one still good from the last
-    build is taken as it is, the others are left to ``make_pdfs``."""
+    build is taken as it is, the others are left to ``job.make_pdf``."""
     job = build.job
     if job.theme is None:
         return
@@ -193,7 +176,7 @@ def pdfs(build: ArticleBuild) -> None:
     made, build.pdf_keys, todo = handouts.pdf_files(build.sheets, build.files, job.site,
                                                     job.theme, reuse)
     build.files.update(made)
-    build.pending = {handouts.pdf_path(page.path):
+    build.pending = {pdf_path(page.path):
                      (build.folder, page.path, build.files[page.path], fits, None)
                      for page, fits in todo}
 
@@ -213,12 +196,12 @@ def lock_keys(build: ArticleBuild) -> None:
         view = in_the_site(page.view, edition.handouts)
         build.files[rel] = locked_page(templates.render_page(page.template, view).encode(),
                                        view, lock)
-        key_path = handouts.pdf_path(page.path)
+        key_path = pdf_path(page.path)
         key_pdf = build.files.get(key_path)
         if key_pdf is not None:
-            build.files[handouts.pdf_path(rel)] = lock_pdf(key_pdf, lock)
+            build.files[pdf_path(rel)] = lock_pdf(key_pdf, lock)
         elif key_path in build.pending:  # locked once made
-            build.pending[key_path] = (*build.pending[key_path][:4], handouts.pdf_path(rel))
+            build.pending[key_path] = (*build.pending[key_path][:4], pdf_path(rel))
 
 
 def export_annotations(build: ArticleBuild) -> None:
@@ -268,32 +251,16 @@ class Done:
     entry: Entry | None = None
     staged: dict[str, Staged] = field(default_factory=dict)
     pdfs: list[PdfTask] = field(default_factory=list)
-    """The PDFs still to make (``make_pdfs``), which the entry does not hold yet."""
-
-
-_JOB: Job | None = None
-
-
-def start_worker(job: Job | None) -> None:
-    """Set (or, with None, clear) what this process's article builds share."""
-    global _JOB
-    _JOB = job
+    """The PDFs still to make (``job.make_pdf``), which the entry does not hold yet."""
 
 
 Task = tuple[Path, Signature, str | None]
 """An article folder, its signature and its content key (None: not hashed yet)."""
 
-PdfTask = tuple[Path, str, bytes, tuple[str, ...], str | None]
-"""A handout's PDF to make: its article's folder, the handout page's site path and HTML,
-the layouts it may be fitted to (``handouts.FITS``), and the site path of the PDF locked
-with the class code (None: no locked copy)."""
-
-
 def build_article(task: Task) -> Done:
     """Build one article (``STEPS``); its cache entry records what it made."""
     folder, sig, key = task
-    job = _JOB
-    assert job is not None
+    job = current()
     if key is None:  # hashed here, in parallel, rather than in the parent beforehand
         key = content_key(job.site_key, folder, sig)
     build = ArticleBuild(folder, job)
@@ -303,20 +270,6 @@ def build_article(task: Task) -> Done:
     entry = Entry.made(key, build.staged, sig=sig, cards=build.cards,
                        warnings=build.problems.warnings, pdf_inputs=build.pdf_keys)
     return Done(folder.name, [], entry, build.staged, list(build.pending.values()))
-
-
-def make_pdf(task: PdfTask) -> dict[str, Staged]:
-    """Make one handout's PDF (and its locked copy), staged as ``stage_files`` stages an
-    article's files."""
-    job = _JOB
-    assert job is not None and job.theme is not None and job.places is not None
-    _, path, html, fits, locked = task
-    data = handouts.make_pdf(html, path, job.site, job.theme, fits)
-    files = {handouts.pdf_path(path): data}
-    if locked is not None:
-        assert job.lock is not None
-        files[locked] = lock_pdf(data, job.lock)
-    return {rel: job.places.stage(rel, data) for rel, data in sorted(files.items())}
 
 
 def pending_pdfs(done: Iterable[Done]) -> list[PdfTask]:

@@ -171,8 +171,9 @@ class Builder:
         surely = sum(1 for folder, _ in listing.folders if folder.name not in last_entries)
         if self.jobs == 1 or surely < (1 if self.pdf else POOL_THRESHOLD):
             return contextlib.nullcontext()
+        # Too few to render on workers: they wait for the PDFs (see ``build_all``).
         return Workers(self.jobs if self.pdf else min(self.jobs, surely), self.start_method,
-                       pdf=self.pdf)
+                       pdf=self.pdf, pdf_only=surely < POOL_THRESHOLD)
 
     def _list_articles(self) -> Listing:
         """Each article folder with its signature, and what listing them reported."""
@@ -209,14 +210,14 @@ class Builder:
             done: list[Done] = []
             assets = None
             if tasks:
-                from sitegen.build import article
+                from sitegen.build.job import Job
                 from sitegen.views.assets import theme_assets
 
                 site = site or self._site(site_problems, check=False)
                 assets = theme_assets(site)  # once per build: for the PDFs and the site
                 # Derived only when an article is rendered: it takes a moment on purpose.
                 lock = class_code(self.code) if self.code is not None else None
-                job = article.Job(site, site_key, assets if self.pdf else None, places, lock)
+                job = Job(site, site_key, assets if self.pdf else None, places, lock)
                 done = build_all(job, tasks, workers, self.jobs, self.start_method)
         errors = [*site_problems.errors, *listing.problems.errors,
                   *(e for d in done for e in d.errors)]

@@ -4,7 +4,7 @@ A build that knows early that it will render many articles (a clean build, a new
 starts its workers before it reads the content: while the build reads site.yaml and
 checks the output folder, each worker imports the renderer and compiles the templates
 (under ``fork``, the build does that once before starting them, and they inherit it).
-What the workers share (``article.Job``: the site, the last build's records) exists only
+What the workers share (``job.Job``: the site, the last build's records) exists only
 once the content is read, so it is sent to each worker then, once, through a queue the
 workers wait on after their warm-up; each task after that is only a folder and its key.
 """
@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from multiprocessing.queues import Queue
     from multiprocessing.sharedctypes import Synchronized
 
-    from sitegen.build.article import Done, Job, PdfTask, Task
+    from sitegen.build.article import Done, Task
+    from sitegen.build.job import Job, PdfTask
     from sitegen.output.stage import Staged
 
 In = TypeVar("In")
@@ -59,10 +60,11 @@ def _warm_up() -> None:
 
 
 def _start(jobs: Queue[bytes | None], current: Array[c_char],
-           places: Synchronized[int], pdf: bool) -> None:
+           places: Synchronized[int], pdf: bool, pdf_only: bool) -> None:
     """A worker's start: take a place in ``current``, warm up (with ``pdf``, load
-    WeasyPrint too), then take the job, pickled (None when the build stopped before it had
-    one: the worker then gets no task)."""
+    WeasyPrint too; with ``pdf_only``, nothing else: it may never render a page), then take
+    the job, pickled (None when the build stopped before it had one: the worker then gets
+    no task)."""
     global _slot
     with places.get_lock():
         _slot = current, places.value
@@ -72,16 +74,17 @@ def _start(jobs: Queue[bytes | None], current: Array[c_char],
     signal.signal(signal.SIGTERM, _stopped)
     collect_as_usual()
     try:
-        _warm_up()
+        if not pdf_only:
+            _warm_up()
         if pdf:
             from sitegen.theme import pdf as engine
 
             engine.warm_up()
     finally:  # whatever happened, take the one job meant for this worker
         job = jobs.get()
-    from sitegen.build import article
+    from sitegen.build import job as shared
 
-    article.start_worker(None if job is None else pickle.loads(job))
+    shared.start_worker(None if job is None else pickle.loads(job))
     # What the worker holds now (the modules, the compiled templates, the job; under
     # ``fork``, all it inherited) lives as long as it: the cycle collector's full passes
     # need not walk it again and again (they took about 0.5 ms of CPU per article of a
@@ -119,12 +122,12 @@ def _build(task: Task) -> Done:
 
 
 def _make_pdf(task: PdfTask) -> dict[str, Staged]:
-    """``article.make_pdf``, with the article's folder in this worker's place meanwhile."""
-    from sitegen.build import article
+    """``job.make_pdf``, with the article's folder in this worker's place meanwhile."""
+    from sitegen.build import job
 
     _mark(os.fsencode(task[0]))
     try:
-        return article.make_pdf(task)
+        return job.make_pdf(task)
     finally:
         _mark(b"")
 
@@ -153,16 +156,27 @@ class Workers:
     ``pdfs`` the PDFs the articles left to make. Used as a context manager: leaving it
     stops the workers, job or not."""
 
-    def __init__(self, count: int, start_method: str, *, pdf: bool = False) -> None:
+    def __init__(self, count: int, start_method: str, *, pdf: bool = False,
+                 pdf_only: bool = False) -> None:
         """``start_method`` as ``Builder`` takes it; ``spawn`` where the platform has not
         that one (Windows has neither ``fork`` nor ``forkserver``). ``pdf``: the workers
-        will make PDFs (each loads WeasyPrint while it waits for the job)."""
+        will make PDFs (each loads WeasyPrint while it waits for the job). ``pdf_only``:
+        they are started for the PDFs of a few articles, which this process renders
+        meanwhile (see ``build_all``); instead of ``fork``, they then come from a fork
+        server that loads WeasyPrint once, at the same time (``pdf_server``)."""
         import multiprocessing  # only a build that renders on workers needs them
         from concurrent.futures import ProcessPoolExecutor
 
-        if start_method not in multiprocessing.get_all_start_methods():
+        methods = multiprocessing.get_all_start_methods()
+        if start_method not in methods:
             start_method = "spawn"
-        if start_method == "fork":  # a forked worker inherits it: done once, here
+        if pdf_only and start_method == "fork" and "forkserver" in methods:
+            start_method = "forkserver"
+            # One server per process, started by the first pool that needs it: a later
+            # pool (``sitegen serve``) reuses it, with whatever it loaded.
+            multiprocessing.get_context(start_method).set_forkserver_preload(
+                ["sitegen.build.pdf_server"])
+        elif start_method == "fork":  # a forked worker inherits it: done once, here
             _warm_up()
             if pdf:
                 from sitegen.theme import pdf as engine
@@ -170,16 +184,25 @@ class Workers:
                 engine.warm_up()
         context = multiprocessing.get_context(start_method)
         self._count = count
+        self.pdf_only = pdf_only
         with _safe_path():  # the queue's lock may start the resource tracker
             self._jobs: Queue[bytes | None] = context.Queue()
             self._current = context.Array("c", count * SLOT, lock=False)
             places = context.Value("i", 0)
             self._pool = ProcessPoolExecutor(count, mp_context=context, initializer=_start,
                                              initargs=(self._jobs, self._current, places,
-                                                       pdf and start_method != "fork"))
+                                                       pdf and start_method != "fork",
+                                                       pdf_only))
             self._sent = False
-            for _ in range(count):  # a forking pool starts them all at the first task
-                self._pool.submit(_started)
+            if self.pdf_only and start_method == "forkserver":
+                # Started now, loading WeasyPrint while this process renders; a worker is
+                # forked from it when the first PDFs are sent (forking one waits for it).
+                from multiprocessing import forkserver
+
+                forkserver.ensure_running()
+            else:
+                for _ in range(count):  # a forking pool starts them all at the first task
+                    self._pool.submit(_started)
 
     def run(self, job: Job, tasks: list[Task]) -> list[Done]:
         """Build every task on the workers; the results in the order of ``tasks``."""
@@ -246,27 +269,32 @@ class Workers:
 def build_all(job: Job, tasks: list[Task], workers: Workers | None, jobs: int,
               start_method: str) -> list[Done]:
     """Build ``tasks`` on ``workers`` (started early), on workers started now when there
-    are enough tasks, else in this process; then make the PDFs they left to make, on the
-    same workers, or on workers started for them when there are two or more (a PDF takes
-    longer than starting a worker), else in this process."""
+    are enough tasks, else in this process (also when ``workers`` were started for the
+    PDFs alone and the tasks are few); then make the PDFs they left to make, on the same
+    workers, or on workers started for them when there are two or more (a PDF takes longer
+    than starting a worker), else in this process."""
     from sitegen.build import article  # only a build that renders loads Markdown and Jinja
+    from sitegen.build import job as shared
 
     if workers is None and jobs > 1 and len(tasks) >= POOL_THRESHOLD:
         with Workers(min(jobs, len(tasks)), start_method, pdf=job.pdf) as late:
             return build_all(job, tasks, late, jobs, start_method)
-    if workers is not None:
+    if workers is not None and not (workers.pdf_only and len(tasks) < POOL_THRESHOLD):
         done = workers.run(job, tasks)
         article.add_pdfs(done, workers.pdfs(job, article.pending_pdfs(done)))
         return done
-    article.start_worker(job)
+    shared.start_worker(job)
     try:
         done = [article.build_article(t) for t in tasks]
         pdfs = article.pending_pdfs(done)
-        if jobs == 1 or len(pdfs) < 2:
-            article.add_pdfs(done, [article.make_pdf(t) for t in pdfs])
+        if workers is None and (jobs == 1 or len(pdfs) < 2):
+            article.add_pdfs(done, [shared.make_pdf(t) for t in pdfs])
             return done
     finally:
-        article.start_worker(None)
-    with Workers(min(jobs, len(pdfs)), start_method, pdf=True) as late:
+        shared.start_worker(None)
+    if workers is not None:
+        article.add_pdfs(done, workers.pdfs(job, pdfs))
+        return done
+    with Workers(min(jobs, len(pdfs)), start_method, pdf=True, pdf_only=True) as late:
         article.add_pdfs(done, late.pdfs(job, pdfs))
     return done

@@ -21,7 +21,6 @@ from markupsafe import Markup
 
 from sitegen import __version__
 from sitegen.model import Site
-from sitegen.output.stage import split
 from sitegen.text.anchoring import AnchoredArticle
 from sitegen.text.marks import without_note_links
 from sitegen.theme import pdf
@@ -34,6 +33,7 @@ from sitegen.views.article import (
 )
 from sitegen.views.edition import Page, edition_dir, fields_of
 from sitegen.views.exercise import BareText, bare_text, exercise_view, translation_of
+from sitegen.views.handout_pdf import FITS, pdf_path
 from sitegen.views.lesson import Lesson, lesson
 from sitegen.views.sheets import (
     EXERCISE,
@@ -45,18 +45,6 @@ from sitegen.views.sheets import (
     split_first,
 )
 
-FITS = ("fit-snug", "fit-tight", "fit-roomy")
-"""The layouts of handout.css a student sheet's PDF may take when its last page would hold
-only a few lines (``pdf.html_to_pdf``): tighter first, to save the page, then roomier, to
-fill it. Only the sheets printed for every student are fitted; the teacher key is one copy.
-"""
-FIT_SAVES = {"fit-snug": 0.03, "fit-tight": 0.11}
-"""The share of a sheet's height the tighter layouts are counted on to save, to choose the
-one layout to try first (``pdf.html_to_pdf``): on the seed's sheets and 40 synthetic ones,
-with some of their questions left out, snug saved 1 to 5 % (little on a student copy,
-whose boxes are kept whole) and tight 8 to 13 %; the first guess was right for 25 of the
-28 sheets to fit. A wrong guess costs one more layout, never a nearly empty page: the
-others are tried after it."""
 FITTED = (EXERCISE, STUDENT)
 
 Reuse = Callable[[str, str], bytes | None]
@@ -165,10 +153,6 @@ def pdf_key(html: bytes, theme: Mapping[str, bytes], paper: str,
     return h.hexdigest()
 
 
-def pdf_path(html_path: str) -> str:
-    return html_path.removesuffix(".html") + ".pdf"
-
-
 def pdf_files(pages: Iterable[Page], html: Mapping[str, bytes], site: Site,
               theme: Mapping[str, bytes], reuse: Reuse | None = None
               ) -> tuple[dict[str, bytes], dict[str, str], list[tuple[Page, tuple[str, ...]]]]:
@@ -191,10 +175,3 @@ def pdf_files(pages: Iterable[Page], html: Mapping[str, bytes], site: Site,
         else:
             todo.append((page, fits))
     return files, keys, todo
-
-
-def make_pdf(html: bytes, path: str, site: Site, theme: Mapping[str, bytes],
-             fits: tuple[str, ...]) -> bytes:
-    """The PDF of the handout page at site ``path`` (in the site or the teacher's folder)."""
-    return pdf.html_to_pdf(html, path=split(path)[1], assets=theme, paper=site.paper,
-                           fits=fits, saves=FIT_SAVES)
