@@ -54,8 +54,10 @@ def seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def letter(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The letter fixture built as a teacher's few articles are: rendered in this process,
+    the PDFs made on two workers from a fork server (see test_workers.py)."""
     out = tmp_path_factory.mktemp("letter") / "out"
-    Builder(LETTER, out).build()
+    Builder(LETTER, out, jobs=2).build()
     return out
 
 

@@ -104,6 +104,16 @@ class Explainer:
         return sorted({i for i in (0, 1, count // 2, count - 1) if 0 <= i < count})
 
 
+def each_once(narrow: dict[str, int], wide: dict[str, int]) -> pytest.MarkDecorator:
+    """Parametrize (lang, viewport) with each edition once and each width once: the seed's
+    default edition narrow, the other wide. For behaviour the same script gives every
+    edition at every width, where a full grid would run each case twice over."""
+    seed, other = EDITIONS
+    cells = [(seed, narrow), (other, wide)]
+    return pytest.mark.parametrize(("lang", "viewport"), cells,
+                                   ids=[f"{lang}-{size['width']}px" for lang, size in cells])
+
+
 def walk_cells(narrow: dict[str, int], wide: dict[str, int]) -> pytest.MarkDecorator:
     """Parametrize a walk over (explainer, viewport): the seed's default edition wide
     through every highlight, both editions narrow through a few; the walk fixture at both

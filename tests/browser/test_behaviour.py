@@ -19,12 +19,12 @@ from .conftest import (
     WIDE,
     Browsing,
     Explainer,
+    each_once,
     explainer_path,
     walk_cells,
 )
 
 CATEGORIES = list(yaml.safe_load((CONTENT / "site.yaml").read_text(encoding="utf-8"))["categories"])
-VIEWPORTS = pytest.mark.parametrize("viewport", [NARROW, WIDE], ids=["375px", "1280px"])
 MIN_NOTE_FONT_PX = 14  # notes are body text, not fine print
 MIN_NOTE_WIDTH_PX = 240  # narrower than this a note is a column of a few words a line
 
@@ -287,8 +287,7 @@ def assert_note_readable(note: Any, viewport: dict[str, int], what: str) -> None
 # --------------------------------------------------------------------------- no JavaScript
 
 
-@VIEWPORTS
-@pytest.mark.parametrize("lang", EDITIONS)
+@each_once(NARROW, WIDE)
 def test_without_javascript_every_note_is_readable(
     browsing: Browsing, lang: str, viewport: dict[str, int]
 ) -> None:

@@ -24,6 +24,7 @@ from .conftest import (
     WIDE,
     Browsing,
     Explainer,
+    each_once,
     explainer_path,
     walk_cells,
 )
@@ -372,8 +373,7 @@ def test_at_a_glance_counts_each_category_and_starts_its_walk(
         assert not banner.inner_text().strip(), "the banner stays after Show all"
 
 
-@VIEWPORTS
-@pytest.mark.parametrize("lang", EDITIONS)
+@each_once(PHONE, WIDE)
 def test_an_address_ending_in_note_id_opens_that_note(
     browsing: Browsing, lang: str, viewport: dict[str, int]
 ) -> None:
@@ -397,8 +397,7 @@ def test_an_address_ending_in_note_id_opens_that_note(
     assert open_notes(page) == [mark["note"]]
 
 
-@VIEWPORTS
-@pytest.mark.parametrize("lang", EDITIONS)
+@each_once(PHONE, WIDE)
 def test_escape_closes_the_note_and_returns_focus_to_its_highlight(
     browsing: Browsing, lang: str, viewport: dict[str, int]
 ) -> None:
@@ -436,8 +435,7 @@ def test_escape_closes_the_note_and_returns_focus_to_its_highlight(
     assert where["id"] == marks[2]["id"], f"Tab went on to {where}, not the next highlight"
 
 
-@pytest.mark.parametrize(("lang", "viewport"), [(EDITIONS[0], PHONE), (EDITIONS[1], WIDE)],
-                         ids=[f"{EDITIONS[0]}-375px", f"{EDITIONS[1]}-1280px"])
+@each_once(PHONE, WIDE)
 def test_back_closes_the_open_note_and_forward_opens_it_again(
     browsing: Browsing, lang: str, viewport: dict[str, int]
 ) -> None:
