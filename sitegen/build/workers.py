@@ -295,6 +295,8 @@ def build_all(job: Job, tasks: list[Task], workers: Workers | None, jobs: int,
     if workers is not None:
         article.add_pdfs(done, workers.pdfs(job, pdfs))
         return done
-    with Workers(min(jobs, len(pdfs)), start_method, pdf=True, pdf_only=True) as late:
+    # Nothing is left to do meanwhile: under ``fork`` this process loads WeasyPrint, then
+    # forks the workers, which inherit it (a fork server would only start a process more).
+    with Workers(min(jobs, len(pdfs)), start_method, pdf=True) as late:
         article.add_pdfs(done, late.pdfs(job, pdfs))
     return done
