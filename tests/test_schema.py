@@ -13,6 +13,7 @@ import pytest
 import yaml
 from conftest import FIXTURES, ROOT
 
+from sitegen.authoring.schema import site_schema
 from sitegen.content import loader
 from sitegen.content.loader import YNode
 
@@ -112,3 +113,23 @@ def test_a_note_about_the_whole_article_says_so() -> None:
     with pytest.raises(jsonschema.ValidationError):  # a quote and scope: one or the other
         _validate("annotations", {"annotations": [{**entry, "scope": "article",
                                                    "quote": "the"}]})
+
+
+def test_a_sites_schema_takes_only_its_own_rating_keys_as_verdicts() -> None:
+    """``sitegen schema`` narrows ``verdict`` to the site's rating keys, as ``check`` does:
+    the seed's annotations pass, a misspelt key is flagged while typing, and a site without
+    ``ratings`` takes no verdict at all."""
+    site = _yaml(ROOT / "content" / "site.yaml")
+    keys = [rating["key"] for rating in site["ratings"]]
+    languages, categories = site["languages"], list(site["categories"])
+    narrowed = site_schema("annotations", languages, categories, keys)
+    unrated = site_schema("annotations", languages, categories)
+    for schema in (narrowed, unrated):
+        jsonschema.Draft202012Validator.check_schema(schema)
+    seed = _yaml(ROOT / "content" / "articles" / "musk-riyadh" / "annotations.yaml")
+    jsonschema.validate(seed, narrowed, cls=jsonschema.Draft202012Validator)
+    rated = next(item for item in seed["annotations"] if "verdict" in item)
+    for schema, verdict in ((narrowed, keys[0] + "x"), (narrowed, "true"), (unrated, keys[0])):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate({"annotations": [rated | {"verdict": verdict}]}, schema,
+                                cls=jsonschema.Draft202012Validator)

@@ -1,7 +1,7 @@
 """``sitegen schema``: the published JSON Schemas narrowed to one site → schemas/*.json.
 
-The copies list the site's own category keys and editions, so an editor flags
-``category: framming`` or a ``de:`` text while the teacher types.
+The copies list the site's own category keys, rating keys and editions, so an editor flags
+``category: framming``, ``verdict: flase`` or a ``de:`` text while the teacher types.
 """
 
 from __future__ import annotations
@@ -23,34 +23,45 @@ MARKER = "Made by 'sitegen schema' for this site; run it again after editing sit
 """A file carrying this ``$comment`` is sitegen's own, so a new run may replace it."""
 
 
-def site_schema(name: str, languages: Sequence[str], categories: Sequence[str]
-                ) -> dict[str, Any]:
-    """The published schema ``name`` with this site's editions and category keys."""
+def site_schema(name: str, languages: Sequence[str], categories: Sequence[str],
+                ratings: Sequence[str] = ()) -> dict[str, Any]:
+    """The published schema ``name`` with this site's editions, category keys and rating
+    keys (a site without ``ratings`` takes no ``verdict``, as ``sitegen check`` says)."""
     schema: dict[str, Any] = json.loads((PUBLISHED / f"{name}.schema.json").read_text("utf-8"))
     schema["$comment"] = MARKER
     per_edition = schema["$defs"]["localized"]["oneOf"][1]
     per_edition["propertyNames"] = {"enum": list(languages),
                                     "description": "An edition of this site."}
     if name == "annotations":
-        category = schema["properties"]["annotations"]["items"]["properties"]["category"]
+        fields = schema["properties"]["annotations"]["items"]["properties"]
+        category = fields["category"]
         category.pop("$ref", None)
         category["enum"] = list(categories)
+        verdict = fields["verdict"]
+        verdict.pop("$ref", None)
+        if ratings:
+            verdict["enum"] = list(ratings)
+        else:
+            verdict["not"] = {}
+            verdict["description"] = ("This site has no rating scale: define 'ratings' in "
+                                      "site.yaml, then run 'sitegen schema' again.")
     return schema
 
 
-def schema_files(languages: Sequence[str], categories: Sequence[str],
-                 out: Path) -> dict[Path, str]:
+def schema_files(languages: Sequence[str], categories: Sequence[str], out: Path,
+                 ratings: Sequence[str] = ()) -> dict[Path, str]:
     """Each schema's path in ``out`` and its text."""
     return {out / f"{name}.schema.json":
-            json.dumps(site_schema(name, languages, categories), ensure_ascii=False, indent=2)
-            + "\n" for name in NAMES}
+            json.dumps(site_schema(name, languages, categories, ratings), ensure_ascii=False,
+                       indent=2) + "\n" for name in NAMES}
 
 
 def write_schemas(site: Site, out: Path) -> list[Path]:
     """Write the three schemas into ``out``, replacing only files an earlier run made."""
     new, ours = {}, {}
     keys = [c.key for c in site.categories]
-    for path, text in schema_files(site.languages, keys, out).items():
+    ratings = [r.key for r in site.ratings]
+    for path, text in schema_files(site.languages, keys, out, ratings).items():
         if _is_ours(path):
             ours[path] = text  # made by an earlier run, from an older site.yaml
         else:
