@@ -116,8 +116,21 @@ def items(data: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
+def article_target(item: dict[str, Any]) -> dict[str, Any]:
+    """An anchored annotation's target in the article: its only one, or the first, before
+    its targets in the translations that mark it too."""
+    target = item["target"]
+    found: dict[str, Any] = target if isinstance(target, dict) else target[0]
+    return found
+
+
 def selectors(item: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {s["type"]: s for s in item["target"]["selector"]}
+    return {s["type"]: s for s in article_target(item)["selector"]}
+
+
+def anchored_items(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The annotations that target a passage (an article-level note targets the article)."""
+    return [i for i in items(data) if not isinstance(i["target"], str)]
 
 
 @pytest.fixture(scope="module")
@@ -163,7 +176,7 @@ def test_every_annotation_meets_every_must_schema(mini_export: dict[str, Any]) -
 
 
 def test_the_schemas_see_bodies_and_selectors(mini_export: dict[str, Any]) -> None:
-    anchored = [i for i in items(mini_export) if isinstance(i["target"], dict)]
+    anchored = anchored_items(mini_export)
     assert anchored
     for item in anchored:
         assert failures(item, FEATURES) == [], item["id"]
@@ -215,7 +228,7 @@ def test_the_collection_and_its_page_meet_the_suite_definitions(
 
 def test_offsets_are_code_points_of_the_canonical_text(mini_export: dict[str, Any]) -> None:
     text = anchored_article(FIXTURES / "mini").plain_text
-    anchored = [i for i in items(mini_export) if isinstance(i["target"], dict)]
+    anchored = anchored_items(mini_export)
     assert len(anchored) == 5
     for item in anchored:
         sel = selectors(item)
@@ -225,7 +238,7 @@ def test_offsets_are_code_points_of_the_canonical_text(mini_export: dict[str, An
         assert text[:start].endswith(quote.get("prefix", ""))
         assert text[end:].startswith(quote.get("suffix", ""))
         assert len(quote.get("prefix", "")) <= 32 and len(quote.get("suffix", "")) <= 32
-        assert item["target"]["source"] == "https://example.org/news/river-plan"
+        assert article_target(item)["source"] == "https://example.org/news/river-plan"
     across = next(i for i in anchored if i["id"].endswith(":across"))
     assert selectors(across)["TextQuoteSelector"]["exact"] == (
         "according to a local newspaper.\n\nCritics called it a costly")
@@ -260,7 +273,7 @@ def test_a_character_outside_the_bmp_counts_once(mini: Path, tmp_path: Path,
     old_across = selectors(before["urn:sitegen:sample:across"])["TextPositionSelector"]
     assert (start, end) == (old_across["start"], old_across["end"] + 2)
     # Without original_url the article is named by a URN, never by an invented URL.
-    assert after["urn:sitegen:sample:critics"]["target"]["source"] == "urn:sitegen:sample"
+    assert article_target(after["urn:sitegen:sample:critics"])["source"] == "urn:sitegen:sample"
     assert after["urn:sitegen:sample:no-opposition"]["target"] == "urn:sitegen:sample"
     raw = (tmp_path / "b/sample/annotations.jsonld").read_text("utf-8")
     assert "😀" in raw and "\\ud83d" not in raw
@@ -293,7 +306,7 @@ def test_the_seed_article_exports_every_annotation(built_seed: Built) -> None:
     written = yaml.safe_load((content / "articles" / slug / "annotations.yaml").read_text("utf-8"))
     assert len(found) == len(ready.article.annotations) == len(written["annotations"])
     text = ready.plain_text
-    anchored = [i for i in found if isinstance(i["target"], dict)]
+    anchored = anchored_items(data)
     assert len(anchored) == len(ready.spans)
     for item in anchored:
         position = selectors(item)["TextPositionSelector"]
@@ -302,3 +315,33 @@ def test_the_seed_article_exports_every_annotation(built_seed: Built) -> None:
     schemas = must_schemas()
     for item in found:
         assert failures(item, schemas) == [], item["id"]
+
+
+@pytest.mark.parametrize("site", ["mini", "seed"])
+def test_a_highlight_marked_in_a_translation_targets_it_too(
+        site: str, built_mini: Built, built_seed: Built) -> None:
+    """Each highlight a translation marks has a second target: that passage of the
+    translation's canonical text, by its words and their place, its source a Text in that
+    language; a highlight no translation marks keeps its one target."""
+    content, slug, out = ((FIXTURES / "mini", "sample", built_mini.out) if site == "mini"
+                          else (ROOT / "content", "musk-riyadh", built_seed.out))
+    ready = anchored_article(content, slug)
+    assert ready.translated_spans and any(ready.translated_spans.values())
+    data = json.loads((out / slug / "annotations.jsonld").read_text("utf-8"))
+    for item in anchored_items(data):
+        ann_id = item["id"].rsplit(":", 1)[1]
+        expected = [lang for lang, spans in sorted(ready.translated_spans.items())
+                    if any(span.annotation.id == ann_id for span in spans)]
+        targets = item["target"] if isinstance(item["target"], list) else [item["target"]]
+        assert [t["source"]["language"] for t in targets[1:]] == expected, ann_id
+        for lang, target in zip(expected, targets[1:], strict=True):
+            assert target["source"] == {"id": f"urn:sitegen:{slug}:translation.{lang}",
+                                        "type": "Text", "language": lang}
+            found = {s["type"]: s for s in target["selector"]}
+            position, quote = found["TextPositionSelector"], found["TextQuoteSelector"]
+            words = ready.translated_text(lang)
+            assert words[position["start"]:position["end"]] == quote["exact"]
+            assert words[:position["start"]].endswith(quote.get("prefix", ""))
+            assert words[position["end"]:].startswith(quote.get("suffix", ""))
+    if site == "seed":  # the English edition marks all 30 highlights in the translation
+        assert all(isinstance(i["target"], list) for i in anchored_items(data))

@@ -149,6 +149,38 @@ def test_sitegens_own_export_reads_back_the_same(mini: Path, tmp_path: Path) -> 
     assert json.loads(again.read_text("utf-8")) == json.loads(exported.read_text("utf-8"))
 
 
+def test_a_passage_in_a_translation_comes_back_in_its_language(mini: Path, tmp_path: Path
+                                                                ) -> None:
+    """sitegen's export gives a highlight marked in a translation a second target: imported,
+    it is that language's quote again, anchored in the translation (left out for an article
+    without that translation; held, with why, where the translation no longer has it)."""
+    first = tmp_path / "first"
+    assert run_main("build", "--content", mini, "--out", first, "--no-pdf").returncode == 0
+    exported = first / "sample" / "annotations.jsonld"
+    before = {a["id"]: a for a in yaml.safe_load(_annotations(mini).read_text("utf-8"))
+              ["annotations"]}
+    _annotations(mini).unlink()
+    translation = mini / "articles" / "sample" / "translation.fr.md"
+    french = translation.read_text("utf-8")
+    assert "historique" in french
+    translation.write_text(french.replace("historique", "historiq"), "utf-8")
+    result = run_main("import-hypothesis", exported, "--article", "sample", "--content", mini)
+    assert result.returncode == 0, result.stderr
+    assert "quote not found in translation.fr.md: 'historique'" in result.stderr
+    data = yaml.safe_load(_annotations(mini).read_text("utf-8"))
+    entries = {a["id"]: a for a in data["annotations"]}
+    assert "historic" not in entries and "headline-historic" not in entries  # held
+    assert entries["local-newspaper"]["quote"] == before["local-newspaper"]["quote"]  # en, fr
+    _annotations(mini).unlink()
+    translation.unlink()
+    result = run_main("import-hypothesis", exported, "--article", "sample", "--content", mini)
+    assert result.returncode == 0, result.stderr
+    data = yaml.safe_load(_annotations(mini).read_text("utf-8"))
+    for entry in data["annotations"]:
+        if "quote" in entry:
+            assert entry["quote"] == before[entry["id"]]["quote"]["en"], entry["id"]
+
+
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [

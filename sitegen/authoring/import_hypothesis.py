@@ -31,28 +31,18 @@ from sitegen.authoring import (
     require_site,
 )
 from sitegen.authoring import append as yaml_append
+from sitegen.authoring.import_anchor import Texts, anchor, article_texts
 from sitegen.authoring.imported import ImportedAnnotation, read_records
-from sitegen.content.loader import YNode, parse_yaml, read_markdown, read_text
+from sitegen.content.loader import YNode, parse_yaml, read_text
 from sitegen.errors import (
     ContentErrors,
     SiteError,
-    SourceLocation,
     UsageError,
     did_you_mean,
     printable,
 )
-from sitegen.model import Site
-from sitegen.text.markdown import canonical_text, parse_body
-from sitegen.text.quote import (
-    AnchorError,
-    ContextNotFound,
-    Folded,
-    QuoteAmbiguous,
-    QuoteNotFound,
-    fold,
-    locate,
-)
-from sitegen.text.selection import MAX_CONTEXT_WORDS, SelectionError, annotation_id, propose
+from sitegen.model import Selector, Site
+from sitegen.text.selection import annotation_id
 
 
 @dataclass
@@ -72,10 +62,11 @@ class _Entry:
     id: str = ""
     """Given once the file is read under its lock (ids are unique in the article)."""
     category: str | None = None
-    quote: str | None = None
+    selector: Selector | None = None
     """The selector once anchored; until then, ``record``'s quote is written as it was."""
-    prefix: str | None = None
-    suffix: str | None = None
+    translated: dict[str, Selector] = field(default_factory=dict)
+    """When a translation has the passage too, the selector in each text by language, the
+    article's first ('' when its front matter gives no language yet)."""
     problem: str | None = None
 
 
@@ -108,7 +99,7 @@ def import_hypothesis(content: Path, slug: str, source: Path,
     path = folder / "annotations.yaml"
     refuse_links_out(path, content)
     try:
-        text = _article_text(folder / "article.md", content)
+        texts = article_texts(folder, content)
         records, skipped = read_records(read_text(source, str(source)), str(source))
     except SiteError as exc:
         raise ContentErrors([exc]) from None
@@ -117,7 +108,6 @@ def import_hypothesis(content: Path, slug: str, source: Path,
         result.problems.append(_said(
             f"{source}: holds no annotations (an export of a private group is empty "
             "without your API token: see docs/hypothesis.md)"))
-    folded = fold(text)
     entries = []
     for record in records:
         entry = _Entry(record)
@@ -131,7 +121,7 @@ def import_hypothesis(content: Path, slug: str, source: Path,
             entry.problem = ("none of its tags is a category"
                              + (f" (tags: {', '.join(record.tags)})" if record.tags else ""))
         if record.quote is not None:
-            _anchor(entry, text, folded)
+            _anchor(entry, texts)
         entries.append(entry)
     if entries:
         entries = _write(path, content, entries, site, source.name, result)
@@ -159,15 +149,6 @@ def _said(text: str) -> str:
     for char in "\n" + YAML_BREAKS:
         text = text.replace(char, f"\\u{ord(char):04x}" if char != "\n" else "\\n")
     return printable(text)
-
-
-def _article_text(path: Path, content: Path) -> str:
-    md = read_markdown(path, str(path), content)
-    title = md.front.value.get("title") if md.front and md.front.kind == "mapping" else None
-    if title is None or not isinstance(title.value, str) or not title.value.strip():
-        raise SiteError("the article has no title yet", SourceLocation(str(path), 1, 1),
-                        "give it its headline, then import")
-    return canonical_text(title.value, parse_body(md.body))
 
 
 def _tag_table(site: Site) -> dict[str, str]:
@@ -201,35 +182,29 @@ def _new_id(record: ImportedAnnotation, taken: set[str]) -> str:
     return candidate
 
 
-def _anchor(entry: _Entry, text: str, folded: Folded) -> None:
-    """Find the quote in the article (with its context, if that still matches), then give
-    it the selector the preview's panel would propose for that passage: the article's
-    words, and only as much context as they need."""
+def _anchor(entry: _Entry, texts: Texts) -> None:
+    """Anchor the record's quote in the article, and its passage in each translation there
+    is (one in a language the article has no translation into is left out): an entry
+    whose passage is not found where it should be is held, with why."""
     record = entry.record
     assert record.quote is not None
-    try:
-        try:
-            span = locate(text, record.quote, record.prefix, record.suffix, folded)
-        except ContextNotFound:  # the text around it changed, but the words may be unique
-            span = locate(text, record.quote, folded=folded)
-    except QuoteNotFound as exc:
-        closest = f" (closest passage: {exc.closest!r})" if exc.closest else ""
-        entry.problem = f"quote not found in the article: {record.quote!r}{closest}"
+    found = anchor(texts.article, record.quote, record.prefix, record.suffix, "the article")
+    if isinstance(found, str):
+        entry.problem = found
         return
-    except QuoteAmbiguous as exc:
-        entry.problem = (f"quote found {len(exc.places)} times and its context does not "
-                         f"pick one: {record.quote!r}")
-        return
-    except AnchorError:
-        entry.problem = f"quote cannot be anchored: {record.quote!r}"
-        return
-    try:
-        selector = propose(text, *span, folded)
-    except SelectionError:
-        entry.problem = (f"quote found more than once, and no context of up to "
-                         f"{MAX_CONTEXT_WORDS} words picks this place: {record.quote!r}")
-        return
-    entry.quote, entry.prefix, entry.suffix = selector.quote, selector.prefix, selector.suffix
+    entry.selector = found
+    translated: dict[str, Selector] = {}
+    for lang, (quote, prefix, suffix) in sorted(record.translated.items()):
+        if lang not in texts.translations or lang == texts.language:
+            continue
+        there = anchor(texts.translations[lang], quote, prefix, suffix,
+                       f"translation.{lang}.md")
+        if isinstance(there, str):
+            entry.problem = there
+            return
+        translated[lang] = there
+    if translated:
+        entry.translated = {texts.language or "": found, **translated}
 
 
 _ORIGIN_COMMENT = re.compile(r"(?m)^[ \t]*# hypothesis: ([^\s;]+)")
@@ -359,12 +334,22 @@ def _entries(entries: list[_Entry], dash: int, site: Site) -> str:
 
 
 def _entry_data(entry: _Entry, site: Site) -> dict[str, Any]:
+    """The entry as YAML data: its quote, prefix and suffix one text each, or one per
+    language when a translation has the passage too."""
     record = entry.record
     data: dict[str, Any] = {"id": entry.id, "category": entry.category or "…"}
-    for key, value in (("quote", entry.quote or record.quote), ("prefix", entry.prefix),
-                       ("suffix", entry.suffix)):
-        if value is not None:
-            data[key] = yaml_append.Quoted(value)
+    selector = entry.selector or (Selector(record.quote, record.prefix, record.suffix)
+                                  if record.quote is not None else None)
+    if entry.translated:
+        for key in ("quote", "prefix", "suffix"):
+            words = {(lang or site.default_language): yaml_append.Quoted(getattr(sel, key))
+                     for lang, sel in entry.translated.items() if getattr(sel, key) is not None}
+            if words:
+                data[key] = words
+    elif selector is not None:
+        for key in ("quote", "prefix", "suffix"):
+            if getattr(selector, key) is not None:
+                data[key] = yaml_append.Quoted(getattr(selector, key))
     if "quote" not in data:
         data["scope"] = "article"  # a page note: about the whole article
     note = {(lang or site.default_language): text.rstrip()

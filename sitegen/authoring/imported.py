@@ -20,6 +20,8 @@ from sitegen.names import LANG_RE
 _CITATION = re.compile(r"\[(?P<name>(?:\\.|[^\]\\])*)\]\(<(?P<url>[^>]*)>\)(?P<rest>.*)")
 _DATE = re.compile(r"\d{4}(?:-\d{2}){0,2}")
 _URN = re.compile(r"urn:sitegen:[a-z0-9-]+:(?P<id>[a-z0-9-]+)")
+_TRANSLATION = re.compile(r"urn:sitegen:[a-z0-9-]+:translation\.(?P<lang>[^.:/]+)")
+"""The source of a target in a translation, as sitegen's export names it."""
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _ORIGIN = re.compile(r"[A-Za-z0-9_:./@?=&%+~-]{1,200}")
 """An annotation id worth remembering: Hypothesis' own, or a W3C item's IRI."""
@@ -37,6 +39,9 @@ class ImportedAnnotation:
     quote: str | None = None
     prefix: str | None = None
     suffix: str | None = None
+    translated: dict[str, tuple[str, str | None, str | None]] = field(default_factory=dict)
+    """The passage in a translation (quote, prefix, suffix) by language, when sitegen's
+    export gave it as a second target."""
     sources: list[dict[str, str]] = field(default_factory=list)
     id_hint: str | None = None
     """The id it had in sitegen, when it came from sitegen's own export."""
@@ -140,8 +145,8 @@ def _w3c(items: list[Any]) -> tuple[list[ImportedAnnotation], list[str]]:
         for body in bodies if isinstance(bodies, list) else [bodies]:
             _body_into(record, body)
         target = item.get("target")
-        if isinstance(target, dict):
-            _quote_into(record, target.get("selector"))
+        for one in target if isinstance(target, list) else [target]:
+            _target_into(record, one)
         urn = _URN.fullmatch(str(item.get("id", "")))
         record.id_hint = urn.group("id") if urn else None
         record.origin = _origin(item.get("id"))
@@ -187,6 +192,24 @@ def _source(citation: str) -> dict[str, str] | None:
     if date:
         source["date"] = date
     return source
+
+
+def _target_into(record: ImportedAnnotation, target: Any) -> None:
+    """A target's passage: in a translation, as sitegen's export names one, or else in the
+    article (the first such target: a quote in another document is not this article's)."""
+    if not isinstance(target, dict):
+        return
+    source = target.get("source")
+    found = _TRANSLATION.fullmatch(source.get("id", "")) if isinstance(source, dict) \
+        and isinstance(source.get("id"), str) else None
+    if found is None:
+        if record.quote is None:
+            _quote_into(record, target.get("selector"))
+        return
+    passage = ImportedAnnotation(record.where, {}, [])
+    _quote_into(passage, target.get("selector"))
+    if passage.quote is not None and LANG_RE.fullmatch(found.group("lang")):
+        record.translated[found.group("lang")] = (passage.quote, passage.prefix, passage.suffix)
 
 
 def _quote_into(record: ImportedAnnotation, selectors: Any) -> None:

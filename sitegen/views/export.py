@@ -4,7 +4,10 @@ and its checked claims as schema.org ``ClaimReview`` items for the page's head.
 One ``AnnotationCollection`` per article, its single page embedding every annotation.
 Anchored annotations target the article with a ``TextQuoteSelector`` and a
 ``TextPositionSelector`` whose offsets count Unicode code points of the canonical plain
-text (headline, blank line, body as rendered); article-level notes target the article.
+text (headline, blank line, body as rendered); a highlight also marked in a translation
+targets that too, with its selectors in the translation's canonical text (its source a
+``Text`` in that language, ``urn:sitegen:<slug>:translation.<lang>``); article-level notes
+target the article.
 Identifiers are absolute IRIs: the article's ``original_url`` when known, otherwise
 ``urn:sitegen:<slug>``; annotations are always ``urn:sitegen:<slug>:<id>`` (sitegen does
 not know where the site will be hosted, and never invents an http URL). Pure: no I/O.
@@ -15,7 +18,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sitegen.model import Annotation, Article, Localized, Site, Source
+from sitegen.model import Annotation, Article, Localized, Site, Source, Span
 from sitegen.text.anchoring import AnchoredArticle
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -46,18 +49,18 @@ def export_article(anchored: AnchoredArticle, site: Site) -> bytes:
     slug = anchored.article.slug
     source = article_iri(anchored)
     text = anchored.plain_text
+    translated = {lang: (anchored.translated_text(lang),
+                         {span.annotation.id: span for span in spans})
+                  for lang, spans in sorted(anchored.translated_spans.items()) if spans}
     items: list[Json] = []
     for span in anchored.spans:
-        before = text[max(0, span.start - CONTEXT_CHARS):span.start]
-        after = text[span.end:span.end + CONTEXT_CHARS]
-        quote: Json = {"type": "TextQuoteSelector", "exact": text[span.start:span.end]}
-        if before:
-            quote["prefix"] = before
-        if after:
-            quote["suffix"] = after
-        position: Json = {"type": "TextPositionSelector", "start": span.start, "end": span.end}
-        target: Json | str = {"type": "SpecificResource", "source": source,
-                              "selector": [quote, position]}
+        targets: list[Json] = [_quoted(source, text, span)]
+        for lang, (words, marked) in translated.items():
+            if span.annotation.id in marked:
+                targets.append(_quoted({"id": f"urn:sitegen:{slug}:translation.{lang}",
+                                        "type": "Text", "language": lang},
+                                       words, marked[span.annotation.id]))
+        target = targets[0] if len(targets) == 1 else targets
         items.append(_annotation(slug, span.annotation, target, site))
     items += [_annotation(slug, ann, source, site)
               for ann in anchored.article.annotations if ann.selector is None]
@@ -82,7 +85,22 @@ def export_article(anchored: AnchoredArticle, site: Site) -> bytes:
     return (json.dumps(collection, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
-def _annotation(slug: str, ann: Annotation, target: Json | str, site: Site) -> Json:
+def _quoted(source: Json | str, text: str, span: Span) -> Json:
+    """A target: ``span`` of ``text``, the canonical text of ``source``, by its words and
+    their place."""
+    before = text[max(0, span.start - CONTEXT_CHARS):span.start]
+    after = text[span.end:span.end + CONTEXT_CHARS]
+    quote: Json = {"type": "TextQuoteSelector", "exact": text[span.start:span.end]}
+    if before:
+        quote["prefix"] = before
+    if after:
+        quote["suffix"] = after
+    position: Json = {"type": "TextPositionSelector", "start": span.start, "end": span.end}
+    return {"type": "SpecificResource", "source": source, "selector": [quote, position]}
+
+
+def _annotation(slug: str, ann: Annotation, target: Json | list[Json] | str,
+                site: Site) -> Json:
     bodies = [{"type": "TextualBody", "purpose": "commenting", "value": text,
                "format": MARKDOWN, "language": lang}
               for lang, text in _texts(ann.note, site)]
