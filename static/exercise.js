@@ -9,7 +9,7 @@
   "use strict";
   var data = document.getElementById("exercise");
   var area = document.getElementById("ex-text");
-  if (!data || !area || !window.sitegenMarks) { return; }
+  if (!data || !area || !window.sitegenMarks || !window.sitegenSentences) { return; }
   var S = JSON.parse(data.dataset.strings);
   var lang = data.dataset.lang;
   // The key names the site too, by its folder (where this script's assets/ is): two sites
@@ -133,18 +133,18 @@
     return end > start ? { start: start, end: end } : null;
   }
 
-  // Sentences, for the keyboard: each text cut after . ! ? … (and closing quotes).
+  // Sentences, for the keyboard (static/sentences.js), as code point offsets.
   var sentences = [];
   texts.forEach(function (t) {
-    var s = t.chars.join(""), re = /[^]*?(?:[.!?…]+[»"”’)\]]*(?=\s)|$)/gu, m;
-    while ((m = re.exec(s)) !== null && m[0] !== "") {
-      var lead = m[0].length - m[0].replace(/^\s+/u, "").length;
-      var body = m[0].trim();
+    var s = t.chars.join("");
+    window.sitegenSentences(s).forEach(function (m) {
+      var lead = m.text.length - m.text.replace(/^\s+/u, "").length;
+      var body = m.text.trim();
       if (body) {
         var a = t.start + Array.from(s.slice(0, m.index + lead)).length;
         sentences.push({ start: a, end: a + Array.from(body).length });
       }
-    }
+    });
   });
 
   // ------------------------------------------------------------------ drawing the text

@@ -13,14 +13,19 @@ import re
 from collections.abc import Mapping, Sequence
 from importlib import resources
 
+from sitegen.theme.templates import STATIC
+
 OVERLAY_CSS_PATH = "/__sitegen__/overlay.css"
 LIVERELOAD_JS_PATH = "/livereload.js"
 ANNOTATE_PATH = "/__sitegen__/annotate/"
 TEACHER_PATH = "/_teacher/"
 """Where the preview shows the teacher's folder (no name of the site starts with '_')."""
-ANNOTATE_FILES = {"panel.js": "text/javascript; charset=utf-8",
+ANNOTATE_FILES = {"sentences.js": "text/javascript; charset=utf-8",
+                  "panel.js": "text/javascript; charset=utf-8",
                   "panel.css": "text/css; charset=utf-8"}
-"""The panel's files, served under ``ANNOTATE_PATH``."""
+"""The panel's files, served under ``ANNOTATE_PATH``: its own, and the theme's sentence rule
+(``static/sentences.js``), which the exercise page uses too."""
+_THEME_FILES = {"sentences.js"}
 
 # The page's CSP forbids inline scripts and styles (script-src 'self'; style-src 'self'),
 # so everything injected is an external file from the server's own origin: the overlay's
@@ -28,7 +33,9 @@ ANNOTATE_FILES = {"panel.js": "text/javascript; charset=utf-8",
 
 
 def own_file(name: str) -> bytes:
-    """A file that comes with this package: overlay.css, or one of ``ANNOTATE_FILES``."""
+    """A file that comes with sitegen: overlay.css, or one of ``ANNOTATE_FILES``."""
+    if name in _THEME_FILES:
+        return (STATIC / name).read_bytes()
     return resources.files("sitegen.serve").joinpath(name).read_bytes()
 
 
@@ -90,6 +97,7 @@ def inject(page: bytes, *, origin: str, errors: Sequence[str]) -> bytes:
     page = _CSP_META.sub(widen, page, count=1)
     head = (f'<script src="{LIVERELOAD_JS_PATH}?port={port}" defer></script>'
             f'<link rel="stylesheet" href="{ANNOTATE_PATH}panel.css">'
+            f'<script src="{ANNOTATE_PATH}sentences.js" defer></script>'
             f'<script src="{ANNOTATE_PATH}panel.js" defer></script>')
     if errors:
         head = f'<link rel="stylesheet" href="{OVERLAY_CSS_PATH}">' + head

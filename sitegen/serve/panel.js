@@ -9,7 +9,8 @@
 // no caret browsing is needed.
 (function () {
   "use strict";
-  if (!document.body || !document.body.classList.contains("page-article")) { return; }
+  if (!document.body || !document.body.classList.contains("page-article") ||
+      !window.sitegenSentences) { return; }
   var parts = [document.querySelector("h1.headline")]
     .concat(Array.prototype.slice.call(document.querySelectorAll(".original")))
     .filter(Boolean);
@@ -205,10 +206,9 @@
         for (var i = 0; i < node.data.length; i++) { at.push([node, i]); }
         text += node.data;
       });
-      var re = /[^]*?(?:[.!?…]+[»"”’)\]]*(?=\s)|$)/gu, m;
-      while ((m = re.exec(text)) !== null && m[0] !== "") {
+      window.sitegenSentences(text).forEach(function (m) {
         var w = /\S+/gu, found = false, one;
-        while ((one = w.exec(m[0])) !== null) {
+        while ((one = w.exec(m.text)) !== null) {
           if (!found) { sentence += 1; found = true; }
           var a = m.index + one.index, b = a + one[0].length - 1;
           var lead = one[0].match(LEAD)[0].length, trail = one[0].match(TRAIL)[0].length;
@@ -216,7 +216,7 @@
           words.push({ start: at[a], end: [at[b][0], at[b][1] + 1], core: at[a + lead],
                        coreEnd: [at[b - trail][0], at[b - trail][1] + 1], sentence: sentence });
         }
-      }
+      });
     });
     return words;
   }
