@@ -176,8 +176,8 @@ def test_handouts_are_self_contained(site: Path, kind: str) -> None:
         assert (page_path.parent / link.attrs["href"]).resolve().is_file()
     assert "style=" not in html
     scripts = [s.attrs.get("src") for s in tree.find_all("script")]  # the exercise page's own
-    assert scripts == (["../../assets/marks.js", "../../assets/exercise.js"]
-                       if kind == sheets.EXERCISE else [])
+    assert scripts == (["../../assets/marks.js", "../../assets/sentences.js",
+                        "../../assets/exercise.js"] if kind == sheets.EXERCISE else [])
     for src in scripts:
         assert src is not None and (page_path.parent / src).resolve().is_file()
 

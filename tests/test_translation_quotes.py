@@ -239,8 +239,10 @@ def test_the_french_edition_gains_nothing_from_the_english_quotes(
     assert plain.stderr.count("warning: highlight") == 30
     before, after = site_bytes(plain.out), site_bytes(built_seed.out)
     changed = sorted(rel for rel in before if before[rel] != after.get(rel))
-    # The English explainer marks its translation; the English exercise quotes it.
-    assert changed == ["en/musk-riyadh/exercise.html", SEED_ENGLISH]
+    # The English explainer marks its translation; the English exercise quotes it; the
+    # article's export (one for both editions) targets those passages too.
+    assert changed == ["en/musk-riyadh/exercise.html", SEED_ENGLISH,
+                       "musk-riyadh/annotations.jsonld"]
     assert sorted(before) == sorted(after)
 
 
