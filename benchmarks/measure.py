@@ -33,15 +33,26 @@ def _reap_orphans() -> None:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER)")
 
 
-def _orphans_cpu() -> float:
-    """User plus system time of the orphans left to reap, once each has ended."""
+def _children() -> set[int]:
+    """This process's children, ended ones not reaped yet included (Linux's /proc)."""
+    return {int(pid) for task in Path("/proc/self/task").glob("*/children")
+            for pid in task.read_text().split()}
+
+
+def _orphans_cpu(before: set[int]) -> float:
+    """User plus system time of the orphans the command left (the children this process
+    has gained since ``before``), once each has ended; an orphan's own orphans come to
+    this process when it ends, and are waited for too. Other children are left alone."""
     cpu = 0.0
-    while True:
-        try:
-            _, _, usage = os.wait4(-1, 0)
-        except ChildProcessError:
-            return cpu
-        cpu += usage.ru_utime + usage.ru_stime
+    while new := _children() - before:
+        for pid in new:
+            try:
+                _, _, usage = os.wait4(pid, 0)
+            except ChildProcessError:  # reaped meanwhile by whoever started it
+                before.add(pid)
+                continue
+            cpu += usage.ru_utime + usage.ru_stime
+    return cpu
 
 
 def private_env(folder: Path) -> dict[str, str]:
@@ -107,6 +118,7 @@ def run(
 ) -> Measurement:
     """Run `command` to completion; stdout is discarded, stderr kept for error reports."""
     _reap_orphans()
+    before = _children()
     start = time.perf_counter()
     child = subprocess.Popen(
         command,
@@ -129,7 +141,7 @@ def run(
     if sample:
         sampler.join()
     peak_kib = max(usage.ru_maxrss, sampler.peak_kib)
-    cpu = usage.ru_utime + usage.ru_stime + _orphans_cpu()
+    cpu = usage.ru_utime + usage.ru_stime + _orphans_cpu(before)
     return Measurement(
         seconds, cpu, peak_kib / 1024, child.returncode, stderr.decode(errors="replace")
     )
