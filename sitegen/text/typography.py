@@ -134,11 +134,7 @@ def plain(text: str, lang: str) -> str:
     return "".join(child.content for child in inline[0].children or [])
 
 
-@cache
-def _catalogue(items: tuple[tuple[str, str], ...], lang: str) -> dict[str, str]:
-    return {key: plain(value, lang) for key, value in items}
-
-
 def strings(catalogue: Mapping[str, str], lang: str) -> dict[str, str]:
-    """An interface catalogue with every string in ``lang``'s typography (made once)."""
-    return dict(_catalogue(tuple(catalogue.items()), lang))
+    """An interface catalogue with every string in ``lang``'s typography (made once per
+    process and language by ``views.edition``)."""
+    return {key: plain(value, lang) for key, value in catalogue.items()}

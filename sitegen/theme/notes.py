@@ -150,7 +150,7 @@ def source_item(s: _Source, t: Mapping[str, str], anchor: bool = False) -> Marku
     return Markup("".join(out))
 
 
-def source_ref(s: _Source, t: Mapping[str, str]) -> Markup:
+def source_ref(s: _Source) -> Markup:
     """A link to a source of the page's list: ``[3]``."""
     number = escape(s.number)
     return Markup(f'<a href="#source-{number}">[{number}]</a>')
@@ -185,7 +185,7 @@ def original(o: _Original, t: Mapping[str, str]) -> Markup:
     out = ['<div class="original-words">\n  <p><span class="original-label">',
            escape(t["original_words"].format(speaker=o.speaker)),
            f'</span> <q lang="{escape(o.lang)}">{escape(o.text)}</q> ',
-           source_ref(o.source, t), "</p>\n"]
+           source_ref(o.source), "</p>\n"]
     if o.translation:
         out.append(f'<p><span class="original-label">{escape(t["original_translated"])}'
                    f"</span> <q>{escape(o.translation)}</q></p>")
@@ -206,7 +206,7 @@ def note_check(c: _Check, t: Mapping[str, str]) -> Markup:
         if c.claim_by:
             out.append(f" ({escape(c.claim_by)})")
         if c.claim_source:
-            out.append(f" {source_ref(c.claim_source, t)}")
+            out.append(f" {source_ref(c.claim_source)}")
         out.append("</p>")
     if c.verdict:
         out.append(f'<p class="verdict-line">{verdict(c.verdict, t)}</p>')
@@ -225,8 +225,10 @@ def note_refs(notes: Iterable[_Note], t: Mapping[str, str]) -> Markup:
     return Markup(f'<p class="note-refs no-js-only">{escape(t["note_refs"])} {links}</p>')
 
 
-def _cites(sources: tuple[_Source, ...]) -> str:
-    return ", ".join(f'<a href="#source-{n}">{n}</a>' for n in (escape(s.number) for s in sources))
+def cites(sources: tuple[_Source, ...]) -> Markup:
+    """Links to sources of the page's list, by number: ``1, 4``."""
+    return Markup(", ".join(f'<a href="#source-{n}">{n}</a>'
+                            for n in (escape(s.number) for s in sources)))
 
 
 def note(n: _Note, t: Mapping[str, str], show_answer: bool = False,
@@ -262,7 +264,7 @@ def note(n: _Note, t: Mapping[str, str], show_answer: bool = False,
         out.append(rich(n.answer, cls="note-answer"))
     if show_sources and n.sources:
         sources = escape(t["sources"])
-        out.append(f'  <p class="note-cites">{sources} [{_cites(n.sources)}]</p>\n'
+        out.append(f'  <p class="note-cites">{sources} [{cites(n.sources)}]</p>\n'
                    f'  <details class="note-sources"><summary>{sources} '
                    f"({escape(len(n.sources))})</summary>\n    <ul>")
         out.extend(source_item(s, t) for s in n.sources)
@@ -303,6 +305,6 @@ def key_notes(notes: Iterable[_Note], t: Mapping[str, str], lang: str) -> Markup
     return Markup(f'<div class="key-notes">{shown}</div>' if shown else "")
 
 
-FILTERS = {"source_item": source_item, "source_ref": source_ref, "verdict": verdict,
+FILTERS = {"source_item": source_item, "source_ref": source_ref, "cites": cites, "verdict": verdict,
            "diff": diff, "note_refs": note_refs, "note": note,
            "key_notes": key_notes}

@@ -33,7 +33,7 @@ from sitegen.views.article import (
 )
 from sitegen.views.edition import Page, edition_dir, fields_of
 from sitegen.views.exercise import BareText, bare_text, exercise_view, translation_of
-from sitegen.views.handout_pdf import FITS, pdf_path
+from sitegen.views.handout_pdf import FIT_SAVES, FITS, pdf_path
 from sitegen.views.lesson import Lesson, lesson
 from sitegen.views.sheets import (
     EXERCISE,
@@ -138,10 +138,12 @@ def handout_pages(anchored: AnchoredArticle, site: Site, *,
 def pdf_key(html: bytes, theme: Mapping[str, bytes], paper: str,
             fits: tuple[str, ...] = ()) -> str:
     """Everything a handout PDF is made from: its HTML, the stylesheets, the paper size,
-    the layouts it may be fitted to and how full a last page must be, and the versions of
-    sitegen and WeasyPrint."""
+    the layouts it may be fitted to, how full a last page must be and what the tighter
+    layouts are counted on to save (which one is tried first, ``FIT_SAVES``), and the
+    versions of sitegen and WeasyPrint."""
     h = hashlib.sha256()
-    fitting = f"{pdf.MIN_FILL} {' '.join(fits)}" if fits else ""
+    saves = " ".join(f"{fit}={share}" for fit, share in sorted(FIT_SAVES.items()))
+    fitting = f"{pdf.MIN_FILL} {' '.join(fits)} {saves}" if fits else ""
     parts: list[bytes] = [__version__.encode(), pdf.engine_version().encode(), paper.encode(),
                           fitting.encode(), html]
     for name in sorted(theme):
@@ -159,7 +161,7 @@ def pdf_files(pages: Iterable[Page], html: Mapping[str, bytes], site: Site,
     """The PDF of each handout page that is still good from the last build, the input key
     of every one (kept in the manifest so the next build can tell whether it is still
     good), and the pages whose PDF must be made, each with the layouts it may be fitted to
-    (see ``make_pdf``: the build makes them on every core). ``theme`` is
+    (see ``job.make_pdf``: the build makes them on every core). ``theme`` is
     ``assets.theme_assets(site)``, made once per build."""
     files: dict[str, bytes] = {}
     keys: dict[str, str] = {}
