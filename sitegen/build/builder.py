@@ -275,7 +275,7 @@ class Builder:
                 snapshot.forget(self._store)
             elif self._store is not None:
                 self._save_snapshot(output, site_key, listing, collected, pages,
-                                    {**trusted, **self._groups(made, listing, key)})
+                                    {**trusted, **self._groups(made)})
         return BuildResult(*pages, stats, self._with_store_problem(collected.warnings),
                            collected.rendered)
 
@@ -294,16 +294,15 @@ class Builder:
             files = {rel: places.stage(rel, data) for rel, data
                      in self._site_files(site, cards, slugs, collected.assets).items()}
         made[SITE] = Entry.made(key, files, warnings=collected.site_warnings)
-        return dict(files)
+        return files
 
     @staticmethod
-    def _groups(made: dict[str, Entry], listing: Listing, site_files_key: str
-                ) -> dict[str, snapshot.Made]:
-        """Each entry checked or made as the snapshot records it (see ``snapshot.save``)."""
-        sigs = {folder.name: sig for folder, sig in listing.folders}
-        return {slug: (slug, sigs.get(slug, []), sorted(entry.files),
-                       site_files_key if slug == SITE else entry.card_digest,
-                       entry.warnings_json)
+    def _groups(made: dict[str, Entry]) -> dict[str, snapshot.Made]:
+        """Each entry checked or made as the snapshot records it (see ``snapshot.save``),
+        with the signature its folder has in this build's listing (an entry kept or made
+        now carries it) and, for the site-wide files, their key in place of cards."""
+        return {slug: (slug, entry.signature, sorted(entry.files),
+                       entry.key if slug == SITE else entry.card_digest, entry.warnings_json)
                 for slug, entry in made.items()}
 
     def _with_store_problem(self, warnings: list[SiteWarning]) -> list[SiteWarning]:

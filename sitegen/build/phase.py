@@ -44,7 +44,7 @@ class Collected:
     assets: dict[str, bytes] | None = None
     """The theme's files, when an article was rendered (see ``views.assets``)."""
 
-    @property
+    @cached_property
     def article_warnings(self) -> list[SiteWarning]:
         return [w for slug in sorted([*self.entries, *self.trusted])
                 for w in (self.entries[slug].warnings if slug in self.entries

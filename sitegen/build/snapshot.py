@@ -176,7 +176,7 @@ def trusted(store: Store, found: Snapshot, look: Look, folders: Mapping[str, Sig
             ) -> dict[str, Group]:
     """The groups of ``found`` whose files ``look`` found with the stamps recorded and
     whose article folder (listed with ``folders``) has the signature recorded, by slug
-    (``SITE`` for the site-wide files): their entries and files hold as they are. None
+    (``SITE`` for the site-wide files): their entries and files hold as they are. Empty
     when the file of groups is missing, damaged, forged or of another snapshot."""
     body = store.read_sealed(_groups_path(store), found.groups_header)
     if body is None:

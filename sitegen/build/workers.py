@@ -11,7 +11,6 @@ workers wait on after their warm-up; each task after that is only a folder and i
 
 from __future__ import annotations
 
-import gc
 import importlib
 import os
 import pickle
@@ -21,7 +20,7 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar
 
-from sitegen.build.gcpolicy import collect_as_usual
+from sitegen.build.gcpolicy import collect_as_usual, keep_for_good
 from sitegen.errors import ContentErrors, SiteError, SourceLocation
 
 if TYPE_CHECKING:
@@ -85,11 +84,7 @@ def _start(jobs: Queue[bytes | None], current: Array[c_char],
     from sitegen.build import job as shared
 
     shared.start_worker(None if job is None else pickle.loads(job))
-    # What the worker holds now (the modules, the compiled templates, the job; under
-    # ``fork``, all it inherited) lives as long as it: the cycle collector's full passes
-    # need not walk it again and again (they took about 0.5 ms of CPU per article of a
-    # clean build, and each pass wrote to inherited pages, which the kernel then copies).
-    gc.freeze()
+    keep_for_good()
 
 
 def _started() -> None:
@@ -293,7 +288,8 @@ def build_all(job: Job, tasks: list[Task], workers: Workers | None, jobs: int,
     finally:
         shared.start_worker(None)
     if workers is not None:
-        article.add_pdfs(done, workers.pdfs(job, pdfs))
+        if pdfs:  # else the job is not even sent: the workers are released unused
+            article.add_pdfs(done, workers.pdfs(job, pdfs))
         return done
     # Nothing is left to do meanwhile: under ``fork`` this process loads WeasyPrint, then
     # forks the workers, which inherit it (a fork server would only start a process more).
