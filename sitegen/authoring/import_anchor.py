@@ -8,7 +8,8 @@ Each text is the canonical plain text the build anchors in: the headline (a tran
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from sitegen.content.load import TRANSLATION_RE
@@ -30,13 +31,13 @@ from sitegen.text.selection import MAX_CONTEXT_WORDS, SelectionError, propose
 
 @dataclass
 class Text:
-    """One canonical text, folded once for every quote looked up in it."""
+    """One canonical text, folded once for every quote looked up in it (when one is)."""
 
     words: str
-    folded: Folded = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.folded = fold(self.words)
+    @cached_property
+    def folded(self) -> Folded:
+        return fold(self.words)
 
 
 @dataclass
@@ -74,13 +75,14 @@ def article_texts(folder: Path, content: Path) -> Texts:
                  translations)
 
 
-def anchor(text: Text, quote: str, prefix: str | None, suffix: str | None,
-           where: str) -> Selector | str:
-    """The selector of ``quote`` (with its context, if that still matches) in ``text``, or
-    why it cannot be used; ``where`` names the text in that message ("the article")."""
+def anchor(text: Text, given: Selector, where: str) -> Selector | str:
+    """The selector the passage ``given`` should have (its quote found with its context, if
+    that still matches) in ``text``, or why it cannot be used; ``where`` names the text in
+    that message ("the article")."""
+    quote = given.quote
     try:
         try:
-            span = locate(text.words, quote, prefix, suffix, text.folded)
+            span = locate(text.words, quote, given.prefix, given.suffix, text.folded)
         except ContextNotFound:  # the text around it changed, but the words may be unique
             span = locate(text.words, quote, folded=text.folded)
     except QuoteNotFound as exc:

@@ -188,17 +188,17 @@ def _anchor(entry: _Entry, texts: Texts) -> None:
     whose passage is not found where it should be is held, with why."""
     record = entry.record
     assert record.quote is not None
-    found = anchor(texts.article, record.quote, record.prefix, record.suffix, "the article")
+    found = anchor(texts.article, Selector(record.quote, record.prefix, record.suffix),
+                   "the article")
     if isinstance(found, str):
         entry.problem = found
         return
     entry.selector = found
     translated: dict[str, Selector] = {}
-    for lang, (quote, prefix, suffix) in sorted(record.translated.items()):
+    for lang, passage in sorted(record.translated.items()):
         if lang not in texts.translations or lang == texts.language:
             continue
-        there = anchor(texts.translations[lang], quote, prefix, suffix,
-                       f"translation.{lang}.md")
+        there = anchor(texts.translations[lang], passage, f"translation.{lang}.md")
         if isinstance(there, str):
             entry.problem = there
             return

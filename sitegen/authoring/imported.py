@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sitegen.errors import SiteError, SourceLocation
+from sitegen.model import Selector
 from sitegen.names import LANG_RE
 
 # sitegen's export writes a source as "[title](<url>), publisher, date" (see export.py).
@@ -39,9 +40,9 @@ class ImportedAnnotation:
     quote: str | None = None
     prefix: str | None = None
     suffix: str | None = None
-    translated: dict[str, tuple[str, str | None, str | None]] = field(default_factory=dict)
-    """The passage in a translation (quote, prefix, suffix) by language, when sitegen's
-    export gave it as a second target."""
+    translated: dict[str, Selector] = field(default_factory=dict)
+    """The passage in a translation by language, when sitegen's export gave it as a second
+    target."""
     sources: list[dict[str, str]] = field(default_factory=list)
     id_hint: str | None = None
     """The id it had in sitegen, when it came from sitegen's own export."""
@@ -92,6 +93,9 @@ def _texts(record: ImportedAnnotation) -> Iterator[str]:
     for text in (record.quote, record.prefix, record.suffix, record.origin, record.by):
         if text is not None:
             yield text
+    for lang, passage in record.translated.items():
+        yield lang
+        yield from (t for t in (passage.quote, passage.prefix, passage.suffix) if t is not None)
 
 
 def _hypothesis(rows: list[Any]) -> tuple[list[ImportedAnnotation], list[str]]:
@@ -112,7 +116,7 @@ def _hypothesis(rows: list[Any]) -> tuple[list[ImportedAnnotation], list[str]]:
         targets = row.get("target")
         for target in targets if isinstance(targets, list) else []:
             if isinstance(target, dict):
-                _quote_into(record, target.get("selector"))
+                _quote_into(record, _selector(target.get("selector")))
         records.append(record)
     return records, skipped
 
@@ -202,24 +206,27 @@ def _target_into(record: ImportedAnnotation, target: Any) -> None:
     source = target.get("source")
     found = _TRANSLATION.fullmatch(source.get("id", "")) if isinstance(source, dict) \
         and isinstance(source.get("id"), str) else None
+    passage = _selector(target.get("selector"))
     if found is None:
         if record.quote is None:
-            _quote_into(record, target.get("selector"))
-        return
-    passage = ImportedAnnotation(record.where, {}, [])
-    _quote_into(passage, target.get("selector"))
-    if passage.quote is not None and LANG_RE.fullmatch(found.group("lang")):
-        record.translated[found.group("lang")] = (passage.quote, passage.prefix, passage.suffix)
+            _quote_into(record, passage)
+    elif passage is not None and LANG_RE.fullmatch(found.group("lang")):
+        record.translated[found.group("lang")] = passage
 
 
-def _quote_into(record: ImportedAnnotation, selectors: Any) -> None:
+def _selector(selectors: Any) -> Selector | None:
+    """The first ``TextQuoteSelector`` of a target's selectors (one, or a list)."""
     for selector in selectors if isinstance(selectors, list) else [selectors]:
         if isinstance(selector, dict) and selector.get("type") == "TextQuoteSelector" \
                 and isinstance(selector.get("exact"), str):
-            record.quote = selector["exact"]
-            record.prefix = _text_or_none(selector.get("prefix"))
-            record.suffix = _text_or_none(selector.get("suffix"))
-            return
+            return Selector(selector["exact"], _text_or_none(selector.get("prefix")),
+                            _text_or_none(selector.get("suffix")))
+    return None
+
+
+def _quote_into(record: ImportedAnnotation, found: Selector | None) -> None:
+    if found is not None:
+        record.quote, record.prefix, record.suffix = found.quote, found.prefix, found.suffix
 
 
 def _text_or_none(value: Any) -> str | None:

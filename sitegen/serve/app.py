@@ -236,7 +236,7 @@ class AnnotateHandler(_Handler):
             self.set_header("Content-Type", "application/json; charset=utf-8")
             self.finish(found.json())
         elif name in ANNOTATE_FILES:
-            self.set_header("Content-Type", ANNOTATE_FILES[name])
+            self.set_header("Content-Type", ANNOTATE_FILES[name][1])
             self.finish(own_file(name))
         else:
             raise web.HTTPError(404)

@@ -12,6 +12,7 @@ import html
 import re
 from collections.abc import Mapping, Sequence
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 from sitegen.theme.templates import STATIC
 
@@ -20,12 +21,13 @@ LIVERELOAD_JS_PATH = "/livereload.js"
 ANNOTATE_PATH = "/__sitegen__/annotate/"
 TEACHER_PATH = "/_teacher/"
 """Where the preview shows the teacher's folder (no name of the site starts with '_')."""
-ANNOTATE_FILES = {"sentences.js": "text/javascript; charset=utf-8",
-                  "panel.js": "text/javascript; charset=utf-8",
-                  "panel.css": "text/css; charset=utf-8"}
-"""The panel's files, served under ``ANNOTATE_PATH``: its own, and the theme's sentence rule
-(``static/sentences.js``), which the exercise page uses too."""
-_THEME_FILES = {"sentences.js"}
+_HERE = resources.files("sitegen.serve")
+_JS, _CSS = "text/javascript; charset=utf-8", "text/css; charset=utf-8"
+ANNOTATE_FILES: dict[str, tuple[Traversable, str]] = {
+    "sentences.js": (STATIC, _JS), "panel.js": (_HERE, _JS), "panel.css": (_HERE, _CSS)}
+"""The panel's files, served under ``ANNOTATE_PATH``, each with its folder and type: its
+own, and the theme's sentence rule (``static/sentences.js``), which the exercise page uses
+too."""
 
 # The page's CSP forbids inline scripts and styles (script-src 'self'; style-src 'self'),
 # so everything injected is an external file from the server's own origin: the overlay's
@@ -34,9 +36,8 @@ _THEME_FILES = {"sentences.js"}
 
 def own_file(name: str) -> bytes:
     """A file that comes with sitegen: overlay.css, or one of ``ANNOTATE_FILES``."""
-    if name in _THEME_FILES:
-        return (STATIC / name).read_bytes()
-    return resources.files("sitegen.serve").joinpath(name).read_bytes()
+    folder = ANNOTATE_FILES[name][0] if name in ANNOTATE_FILES else _HERE
+    return folder.joinpath(name).read_bytes()
 
 
 _CSP_META = re.compile(

@@ -59,8 +59,10 @@ class PdfUnavailable(UsageError):
     """WeasyPrint or the system libraries it needs are missing (exit code 2)."""
 
 
+@functools.cache
 def engine_version() -> str:
-    """WeasyPrint's version, read without importing it (part of each PDF's input key)."""
+    """WeasyPrint's version, read without importing it (part of each PDF's input key), once
+    per process: a build asks it for every handout."""
     from importlib import metadata  # about 20 ms: only for a build that makes PDFs
 
     try:
