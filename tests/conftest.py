@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, settings
 
 from sitegen import fs
 from sitegen.cli import main
+from sitegen.content.loader import YNode
 from sitegen.output.folder import teacher_folder
 from sitegen.output.stage import MARKER
 from sitegen.theme import template_cache
@@ -136,3 +137,14 @@ def built_seed(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The shipped content (content/), built without PDFs (read only: the whole session
     shares it)."""
     return build_once(ROOT / "content", tmp_path_factory.mktemp("built-seed") / "site")
+
+
+def ynode_values(node: YNode | None) -> object:
+    """What sitegen's YAML reader read, as plain Python: mappings, lists and values."""
+    if node is None:
+        return None
+    if node.kind == "mapping":
+        return {key: ynode_values(child) for key, child in node.value.items()}
+    if node.kind == "list":
+        return [ynode_values(child) for child in node.value]
+    return node.value

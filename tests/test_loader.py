@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ynode_values
 
 from sitegen.content import loader
-from sitegen.content.loader import YNode, parse_yaml, read_markdown, read_text
+from sitegen.content.loader import parse_yaml, read_markdown, read_text
 from sitegen.errors import SiteError
 
 
@@ -116,13 +117,7 @@ def test_comments_that_cut_no_text_are_comments(yaml_loader: None, text: str,
 ])
 def test_only_true_and_false_are_booleans(yaml_loader: None, text: str,
                                           value: dict[str, object]) -> None:
-    node = parse_yaml(text, "f.yaml")
-    assert node is not None
-
-    def plain(item: YNode) -> object:
-        return [plain(i) for i in item.value] if item.kind == "list" else item.value
-
-    assert {key: plain(item) for key, item in node.value.items()} == value
+    assert ynode_values(parse_yaml(text, "f.yaml")) == value
 
 
 @pytest.mark.parametrize(("text", "where"), [

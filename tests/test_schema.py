@@ -11,7 +11,7 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, ynode_values
 
 from sitegen.authoring.schema import site_schema
 from sitegen.content import loader
@@ -84,13 +84,7 @@ def test_schemas_reject_broken_fixtures(case: str, schema: str, file: str) -> No
 def _as_an_editor_reads(node: YNode | None) -> Any:
     """A file read by sitegen's loader, which reads YAML's values as the editors' YAML 1.2
     does (``yes`` is text)."""
-    if node is None:
-        return None
-    if node.kind == "mapping":
-        return {k: _as_an_editor_reads(v) for k, v in node.value.items()}
-    if node.kind == "list":
-        return [_as_an_editor_reads(v) for v in node.value]
-    return _plain(node.value)
+    return _plain(ynode_values(node))
 
 
 def test_core_yes_is_refused_by_the_schema_as_by_check() -> None:

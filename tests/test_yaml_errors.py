@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURES
+from conftest import FIXTURES, ynode_values
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -52,14 +52,20 @@ MINI = (FIXTURES / "mini" / "articles" / "sample" / "annotations.yaml").read_tex
 
 
 @settings(max_examples=150, deadline=None)
+def _mangled(edits: list[tuple[int, int, str]]) -> str:
+    """The mini site's annotations.yaml with each edit made: at, characters cut, inserted."""
+    text = MINI
+    for at, cut, insert in edits:
+        text = text[:at] + insert + text[at + cut:]
+    return text
+
+
 @given(st.lists(st.tuples(st.integers(0, len(MINI)), st.integers(0, 3),
                           st.sampled_from(['"', "'", ":", ": ", " #", "\t", "“", "{", "}",
                                            "- ", "  ", "\n", ""])),
                 min_size=1, max_size=3))
 def test_any_mangled_file_gets_an_error_inside_it(edits: list[tuple[int, int, str]]) -> None:
-    text = MINI
-    for at, cut, insert in edits:
-        text = text[:at] + insert + text[at + cut:]
+    text = _mangled(edits)
     try:
         loader.parse_yaml(text, "a.yaml")
     except SiteError as err:
@@ -67,16 +73,6 @@ def test_any_mangled_file_gets_an_error_inside_it(edits: list[tuple[int, int, st
         assert 1 <= err.location.line <= len(lines)
         assert 1 <= err.location.column <= len(lines[err.location.line - 1]) + 1
         assert err.message.strip()
-
-
-def _values(node: loader.YNode | None) -> object:
-    if node is None:
-        return None
-    if node.kind == "mapping":
-        return {key: _values(child) for key, child in node.value.items()}
-    if node.kind == "list":
-        return [_values(child) for child in node.value]
-    return node.value
 
 
 def _text_keys(parser: type) -> type:
@@ -107,15 +103,11 @@ def test_a_file_read_holds_what_pyyaml_reads_in_it(edits: list[tuple[int, int, s
                                                    parser: type) -> None:
     """The reader checks values as the parser gives them: whatever it accepts is what
     PyYAML's own loader makes of the file."""
-    text = MINI
-    for at, cut, insert in edits:
-        text = text[:at] + insert + text[at + cut:]
-    saved = loader._SafeLoader
-    loader._SafeLoader = parser
-    try:
-        node = loader.parse_yaml(text, "a.yaml")
-    except SiteError:
-        return
-    finally:
-        loader._SafeLoader = saved
-    assert _values(node) == yaml.load(text, Loader=_text_keys(parser))
+    text = _mangled(edits)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(loader, "_SafeLoader", parser)
+        try:
+            node = loader.parse_yaml(text, "a.yaml")
+        except SiteError:
+            return
+    assert ynode_values(node) == yaml.load(text, Loader=_text_keys(parser))
