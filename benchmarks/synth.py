@@ -87,7 +87,10 @@ class Body:
     paragraph_of: list[int]
     emphasised: set[int]
     free_from: int
-    paragraphs: int = PARAGRAPHS
+
+    @property
+    def paragraphs(self) -> int:
+        return self.paragraph_of[-1] + 1
 
     def paragraph_range(self, p: int) -> tuple[int, int]:
         first = self.paragraph_of.index(p)
@@ -122,7 +125,7 @@ def _body(rng: random.Random, paragraphs: int = PARAGRAPHS) -> Body:
     paragraph_of += [paragraphs - 1] * len(tail)
     plain_words = [i for i in range(free_from) if tokens[i].isalpha()]
     emphasised = set(rng.sample(plain_words, 8))
-    return Body(tokens, paragraph_of, emphasised, free_from, paragraphs)
+    return Body(tokens, paragraph_of, emphasised, free_from)
 
 
 def _text(tokens: list[str], span: Span) -> str:
