@@ -21,6 +21,7 @@ from .conftest import (
     TEACHER_MOUNT,
     WIDE,
     Browsing,
+    each_once,
     edition_prefix,
     explainer_path,
     index_path,
@@ -49,13 +50,22 @@ def test_index_has_no_axe_violations(browsing: Browsing, lang: str) -> None:
 
 @pytest.mark.parametrize("viewport", [WIDE, NARROW], ids=["wide", "narrow"])
 @pytest.mark.parametrize("lang", EDITIONS)
+def test_explainer_has_no_axe_violations(
+    browsing: Browsing, lang: str, viewport: dict[str, int]
+) -> None:
+    page = browsing.open(explainer_path(lang), viewport=viewport)
+    assert page.locator("mark.hl").count() > 0, "the explainer has no highlight"
+    assert_no_axe_violations(page, f"explainer ({lang}, {viewport['width']} px)")
+
+
+@each_once(NARROW, WIDE)
 def test_explainer_has_no_axe_violations_in_any_of_its_states(
     browsing: Browsing, lang: str, viewport: dict[str, int]
 ) -> None:
+    """Each state the reader's actions open, in each edition and at each width (the page as
+    it loads: the test above, at every width of every edition)."""
     where = f"({lang}, {viewport['width']} px)"
     page = browsing.open(explainer_path(lang), viewport=viewport)
-    assert page.locator("mark.hl").count() > 0, "the explainer has no highlight"
-    assert_no_axe_violations(page, f"explainer {where}")
     # A highlight from the middle of the text whose note asks a question (the questions-first
     # view below folds that note's explanation).
     asking = page.locator(".note:has(.note-question)").evaluate_all("ns => ns.map(n => n.id)")
